@@ -1,0 +1,81 @@
+/**
+ * The platform's HTTP application: CORS for the extension's origins only, FHIR errors, logs with
+ * no health data (method, route pattern and status only: never a query string, never a body).
+ */
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { originAllowed, type PlatformConfig } from './config.ts';
+import { FhirError, operationOutcome, type Issue } from './fhir/operation-outcome.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+import { patientRoutes } from './routes/patient.ts';
+import type { Db } from './storage/database.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: PlatformConfig;
+  logger: FastifyBaseLogger;
+}
+
+function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
+  return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
+}
+
+export function buildApp({ db, config, logger }: AppDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, bodyLimit: 64 * 1024 });
+
+  const ownOrigin = (host: string | undefined, protocol: string) => `${protocol}://${host ?? ''}`;
+
+  // A browser page of another origin never gets an answer (not even an error body to read):
+  // only the extension, and the platform's own pages, may call the API from a browser.
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (
+      origin &&
+      origin !== ownOrigin(req.headers.host, req.protocol) &&
+      !originAllowed(origin, config.allowedOrigins)
+    ) {
+      req.log.warn({ origin }, 'refused request from a foreign origin');
+      return sendOutcome(reply, 403, [
+        { code: 'forbidden', text: 'Origine non autorisée.', diagnostics: 'Origin not in ALLOWED_ORIGINS' },
+      ]);
+    }
+  });
+  app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && originAllowed(origin, config.allowedOrigins)),
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    maxAge: 600,
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? '(none)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    if (error instanceof FhirError) return sendOutcome(reply, error.status, error.issues);
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      return sendOutcome(reply, status, [
+        { code: 'invalid', text: 'Requête invalide.', diagnostics: (error as Error).message },
+      ]);
+    }
+    req.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'request failed');
+    return sendOutcome(reply, 500, [{ code: 'exception', text: 'Erreur interne de la plateforme. Réessayez.' }]);
+  });
+  app.setNotFoundHandler((_req, reply) =>
+    sendOutcome(reply, 404, [{ code: 'not-found', text: 'Ressource inconnue.', diagnostics: 'No such route' }]),
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  metadataRoutes(app);
+  patientRoutes(app, db);
+  return app;
+}

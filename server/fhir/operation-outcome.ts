@@ -1,0 +1,38 @@
+/**
+ * Every error of the API is a FHIR `OperationOutcome` listing each issue (Medplum's habit):
+ * `details.text` is French for the panel to show, `diagnostics` is for the integrator.
+ */
+
+export type IssueCode =
+  'invalid' | 'required' | 'not-found' | 'not-supported' | 'forbidden' | 'login' | 'exception' | 'too-costly';
+
+export interface Issue {
+  code: IssueCode;
+  /** Shown to the clinician, in French. */
+  text: string;
+  diagnostics?: string;
+  severity?: 'error' | 'fatal' | 'warning';
+}
+
+export function operationOutcome(issues: Issue[]) {
+  return {
+    resourceType: 'OperationOutcome' as const,
+    issue: issues.map(({ severity = 'error', code, text, diagnostics }) => ({
+      severity,
+      code,
+      details: { text },
+      ...(diagnostics ? { diagnostics } : {}),
+    })),
+  };
+}
+
+/** Thrown by a route; the app's error handler answers with its status and outcome. */
+export class FhirError extends Error {
+  readonly status: number;
+  readonly issues: Issue[];
+  constructor(status: number, ...issues: Issue[]) {
+    super(issues.map((i) => i.diagnostics ?? i.text).join('; '));
+    this.status = status;
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,35 @@
+/** Schema migrations, applied in order at start-up; never edit one that has shipped, add one. */
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+
+const migrations: Record<string, Migration> = {
+  '0001_patient': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('patient')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('ins', 'text', (c) => c.notNull())
+        .addColumn('ins_system', 'text', (c) => c.notNull())
+        .addColumn('identity_status', 'text', (c) =>
+          c.notNull().check(sql`identity_status in ('PROV','RECUP','VALI','QUAL')`),
+        )
+        .addColumn('birth_name', 'text', (c) => c.notNull())
+        .addColumn('given_names', 'text', (c) => c.notNull())
+        .addColumn('used_name', 'text')
+        .addColumn('birth_date', 'text', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex in ('female','male')`))
+        .addColumn('birth_place', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+        .addUniqueConstraint('patient_ins_unique', ['ins_system', 'ins'])
+        .execute();
+      await db.schema.createIndex('patient_ins').on('patient').column('ins').execute();
+    },
+  },
+};
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+}

@@ -1,0 +1,175 @@
+/**
+ * The one protocol of Passerelle: every message between extension contexts, every platform
+ * response and every stored record is parsed by a schema from this file before it is used.
+ *
+ *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
+ *        ▲                                   │                                        (extension
+ *        └──────── panel.show / panel.hide ──┘──── fetch ──▶ platform (FHIR R4)        iframe)
+ *
+ * Who may send what is decided in `src/background/router.ts` (allowlist per sender kind).
+ * Unknown or malformed messages are dropped and logged, never acted on.
+ */
+import { z } from 'zod';
+import { INS_OID } from './ins.ts';
+
+// MV3 pages and workers forbid eval: make zod's non-JIT path explicit (TOOLCHAIN.md).
+z.config({ jitless: true });
+
+export const PROTOCOL_VERSION = 1;
+const v = z.literal(PROTOCOL_VERSION);
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+// ---------------------------------------------------------------------------------------------
+// Patient traits as read on a host page (never trusted: the page is hostile).
+
+export const Sex = z.enum(['female', 'male']);
+export type Sex = z.infer<typeof Sex>;
+
+export const InsKind = z.enum(Object.keys(INS_OID) as [keyof typeof INS_OID]);
+
+export const PageIns = z.discriminatedUnion('status', [
+  /** Matricule with a correct key (`src/core/ins.ts`). */
+  z.object({
+    status: z.literal('valid'),
+    value: z.string().regex(/^[12]\d{4}[\dAB]{2}\d{8}$/),
+    kind: InsKind.optional(),
+  }),
+  /** Looks like an INS but the key is wrong: never offered for lookup (DOMAIN.md). */
+  z.object({ status: z.literal('wrong-key'), value: text(40) }),
+]);
+export type PageIns = z.infer<typeof PageIns>;
+
+export const DetectedPatient = z.object({
+  /** Adapter that found the patient (e.g. `generic`). */
+  source: text(40),
+  ins: PageIns.optional(),
+  /** The name as printed, when the page does not label its parts. */
+  displayName: text(200).optional(),
+  familyName: text(100).optional(),
+  givenNames: text(200).optional(),
+  birthDate: z.iso.date().optional(),
+  sex: Sex.optional(),
+});
+export type DetectedPatient = z.infer<typeof DetectedPatient>;
+
+/** Bounded so that a hostile page cannot flood storage through the content script. */
+export const DetectedPatients = z.array(DetectedPatient).max(50);
+
+export const PageContext = z.object({
+  origin: z.string().max(300),
+  patients: DetectedPatients,
+  detectedAt: z.number().int(),
+});
+export type PageContext = z.infer<typeof PageContext>;
+
+// ---------------------------------------------------------------------------------------------
+// What the platform holds for an INS, mapped from FHIR by `src/background/platform-client.ts`.
+
+export const PlatformPatient = z.object({
+  id: text(64),
+  ins: z.string(),
+  insKind: InsKind,
+  birthName: text(100),
+  givenNames: text(200),
+  birthDate: z.iso.date(),
+  sex: Sex,
+  birthPlace: z.string().max(10).optional(),
+});
+export type PlatformPatient = z.infer<typeof PlatformPatient>;
+
+export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response']);
+export type UnavailableReason = z.infer<typeof UnavailableReason>;
+
+export const LookupResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('found'), patient: PlatformPatient }),
+  z.object({ status: z.literal('unknown') }),
+  z.object({ status: z.literal('invalid-ins'), reason: z.enum(['format', 'key']) }),
+  z.object({ status: z.literal('unavailable'), reason: UnavailableReason, detail: z.string().max(500).optional() }),
+]);
+export type LookupResult = z.infer<typeof LookupResult>;
+
+export const Settings = z.object({
+  platformUrl: z.url({ protocol: /^https?$/ }).max(300),
+});
+export type Settings = z.infer<typeof Settings>;
+
+// ---------------------------------------------------------------------------------------------
+// Messages. Requests carry `v` and `type`; each type has exactly one response schema.
+
+export const ContextDetected = z.object({ v, type: z.literal('context.detected'), patients: DetectedPatients });
+export const ContextGet = z.object({ v, type: z.literal('context.get') });
+export const PatientLookup = z.object({ v, type: z.literal('patient.lookup'), ins: text(40) });
+export const PanelClose = z.object({ v, type: z.literal('panel.close') });
+export const SettingsGet = z.object({ v, type: z.literal('settings.get') });
+export const SettingsSet = z.object({ v, type: z.literal('settings.set'), settings: Settings });
+
+export const Request = z.discriminatedUnion('type', [
+  ContextDetected,
+  ContextGet,
+  PatientLookup,
+  PanelClose,
+  SettingsGet,
+  SettingsSet,
+]);
+export type Request = z.infer<typeof Request>;
+export type RequestType = Request['type'];
+
+const Ack = z.object({ ok: z.literal(true) });
+
+export const Responses = {
+  'context.detected': Ack,
+  'context.get': z.object({ context: PageContext.nullable() }),
+  'patient.lookup': LookupResult,
+  'panel.close': Ack,
+  'settings.get': Settings,
+  'settings.set': Settings,
+} satisfies Record<RequestType, z.ZodType>;
+
+export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
+export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
+
+/** Sent by the background to the content script of a tab (the content script accepts these only). */
+export type ContentCommand = { v: typeof PROTOCOL_VERSION; type: 'panel.show' | 'panel.hide' | 'panel.toggle' };
+
+// ---------------------------------------------------------------------------------------------
+// Platform responses (FHIR R4 JSON), only the parts the extension reads; the rest passes through.
+
+const Coding = z.looseObject({ system: z.string().optional(), code: z.string().optional() });
+const Identifier = z.looseObject({ system: z.string().optional(), value: z.string().optional() });
+const HumanName = z.looseObject({
+  use: z.string().optional(),
+  family: z.string().optional(),
+  given: z.array(z.string()).optional(),
+});
+const Extension = z.looseObject({ url: z.string() });
+
+export const FhirPatient = z.looseObject({
+  resourceType: z.literal('Patient'),
+  id: z.string(),
+  identifier: z.array(Identifier).optional(),
+  name: z.array(HumanName).optional(),
+  gender: z.string().optional(),
+  birthDate: z.string().optional(),
+  extension: z.array(Extension).optional(),
+});
+export type FhirPatient = z.infer<typeof FhirPatient>;
+
+export const FhirSearchBundle = z.looseObject({
+  resourceType: z.literal('Bundle'),
+  type: z.literal('searchset'),
+  total: z.number().int().optional(),
+  entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: z.string() }) })).optional(),
+});
+
+export const FhirOperationOutcome = z.looseObject({
+  resourceType: z.literal('OperationOutcome'),
+  issue: z.array(
+    z.looseObject({
+      severity: z.string(),
+      code: z.string(),
+      diagnostics: z.string().optional(),
+      details: z.looseObject({ text: z.string().optional(), coding: z.array(Coding).optional() }).optional(),
+    }),
+  ),
+});

@@ -1,0 +1,39 @@
+/** An in-process platform for tests: in-memory SQLite, demo data, logs captured as JSON lines. */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
+import { seedDemo } from '../../server/demo/patients.ts';
+import { openDatabase, type Db } from '../../server/storage/database.ts';
+
+export interface TestPlatform {
+  app: FastifyInstance;
+  db: Db;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
+  const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const db = await openDatabase(config.dataDir);
+  await seedDemo(db);
+  const app = buildApp({ db, config, logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger });
+  await app.ready();
+  return {
+    app,
+    db,
+    logs,
+    async close() {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
