@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import { lookupPatient } from './platform-client.ts';
+
+let platform: TestPlatform;
+let baseUrl: string;
+beforeAll(async () => {
+  platform = await testPlatform();
+  baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(() => platform.close());
+
+describe('platform client against the real platform', () => {
+  it('finds a demo patient and maps its strict traits', async () => {
+    expect(await lookupPatient('2 55 08 14 168 025 38', { baseUrl })).toEqual({
+      status: 'found',
+      patient: {
+        id: 'demo-lefevre',
+        ins: '255081416802538',
+        insKind: 'test',
+        birthName: 'LEFÈVRE',
+        givenNames: 'MARIE CLAIRE',
+        birthDate: '1955-08-14',
+        sex: 'female',
+        birthPlace: '14168',
+      },
+    });
+  });
+
+  it('tells unknown and wrong-key INS apart, without a network call for the wrong key', async () => {
+    expect(await lookupPatient('185057511234512', { baseUrl: 'http://127.0.0.1:1' })).toEqual({
+      status: 'invalid-ins',
+      reason: 'key',
+    });
+    expect(await lookupPatient('12345', { baseUrl })).toEqual({ status: 'invalid-ins', reason: 'format' });
+    const unknown = '1850575112345' + String(97 - Number(1850575112345n % 97n)).padStart(2, '0');
+    expect(await lookupPatient(unknown, { baseUrl })).toEqual({ status: 'unknown' });
+  });
+});
+
+describe('platform client when the platform misbehaves', () => {
+  it('says unreachable when nothing listens', async () => {
+    expect(await lookupPatient('255081416802538', { baseUrl: 'http://127.0.0.1:9' })).toEqual({
+      status: 'unavailable',
+      reason: 'unreachable',
+    });
+  });
+
+  it('says timeout when the platform is too slow, server error with its French text, bad response for junk', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.includes('255081416802538')) return setTimeout(() => res.end('{}'), 2000);
+      if (req.url?.includes('279035121518989')) {
+        res.statusCode = 503;
+        return res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', details: { text: 'Maintenance en cours.' } }] }));
+      }
+      res.end('<html>not fhir</html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const odd = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await lookupPatient('255081416802538', { baseUrl: odd, timeoutMs: 200 })).toEqual({ status: 'unavailable', reason: 'timeout' });
+      expect(await lookupPatient('279035121518989', { baseUrl: odd })).toEqual({
+        status: 'unavailable',
+        reason: 'server',
+        detail: 'Maintenance en cours.',
+      });
+      expect(await lookupPatient('184126912304531', { baseUrl: odd })).toEqual({ status: 'unavailable', reason: 'bad-response' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

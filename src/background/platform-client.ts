@@ -1,0 +1,84 @@
+/**
+ * The extension's client of the platform's FHIR API. Every answer is parsed (protocol schemas)
+ * and mapped to what the panel needs; a platform that is down, slow or odd gives a reason the
+ * panel can explain in French, never an exception.
+ */
+import { checkIns, insKindOf } from '../core/ins.ts';
+import {
+  FhirOperationOutcome,
+  FhirPatient,
+  FhirSearchBundle,
+  PlatformPatient,
+  type LookupResult,
+  type UnavailableReason,
+} from '../core/protocol.ts';
+
+export interface ClientOptions {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+const unavailable = (reason: UnavailableReason, detail?: string): LookupResult =>
+  detail ? { status: 'unavailable', reason, detail } : { status: 'unavailable', reason };
+
+export function toPlatformPatient(resource: FhirPatient): PlatformPatient | undefined {
+  const identifier = resource.identifier?.find((i) => i.system && insKindOf(i.system) && i.value);
+  const official = resource.name?.find((n) => n.use === 'official') ?? resource.name?.[0];
+  const birthPlace = resource.extension
+    ?.find((e) => e.url === 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace')
+    ?.valueAddress as { extension?: { valueCoding?: { code?: string } }[] } | undefined;
+  const parsed = PlatformPatient.safeParse({
+    id: resource.id,
+    ins: identifier?.value,
+    insKind: identifier?.system ? insKindOf(identifier.system) : undefined,
+    birthName: official?.family,
+    givenNames: official?.given?.join(' '),
+    birthDate: resource.birthDate,
+    sex: resource.gender,
+    birthPlace: birthPlace?.extension?.[0]?.valueCoding?.code,
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+async function get(url: URL, options: ClientOptions): Promise<Response | LookupResult> {
+  try {
+    return await (options.fetch ?? fetch)(url, {
+      headers: { accept: 'application/fhir+json' },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
+      credentials: 'omit',
+    });
+  } catch (error) {
+    return unavailable(error instanceof DOMException && error.name === 'TimeoutError' ? 'timeout' : 'unreachable');
+  }
+}
+
+export async function lookupPatient(rawIns: string, options: ClientOptions): Promise<LookupResult> {
+  const check = checkIns(rawIns);
+  if (!check.ok) return { status: 'invalid-ins', reason: check.reason };
+  const url = new URL('/fhir/Patient', options.baseUrl);
+  url.searchParams.set('identifier', check.value);
+  const res = await get(url, options);
+  if (!(res instanceof Response)) return res;
+
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    return unavailable('bad-response');
+  }
+  if (!res.ok) {
+    const outcome = FhirOperationOutcome.safeParse(body);
+    const detail = outcome.success ? outcome.data.issue[0]?.details?.text : undefined;
+    return unavailable(res.status >= 500 ? 'server' : 'bad-response', detail);
+  }
+  const bundle = FhirSearchBundle.safeParse(body);
+  if (!bundle.success) return unavailable('bad-response');
+  const patients = (bundle.data.entry ?? []).filter((e) => e.resource.resourceType === 'Patient');
+  if (patients.length === 0) return { status: 'unknown' };
+  // Two records for one INS is a duplicate identity: an identity-vigilance event, not a choice.
+  if (patients.length > 1) return unavailable('bad-response', 'Plusieurs patients pour cet INS.');
+  const resource = FhirPatient.safeParse(patients[0]!.resource);
+  const patient = resource.success ? toPlatformPatient(resource.data) : undefined;
+  return patient ? { status: 'found', patient } : unavailable('bad-response');
+}

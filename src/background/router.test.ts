@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { PageContext } from '../core/protocol.ts';
+import { createHandlers } from './handlers.ts';
+import { createRouter, type Sender } from './router.ts';
+
+const ID = 'lbicpfomifkfeafmbhcbedgfgjnhcnpi';
+const ORIGIN = `chrome-extension://${ID}/`;
+
+function memoryArea() {
+  const data = new Map<string, unknown>();
+  return {
+    data,
+    async get(keys: string | string[] | null) {
+      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
+      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
+    },
+    async set(items: Record<string, unknown>) {
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    async remove(keys: string | string[]) {
+      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k);
+    },
+  };
+}
+
+function setup() {
+  const session = memoryArea();
+  const local = memoryArea();
+  const sendToTab = vi.fn(async () => {});
+  const fetch = vi.fn(async () => new Response('{}'));
+  const log = vi.fn();
+  const route = createRouter({
+    extensionId: ID,
+    extensionOrigin: ORIGIN,
+    log,
+    handlers: createHandlers({ session, local, sendToTab, hasOrigin: async () => true, fetch }),
+  });
+  return { route, session, local, sendToTab, fetch, log };
+}
+
+const content: Sender = { id: ID, url: 'http://127.0.0.1:8788/webmail.html', tab: { id: 7 }, frameId: 0 };
+const panel: Sender = { id: ID, url: `${ORIGIN}src/panel/index.html`, tab: { id: 7 }, frameId: 3 };
+const patient = { source: 'generic', ins: { status: 'valid', value: '255081416802538' }, birthDate: '1955-08-14' };
+
+describe('router: sender rules', () => {
+  it('stores what a content script detected, for the panel of the same tab only', async () => {
+    const { route } = setup();
+    expect(await route({ v: 1, type: 'context.detected', patients: [patient] }, content)).toEqual({ ok: true });
+    const got = (await route({ v: 1, type: 'context.get' }, panel)) as { context: PageContext };
+    expect(got.context.patients).toEqual([patient]);
+    expect(got.context.origin).toBe('http://127.0.0.1:8788');
+    const otherTab = await route({ v: 1, type: 'context.get' }, { ...panel, tab: { id: 8 } });
+    expect(otherTab).toEqual({ context: null });
+  });
+
+  it.each(['context.get', 'settings.get', 'panel.close'])('refuses a content script asking for data (%s)', async (type) => {
+    const { route, log } = setup();
+    expect(await route({ v: 1, type }, content)).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type });
+  });
+
+  it('refuses a patient lookup from a content script and never calls the platform', async () => {
+    const { route, fetch } = setup();
+    expect(await route({ v: 1, type: 'patient.lookup', ins: '255081416802538' }, content)).toBeUndefined();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('refuses messages from another extension, a page without tab, or a non-web scheme', async () => {
+    const { route, session } = setup();
+    const message = { v: 1, type: 'context.detected', patients: [patient] };
+    expect(await route(message, { ...content, id: 'otherextensionid' })).toBeUndefined();
+    expect(await route(message, { ...content, tab: undefined })).toBeUndefined();
+    expect(await route(message, { ...content, url: 'file:///etc/passwd' })).toBeUndefined();
+    expect(await route(message, { ...content, url: undefined })).toBeUndefined();
+    expect(session.data.size).toBe(0);
+  });
+
+  it('drops malformed, unknown and wrong-version messages without acting, and logs no content', async () => {
+    const { route, session, log } = setup();
+    const forged = [
+      null,
+      'context.detected',
+      { type: 'context.detected', patients: [patient] },
+      { v: 2, type: 'context.detected', patients: [patient] },
+      { v: 1, type: 'record.read', ins: '255081416802538' },
+      { v: 1, type: 'context.detected', patients: [{ ...patient, birthDate: '14/08/1955' }] },
+      { v: 1, type: 'context.detected', patients: Array.from({ length: 51 }, () => patient) },
+      { v: 1, type: 'context.detected', patients: [{ ...patient, ins: { status: 'valid', value: '<img src=x>' } }] },
+    ];
+    for (const message of forged) expect(await route(message, content)).toBeUndefined();
+    expect(session.data.size).toBe(0);
+    expect(JSON.stringify(log.mock.calls)).not.toContain('255081416802538');
+  });
+
+  it('lets the panel close itself through the content script of its own tab', async () => {
+    const { route, sendToTab } = setup();
+    expect(await route({ v: 1, type: 'panel.close' }, panel)).toEqual({ ok: true });
+    expect(sendToTab).toHaveBeenCalledWith(7, { v: 1, type: 'panel.hide' });
+  });
+
+  it('forgets a frame when its content script reports no patient', async () => {
+    const { route, session } = setup();
+    await route({ v: 1, type: 'context.detected', patients: [patient] }, content);
+    await route({ v: 1, type: 'context.detected', patients: [] }, content);
+    expect(session.data.size).toBe(0);
+  });
+
+  it('ignores a stored context that no longer parses (storage reads are parsed too)', async () => {
+    const { route, session } = setup();
+    session.data.set('context:7:0', { origin: 'x', patients: 'not a list', detectedAt: 1 });
+    expect(await route({ v: 1, type: 'context.get' }, panel)).toEqual({ context: null });
+  });
+
+  it('validates settings and refuses a platform URL that is not http(s)', async () => {
+    const { route } = setup();
+    expect(await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'javascript:alert(1)' } }, panel)).toBeUndefined();
+    expect(await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'https://passerelle.chu.example/' } }, panel)).toEqual({
+      platformUrl: 'https://passerelle.chu.example',
+    });
+    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual({ platformUrl: 'https://passerelle.chu.example' });
+  });
+});
