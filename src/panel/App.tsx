@@ -1,0 +1,84 @@
+/**
+ * The panel: the patient(s) detected on the host page, each resolved by the platform. Several
+ * patients are listed for the user to choose: never a silent guess. Escape closes the panel.
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { DetectedPatient, PageContext } from '../core/protocol.ts';
+import { t } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+import { PatientCard } from './PatientCard.tsx';
+import { PatientChoice } from './PatientChoice.tsx';
+
+type State = { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null };
+
+const close = () => void send({ v: 1, type: 'panel.close' }).catch(() => {});
+
+export function App() {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  const [chosen, setChosen] = useState<DetectedPatient | undefined>();
+
+  const load = useCallback(() => {
+    setState({ phase: 'loading' });
+    send({ v: 1, type: 'context.get' }).then(
+      ({ context }) => setState({ phase: 'ready', context }),
+      () => setState({ phase: 'error' }),
+    );
+  }, []);
+
+  useEffect(() => {
+    load();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [load]);
+
+  const patients = state.phase === 'ready' ? (state.context?.patients ?? []) : [];
+  const current = chosen ?? (patients.length === 1 ? patients[0] : undefined);
+
+  return (
+    <>
+      <header>
+        <h1>{t('extName')}</h1>
+        <button type="button" onClick={close} aria-label={t('close')}>
+          ×
+        </button>
+      </header>
+      <main>
+        {state.phase === 'loading' && <p aria-busy="true">{t('loading')}</p>}
+        {state.phase === 'error' && (
+          <div role="alert">
+            <p>
+              <strong>{t('errorTitle')}</strong>
+            </p>
+            <p>{t('errorBody')}</p>
+            <button type="button" onClick={load}>
+              {t('retry')}
+            </button>
+          </div>
+        )}
+        {state.phase === 'ready' && patients.length === 0 && (
+          <>
+            <p>{t('noPatient')}</p>
+            <p class="muted">{t('noPatientHint')}</p>
+          </>
+        )}
+        {state.phase === 'ready' && patients.length > 1 && !current && (
+          <PatientChoice patients={patients} onChoose={setChosen} />
+        )}
+        {current && (
+          <>
+            {patients.length > 1 && (
+              <button type="button" class="secondary" onClick={() => setChosen(undefined)}>
+                {t('backToList')}
+              </button>
+            )}
+            <PatientCard patient={current} />
+          </>
+        )}
+        {state.phase === 'ready' && state.context && (
+          <p class="muted">{t('detectedOn', state.context.origin)}</p>
+        )}
+      </main>
+    </>
+  );
+}

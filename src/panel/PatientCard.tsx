@@ -1,0 +1,115 @@
+/**
+ * One patient: the traits printed on the page, what the platform holds for the INS, and the
+ * identity-vigilance verdict. A wrong-key INS is never looked up; a disagreement is a blocking alert.
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { DetectedPatient, LookupResult, PlatformPatient } from '../core/protocol.ts';
+import { differingTraits } from '../core/traits.ts';
+import { formatDate, formatIns } from '../ui/format.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+import { displayName } from './PatientChoice.tsx';
+
+type Lookup = { phase: 'loading' } | { phase: 'done'; result: LookupResult };
+
+function PageTraits({ patient }: { patient: DetectedPatient }) {
+  return (
+    <dl>
+      <dt>{t('name')}</dt>
+      <dd>{displayName(patient)}</dd>
+      <dt>{t('birthDate')}</dt>
+      <dd>{patient.birthDate ? formatDate(patient.birthDate) : t('notShown')}</dd>
+      <dt>{t('sex')}</dt>
+      <dd>{patient.sex ? t(`sex_${patient.sex}`) : t('notShown')}</dd>
+      <dt>{t('ins')}</dt>
+      <dd>{patient.ins ? formatIns(patient.ins.value) : t('notShown')}</dd>
+    </dl>
+  );
+}
+
+function PlatformTraits({ patient, page }: { patient: PlatformPatient; page: DetectedPatient }) {
+  const differing = differingTraits(page, patient);
+  return (
+    <>
+      <h2>
+        {t('onPlatform')}
+        <span class="tag">{t(`insKind_${patient.insKind}`)}</span>
+      </h2>
+      <dl>
+        <dt>{t('birthName')}</dt>
+        <dd>{patient.birthName}</dd>
+        <dt>{t('givenNames')}</dt>
+        <dd>{patient.givenNames}</dd>
+        <dt>{t('birthDate')}</dt>
+        <dd>{formatDate(patient.birthDate)}</dd>
+        <dt>{t('sex')}</dt>
+        <dd>{t(`sex_${patient.sex}`)}</dd>
+      </dl>
+      {differing.length === 0 ? (
+        <p class="status ok" data-vigilance="agree">
+          ✓ {t('traitsAgree')}
+        </p>
+      ) : (
+        <div class="alert" role="alert" data-vigilance="disagree">
+          <strong>{t('traitsDisagree', differing.map((d) => t(`trait_${d}`)).join(', '))}</strong>
+          <p>{t('traitsDisagreeHelp')}</p>
+        </div>
+      )}
+    </>
+  );
+}
+
+function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedPatient; retry: () => void }) {
+  if (lookup.phase === 'loading') return <p aria-busy="true">{t('lookupLoading')}</p>;
+  const { result } = lookup;
+  switch (result.status) {
+    case 'found':
+      return <PlatformTraits patient={result.patient} page={page} />;
+    case 'unknown':
+      return <p class="status" role="status" data-lookup="unknown">{t('unknownIns')}</p>;
+    case 'invalid-ins':
+      return <p class="alert" role="alert">{t(`invalidIns_${result.reason}`)}</p>;
+    case 'unavailable':
+      return (
+        <div class="alert" role="alert" data-lookup="unavailable">
+          <p>{t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)}</p>
+          {result.detail && <p>{result.detail}</p>}
+          <button type="button" onClick={retry}>
+            {t('retry')}
+          </button>
+        </div>
+      );
+  }
+}
+
+export function PatientCard({ patient }: { patient: DetectedPatient }) {
+  const ins = patient.ins?.status === 'valid' ? patient.ins.value : undefined;
+  const [lookup, setLookup] = useState<Lookup>({ phase: 'loading' });
+
+  const run = useCallback(() => {
+    if (!ins) return;
+    setLookup({ phase: 'loading' });
+    send({ v: 1, type: 'patient.lookup', ins }).then(
+      (result) => setLookup({ phase: 'done', result }),
+      () => setLookup({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
+    );
+  }, [ins]);
+  useEffect(run, [run]);
+
+  return (
+    <section class="card" aria-label={displayName(patient)}>
+      <h2>
+        {t('onPage')}
+        {patient.ins?.status === 'valid' && patient.ins.kind && <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>}
+      </h2>
+      <PageTraits patient={patient} />
+      {patient.ins?.status === 'wrong-key' && (
+        <p class="alert" role="alert" data-lookup="wrong-key">
+          {t('wrongKeyIns', formatIns(patient.ins.value))}
+        </p>
+      )}
+      {!patient.ins && <p class="muted">{t('noInsOnPage')}</p>}
+      {ins && <LookupStatus lookup={lookup} page={patient} retry={run} />}
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+/** How identities are printed to clinicians. */
+
+/** `255081416802538` → `2 55 08 14 168 025 38`, the grouping of the carte Vitale. */
+export function formatIns(ins: string): string {
+  return ins.replace(/^(.)(..)(..)(..)(...)(...)(..)$/, '$1 $2 $3 $4 $5 $6 $7');
+}
+
+/** `1955-08-14` → `14/08/1955`. */
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}

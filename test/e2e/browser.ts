@@ -1,0 +1,109 @@
+/**
+ * Real Chromium (Debian's) with the built extension, a fresh profile, its own platform and demo
+ * pages on free loopback ports (TOOLCHAIN.md for the flags and the install dance).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { configFromEnv } from '../../server/config.ts';
+import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
+import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
+import { Writable } from 'node:stream';
+
+export const DIST = resolve(import.meta.dirname, '../../dist/chrome');
+
+export function chromePath(): string {
+  const path = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(`Chromium not found at ${path}: install it (apt-get install -y chromium) or set CHROME_PATH.`);
+  }
+  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error('dist/chrome is missing: run `npm run build` first.');
+  return path;
+}
+
+const quiet = () => new Writable({ write: (_c, _e, done) => done() });
+
+export async function startTestPlatform(port = 0): Promise<RunningPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
+  const platform = await startPlatform({ ...configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), port }, { demo: true, logStream: quiet() });
+  return {
+    url: platform.url,
+    async close() {
+      await platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Harness {
+  browser: Browser;
+  extensionId: string;
+  pages: DemoPages;
+  close(): Promise<void>;
+}
+
+export async function launch(): Promise<Harness> {
+  const executablePath = chromePath();
+  const profile = mkdtempSync(join(tmpdir(), 'passerelle-e2e-profile-'));
+  const browser = await puppeteer.launch({
+    headless: true,
+    executablePath,
+    pipe: true,
+    enableExtensions: true,
+    userDataDir: profile,
+    env: { ...process.env, LANGUAGE: 'fr', LANG: 'fr_FR.UTF-8' },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+      '--lang=fr',
+    ],
+  });
+  const extensionId = await browser.installExtension(DIST);
+  const worker = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+  );
+  const sw = await worker.worker();
+  for (let i = 0; i < 100; i++) {
+    if (await sw?.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true).catch(() => false)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pages = await serveDemoPages();
+  return {
+    browser,
+    extensionId,
+    pages,
+    async close() {
+      await browser.close();
+      await pages.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Points the extension at a platform the way a user does: through the options page. */
+export async function setPlatformUrl(h: Harness, url: string): Promise<void> {
+  const page = await h.browser.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
+  const input = await page.waitForSelector('#platform-url');
+  await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
+  await input!.click({ count: 3 });
+  await input!.type(url);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-status="saved"]');
+  await page.close();
+}
+
+/** Clicks the launcher like a user: where it is drawn (its shadow root is closed to scripts). */
+export async function openPanel(h: Harness, page: Page): Promise<Frame> {
+  const launcher = await page.waitForSelector('passerelle-launcher');
+  const box = await launcher!.boundingBox();
+  if (!box) throw new Error('launcher not visible');
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  return page.waitForFrame((f) => f.url().startsWith(`chrome-extension://${h.extensionId}/src/panel/index.html`));
+}

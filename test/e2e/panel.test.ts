@@ -1,0 +1,168 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
+import type { RunningPlatform } from '../../server/platform.ts';
+import { launch, openPanel, setPlatformUrl, startTestPlatform, type Harness } from './browser.ts';
+
+let h: Harness;
+let platform: RunningPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  h = await launch();
+  await setPlatformUrl(h, platform.url);
+});
+afterAll(async () => {
+  await h?.close();
+  await platform?.close();
+});
+
+const text = (frame: import('puppeteer-core').Frame) => frame.evaluate(() => document.body.innerText);
+
+describe('panel in the demo webmail', () => {
+  it('has the id pinned by the manifest key', () => {
+    expect(h.extensionId).toBe(CHROME_EXTENSION_ID);
+  });
+
+  it('shows the launcher, opens the panel, and shows the patient resolved by the platform, in French', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/webmail.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    const shown = await text(panel);
+    expect(shown).toContain('LEFÈVRE Marie Claire');
+    expect(shown).toContain('2 55 08 14 168 025 38');
+    expect(shown).toContain('Identité de test');
+    expect(shown).toContain('MARIE CLAIRE');
+    expect(shown).toContain('Les traits affichés concordent avec ceux de la plateforme.');
+    await page.close();
+  });
+
+  it('is usable with the keyboard: Escape closes the panel and gives focus back to the launcher', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/webmail.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    await panel.focus('header button');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'PASSERELLE-LAUNCHER');
+    const launcher = await page.$('passerelle-launcher');
+    const box = await launcher!.boundingBox();
+    expect(box).not.toBeNull();
+    // The panel frame is hidden: nothing is drawn above the launcher any more.
+    const hit = await page.evaluate(() => document.elementFromPoint(window.innerWidth - 100, window.innerHeight - 200)?.tagName);
+    expect(hit).not.toBe('PASSERELLE-LAUNCHER');
+    await page.close();
+  });
+
+  it('warns, blocking, when the page traits disagree with the platform', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-discordant.html`);
+    const panel = await openPanel(h, page);
+    const alert = await panel.waitForSelector('[data-vigilance="disagree"]');
+    expect(await alert!.evaluate((el) => el.getAttribute('role'))).toBe('alert');
+    expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain('Traits discordants : date de naissance');
+    await page.close();
+  });
+
+  it('reads a DPI banner with labelled traits', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).toContain('BERNARD');
+    await page.close();
+  });
+});
+
+describe('the host page cannot reach the panel', () => {
+  it('finds no shadow root, no readable frame, no runtime, and no health data from the platform in its DOM', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/webmail.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    const before = await text(panel);
+
+    const seen = await page.evaluate(
+      async (id) => {
+        const host = document.querySelector('passerelle-launcher');
+        const framesReadable: boolean[] = [];
+        for (let i = 0; i < window.frames.length; i++) {
+          try {
+            framesReadable.push(Boolean(window.frames[i]!.document));
+          } catch {
+            framesReadable.push(false);
+          }
+          // Forged protocol messages, posted straight into the panel's window.
+          window.frames[i]!.postMessage({ v: 1, type: 'panel.close' }, '*');
+          window.frames[i]!.postMessage({ v: 1, type: 'patient.lookup', ins: '279035121518989' }, '*');
+        }
+        // The page builds its own panel frame: it loads, but stays opaque to the page.
+        const own = document.createElement('iframe');
+        own.src = `chrome-extension://${id}/src/panel/index.html`;
+        document.body.append(own);
+        await new Promise((r) => setTimeout(r, 500));
+        let runtime = 'absent';
+        const chromeApi = (window as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome;
+        if (chromeApi?.runtime?.sendMessage) {
+          try {
+            (chromeApi.runtime.sendMessage as (id: string, m: unknown) => void)(id, { v: 1, type: 'context.get' });
+            runtime = 'accepted';
+          } catch {
+            runtime = 'refused';
+          }
+        }
+        return {
+          shadowRoot: host?.shadowRoot ?? null,
+          iframesInDom: document.querySelectorAll('iframe').length,
+          frames: window.frames.length,
+          framesReadable,
+          ownFrameDocument: own.contentDocument === null ? null : 'readable',
+          runtime,
+          html: document.documentElement.outerHTML,
+        };
+      },
+      h.extensionId,
+    );
+    expect(seen.shadowRoot).toBeNull();
+    expect(seen.iframesInDom).toBe(1); // only the page's own frame; ours is inside the closed root
+    expect(seen.frames).toBeGreaterThanOrEqual(1);
+    expect(seen.framesReadable.every((r) => r === false)).toBe(true);
+    expect(seen.ownFrameDocument).toBeNull();
+    expect(seen.runtime).not.toBe('accepted');
+    // What only the platform knows never lands in the page: its given-name form, its badge.
+    expect(seen.html).not.toContain('MARIE CLAIRE');
+    expect(seen.html).not.toContain('Identité de test');
+    // The panel ignored the forged messages: still open, same content, no other patient.
+    expect(await text(panel)).toBe(before);
+    expect(before).not.toContain('GIRARD');
+    await page.close();
+  });
+});
+
+describe('platform down', () => {
+  it('says so in French with a retry, and the retry succeeds once the platform is back', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await setPlatformUrl(h, `http://127.0.0.1:${port}`);
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/webmail.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-lookup="unavailable"]');
+    expect(await text(panel)).toContain('Plateforme injoignable');
+
+    const late = await startTestPlatform(port);
+    try {
+      await panel.click('[data-lookup="unavailable"] button');
+      await panel.waitForSelector('[data-vigilance="agree"]');
+    } finally {
+      await late.close();
+      await setPlatformUrl(h, platform.url);
+      await page.close();
+    }
+  });
+});
