@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
 const ROOT = join(import.meta.dirname, 'pages');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+};
 
 export interface DemoPages {
   url: string;
@@ -15,7 +19,10 @@ export interface DemoPages {
 
 export async function serveDemoPages(port = 0, host = '127.0.0.1'): Promise<DemoPages> {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    );
     const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();

@@ -53,20 +53,31 @@ describe('platform client when the platform misbehaves', () => {
       if (req.url?.includes('255081416802538')) return setTimeout(() => res.end('{}'), 2000);
       if (req.url?.includes('279035121518989')) {
         res.statusCode = 503;
-        return res.end(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', details: { text: 'Maintenance en cours.' } }] }));
+        return res.end(
+          JSON.stringify({
+            resourceType: 'OperationOutcome',
+            issue: [{ severity: 'error', code: 'exception', details: { text: 'Maintenance en cours.' } }],
+          }),
+        );
       }
       res.end('<html>not fhir</html>');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const odd = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect(await lookupPatient('255081416802538', { baseUrl: odd, timeoutMs: 200 })).toEqual({ status: 'unavailable', reason: 'timeout' });
+      expect(await lookupPatient('255081416802538', { baseUrl: odd, timeoutMs: 200 })).toEqual({
+        status: 'unavailable',
+        reason: 'timeout',
+      });
       expect(await lookupPatient('279035121518989', { baseUrl: odd })).toEqual({
         status: 'unavailable',
         reason: 'server',
         detail: 'Maintenance en cours.',
       });
-      expect(await lookupPatient('184126912304531', { baseUrl: odd })).toEqual({ status: 'unavailable', reason: 'bad-response' });
+      expect(await lookupPatient('184126912304531', { baseUrl: odd })).toEqual({
+        status: 'unavailable',
+        reason: 'bad-response',
+      });
     } finally {
       server.closeAllConnections();
       server.close();

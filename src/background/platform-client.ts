@@ -25,9 +25,9 @@ const unavailable = (reason: UnavailableReason, detail?: string): LookupResult =
 export function toPlatformPatient(resource: FhirPatient): PlatformPatient | undefined {
   const identifier = resource.identifier?.find((i) => i.system && insKindOf(i.system) && i.value);
   const official = resource.name?.find((n) => n.use === 'official') ?? resource.name?.[0];
-  const birthPlace = resource.extension
-    ?.find((e) => e.url === 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace')
-    ?.valueAddress as { extension?: { valueCoding?: { code?: string } }[] } | undefined;
+  const birthPlace = resource.extension?.find(
+    (e) => e.url === 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace',
+  )?.valueAddress as { extension?: { valueCoding?: { code?: string } }[] } | undefined;
   const parsed = PlatformPatient.safeParse({
     id: resource.id,
     ins: identifier?.value,

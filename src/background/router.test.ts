@@ -53,11 +53,14 @@ describe('router: sender rules', () => {
     expect(otherTab).toEqual({ context: null });
   });
 
-  it.each(['context.get', 'settings.get', 'panel.close'])('refuses a content script asking for data (%s)', async (type) => {
-    const { route, log } = setup();
-    expect(await route({ v: 1, type }, content)).toBeUndefined();
-    expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type });
-  });
+  it.each(['context.get', 'settings.get', 'panel.close'])(
+    'refuses a content script asking for data (%s)',
+    async (type) => {
+      const { route, log } = setup();
+      expect(await route({ v: 1, type }, content)).toBeUndefined();
+      expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type });
+    },
+  );
 
   it('refuses a patient lookup from a content script and never calls the platform', async () => {
     const { route, fetch } = setup();
@@ -113,10 +116,16 @@ describe('router: sender rules', () => {
 
   it('validates settings and refuses a platform URL that is not http(s)', async () => {
     const { route } = setup();
-    expect(await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'javascript:alert(1)' } }, panel)).toBeUndefined();
-    expect(await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'https://passerelle.chu.example/' } }, panel)).toEqual({
+    expect(
+      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'javascript:alert(1)' } }, panel),
+    ).toBeUndefined();
+    expect(
+      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'https://passerelle.chu.example/' } }, panel),
+    ).toEqual({
       platformUrl: 'https://passerelle.chu.example',
     });
-    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual({ platformUrl: 'https://passerelle.chu.example' });
+    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual({
+      platformUrl: 'https://passerelle.chu.example',
+    });
   });
 });

@@ -19,7 +19,9 @@ const getUi = () =>
   }));
 
 function report() {
-  const patients = detectPatients(document, undefined, (adapter) => console.warn(`[passerelle] adapter ${adapter} failed`));
+  const patients = detectPatients(document, undefined, (adapter) =>
+    console.warn(`[passerelle] adapter ${adapter} failed`),
+  );
   browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients }).catch(() => {});
   if (patients.length > 0) getUi();
 }

@@ -14,7 +14,10 @@ export function Options() {
   const [status, setStatus] = useState<Status>('idle');
 
   useEffect(() => {
-    send({ v: 1, type: 'settings.get' }).then((s) => setUrl(s.platformUrl), () => setStatus('failed'));
+    send({ v: 1, type: 'settings.get' }).then(
+      (s) => setUrl(s.platformUrl),
+      () => setStatus('failed'),
+    );
   }, []);
 
   const save = async (event: Event) => {

@@ -75,9 +75,7 @@ export function App() {
             <PatientCard patient={current} />
           </>
         )}
-        {state.phase === 'ready' && state.context && (
-          <p class="muted">{t('detectedOn', state.context.origin)}</p>
-        )}
+        {state.phase === 'ready' && state.context && <p class="muted">{t('detectedOn', state.context.origin)}</p>}
       </main>
     </>
   );

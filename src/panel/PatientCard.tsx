@@ -66,9 +66,17 @@ function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedP
     case 'found':
       return <PlatformTraits patient={result.patient} page={page} />;
     case 'unknown':
-      return <p class="status" role="status" data-lookup="unknown">{t('unknownIns')}</p>;
+      return (
+        <p class="status" role="status" data-lookup="unknown">
+          {t('unknownIns')}
+        </p>
+      );
     case 'invalid-ins':
-      return <p class="alert" role="alert">{t(`invalidIns_${result.reason}`)}</p>;
+      return (
+        <p class="alert" role="alert">
+          {t(`invalidIns_${result.reason}`)}
+        </p>
+      );
     case 'unavailable':
       return (
         <div class="alert" role="alert" data-lookup="unavailable">
@@ -100,7 +108,9 @@ export function PatientCard({ patient }: { patient: DetectedPatient }) {
     <section class="card" aria-label={displayName(patient)}>
       <h2>
         {t('onPage')}
-        {patient.ins?.status === 'valid' && patient.ins.kind && <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>}
+        {patient.ins?.status === 'valid' && patient.ins.kind && (
+          <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>
+        )}
       </h2>
       <PageTraits patient={patient} />
       {patient.ins?.status === 'wrong-key' && (

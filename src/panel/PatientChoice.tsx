@@ -5,7 +5,13 @@ import { t } from '../ui/i18n.ts';
 export const displayName = (p: DetectedPatient) =>
   p.displayName ?? ([p.familyName, p.givenNames].filter(Boolean).join(' ') || '—');
 
-export function PatientChoice({ patients, onChoose }: { patients: DetectedPatient[]; onChoose: (p: DetectedPatient) => void }) {
+export function PatientChoice({
+  patients,
+  onChoose,
+}: {
+  patients: DetectedPatient[];
+  onChoose: (p: DetectedPatient) => void;
+}) {
   return (
     <>
       <p>{t('choosePatient')}</p>

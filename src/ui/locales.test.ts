@@ -7,7 +7,9 @@ describe('_locales', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(fr).sort());
     for (const [key, value] of Object.entries(fr)) {
       const other = (en as Record<string, { placeholders?: object }>)[key]!;
-      expect(Object.keys(other.placeholders ?? {}), key).toEqual(Object.keys((value as { placeholders?: object }).placeholders ?? {}));
+      expect(Object.keys(other.placeholders ?? {}), key).toEqual(
+        Object.keys((value as { placeholders?: object }).placeholders ?? {}),
+      );
     }
   });
 

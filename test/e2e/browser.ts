@@ -26,7 +26,10 @@ const quiet = () => new Writable({ write: (_c, _e, done) => done() });
 
 export async function startTestPlatform(port = 0): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
-  const platform = await startPlatform({ ...configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), port }, { demo: true, logStream: quiet() });
+  const platform = await startPlatform(
+    { ...configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), port },
+    { demo: true, logStream: quiet() },
+  );
   return {
     url: platform.url,
     async close() {
@@ -70,7 +73,12 @@ export async function launch(): Promise<Harness> {
   );
   const sw = await worker.worker();
   for (let i = 0; i < 100; i++) {
-    if (await sw?.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true).catch(() => false)) break;
+    if (
+      await sw
+        ?.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true)
+        .catch(() => false)
+    )
+      break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const pages = await serveDemoPages();

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import type { RunningPlatform } from '../../server/platform.ts';
@@ -17,7 +18,7 @@ afterAll(async () => {
   await platform?.close();
 });
 
-const text = (frame: import('puppeteer-core').Frame) => frame.evaluate(() => document.body.innerText);
+const text = (frame: Frame) => frame.evaluate(() => document.body.innerText);
 
 describe('panel in the demo webmail', () => {
   it('has the id pinned by the manifest key', () => {
@@ -50,7 +51,9 @@ describe('panel in the demo webmail', () => {
     const box = await launcher!.boundingBox();
     expect(box).not.toBeNull();
     // The panel frame is hidden: nothing is drawn above the launcher any more.
-    const hit = await page.evaluate(() => document.elementFromPoint(window.innerWidth - 100, window.innerHeight - 200)?.tagName);
+    const hit = await page.evaluate(
+      () => document.elementFromPoint(window.innerWidth - 100, window.innerHeight - 200)?.tagName,
+    );
     expect(hit).not.toBe('PASSERELLE-LAUNCHER');
     await page.close();
   });
@@ -61,7 +64,9 @@ describe('panel in the demo webmail', () => {
     const panel = await openPanel(h, page);
     const alert = await panel.waitForSelector('[data-vigilance="disagree"]');
     expect(await alert!.evaluate((el) => el.getAttribute('role'))).toBe('alert');
-    expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain('Traits discordants : date de naissance');
+    expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain(
+      'Traits discordants : date de naissance',
+    );
     await page.close();
   });
 
@@ -83,47 +88,44 @@ describe('the host page cannot reach the panel', () => {
     await panel.waitForSelector('[data-vigilance="agree"]');
     const before = await text(panel);
 
-    const seen = await page.evaluate(
-      async (id) => {
-        const host = document.querySelector('passerelle-launcher');
-        const framesReadable: boolean[] = [];
-        for (let i = 0; i < window.frames.length; i++) {
-          try {
-            framesReadable.push(Boolean(window.frames[i]!.document));
-          } catch {
-            framesReadable.push(false);
-          }
-          // Forged protocol messages, posted straight into the panel's window.
-          window.frames[i]!.postMessage({ v: 1, type: 'panel.close' }, '*');
-          window.frames[i]!.postMessage({ v: 1, type: 'patient.lookup', ins: '279035121518989' }, '*');
+    const seen = await page.evaluate(async (id) => {
+      const host = document.querySelector('passerelle-launcher');
+      const framesReadable: boolean[] = [];
+      for (let i = 0; i < window.frames.length; i++) {
+        try {
+          framesReadable.push(Boolean(window.frames[i]!.document));
+        } catch {
+          framesReadable.push(false);
         }
-        // The page builds its own panel frame: it loads, but stays opaque to the page.
-        const own = document.createElement('iframe');
-        own.src = `chrome-extension://${id}/src/panel/index.html`;
-        document.body.append(own);
-        await new Promise((r) => setTimeout(r, 500));
-        let runtime = 'absent';
-        const chromeApi = (window as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome;
-        if (chromeApi?.runtime?.sendMessage) {
-          try {
-            (chromeApi.runtime.sendMessage as (id: string, m: unknown) => void)(id, { v: 1, type: 'context.get' });
-            runtime = 'accepted';
-          } catch {
-            runtime = 'refused';
-          }
+        // Forged protocol messages, posted straight into the panel's window.
+        window.frames[i]!.postMessage({ v: 1, type: 'panel.close' }, '*');
+        window.frames[i]!.postMessage({ v: 1, type: 'patient.lookup', ins: '279035121518989' }, '*');
+      }
+      // The page builds its own panel frame: it loads, but stays opaque to the page.
+      const own = document.createElement('iframe');
+      own.src = `chrome-extension://${id}/src/panel/index.html`;
+      document.body.append(own);
+      await new Promise((r) => setTimeout(r, 500));
+      let runtime = 'absent';
+      const chromeApi = (window as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome;
+      if (chromeApi?.runtime?.sendMessage) {
+        try {
+          (chromeApi.runtime.sendMessage as (id: string, m: unknown) => void)(id, { v: 1, type: 'context.get' });
+          runtime = 'accepted';
+        } catch {
+          runtime = 'refused';
         }
-        return {
-          shadowRoot: host?.shadowRoot ?? null,
-          iframesInDom: document.querySelectorAll('iframe').length,
-          frames: window.frames.length,
-          framesReadable,
-          ownFrameDocument: own.contentDocument === null ? null : 'readable',
-          runtime,
-          html: document.documentElement.outerHTML,
-        };
-      },
-      h.extensionId,
-    );
+      }
+      return {
+        shadowRoot: host?.shadowRoot ?? null,
+        iframesInDom: document.querySelectorAll('iframe').length,
+        frames: window.frames.length,
+        framesReadable,
+        ownFrameDocument: own.contentDocument === null ? null : 'readable',
+        runtime,
+        html: document.documentElement.outerHTML,
+      };
+    }, h.extensionId);
     expect(seen.shadowRoot).toBeNull();
     expect(seen.iframesInDom).toBe(1); // only the page's own frame; ours is inside the closed root
     expect(seen.frames).toBeGreaterThanOrEqual(1);

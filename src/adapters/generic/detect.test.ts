@@ -9,7 +9,9 @@ function load(path: string): Document {
   const doc = document.implementation.createHTMLDocument('');
   doc.documentElement.innerHTML = readFileSync(new URL(path, import.meta.url), 'utf8')
     .replace(/^<!doctype html>/i, '')
-    .replace(/<\/?html[^>]*>/gi, '');
+    .replace(/<\/?html[^>]*>/gi, '')
+    // Saved pages are read offline: drop their external stylesheets.
+    .replace(/<link[^>]*>/gi, '');
   return doc;
 }
 

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import manifest from '../manifest.json' with { type: 'json' };
+import { CHROME_EXTENSION_ID } from '../src/core/platform.ts';
+import { manifestFor } from '../vite.config.ts';
+
+describe('manifest', () => {
+  it('is MV3 with minimal permissions', () => {
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.permissions).toEqual(['storage']);
+    // Clinicians' own sites are asked for at run time; only the loopback demo hosts are listed.
+    expect(manifest.host_permissions.every((h) => /^http:\/\/(127\.0\.0\.1|localhost)\/\*$/.test(h))).toBe(true);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
+  });
+
+  it('exposes nothing to web pages but the panel page, and only to the matched hosts', () => {
+    expect(manifest.web_accessible_resources).toEqual([
+      { resources: ['src/panel/index.html'], matches: manifest.content_scripts[0]!.matches },
+    ]);
+  });
+
+  it('derives the pinned extension id from its public key', () => {
+    const hex = createHash('sha256').update(Buffer.from(manifest.key, 'base64')).digest('hex').slice(0, 32);
+    const id = [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+    expect(id).toBe(CHROME_EXTENSION_ID);
+  });
+
+  it('has a Firefox variant with an event page and a gecko id, without Chrome-only keys', () => {
+    const firefox = manifestFor('firefox') as Record<string, unknown>;
+    expect(firefox.background).toEqual({ scripts: ['src/background/index.ts'], type: 'module' });
+    expect(firefox.browser_specific_settings).toMatchObject({ gecko: { id: expect.stringContaining('@') } });
+    expect(firefox).not.toHaveProperty('key');
+    expect(firefox).not.toHaveProperty('minimum_chrome_version');
+  });
+});

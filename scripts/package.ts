@@ -1,0 +1,30 @@
+/**
+ * `npm run package`: store-ready zips of dist/chrome and dist/firefox in dist/packages.
+ * The development `key` is dropped from the Chrome zip: the store assigns the published id.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { zipSync } from 'fflate';
+
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+
+function files(dir: string, root = dir, out: Record<string, Uint8Array> = {}) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files(path, root, out);
+    else out[relative(root, path).split('\\').join('/')] = readFileSync(path);
+  }
+  return out;
+}
+
+mkdirSync('dist/packages', { recursive: true });
+for (const target of ['chrome', 'firefox']) {
+  const dir = `dist/${target}`;
+  const entries = files(dir);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  delete manifest.key;
+  entries['manifest.json'] = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
+  const out = `dist/packages/passerelle-${target}-${version}.zip`;
+  writeFileSync(out, zipSync(entries, { level: 9 }));
+  console.log(`${out} (${Object.keys(entries).length} files)`);
+}
