@@ -11,6 +11,17 @@ import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
 import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
 import { Writable } from 'node:stream';
 
+/** Headless Chromium on a machine without internet (TOOLCHAIN.md): no background connections. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
 export const DIST = resolve(import.meta.dirname, '../../dist/chrome');
 
 export function chromePath(): string {
@@ -56,16 +67,7 @@ export async function launch(): Promise<Harness> {
     enableExtensions: true,
     userDataDir: profile,
     env: { ...process.env, LANGUAGE: 'fr', LANG: 'fr_FR.UTF-8' },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-dev-shm-usage',
-      '--lang=fr',
-    ],
+    args: [...CHROMIUM_ARGS, '--lang=fr'],
   });
   const extensionId = await browser.installExtension(DIST);
   const worker = await browser.waitForTarget(

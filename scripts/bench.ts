@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: the extension's cost on a large host page, in one Chromium run.
+ * A webmail page with 10 000 messages is loaded alternately by a profile without the extension
+ * one with a bare extension (an empty content script on the same hosts: the cost of having any
+ * extension at all) and one with Passerelle; we compare load time and main-thread time (medians),
+ * count long tasks, and report the content script's size. Not a test: it prints numbers for BENCHMARKS.md, it fails
+ * nothing. Run `npm run build` first.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { chromePath, CHROMIUM_ARGS, DIST } from '../test/e2e/browser.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const MESSAGES = 10_000;
+
+function bigWebmail(): string {
+  const rows = Array.from(
+    { length: MESSAGES },
+    (_, i) =>
+      `<article><div class="from">Expéditeur ${i}</div><div>Objet du message ${i}</div><small>0${i % 10}/11/2026</small></article>`,
+  ).join('');
+  const message = readFileSync('demo/pages/webmail.html', 'utf8').match(/<main[\s\S]*<\/main>/)![0];
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Boîte de réception</title></head><body><section>${rows}</section>${message}</body></html>`;
+}
+
+function bareExtension(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'passerelle-bare-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'bare',
+    version: '1',
+    content_scripts: [{ matches: ['http://127.0.0.1/*'], js: ['c.js'], run_at: 'document_idle' }],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'c.js'), '');
+  return dir;
+}
+
+async function launch(extension?: string): Promise<Browser> {
+  const browser = await puppeteer.launch({
+    headless: true,
+    executablePath: chromePath(),
+    pipe: true,
+    enableExtensions: Boolean(extension),
+    args: CHROMIUM_ARGS,
+  });
+  if (extension) await browser.installExtension(extension);
+  return browser;
+}
+
+interface Sample {
+  loadMs: number;
+  taskMs: number;
+  longTasks: number;
+}
+
+async function sample(browser: Browser, url: string, withExtension: boolean): Promise<Sample> {
+  const page = await browser.newPage();
+  await page.evaluateOnNewDocument(() => {
+    const w = window as unknown as { __long: number };
+    w.__long = 0;
+    new PerformanceObserver((list) => (w.__long += list.getEntries().length)).observe({
+      type: 'longtask',
+      buffered: true,
+    });
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  if (withExtension) await page.waitForSelector('passerelle-launcher', { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 300)); // let idle work finish
+  const metrics = await page.metrics();
+  const { loadMs, longTasks } = await page.evaluate(() => ({
+    loadMs: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+    longTasks: (window as unknown as { __long: number }).__long,
+  }));
+  await page.close();
+  return { loadMs, taskMs: (metrics.TaskDuration ?? 0) * 1000, longTasks };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const html = bigWebmail();
+const server = createServer((_req, res) =>
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html),
+);
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+const [plain, bare, extended] = await Promise.all([launch(), launch(bareExtension()), launch(DIST)]);
+const without: Sample[] = [];
+const withBare: Sample[] = [];
+const withExt: Sample[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    without.push(await sample(plain, url, false));
+    withBare.push(await sample(bare, url, false));
+    withExt.push(await sample(extended, url, true));
+  }
+} finally {
+  await Promise.all([plain.close(), bare.close(), extended.close()]);
+  server.close();
+}
+
+const content = readFileSync(`${DIST}/src/content/index.js`);
+const row = (name: string, pick: (s: Sample) => number) => {
+  const [a, b, c] = [without, withBare, withExt].map((xs) => median(xs.map(pick)));
+  return `| ${name} | ${a!.toFixed(1)} | ${b!.toFixed(1)} | ${c!.toFixed(1)} | ${(c! / a!).toFixed(3)} | ${(c! / b!).toFixed(3)} |`;
+};
+const total = (xs: Sample[]) => xs.reduce((n, s) => n + s.longTasks, 0);
+console.log(`
+Host page: webmail with ${MESSAGES} messages, ${(html.length / 1024).toFixed(0)} KiB; ${RUNS} alternated loads each; medians.
+
+| measure | no extension | bare extension | Passerelle | Passerelle / none | Passerelle / bare |
+| --- | --- | --- | --- | --- | --- |
+${row('load event (ms)', (s) => s.loadMs)}
+${row('main-thread task time (ms)', (s) => s.taskMs)}
+| long tasks (> 50 ms), total over runs | ${total(without)} | ${total(withBare)} | ${total(withExt)} | | |
+
+Content script: ${content.length} bytes, ${gzipSync(content).length} bytes gzip.
+`);
