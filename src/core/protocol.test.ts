@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { DetectedPatient, LookupResult, PROTOCOL_VERSION, Request, Responses, Settings } from './protocol.ts';
+
+const patient = { source: 'generic', ins: { status: 'valid', value: '255081416802538' }, birthDate: '1955-08-14' };
+
+describe('protocol', () => {
+  it('parses every request type of the current version', () => {
+    const requests = [
+      { v: PROTOCOL_VERSION, type: 'context.detected', patients: [patient] },
+      { v: PROTOCOL_VERSION, type: 'context.get' },
+      { v: PROTOCOL_VERSION, type: 'patient.lookup', ins: '255081416802538' },
+      { v: PROTOCOL_VERSION, type: 'panel.close' },
+      { v: PROTOCOL_VERSION, type: 'settings.get' },
+      { v: PROTOCOL_VERSION, type: 'settings.set', settings: { platformUrl: 'https://p.example' } },
+    ];
+    for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
+    expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());
+  });
+
+  it('refuses other versions, unknown types and missing fields', () => {
+    expect(Request.safeParse({ v: 2, type: 'context.get' }).success).toBe(false);
+    expect(Request.safeParse({ type: 'context.get' }).success).toBe(false);
+    expect(Request.safeParse({ v: 1, type: 'record.read' }).success).toBe(false);
+    expect(Request.safeParse({ v: 1, type: 'patient.lookup' }).success).toBe(false);
+    expect(Request.safeParse({ v: 1, type: 'patient.lookup', ins: '' }).success).toBe(false);
+  });
+
+  it('bounds what a page can make the content script report', () => {
+    expect(DetectedPatient.safeParse({ ...patient, displayName: 'x'.repeat(201) }).success).toBe(false);
+    expect(DetectedPatient.safeParse({ ...patient, birthDate: '1955-02-30' }).success).toBe(false);
+    expect(DetectedPatient.safeParse({ ...patient, ins: { status: 'valid', value: '2550814168025' } }).success).toBe(
+      false,
+    );
+    expect(DetectedPatient.safeParse({ ...patient, sex: 'other' }).success).toBe(false);
+  });
+
+  it('accepts only http(s) platform addresses', () => {
+    expect(Settings.safeParse({ platformUrl: 'https://passerelle.chu.example' }).success).toBe(true);
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://x.example', 'not a url']) {
+      expect(Settings.safeParse({ platformUrl: url }).success, url).toBe(false);
+    }
+  });
+
+  it('keeps lookup outcomes apart: found, unknown, invalid INS, unavailable', () => {
+    expect(LookupResult.safeParse({ status: 'unknown' }).success).toBe(true);
+    expect(LookupResult.safeParse({ status: 'invalid-ins', reason: 'key' }).success).toBe(true);
+    expect(LookupResult.safeParse({ status: 'unavailable', reason: 'timeout' }).success).toBe(true);
+    expect(LookupResult.safeParse({ status: 'found' }).success).toBe(false);
+  });
+});
