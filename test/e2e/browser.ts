@@ -117,3 +117,10 @@ export async function openPanel(h: Harness, page: Page): Promise<Frame> {
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   return page.waitForFrame((f) => f.url().startsWith(`chrome-extension://${h.extensionId}/src/panel/index.html`));
 }
+
+/** Opens a demo host page in a new tab and its panel; the caller closes the page. */
+export async function openDemoPage(h: Harness, name: string): Promise<{ page: Page; panel: Frame }> {
+  const page = await h.browser.newPage();
+  await page.goto(`${h.pages.url}/${name}`);
+  return { page, panel: await openPanel(h, page) };
+}

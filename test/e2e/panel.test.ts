@@ -3,7 +3,7 @@ import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import type { RunningPlatform } from '../../server/platform.ts';
-import { launch, openPanel, setPlatformUrl, startTestPlatform, type Harness } from './browser.ts';
+import { launch, openDemoPage, setPlatformUrl, startTestPlatform, type Harness } from './browser.ts';
 
 let h: Harness;
 let platform: RunningPlatform;
@@ -26,9 +26,7 @@ describe('panel in the demo webmail', () => {
   });
 
   it('shows the launcher, opens the panel, and shows the patient resolved by the platform, in French', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/webmail.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
     const shown = await text(panel);
     expect(shown).toContain('LEFÈVRE Marie Claire');
@@ -40,9 +38,7 @@ describe('panel in the demo webmail', () => {
   });
 
   it('is usable with the keyboard: Escape closes the panel and gives focus back to the launcher', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/webmail.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
     await panel.focus('header button');
     await page.keyboard.press('Escape');
@@ -59,9 +55,7 @@ describe('panel in the demo webmail', () => {
   });
 
   it('warns, blocking, when the page traits disagree with the platform', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/dpi-discordant.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'dpi-discordant.html');
     const alert = await panel.waitForSelector('[data-vigilance="disagree"]');
     expect(await alert!.evaluate((el) => el.getAttribute('role'))).toBe('alert');
     expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain(
@@ -71,9 +65,7 @@ describe('panel in the demo webmail', () => {
   });
 
   it('reads a DPI banner with labelled traits', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/dpi.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'dpi.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
     expect(await text(panel)).toContain('BERNARD');
     await page.close();
@@ -82,9 +74,7 @@ describe('panel in the demo webmail', () => {
 
 describe('the host page cannot reach the panel', () => {
   it('finds no shadow root, no readable frame, no runtime, and no health data from the platform in its DOM', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/webmail.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
     const before = await text(panel);
 
@@ -151,9 +141,7 @@ describe('platform down', () => {
       });
     });
     await setPlatformUrl(h, `http://127.0.0.1:${port}`);
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/webmail.html`);
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-lookup="unavailable"]');
     expect(await text(panel)).toContain('Plateforme injoignable');
 
