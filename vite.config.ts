@@ -7,8 +7,7 @@ import preact from '@preact/preset-vite';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
-
-export const GECKO_ID = 'passerelle@passerelle.example';
+import { FIREFOX_EXTENSION_ID } from './src/core/platform.ts';
 
 export function manifestFor(target: 'chrome' | 'firefox') {
   if (target === 'chrome') return baseManifest;
@@ -18,7 +17,7 @@ export function manifestFor(target: 'chrome' | 'firefox') {
   return {
     ...rest,
     background: { scripts: [background.service_worker], type: background.type },
-    browser_specific_settings: { gecko: { id: GECKO_ID, strict_min_version: '128.0' } },
+    browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
   };
 }
 

@@ -7,7 +7,8 @@ import { manifestFor } from '../vite.config.ts';
 describe('manifest', () => {
   it('is MV3 with minimal permissions', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.permissions).toEqual(['storage']);
+    // storage: settings and session; identity: launchWebAuthFlow for Pro Santé Connect. Nothing else.
+    expect(manifest.permissions).toEqual(['storage', 'identity']);
     // Clinicians' own sites are asked for at run time; only the loopback demo hosts are listed.
     expect(manifest.host_permissions.every((h) => /^http:\/\/(127\.0\.0\.1|localhost)\/\*$/.test(h))).toBe(true);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*']);

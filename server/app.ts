@@ -6,21 +6,37 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { originAllowed, type PlatformConfig } from './config.ts';
 import { FhirError, operationOutcome, type Issue } from './fhir/operation-outcome.ts';
+import type { Verifier } from './identity/verify-token.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { patientRoutes } from './routes/patient.ts';
+import { practitionerRoutes } from './routes/practitioner.ts';
 import type { Db } from './storage/database.ts';
+import { practitionerRecorder } from './storage/practitioners.ts';
+import type { Professional } from '../src/core/protocol.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in professional, from the verified token only (`server/identity/verify-token.ts`). */
+    professional?: Professional;
+  }
+  interface FastifyContextConfig {
+    /** Routes anyone may call (health, capability statement); every other one needs a token. */
+    public?: boolean;
+  }
+}
 
 export interface AppDeps {
   db: Db;
   config: PlatformConfig;
   logger: FastifyBaseLogger;
+  verify: Verifier;
 }
 
 function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp({ db, config, logger }: AppDeps): FastifyInstance {
+export function buildApp({ db, config, logger, verify }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
@@ -52,6 +68,15 @@ export function buildApp({ db, config, logger }: AppDeps): FastifyInstance {
     maxAge: 600,
   });
 
+  // Every route needs a valid token, but those marked public; unknown routes too (nothing to probe).
+  const recordPractitioner = practitionerRecorder(db);
+  app.decorateRequest('professional', undefined);
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'OPTIONS' || req.routeOptions.config?.public) return;
+    req.professional = await verify(req.headers.authorization);
+    await recordPractitioner(req.professional);
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
       {
@@ -65,7 +90,7 @@ export function buildApp({ db, config, logger }: AppDeps): FastifyInstance {
   });
 
   app.setErrorHandler((error, req, reply) => {
-    if (error instanceof FhirError) return sendOutcome(reply, error.status, error.issues);
+    if (error instanceof FhirError) return sendOutcome(reply.headers(error.headers), error.status, error.issues);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
       return sendOutcome(reply, status, [
@@ -79,8 +104,9 @@ export function buildApp({ db, config, logger }: AppDeps): FastifyInstance {
     sendOutcome(reply, 404, [{ code: 'not-found', text: 'Ressource inconnue.', diagnostics: 'No such route' }]),
   );
 
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   metadataRoutes(app);
   patientRoutes(app, db);
+  practitionerRoutes(app, db);
   return app;
 }

@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
 import { CHROME_EXTENSION_ORIGIN } from '../src/core/platform.ts';
+import { PSC_ACR } from '../src/core/psc.ts';
+
+/** The platform's name as an audience of access tokens (an absolute URI, RFC 8707). */
+export const DEFAULT_AUDIENCE = 'urn:passerelle:platform';
 
 export interface PlatformConfig {
   host: string;
@@ -9,22 +13,46 @@ export interface PlatformConfig {
   /** Origins allowed to call the API from a browser; a trailing `*` matches a prefix. */
   allowedOrigins: string[];
   logLevel: string;
+  identity: {
+    /** OpenID provider whose access tokens are accepted; unset with `--demo`: the development one. */
+    issuer?: string;
+    /** `aud` the access tokens must carry. */
+    audience: string;
+    /** Accepted `acr` values (Pro Santé Connect: `eidas1`). */
+    acceptedAcr: string[];
+    /** Port of the development provider when the platform starts it. */
+    devProviderPort: number;
+  };
+}
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+
+function portOf(name: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${name} must be a port number, got "${value}"`);
+  return port;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
-  const port = Number(env.PORT ?? 8787);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const port = portOf('PORT', env.PORT ?? '8787');
   return {
     // Loopback unless told otherwise: a hospital puts its own reverse proxy (TLS) in front.
     host: env.HOST ?? '127.0.0.1',
     port,
     dataDir: env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR ?? '.data'),
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? CHROME_EXTENSION_ORIGIN)
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: list(env.ALLOWED_ORIGINS ?? CHROME_EXTENSION_ORIGIN),
     logLevel: env.LOG_LEVEL ?? 'info',
+    identity: {
+      ...(env.OIDC_ISSUER ? { issuer: env.OIDC_ISSUER } : {}),
+      audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
+      acceptedAcr: list(env.OIDC_ACR_VALUES ?? PSC_ACR),
+      devProviderPort: portOf('DEV_IDP_PORT', env.DEV_IDP_PORT ?? '8789'),
+    },
   };
 }
 

@@ -1,13 +1,20 @@
-/** Starts and stops the whole platform: database, migrations, optional demo data, HTTP server. */
+/**
+ * Starts and stops the whole platform: database, migrations, optional demo data, the identity
+ * check (and, for the demo, the development OpenID provider), HTTP server.
+ */
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from './app.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
+import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
+import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
 import { openDatabase } from './storage/database.ts';
 
 export interface RunningPlatform {
   url: string;
+  /** The OpenID provider whose tokens the platform accepts. */
+  issuer: string;
   close(): Promise<void>;
 }
 
@@ -19,18 +26,33 @@ export async function startPlatform(
     { level: config.logLevel, base: { service: 'passerelle-platform' } },
     options.logStream ?? process.stdout,
   );
+  let devProvider: DevProvider | undefined;
+  if (!config.identity.issuer) {
+    if (!options.demo) throw new Error('OIDC_ISSUER is required (or run with --demo for the development provider)');
+    devProvider = await startDevProvider({
+      host: config.host,
+      port: config.identity.devProviderPort,
+      audience: config.identity.audience,
+      allowedOrigins: config.allowedOrigins,
+    });
+  }
+  const issuer = config.identity.issuer ?? devProvider!.issuer;
+  const verify = createVerifier({ ...config.identity, issuer }, discoveredKeys(issuer));
+
   const db = await openDatabase(config.dataDir);
   if (options.demo) await seedDemo(db);
-  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger });
+  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, demo: Boolean(options.demo) }, 'platform listening');
+  logger.info({ url, issuer, demo: Boolean(options.demo) }, 'platform listening');
   return {
     url,
+    issuer,
     async close() {
       await app.close();
+      await devProvider?.close();
       await db.destroy();
     },
   };

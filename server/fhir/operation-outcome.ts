@@ -4,7 +4,15 @@
  */
 
 export type IssueCode =
-  'invalid' | 'required' | 'not-found' | 'not-supported' | 'forbidden' | 'login' | 'exception' | 'too-costly';
+  | 'invalid'
+  | 'required'
+  | 'not-found'
+  | 'not-supported'
+  | 'forbidden'
+  | 'login'
+  | 'exception'
+  | 'too-costly'
+  | 'transient';
 
 export interface Issue {
   code: IssueCode;
@@ -30,9 +38,15 @@ export function operationOutcome(issues: Issue[]) {
 export class FhirError extends Error {
   readonly status: number;
   readonly issues: Issue[];
+  /** Extra response headers, e.g. `WWW-Authenticate` on a 401 (RFC 6750). */
+  headers: Record<string, string> = {};
   constructor(status: number, ...issues: Issue[]) {
     super(issues.map((i) => i.diagnostics ?? i.text).join('; '));
     this.status = status;
     this.issues = issues;
+  }
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 }

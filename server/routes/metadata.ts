@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 
 export function metadataRoutes(app: FastifyInstance): void {
-  app.get('/fhir/metadata', async (_req, reply) =>
+  app.get('/fhir/metadata', { config: { public: true } }, async (_req, reply) =>
     reply.type('application/fhir+json').send({
       resourceType: 'CapabilityStatement',
       status: 'active',

@@ -5,12 +5,15 @@ import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 
 let platform: TestPlatform;
+let auth: { authorization: string };
 beforeAll(async () => {
   platform = await testPlatform();
+  auth = await platform.issuer.bearer();
 });
 afterAll(() => platform.close());
 
-const get = (url: string, headers: Record<string, string> = {}) => platform.app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  platform.app.inject({ method: 'GET', url, headers: { ...auth, ...headers } });
 
 describe('GET /fhir/Patient?identifier=', () => {
   it('finds a demo patient by test INS with system, as a valid R4 searchset', async () => {
@@ -103,7 +106,7 @@ describe('CORS and origins', () => {
 });
 
 describe('logs', () => {
-  it('carry no health data: no INS, no name, no birth date, no query string', async () => {
+  it('carry no health data and no credential: no INS, name, birth date, query string or token', async () => {
     platform.logs.length = 0;
     await get('/fhir/Patient?identifier=255081416802538');
     await get('/fhir/Patient/demo-lefevre');
@@ -111,7 +114,8 @@ describe('logs', () => {
     const text = platform.logs.join('');
     expect(platform.logs.length).toBeGreaterThanOrEqual(3);
     expect(text).toContain('"route":"/fhir/Patient"');
-    for (const secret of ['255081416802538', '25508141680253', 'LEF', 'MARIE', '1955-08-14', 'identifier=']) {
+    const token = auth.authorization.slice('Bearer '.length);
+    for (const secret of ['255081416802538', '25508141680253', 'LEF', 'MARIE', '1955-08-14', 'identifier=', token]) {
       expect(text).not.toContain(secret);
     }
   });

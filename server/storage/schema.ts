@@ -19,6 +19,32 @@ export interface PatientTable {
   created_at: Generated<string>;
 }
 
+export interface PractitionerTable {
+  id: string;
+  /** IDNPS (`SubjectNameID`), the key: `8` + RPPS or `0` + ADELI. */
+  idnps: string;
+  rpps: string | null;
+  title: string | null;
+  family_name: string;
+  given_name: string | null;
+  mssante: string | null;
+  organization: string | null;
+  first_seen: string;
+  updated_at: string;
+}
+
+export interface PractitionerRoleTable {
+  id: string;
+  practitioner_id: string;
+  /** TRE_G15 profession code. */
+  profession_code: string;
+  organization: string | null;
+  /** 1 while the token lists the profession, 0 after (kept: other records may point at the role). */
+  active: number;
+}
+
 export interface Database {
   patient: PatientTable;
+  practitioner: PractitionerTable;
+  practitioner_role: PractitionerRoleTable;
 }

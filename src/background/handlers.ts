@@ -1,11 +1,13 @@
 /** What the background does for each message type; the router has already checked the sender. */
 import type { ContentCommand } from '../core/protocol.ts';
+import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
 import { lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadSettings, saveSettings } from './settings.ts';
 
 export interface Deps {
+  auth: Auth;
   session: SessionArea;
   local: SessionArea;
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
@@ -29,7 +31,13 @@ export function createHandlers(deps: Deps): Handlers {
     },
     async 'patient.lookup'(message) {
       const { platformUrl } = await loadSettings(deps.local);
-      return lookupPatient(message.ins, { baseUrl: platformUrl, fetch: deps.fetch });
+      const lookup = async (accessToken: string | undefined) =>
+        lookupPatient(message.ins, { baseUrl: platformUrl, fetch: deps.fetch, accessToken });
+      const result = await lookup(await deps.auth.accessToken());
+      if (result.status !== 'signed-out' || !result.reason) return result;
+      // The platform refused the token: renew it once; if that fails the session has ended.
+      const renewed = await deps.auth.accessToken(true);
+      return renewed ? lookup(renewed) : result;
     },
     async 'panel.close'(_message, { tabId }) {
       if (tabId !== undefined) await deps.sendToTab(tabId, { v: 1, type: 'panel.hide' });
@@ -39,9 +47,17 @@ export function createHandlers(deps: Deps): Handlers {
       return loadSettings(deps.local);
     },
     async 'settings.set'(message) {
-      // The options page asks the user for the host permission first; without it, refuse.
-      if (!(await deps.hasOrigin(new URL(message.settings.platformUrl).origin))) throw new Error('no host permission');
-      return saveSettings(deps.local, message.settings);
+      // The options page asks the user for the host permissions first; without them, refuse.
+      for (const url of [message.settings.platformUrl, message.settings.issuer]) {
+        if (!(await deps.hasOrigin(new URL(url).origin))) throw new Error('no host permission');
+      }
+      const saved = await saveSettings(deps.local, message.settings);
+      // A session belongs to its provider and client: changing either signs out (auth.ts).
+      await deps.auth.status();
+      return saved;
     },
+    'auth.status': () => deps.auth.status(),
+    'auth.signIn': () => deps.auth.signIn(),
+    'auth.signOut': () => deps.auth.signOut(),
   };
 }

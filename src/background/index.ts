@@ -5,6 +5,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { ContentCommand } from '../core/protocol.ts';
+import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
@@ -15,11 +16,19 @@ const sendToTab = async (tabId: number, command: ContentCommand) => {
   await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
 };
 
+const auth = createAuth({
+  session: browser.storage.session,
+  local: browser.storage.local,
+  redirectUri: browser.identity.getRedirectURL(),
+  launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
+});
+
 const route = createRouter({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
   log,
   handlers: createHandlers({
+    auth,
     session: browser.storage.session,
     local: browser.storage.local,
     sendToTab,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
@@ -6,15 +6,17 @@ import { lookupPatient } from './platform-client.ts';
 
 let platform: TestPlatform;
 let baseUrl: string;
+let accessToken: string;
 beforeAll(async () => {
   platform = await testPlatform();
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  accessToken = await platform.issuer.mint();
 });
 afterAll(() => platform.close());
 
 describe('platform client against the real platform', () => {
   it('finds a demo patient and maps its strict traits', async () => {
-    expect(await lookupPatient('2 55 08 14 168 025 38', { baseUrl })).toEqual({
+    expect(await lookupPatient('2 55 08 14 168 025 38', { baseUrl, accessToken })).toEqual({
       status: 'found',
       patient: {
         id: 'demo-lefevre',
@@ -30,19 +32,46 @@ describe('platform client against the real platform', () => {
   });
 
   it('tells unknown and wrong-key INS apart, without a network call for the wrong key', async () => {
-    expect(await lookupPatient('185057511234512', { baseUrl: 'http://127.0.0.1:1' })).toEqual({
+    expect(await lookupPatient('185057511234512', { baseUrl: 'http://127.0.0.1:1', accessToken })).toEqual({
       status: 'invalid-ins',
       reason: 'key',
     });
-    expect(await lookupPatient('12345', { baseUrl })).toEqual({ status: 'invalid-ins', reason: 'format' });
+    expect(await lookupPatient('12345', { baseUrl, accessToken })).toEqual({ status: 'invalid-ins', reason: 'format' });
     const unknown = '1850575112345' + String(97 - Number(1850575112345n % 97n)).padStart(2, '0');
-    expect(await lookupPatient(unknown, { baseUrl })).toEqual({ status: 'unknown' });
+    expect(await lookupPatient(unknown, { baseUrl, accessToken })).toEqual({ status: 'unknown' });
+  });
+});
+
+describe('platform client and identity', () => {
+  it('asks nothing of the platform when signed out', async () => {
+    const fetch = vi.fn(globalThis.fetch);
+    expect(await lookupPatient('255081416802538', { baseUrl, accessToken: undefined, fetch })).toEqual({
+      status: 'signed-out',
+    });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('reports an expired session when the platform refuses the token', async () => {
+    const expired = await platform.issuer.mint({ expiresIn: -120 });
+    expect(await lookupPatient('255081416802538', { baseUrl, accessToken: expired })).toEqual({
+      status: 'signed-out',
+      reason: 'expired',
+    });
+  });
+
+  it("reports a refusal (403) with the platform's French reason", async () => {
+    const noProfession = await platform.issuer.mint({ claims: { SubjectRefPro: { exercices: [] } } });
+    expect(await lookupPatient('255081416802538', { baseUrl, accessToken: noProfession })).toEqual({
+      status: 'unavailable',
+      reason: 'forbidden',
+      detail: 'Aucune profession de santé n’est associée à votre identité : accès refusé.',
+    });
   });
 });
 
 describe('platform client when the platform misbehaves', () => {
   it('says unreachable when nothing listens', async () => {
-    expect(await lookupPatient('255081416802538', { baseUrl: 'http://127.0.0.1:9' })).toEqual({
+    expect(await lookupPatient('255081416802538', { baseUrl: 'http://127.0.0.1:9', accessToken: 'x' })).toEqual({
       status: 'unavailable',
       reason: 'unreachable',
     });
@@ -65,16 +94,16 @@ describe('platform client when the platform misbehaves', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const odd = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect(await lookupPatient('255081416802538', { baseUrl: odd, timeoutMs: 200 })).toEqual({
+      expect(await lookupPatient('255081416802538', { baseUrl: odd, accessToken: 'x', timeoutMs: 200 })).toEqual({
         status: 'unavailable',
         reason: 'timeout',
       });
-      expect(await lookupPatient('279035121518989', { baseUrl: odd })).toEqual({
+      expect(await lookupPatient('279035121518989', { baseUrl: odd, accessToken: 'x' })).toEqual({
         status: 'unavailable',
         reason: 'server',
         detail: 'Maintenance en cours.',
       });
-      expect(await lookupPatient('184126912304531', { baseUrl: odd })).toEqual({
+      expect(await lookupPatient('184126912304531', { baseUrl: odd, accessToken: 'x' })).toEqual({
         status: 'unavailable',
         reason: 'bad-response',
       });

@@ -15,6 +15,8 @@ import {
 
 export interface ClientOptions {
   baseUrl: string;
+  /** The professional's access token; without one, nothing is asked of the platform. */
+  accessToken: string | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -44,7 +46,7 @@ export function toPlatformPatient(resource: FhirPatient): PlatformPatient | unde
 async function get(url: URL, options: ClientOptions): Promise<Response | LookupResult> {
   try {
     return await (options.fetch ?? fetch)(url, {
-      headers: { accept: 'application/fhir+json' },
+      headers: { accept: 'application/fhir+json', authorization: `Bearer ${options.accessToken}` },
       signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
       credentials: 'omit',
     });
@@ -56,6 +58,7 @@ async function get(url: URL, options: ClientOptions): Promise<Response | LookupR
 export async function lookupPatient(rawIns: string, options: ClientOptions): Promise<LookupResult> {
   const check = checkIns(rawIns);
   if (!check.ok) return { status: 'invalid-ins', reason: check.reason };
+  if (!options.accessToken) return { status: 'signed-out' };
   const url = new URL('/fhir/Patient', options.baseUrl);
   url.searchParams.set('identifier', check.value);
   const res = await get(url, options);
@@ -67,9 +70,11 @@ export async function lookupPatient(rawIns: string, options: ClientOptions): Pro
   } catch {
     return unavailable('bad-response');
   }
+  if (res.status === 401) return { status: 'signed-out', reason: 'expired' };
   if (!res.ok) {
     const outcome = FhirOperationOutcome.safeParse(body);
     const detail = outcome.success ? outcome.data.issue[0]?.details?.text : undefined;
+    if (res.status === 403) return unavailable('forbidden', detail);
     return unavailable(res.status >= 500 ? 'server' : 'bad-response', detail);
   }
   const bundle = FhirSearchBundle.safeParse(body);

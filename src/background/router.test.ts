@@ -1,27 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { PageContext } from '../core/protocol.ts';
+import { memoryArea } from '../../test/support/memory-area.ts';
+import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter, type Sender } from './router.ts';
 
 const ID = 'lbicpfomifkfeafmbhcbedgfgjnhcnpi';
 const ORIGIN = `chrome-extension://${ID}/`;
-
-function memoryArea() {
-  const data = new Map<string, unknown>();
-  return {
-    data,
-    async get(keys: string | string[] | null) {
-      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
-      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
-    },
-    async set(items: Record<string, unknown>) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
-    },
-    async remove(keys: string | string[]) {
-      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k);
-    },
-  };
-}
 
 function setup() {
   const session = memoryArea();
@@ -29,13 +14,15 @@ function setup() {
   const sendToTab = vi.fn(async () => {});
   const fetch = vi.fn(async () => new Response('{}'));
   const log = vi.fn();
+  const launchWebAuthFlow = vi.fn(async () => 'https://example.invalid/');
+  const auth = createAuth({ session, local, fetch, launchWebAuthFlow, redirectUri: 'https://x.chromiumapp.org/' });
   const route = createRouter({
     extensionId: ID,
     extensionOrigin: ORIGIN,
     log,
-    handlers: createHandlers({ session, local, sendToTab, hasOrigin: async () => true, fetch }),
+    handlers: createHandlers({ auth, session, local, sendToTab, hasOrigin: async () => true, fetch }),
   });
-  return { route, session, local, sendToTab, fetch, log };
+  return { route, session, local, sendToTab, fetch, log, launchWebAuthFlow };
 }
 
 const content: Sender = { id: ID, url: 'http://127.0.0.1:8788/webmail.html', tab: { id: 7 }, frameId: 0 };
@@ -114,18 +101,53 @@ describe('router: sender rules', () => {
     expect(await route({ v: 1, type: 'context.get' }, panel)).toEqual({ context: null });
   });
 
-  it('validates settings and refuses a platform URL that is not http(s)', async () => {
+  it('validates settings and refuses a platform or provider URL that is not http(s)', async () => {
     const { route } = setup();
+    const psc = { issuer: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet', clientId: 'passerelle' };
     expect(
-      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'javascript:alert(1)' } }, panel),
+      await route({ v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'javascript:alert(1)' } }, panel),
     ).toBeUndefined();
     expect(
-      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'https://passerelle.chu.example/' } }, panel),
-    ).toEqual({
-      platformUrl: 'https://passerelle.chu.example',
-    });
+      await route(
+        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://p.example', issuer: 'file:///etc' } },
+        panel,
+      ),
+    ).toBeUndefined();
+    const saved = { ...psc, platformUrl: 'https://passerelle.chu.example' };
+    expect(
+      await route(
+        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://passerelle.chu.example/' } },
+        panel,
+      ),
+    ).toEqual(saved);
+    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual(saved);
+  });
+
+  it('keeps the platform URL saved by an older version and defaults the new fields', async () => {
+    const { route, local } = setup();
+    local.data.set('settings', { platformUrl: 'https://passerelle.chu.example' });
     expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual({
       platformUrl: 'https://passerelle.chu.example',
+      issuer: 'http://127.0.0.1:8789',
+      clientId: 'passerelle-extension',
     });
+  });
+});
+
+describe('router: sign-in messages', () => {
+  it.each(['auth.status', 'auth.signIn', 'auth.signOut'])('refuses them from a content script (%s)', async (type) => {
+    const { route, log, launchWebAuthFlow } = setup();
+    expect(await route({ v: 1, type }, content)).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('message.dropped', expect.objectContaining({ reason: 'not-allowed' }));
+    expect(launchWebAuthFlow).not.toHaveBeenCalled();
+  });
+
+  it('answers the panel: signed out, and a lookup then asks nothing of the platform', async () => {
+    const { route, fetch } = setup();
+    expect(await route({ v: 1, type: 'auth.status' }, panel)).toEqual({ state: 'signed-out' });
+    expect(await route({ v: 1, type: 'patient.lookup', ins: '255081416802538' }, panel)).toEqual({
+      status: 'signed-out',
+    });
+    expect(fetch).not.toHaveBeenCalled();
   });
 });

@@ -30,7 +30,16 @@ export interface Context {
 
 export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
   content: new Set(['context.detected']),
-  'extension-page': new Set(['context.get', 'patient.lookup', 'panel.close', 'settings.get', 'settings.set']),
+  'extension-page': new Set([
+    'context.get',
+    'patient.lookup',
+    'panel.close',
+    'settings.get',
+    'settings.set',
+    'auth.status',
+    'auth.signIn',
+    'auth.signOut',
+  ]),
 };
 
 export type Handlers = { [T in RequestType]: (message: RequestOf<T>, context: Context) => Promise<ResponseOf<T>> };

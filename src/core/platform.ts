@@ -10,3 +10,10 @@ export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:8787';
  */
 export const CHROME_EXTENSION_ID = 'lbicpfomifkfeafmbhcbedgfgjnhcnpi';
 export const CHROME_EXTENSION_ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID}`;
+
+/** Firefox's add-on id (`browser_specific_settings.gecko.id`, set in `vite.config.ts`). */
+export const FIREFOX_EXTENSION_ID = 'passerelle@passerelle.example';
+
+/** The demo's OpenID provider (the platform's development one) and the extension's client id there. */
+export const DEFAULT_ISSUER = 'http://127.0.0.1:8789';
+export const DEFAULT_CLIENT_ID = 'passerelle-extension';

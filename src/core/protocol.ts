@@ -3,8 +3,10 @@
  * response and every stored record is parsed by a schema from this file before it is used.
  *
  *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
- *        ▲                                   │                                        (extension
- *        └──────── panel.show / panel.hide ──┘──── fetch ──▶ platform (FHIR R4)        iframe)
+ *        ▲                                   │  ▲     ◀──auth.status / signIn / signOut── (extension
+ *        └──────── panel.show / panel.hide ──┘  │                                          iframe)
+ *                                               ├── fetch + bearer ──▶ platform (FHIR R4)
+ *                                               └── OpenID Connect ──▶ Pro Santé Connect (popup)
  *
  * Who may send what is decided in `src/background/router.ts` (allowlist per sender kind).
  * Unknown or malformed messages are dropped and logged, never acted on.
@@ -78,21 +80,71 @@ export const PlatformPatient = z.object({
 });
 export type PlatformPatient = z.infer<typeof PlatformPatient>;
 
-export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response']);
+export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response', 'forbidden']);
 export type UnavailableReason = z.infer<typeof UnavailableReason>;
 
 export const LookupResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('found'), patient: PlatformPatient }),
   z.object({ status: z.literal('unknown') }),
   z.object({ status: z.literal('invalid-ins'), reason: z.enum(['format', 'key']) }),
+  /** No identity: nothing was asked of the platform; or the platform refused the token (`expired`). */
+  z.object({ status: z.literal('signed-out'), reason: z.literal('expired').optional() }),
   z.object({ status: z.literal('unavailable'), reason: UnavailableReason, detail: z.string().max(500).optional() }),
 ]);
 export type LookupResult = z.infer<typeof LookupResult>;
 
+const httpUrl = z.url({ protocol: /^https?$/ }).max(300);
+
 export const Settings = z.object({
-  platformUrl: z.url({ protocol: /^https?$/ }).max(300),
+  platformUrl: httpUrl,
+  /** OpenID provider: Pro Santé Connect in production, the platform's development one in the demo. */
+  issuer: httpUrl,
+  clientId: text(200),
 });
 export type Settings = z.infer<typeof Settings>;
+
+// ---------------------------------------------------------------------------------------------
+// The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
+
+export const Professional = z.object({
+  /** IDNPS: `8` + RPPS or `0` + ADELI (DOMAIN.md). */
+  idNps: z.string().regex(/^[0-9][0-9A-Za-z]{4,30}$/),
+  rpps: z
+    .string()
+    .regex(/^\d{11}$/)
+    .optional(),
+  /** Civility of practice shown before the name (`Dr`, `Pr`), from `codeCiviliteDexercice`. */
+  title: z.enum(['Dr', 'Pr']).optional(),
+  familyName: text(200),
+  givenName: text(200).optional(),
+  /** TRE_G15 profession codes, from `SubjectRefPro.exercices[].codeProfession`. */
+  professions: z.array(z.string().regex(/^\d{2}$/)).max(50),
+  organization: text(200).optional(),
+  mssante: z.email().max(200).optional(),
+});
+export type Professional = z.infer<typeof Professional>;
+
+export const SignedOutReason = z.enum(['expired', 'cancelled', 'failed', 'unreachable', 'refused']);
+export type SignedOutReason = z.infer<typeof SignedOutReason>;
+
+export const AuthStatus = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('signed-out'), reason: SignedOutReason.optional() }),
+  z.object({ state: z.literal('signed-in'), professional: Professional, expiresAt: z.number().int() }),
+]);
+export type AuthStatus = z.infer<typeof AuthStatus>;
+
+/** What `storage.session` holds while signed in; never `storage.local`, never the host page. */
+export const AuthSession = z.object({
+  issuer: httpUrl,
+  clientId: text(200),
+  accessToken: z.string().min(1).max(20_000),
+  refreshToken: z.string().min(1).max(20_000).optional(),
+  idToken: z.string().max(20_000).optional(),
+  /** Epoch milliseconds at which the access token expires. */
+  expiresAt: z.number().int(),
+  professional: Professional,
+});
+export type AuthSession = z.infer<typeof AuthSession>;
 
 // ---------------------------------------------------------------------------------------------
 // Messages. Requests carry `v` and `type`; each type has exactly one response schema.
@@ -103,6 +155,9 @@ export const PatientLookup = z.object({ v, type: z.literal('patient.lookup'), in
 export const PanelClose = z.object({ v, type: z.literal('panel.close') });
 export const SettingsGet = z.object({ v, type: z.literal('settings.get') });
 export const SettingsSet = z.object({ v, type: z.literal('settings.set'), settings: Settings });
+export const AuthStatusGet = z.object({ v, type: z.literal('auth.status') });
+export const AuthSignIn = z.object({ v, type: z.literal('auth.signIn') });
+export const AuthSignOut = z.object({ v, type: z.literal('auth.signOut') });
 
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
@@ -111,6 +166,9 @@ export const Request = z.discriminatedUnion('type', [
   PanelClose,
   SettingsGet,
   SettingsSet,
+  AuthStatusGet,
+  AuthSignIn,
+  AuthSignOut,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -124,6 +182,9 @@ export const Responses = {
   'panel.close': Ack,
   'settings.get': Settings,
   'settings.set': Settings,
+  'auth.status': AuthStatus,
+  'auth.signIn': AuthStatus,
+  'auth.signOut': AuthStatus,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

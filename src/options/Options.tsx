@@ -1,35 +1,46 @@
 /**
- * Options: which platform to talk to. Access to a platform's host is asked of the user here (a
- * user gesture), and the background refuses an address it has no permission for.
+ * Options: who is signed in; which platform and which identity provider to talk to. Access to
+ * their hosts is asked of the user here (a user gesture), and the background refuses an address
+ * it has no permission for. Changing the provider or client id ends the session.
  */
 import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../ui/i18n.ts';
+import type { Settings } from '../core/protocol.ts';
+import { useAuth } from '../ui/auth.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 
 type Status = 'idle' | 'saving' | 'saved' | 'failed';
 
+const FIELDS: { name: keyof Settings; url: boolean; label: MessageKey; help?: MessageKey }[] = [
+  { name: 'platformUrl', url: true, label: 'platformUrl', help: 'platformUrlHelp' },
+  { name: 'issuer', url: true, label: 'issuer', help: 'issuerHelp' },
+  { name: 'clientId', url: false, label: 'clientId' },
+];
+
+const fieldId = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 export function Options() {
-  const [url, setUrl] = useState('');
+  const [settings, setSettings] = useState<Settings | undefined>();
   const [status, setStatus] = useState<Status>('idle');
+  const auth = useAuth();
 
   useEffect(() => {
-    send({ v: 1, type: 'settings.get' }).then(
-      (s) => setUrl(s.platformUrl),
-      () => setStatus('failed'),
-    );
+    send({ v: 1, type: 'settings.get' }).then(setSettings, () => setStatus('failed'));
   }, []);
 
   const save = async (event: Event) => {
     event.preventDefault();
+    if (!settings) return;
     setStatus('saving');
     try {
-      const origin = new URL(url).origin;
-      const granted = await browser.permissions.request({ origins: [`${origin}/*`] });
+      const origins = [settings.platformUrl, settings.issuer].map((url) => `${new URL(url).origin}/*`);
+      const granted = await browser.permissions.request({ origins });
       if (!granted) throw new Error('denied');
-      const saved = await send({ v: 1, type: 'settings.set', settings: { platformUrl: url } });
-      setUrl(saved.platformUrl);
+      setSettings(await send({ v: 1, type: 'settings.set', settings }));
       setStatus('saved');
+      auth.refresh();
     } catch {
       setStatus('failed');
     }
@@ -41,20 +52,32 @@ export function Options() {
         <h1>{t('optionsTitle')}</h1>
       </header>
       <main>
+        <h2>{t('identityTitle')}</h2>
+        <Identity auth={auth} />
         <form onSubmit={save}>
-          <label for="platform-url">{t('platformUrl')}</label>
-          <input
-            id="platform-url"
-            type="url"
-            required
-            value={url}
-            onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
-            aria-describedby="platform-url-help"
-          />
-          <p id="platform-url-help" class="muted">
-            {t('platformUrlHelp')}
-          </p>
-          <button type="submit" disabled={status === 'saving'}>
+          {FIELDS.map(({ name, url, label, help }) => (
+            <p key={name}>
+              <label for={fieldId(name)}>{t(label)}</label>
+              <input
+                id={fieldId(name)}
+                type="text"
+                inputMode={url ? 'url' : 'text'}
+                pattern={url ? 'https?://.+' : undefined}
+                spellcheck={false}
+                required
+                value={settings?.[name] ?? ''}
+                disabled={!settings}
+                onInput={(e) => settings && setSettings({ ...settings, [name]: (e.target as HTMLInputElement).value })}
+                aria-describedby={help && `${fieldId(name)}-help`}
+              />
+              {help && (
+                <span id={`${fieldId(name)}-help`} class="muted">
+                  {t(help)}
+                </span>
+              )}
+            </p>
+          ))}
+          <button type="submit" disabled={status === 'saving' || !settings}>
             {t('save')}
           </button>
           <p role="status" data-status={status}>
@@ -63,6 +86,7 @@ export function Options() {
           </p>
         </form>
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>
+        <p class="muted">{t('redirectUri', browser.identity.getRedirectURL())}</p>
       </main>
     </>
   );

@@ -1,10 +1,13 @@
 /**
- * The panel: the patient(s) detected on the host page, each resolved by the platform. Several
- * patients are listed for the user to choose: never a silent guess. Escape closes the panel.
+ * The panel: who is signed in, then the patient(s) detected on the host page, each resolved by the
+ * platform once signed in. Several patients are listed for the user to choose: never a silent
+ * guess. Escape closes the panel.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, PageContext } from '../core/protocol.ts';
+import { useAuth } from '../ui/auth.ts';
 import { t } from '../ui/i18n.ts';
+import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 import { PatientCard } from './PatientCard.tsx';
 import { PatientChoice } from './PatientChoice.tsx';
@@ -16,6 +19,7 @@ const close = () => void send({ v: 1, type: 'panel.close' }).catch(() => {});
 export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [chosen, setChosen] = useState<DetectedPatient | undefined>();
+  const auth = useAuth();
 
   const load = useCallback(() => {
     setState({ phase: 'loading' });
@@ -44,6 +48,7 @@ export function App() {
         </button>
       </header>
       <main>
+        <Identity auth={auth} />
         {state.phase === 'loading' && <p aria-busy="true">{t('loading')}</p>}
         {state.phase === 'error' && (
           <div role="alert">
@@ -72,7 +77,7 @@ export function App() {
                 {t('backToList')}
               </button>
             )}
-            <PatientCard patient={current} />
+            <PatientCard patient={current} auth={auth} />
           </>
         )}
         {state.phase === 'ready' && state.context && <p class="muted">{t('detectedOn', state.context.origin)}</p>}

@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, LookupResult, PlatformPatient } from '../core/protocol.ts';
+import type { AuthHandle } from '../ui/auth.ts';
 import { differingTraits } from '../core/traits.ts';
 import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
@@ -71,6 +72,12 @@ function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedP
           {t('unknownIns')}
         </p>
       );
+    case 'signed-out':
+      return (
+        <p class="muted" data-lookup="signed-out">
+          {t('signInToLookup')}
+        </p>
+      );
     case 'invalid-ins':
       return (
         <p class="alert" role="alert">
@@ -90,18 +97,24 @@ function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedP
   }
 }
 
-export function PatientCard({ patient }: { patient: DetectedPatient }) {
+export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth: AuthHandle }) {
   const ins = patient.ins?.status === 'valid' ? patient.ins.value : undefined;
   const [lookup, setLookup] = useState<Lookup>({ phase: 'loading' });
+  const { signedIn, refresh } = auth;
 
   const run = useCallback(() => {
     if (!ins) return;
+    // Signed out: nothing is asked of the platform, the card says why.
+    if (!signedIn) return setLookup({ phase: 'done', result: { status: 'signed-out' } });
     setLookup({ phase: 'loading' });
     send({ v: 1, type: 'patient.lookup', ins }).then(
-      (result) => setLookup({ phase: 'done', result }),
+      (result) => {
+        setLookup({ phase: 'done', result });
+        if (result.status === 'signed-out') refresh();
+      },
       () => setLookup({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
     );
-  }, [ins]);
+  }, [ins, signedIn, refresh]);
   useEffect(run, [run]);
 
   return (

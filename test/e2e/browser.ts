@@ -33,16 +33,30 @@ export function chromePath(): string {
   return path;
 }
 
-const quiet = () => new Writable({ write: (_c, _e, done) => done() });
+export interface TestPlatform extends RunningPlatform {
+  /** The platform's log lines (JSON): one per request, with its route pattern and status. */
+  logs: string[];
+}
 
-export async function startTestPlatform(port = 0): Promise<RunningPlatform> {
+/**
+ * The platform with demo data and its development OpenID provider, on free ports; or, given an
+ * `issuer`, a platform trusting that provider (as a hospital's trusts Pro Santé Connect).
+ */
+export async function startTestPlatform(options: { port?: number; issuer?: string } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
-  const platform = await startPlatform(
-    { ...configFromEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), port },
-    { demo: true, logStream: quiet() },
-  );
+  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', DEV_IDP_PORT: '0', OIDC_ISSUER: options.issuer };
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _e, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const platform = await startPlatform({ ...configFromEnv(env), port: options.port ?? 0 }, { demo: true, logStream });
   return {
     url: platform.url,
+    issuer: platform.issuer,
+    logs,
     async close() {
       await platform.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -96,17 +110,36 @@ export async function launch(): Promise<Harness> {
   };
 }
 
-/** Points the extension at a platform the way a user does: through the options page. */
-export async function setPlatformUrl(h: Harness, url: string): Promise<void> {
+/** Points the extension at a platform and its provider the way a user does: in the options page. */
+export async function configure(h: Harness, platform: Pick<RunningPlatform, 'url' | 'issuer'>): Promise<void> {
   const page = await h.browser.newPage();
   await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
-  const input = await page.waitForSelector('#platform-url');
   await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
-  await input!.click({ count: 3 });
-  await input!.type(url);
+  for (const [selector, value] of [
+    ['#platform-url', platform.url],
+    ['#issuer', platform.issuer],
+  ] as const) {
+    const input = await page.$(selector);
+    await input!.click({ count: 3 });
+    await input!.type(value);
+  }
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-status="saved"]');
   await page.close();
+}
+
+/**
+ * Signs in from an open panel like a user: the sign-in button opens the provider's window
+ * (`identity.launchWebAuthFlow`), where the test professional is chosen; the window then closes.
+ */
+export async function signIn(h: Harness, panel: Frame, issuer: string, account = 'f:passerelle-dev:physician') {
+  const popupTarget = h.browser.waitForTarget((t) => t.url().startsWith(`${issuer}/interaction/`));
+  await (await panel.waitForSelector('[data-auth="signed-out"] button'))!.click();
+  const popup = (await (await popupTarget).asPage())!;
+  const choice = await popup.waitForSelector(`button[value="${account}"]`);
+  // The window closes itself on the redirect: the click may end with "Target closed".
+  await choice!.click().catch(() => {});
+  await panel.waitForSelector('[data-auth="signed-in"]');
 }
 
 /** Clicks the launcher like a user: where it is drawn (its shadow root is closed to scripts). */

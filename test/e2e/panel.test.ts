@@ -3,7 +3,7 @@ import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import type { RunningPlatform } from '../../server/platform.ts';
-import { launch, openDemoPage, setPlatformUrl, startTestPlatform, type Harness } from './browser.ts';
+import { configure, launch, openDemoPage, signIn, startTestPlatform, type Harness } from './browser.ts';
 
 let h: Harness;
 let platform: RunningPlatform;
@@ -11,7 +11,10 @@ let platform: RunningPlatform;
 beforeAll(async () => {
   platform = await startTestPlatform();
   h = await launch();
-  await setPlatformUrl(h, platform.url);
+  await configure(h, platform);
+  const { page, panel } = await openDemoPage(h, 'webmail.html');
+  await signIn(h, panel, platform.issuer);
+  await page.close();
 });
 afterAll(async () => {
   await h?.close();
@@ -140,18 +143,19 @@ describe('platform down', () => {
         s.close(() => resolve(p));
       });
     });
-    await setPlatformUrl(h, `http://127.0.0.1:${port}`);
+    await configure(h, { url: `http://127.0.0.1:${port}`, issuer: platform.issuer });
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-lookup="unavailable"]');
     expect(await text(panel)).toContain('Plateforme injoignable');
 
-    const late = await startTestPlatform(port);
+    // Back on the same port, trusting the same provider: the session carries on.
+    const late = await startTestPlatform({ port, issuer: platform.issuer });
     try {
       await panel.click('[data-lookup="unavailable"] button');
       await panel.waitForSelector('[data-vigilance="agree"]');
     } finally {
       await late.close();
-      await setPlatformUrl(h, platform.url);
+      await configure(h, platform);
       await page.close();
     }
   });

@@ -1,4 +1,7 @@
-/** An in-process platform for tests: in-memory SQLite, demo data, logs captured as JSON lines. */
+/**
+ * An in-process platform for tests: in-memory SQLite, demo data, logs captured as JSON lines, and
+ * a test token issuer (`issuer.bearer()` gives a valid Authorization header for a professional).
+ */
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -6,11 +9,13 @@ import { buildApp } from '../../server/app.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/demo/patients.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
+import { testIssuer, type TestIssuer } from './tokens.ts';
 
 export interface TestPlatform {
   app: FastifyInstance;
   db: Db;
   logs: string[];
+  issuer: TestIssuer;
   close(): Promise<void>;
 }
 
@@ -25,12 +30,19 @@ export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Pro
   });
   const db = await openDatabase(config.dataDir);
   await seedDemo(db);
-  const app = buildApp({ db, config, logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger });
+  const issuer = await testIssuer();
+  const app = buildApp({
+    db,
+    config,
+    logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
+    verify: issuer.verify,
+  });
   await app.ready();
   return {
     app,
     db,
     logs,
+    issuer,
     async close() {
       await app.close();
       await db.destroy();

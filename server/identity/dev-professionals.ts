@@ -1,0 +1,109 @@
+/**
+ * Fictitious professionals of the development identity provider. Their RPPS numbers are in a
+ * test range (`997…`) and pass the Luhn check; their claims have the shape of Pro Santé Connect's
+ * userinfo (DOMAIN.md), so that the platform and the extension read them as they would PSC's.
+ */
+export interface DevProfessional {
+  /** Account id at the provider; PSC's `sub` is opaque too (`f:<uuid>:<id>`). */
+  accountId: string;
+  rpps: string;
+  /** `codeCivilite` of PSC; `Dr` is the civility of practice (`codeCiviliteDexercice`). */
+  civility: 'M' | 'MME';
+  doctor: boolean;
+  familyName: string;
+  givenName: string;
+  profession: { code: string; label: string; category: 'C' | 'E'; savoirFaire?: string };
+  organization: string;
+  mssante: string;
+}
+
+const CH = 'CENTRE HOSPITALIER DE DEMONSTRATION';
+
+export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
+  {
+    accountId: 'f:passerelle-dev:physician',
+    rpps: '99700100011',
+    civility: 'MME',
+    doctor: true,
+    familyName: 'ROUSSEL',
+    givenName: 'Hélène',
+    profession: { code: '10', label: 'Médecin', category: 'C', savoirFaire: 'SM54' },
+    organization: CH,
+    mssante: 'helene.roussel@ch-demo.mssante.fr',
+  },
+  {
+    accountId: 'f:passerelle-dev:nurse',
+    rpps: '99700100029',
+    civility: 'M',
+    doctor: false,
+    familyName: 'PERRIN',
+    givenName: 'Thomas',
+    profession: { code: '60', label: 'Infirmier', category: 'C' },
+    organization: CH,
+    mssante: 'thomas.perrin@ch-demo.mssante.fr',
+  },
+  {
+    accountId: 'f:passerelle-dev:midwife',
+    rpps: '99700100037',
+    civility: 'MME',
+    doctor: false,
+    familyName: 'KONATÉ',
+    givenName: 'Awa',
+    profession: { code: '50', label: 'Sage-femme', category: 'C' },
+    organization: CH,
+    mssante: 'awa.konate@ch-demo.mssante.fr',
+  },
+  {
+    accountId: 'f:passerelle-dev:pharmacist',
+    rpps: '99700100045',
+    civility: 'M',
+    doctor: false,
+    familyName: 'FABRE',
+    givenName: 'Louis',
+    profession: { code: '21', label: 'Pharmacien', category: 'C' },
+    organization: 'PHARMACIE DE DEMONSTRATION',
+    mssante: 'louis.fabre@pharmacie-demo.mssante.fr',
+  },
+];
+
+export const findDevProfessional = (accountId: string) => DEV_PROFESSIONALS.find((p) => p.accountId === accountId);
+
+/** The professional's claims, named and nested as Pro Santé Connect's userinfo names them. */
+export function pscClaimsOf(p: DevProfessional): { sub: string } & Record<string, unknown> {
+  const idNps = `8${p.rpps}`;
+  return {
+    sub: p.accountId,
+    SubjectNameID: idNps,
+    preferred_username: idNps,
+    given_name: p.givenName,
+    family_name: p.familyName,
+    email: p.mssante,
+    SubjectOrganization: p.organization,
+    SubjectRefPro: {
+      codeCivilite: p.civility,
+      exercices: [
+        {
+          codeProfession: p.profession.code,
+          codeCategorieProfessionnelle: p.profession.category,
+          codeCiviliteDexercice: p.doctor ? 'DR' : '',
+          nomDexercice: p.familyName,
+          prenomDexercice: p.givenName,
+          codeTypeSavoirFaire: p.profession.savoirFaire ? 'S' : '',
+          codeSavoirFaire: p.profession.savoirFaire ?? '',
+          activities: [{ codeModeExercice: 'S', codeSecteurDactivite: 'SA01', raisonSocialeSite: p.organization }],
+        },
+      ],
+    },
+  };
+}
+
+/** Claim names of scope `scope_all`, for the provider's claims configuration. */
+export const PSC_CLAIM_NAMES = [
+  'SubjectNameID',
+  'preferred_username',
+  'given_name',
+  'family_name',
+  'email',
+  'SubjectOrganization',
+  'SubjectRefPro',
+] as const;

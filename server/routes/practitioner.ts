@@ -1,0 +1,23 @@
+/**
+ * `GET /fhir/Practitioner/$me`: the platform's record of the signed-in professional, as it decides
+ * from their token: a Bundle with the Practitioner and their PractitionerRoles.
+ */
+import type { FastifyInstance } from 'fastify';
+import { FhirError } from '../fhir/operation-outcome.ts';
+import { toFhirPractitioner, toFhirPractitionerRoles } from '../fhir/practitioner.ts';
+import type { Db } from '../storage/database.ts';
+import { findPractitioner } from '../storage/practitioners.ts';
+
+export function practitionerRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/fhir/Practitioner/$me', async (req, reply) => {
+    const record = await findPractitioner(db, req.professional!.idNps);
+    if (!record) throw new FhirError(404, { code: 'not-found', text: 'Professionnel inconnu.' });
+    const resources = [toFhirPractitioner(record), ...toFhirPractitionerRoles(record)];
+    const base = `${req.protocol}://${req.host}/fhir`;
+    return reply.type('application/fhir+json').send({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: resources.map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource })),
+    });
+  });
+}

@@ -1,0 +1,72 @@
+/** Practitioners and their roles, written from the claims of their tokens (never from a request body). */
+import { randomUUID } from 'node:crypto';
+import type { Professional } from '../../src/core/protocol.ts';
+import type { Db } from './database.ts';
+import type { PractitionerRoleTable, PractitionerTable } from './schema.ts';
+
+export interface PractitionerRecord {
+  practitioner: PractitionerTable;
+  roles: PractitionerRoleTable[];
+}
+
+export async function findPractitioner(db: Db, idnps: string): Promise<PractitionerRecord | undefined> {
+  const practitioner = await db.selectFrom('practitioner').selectAll().where('idnps', '=', idnps).executeTakeFirst();
+  if (!practitioner) return undefined;
+  const roles = await db
+    .selectFrom('practitioner_role')
+    .selectAll()
+    .where('practitioner_id', '=', practitioner.id)
+    .orderBy('profession_code')
+    .execute();
+  return { practitioner, roles };
+}
+
+/**
+ * Inserts or updates the practitioner and their roles; returns the practitioner's id. Role ids are
+ * stable (one per profession): a profession the claims no longer list is made inactive, not deleted.
+ */
+export async function savePractitioner(db: Db, p: Professional, now = new Date()): Promise<string> {
+  const at = now.toISOString();
+  const fields = {
+    rpps: p.rpps ?? null,
+    title: p.title ?? null,
+    family_name: p.familyName,
+    given_name: p.givenName ?? null,
+    mssante: p.mssante ?? null,
+    organization: p.organization ?? null,
+    updated_at: at,
+  };
+  return db.transaction().execute(async (tx) => {
+    const { id } = await tx
+      .insertInto('practitioner')
+      .values({ id: randomUUID(), idnps: p.idNps, first_seen: at, ...fields })
+      .onConflict((oc) => oc.column('idnps').doUpdateSet(fields))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx.updateTable('practitioner_role').set({ active: 0 }).where('practitioner_id', '=', id).execute();
+    for (const code of p.professions) {
+      const role = { organization: p.organization ?? null, active: 1 };
+      await tx
+        .insertInto('practitioner_role')
+        .values({ id: randomUUID(), practitioner_id: id, profession_code: code, ...role })
+        .onConflict((oc) => oc.columns(['practitioner_id', 'profession_code']).doUpdateSet(role))
+        .execute();
+    }
+    return id;
+  });
+}
+
+/**
+ * Records the professional of each authenticated request, writing only when their claims changed
+ * since this process last wrote them (a request costs no write in the common case).
+ */
+export function practitionerRecorder(db: Db) {
+  const written = new Map<string, string>();
+  return async (p: Professional): Promise<void> => {
+    const fingerprint = JSON.stringify(p);
+    if (written.get(p.idNps) === fingerprint) return;
+    await savePractitioner(db, p);
+    if (written.size > 10_000) written.clear();
+    written.set(p.idNps, fingerprint);
+  };
+}
