@@ -78,14 +78,19 @@ describe('Pro Santé Connect claims → professional', () => {
 
   it('falls back to given_name / family_name without exercices, with no profession', () => {
     const result = professionalFromClaims({ ...pscUserinfo, SubjectRefPro: undefined });
-    expect(result).toMatchObject({ ok: true, professional: { familyName: 'OIDC', givenName: 'Paul', professions: [] } });
+    expect(result).toMatchObject({
+      ok: true,
+      professional: { familyName: 'OIDC', givenName: 'Paul', professions: [] },
+    });
   });
 
   it('refuses claims without an IDNPS or a name, and junk', () => {
-    expect(professionalFromClaims({ ...pscUserinfo, SubjectNameID: undefined, preferred_username: undefined })).toEqual({
-      ok: false,
-      problem: 'no-idnps',
-    });
+    expect(professionalFromClaims({ ...pscUserinfo, SubjectNameID: undefined, preferred_username: undefined })).toEqual(
+      {
+        ok: false,
+        problem: 'no-idnps',
+      },
+    );
     expect(professionalFromClaims({ ...pscUserinfo, SubjectNameID: '<script>' })).toEqual({
       ok: false,
       problem: 'no-idnps',
