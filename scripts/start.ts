@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole demo on this machine. Builds the extension, starts the platform with demo
- * data on 127.0.0.1:8787 (DATA_DIR .data/demo), serves the demo host pages on 127.0.0.1:8788, and
- * says how to load the extension. `npm start -- --open` also opens Chromium with the extension
+ * data on 127.0.0.1:8787 (DATA_DIR .data/demo) and its development OpenID provider on
+ * 127.0.0.1:8789, serves the demo host pages on 127.0.0.1:8788, and says how to load the extension. `npm start -- --open` also opens Chromium with the extension
  * loaded (needs a display). Ctrl-C stops everything cleanly.
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { serveDemoPages } from '../demo/serve.ts';
 import { configFromEnv } from '../server/config.ts';
+import { DEV_PROFESSIONALS } from '../server/identity/dev-professionals.ts';
 import { startPlatform } from '../server/platform.ts';
 
 const { values } = parseArgs({
@@ -36,6 +37,7 @@ console.log(`
 Passerelle — démonstration
 
   Plateforme (FHIR R4)   ${platform.url}/fhir/metadata
+  Identité (OpenID)      ${platform.issuer}/.well-known/openid-configuration
   Pages de démonstration ${pages.url}/
     messagerie           ${pages.url}/webmail.html
     DPI                  ${pages.url}/dpi.html
@@ -45,7 +47,9 @@ Charger l'extension
   Chrome / Chromium : chrome://extensions → Mode développeur → « Charger l'extension non empaquetée » → ${chrome}
   Firefox           : about:debugging#/runtime/this-firefox → « Charger un module complémentaire temporaire » → ${firefox}
 
-Puis ouvrez la page de messagerie et cliquez sur le bouton « P » en bas à droite.
+Puis ouvrez la page de messagerie, cliquez sur le bouton « P » en bas à droite, puis sur
+« Se connecter avec Pro Santé Connect » et choisissez un professionnel de test :
+${DEV_PROFESSIONALS.map((p) => `  ${p.profession.label.padEnd(11)} ${p.givenName} ${p.familyName} (RPPS ${p.rpps})`).join('\n')}
 Ctrl-C pour arrêter.
 `);
 

@@ -2,9 +2,9 @@
  * The development provider, end to end with the platform: PSC-shaped tokens for each seeded
  * professional, PKCE enforced, refresh tokens rotated, and the platform accepting its tokens.
  */
-import { Writable } from 'node:stream';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logCollector } from '../../test/support/logs.ts';
 import { signInHeadless } from '../../test/support/oidc.ts';
 import { configFromEnv } from '../config.ts';
 import { startPlatform, type RunningPlatform } from '../platform.ts';
@@ -13,7 +13,7 @@ import { DEV_CLIENT_ID, extensionRedirectUris } from './dev-provider.ts';
 let platform: RunningPlatform;
 beforeAll(async () => {
   const config = configFromEnv({ DATA_DIR: ':memory:', PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'warn' });
-  platform = await startPlatform(config, { demo: true, logStream: new Writable({ write: (_c, _e, d) => d() }) });
+  platform = await startPlatform(config, { demo: true, logStream: logCollector().stream });
 });
 afterAll(() => platform.close());
 

@@ -2,11 +2,11 @@
  * The extension's OpenID Connect client against the real development provider and platform; the
  * provider's window is played by `completeLogin` (what the user does there).
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
 import { extensionRedirectUris } from '../../server/identity/dev-provider.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
+import { logCollector } from '../../test/support/logs.ts';
 import { memoryArea } from '../../test/support/memory-area.ts';
 import { completeLogin } from '../../test/support/oidc.ts';
 import { createAuth } from './auth.ts';
@@ -16,7 +16,7 @@ import { saveSettings } from './settings.ts';
 let platform: RunningPlatform;
 beforeAll(async () => {
   const config = configFromEnv({ DATA_DIR: ':memory:', PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'warn' });
-  platform = await startPlatform(config, { demo: true, logStream: new Writable({ write: (_c, _e, d) => d() }) });
+  platform = await startPlatform(config, { demo: true, logStream: logCollector().stream });
 });
 afterAll(() => platform.close());
 

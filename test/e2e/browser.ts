@@ -9,7 +9,7 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { configFromEnv } from '../../server/config.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
 import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
-import { Writable } from 'node:stream';
+import { logCollector } from '../support/logs.ts';
 
 /** Headless Chromium on a machine without internet (TOOLCHAIN.md): no background connections. */
 export const CHROMIUM_ARGS = [
@@ -45,14 +45,11 @@ export interface TestPlatform extends RunningPlatform {
 export async function startTestPlatform(options: { port?: number; issuer?: string } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
   const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', DEV_IDP_PORT: '0', OIDC_ISSUER: options.issuer };
-  const logs: string[] = [];
-  const logStream = new Writable({
-    write(chunk, _e, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  const platform = await startPlatform({ ...configFromEnv(env), port: options.port ?? 0 }, { demo: true, logStream });
+  const { logs, stream } = logCollector();
+  const platform = await startPlatform(
+    { ...configFromEnv(env), port: options.port ?? 0 },
+    { demo: true, logStream: stream },
+  );
   return {
     url: platform.url,
     issuer: platform.issuer,

@@ -1,19 +1,19 @@
 /**
- * Signs in at the development provider without a browser, as the extension does (code + PKCE,
- * oauth4webapi), choosing a professional on the login page: for tests that need real tokens.
- * `completeLogin` plays the user in the provider's window, for tests of the extension's client.
+ * Signing in at the development provider without a browser: `completeLogin` plays the user in
+ * the provider's window; `signInHeadless` gets real tokens with the extension's own client.
  */
-import * as oauth from 'oauth4webapi';
-import { PSC_SCOPES } from '../../src/core/psc.ts';
+import { decodeJwt, type JWTPayload } from 'jose';
 import { DEV_CLIENT_ID, extensionRedirectUris } from '../../server/identity/dev-provider.ts';
+import { createAuth } from '../../src/background/auth.ts';
+import { saveSettings } from '../../src/background/settings.ts';
+import { AuthSession } from '../../src/core/protocol.ts';
+import { memoryArea } from './memory-area.ts';
 
 export interface Tokens {
   accessToken: string;
   refreshToken?: string;
-  idTokenClaims: oauth.IDToken;
+  idTokenClaims: JWTPayload;
 }
-
-const insecure = { [oauth.allowInsecureRequests]: true };
 
 /**
  * What the user does in the provider's window: follows the authorization URL, picks the
@@ -56,44 +56,27 @@ export async function completeLogin(
   throw new Error('never redirected to the client');
 }
 
-export async function signInHeadless(issuerUrl: string, accountId: string): Promise<Tokens> {
-  const issuer = new URL(issuerUrl);
-  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
-  const client: oauth.Client = { client_id: DEV_CLIENT_ID };
+/**
+ * Real tokens for a seeded professional, obtained by the extension's own client (`createAuth`),
+ * with `completeLogin` in the provider's window and in-memory storage.
+ */
+export async function signInHeadless(issuer: string, accountId: string): Promise<Tokens> {
+  const session = memoryArea();
+  const local = memoryArea();
+  await saveSettings(local, { platformUrl: 'http://127.0.0.1:1', issuer, clientId: DEV_CLIENT_ID });
   const redirectUri = extensionRedirectUris()[0]!;
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  const url = new URL(as.authorization_endpoint!);
-  url.search = new URLSearchParams({
-    client_id: client.client_id,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: PSC_SCOPES,
-    acr_values: 'eidas1',
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  }).toString();
-  const redirected = await completeLogin(url.href, redirectUri, accountId);
-  const params = oauth.validateAuthResponse(as, client, new URL(redirected), state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    client,
-    oauth.None(),
-    params,
+  const auth = createAuth({
+    session,
+    local,
     redirectUri,
-    verifier,
-    insecure,
-  );
-  const result = await oauth.processAuthorizationCodeResponse(as, client, response, {
-    expectedNonce: nonce,
-    requireIdToken: true,
+    launchWebAuthFlow: (url) => completeLogin(url, redirectUri, accountId),
   });
+  const status = await auth.signIn();
+  if (status.state !== 'signed-in') throw new Error(`sign-in failed: ${status.reason ?? ''}`);
+  const stored = AuthSession.parse(session.data.get('auth'));
   return {
-    accessToken: result.access_token,
-    refreshToken: result.refresh_token,
-    idTokenClaims: oauth.getValidatedIdTokenClaims(result)!,
+    accessToken: stored.accessToken,
+    refreshToken: stored.refreshToken,
+    idTokenClaims: decodeJwt(stored.idToken!),
   };
 }

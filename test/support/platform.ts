@@ -2,13 +2,13 @@
  * An in-process platform for tests: in-memory SQLite, demo data, logs captured as JSON lines, and
  * a test token issuer (`issuer.bearer()` gives a valid Authorization header for a professional).
  */
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/demo/patients.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
+import { logCollector } from './logs.ts';
 import { testIssuer, type TestIssuer } from './tokens.ts';
 
 export interface TestPlatform {
@@ -21,13 +21,7 @@ export interface TestPlatform {
 
 export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
-  const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { logs, stream } = logCollector();
   const db = await openDatabase(config.dataDir);
   await seedDemo(db);
   const issuer = await testIssuer();
