@@ -23,13 +23,13 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
   {
     accountId: 'f:passerelle-dev:physician',
     rpps: '99700100011',
-    civility: 'MME',
+    civility: 'M',
     doctor: true,
-    familyName: 'ROUSSEL',
-    givenName: 'Hélène',
+    familyName: 'MOREAU',
+    givenName: 'Julien',
     profession: { code: '10', label: 'Médecin', category: 'C', savoirFaire: 'SM54' },
     organization: CH,
-    mssante: 'helene.roussel@ch-demo.mssante.fr',
+    mssante: 'julien.moreau@ch-demo.mssante.fr',
   },
   {
     accountId: 'f:passerelle-dev:nurse',

@@ -41,7 +41,7 @@ describe('extension sign-in (OpenID Connect + PKCE)', () => {
     const status = await auth.signIn();
     expect(status).toMatchObject({
       state: 'signed-in',
-      professional: { title: 'Dr', familyName: 'ROUSSEL', rpps: '99700100011', professions: ['10'] },
+      professional: { title: 'Dr', familyName: 'MOREAU', rpps: '99700100011', professions: ['10'] },
     });
     const asked = new URL(launchWebAuthFlow.mock.calls[0]![0]);
     expect(Object.fromEntries(asked.searchParams)).toMatchObject({

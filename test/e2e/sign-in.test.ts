@@ -65,7 +65,7 @@ describe('sign-in with the development Pro Santé Connect', () => {
     await signIn(h, panel, platform.issuer);
     await panel.waitForSelector('[data-vigilance="agree"]');
     const shown = await panel.evaluate(() => document.body.innerText);
-    expect(shown).toContain('Connecté : Dr Hélène ROUSSEL');
+    expect(shown).toContain('Connecté : Dr Julien MOREAU');
     expect(shown).toContain('Médecin · RPPS 99700100011');
     expect(patientRequests()).toBe(1);
     await page.close();
@@ -80,7 +80,7 @@ describe('sign-in with the development Pro Santé Connect', () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
     expect(await page.content()).not.toContain(token);
-    expect(await page.content()).not.toContain('ROUSSEL');
+    expect(await page.content()).not.toContain('99700100011');
     await page.close();
   });
 
@@ -89,7 +89,7 @@ describe('sign-in with the development Pro Santé Connect', () => {
     await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
     await page.waitForSelector('[data-auth="signed-in"]');
     const shown = await page.evaluate(() => document.body.innerText);
-    expect(shown).toContain('Dr Hélène ROUSSEL');
+    expect(shown).toContain('Dr Julien MOREAU');
     expect(shown).toContain('RPPS 99700100011');
     expect(shown).toContain(`https://${h.extensionId}.chromiumapp.org/`);
     await page.close();
