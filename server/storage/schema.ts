@@ -43,7 +43,43 @@ export interface PractitionerRoleTable {
   active: number;
 }
 
+export interface AuditEventTable {
+  /** Position in the chain, from 1, without gaps. */
+  seq: number;
+  id: string;
+  recorded: string;
+  /** What happened (`server/audit/events.ts`): `login`, `patient-search`, … */
+  kind: string;
+  patient_id: string | null;
+  agent_idnps: string | null;
+  /** TRE_R248 access mode: `normal`, `bris_de_glace`, `centre_15`. */
+  mode: string;
+  /** FHIR AuditEvent.outcome: `0` success, `4` minor failure, `8` serious failure. */
+  outcome: string;
+  /** The FHIR R4 AuditEvent, as RFC 8785 canonical JSON. */
+  resource: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: number;
+  hash: string;
+  signed_at: string;
+  key_id: string;
+  signature: string;
+}
+
+export interface AuditKeyTable {
+  key_id: string;
+  public_jwk: string;
+  created_at: string;
+}
+
 export interface Database {
+  audit_event: AuditEventTable;
+  audit_checkpoint: AuditCheckpointTable;
+  audit_key: AuditKeyTable;
   patient: PatientTable;
   practitioner: PractitionerTable;
   practitioner_role: PractitionerRoleTable;

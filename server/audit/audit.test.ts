@@ -1,0 +1,239 @@
+/**
+ * The audit log: canonical form, chaining, checkpoints, and every tampering a database
+ * administrator could try — edit, delete, reorder, truncate, rewrite, forge a checkpoint.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { exportJWK } from 'jose';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateR4 } from '../../test/support/fhir.ts';
+import { devClaims } from '../../test/support/tokens.ts';
+import { professionalFromClaims } from '../../src/core/psc.ts';
+import { openDatabase, type Db } from '../storage/database.ts';
+import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
+import { openAuditLog, type AuditLog } from './log.ts';
+import { loadSigner } from './signer.ts';
+import { verifyAudit } from './verify.ts';
+
+const physician = (() => {
+  const mapped = professionalFromClaims(devClaims('physician'));
+  if (!mapped.ok) throw new Error('claims');
+  return mapped.professional;
+})();
+
+let db: Db;
+let audit: AuditLog;
+
+beforeEach(async () => {
+  db = await openDatabase(':memory:');
+  audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 5 });
+});
+afterEach(async () => {
+  await audit.close();
+  await db.destroy();
+});
+
+async function fill(n: number) {
+  for (let i = 0; i < n; i++) {
+    await audit.record({ kind: 'patient-search', actor: physician, patientId: `p${i}`, query: `identifier=${i}` });
+  }
+}
+
+/** What a database administrator can do: lift the append-only triggers. */
+async function asAdministrator() {
+  for (const t of ['audit_event', 'audit_checkpoint']) {
+    await sql.raw(`DROP TRIGGER ${t}_no_update`).execute(db);
+    await sql.raw(`DROP TRIGGER ${t}_no_delete`).execute(db);
+  }
+}
+
+describe('canonical JSON (RFC 8785)', () => {
+  it('sorts keys, drops whitespace and writes numbers the ECMAScript way', () => {
+    expect(canonical({ b: 1, a: [true, null, 'é'], c: { z: 1e21, y: 0.1 } })).toBe(
+      '{"a":[true,null,"é"],"b":1,"c":{"y":0.1,"z":1e+21}}',
+    );
+  });
+
+  it('makes the hash independent of key order', () => {
+    const entry = {
+      seq: 1,
+      id: 'x',
+      recorded: '2026-11-23T10:00:00.000Z',
+      kind: 'login',
+      patient_id: null,
+      agent_idnps: '899700100011',
+      mode: 'normal',
+      outcome: '0',
+      prev_hash: GENESIS,
+    };
+    expect(entryHash({ ...entry, resource: '{"a":1,"b":2}' })).toBe(entryHash({ ...entry, resource: '{"b":2,"a":1}' }));
+    expect(entryHash({ ...entry, resource: '{"a":1,"b":2}' })).not.toBe(
+      entryHash({ ...entry, resource: '{"a":1,"b":3}' }),
+    );
+  });
+});
+
+describe('audit log', () => {
+  it('chains entries from the genesis value, each a valid R4 AuditEvent', async () => {
+    await fill(3);
+    const rows = await db.selectFrom('audit_event').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(rows[0]!.prev_hash).toBe(GENESIS);
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    for (const row of rows) {
+      expect(canonical(JSON.parse(row.resource))).toBe(row.resource);
+      expect(() => validateR4(JSON.parse(row.resource))).not.toThrow();
+    }
+    expect(JSON.parse(rows[0]!.resource)).toMatchObject({
+      resourceType: 'AuditEvent',
+      type: { code: 'rest' },
+      subtype: [{ code: 'search-type' }],
+      agent: [{ who: { identifier: { value: '899700100011' } }, requestor: true }, {}, {}],
+      entity: [{ what: { reference: 'Patient/p0' } }, { role: { code: '24' }, query: expect.any(String) }],
+    });
+  });
+
+  it('records break-glass as a DICOM security alert with ETREAT and BTG and the access mode', async () => {
+    await audit.record({
+      kind: 'break-glass-start',
+      actor: physician,
+      patientId: 'p1',
+      mode: 'bris_de_glace',
+      reason: 'Patient inconscient, détresse respiratoire',
+    });
+    const row = await db.selectFrom('audit_event').selectAll().executeTakeFirstOrThrow();
+    const event = JSON.parse(row.resource);
+    expect(() => validateR4(event)).not.toThrow();
+    expect(row.mode).toBe('bris_de_glace');
+    expect(event).toMatchObject({
+      type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110113' },
+      subtype: [{ code: '110127' }],
+      purposeOfEvent: [
+        { coding: [{ code: 'ETREAT' }, { code: 'BTG' }], text: 'Patient inconscient, détresse respiratoire' },
+      ],
+      extension: [{ valueCoding: { system: 'urn:oid:1.2.250.1.213.1.1.4.248', code: 'bris_de_glace' } }],
+    });
+  });
+
+  it('serialises concurrent appends into one chain', async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => audit.record({ kind: 'login', actor: physician, query: `${i}` })),
+    );
+    const report = await verifyAudit(db);
+    expect(report).toMatchObject({ ok: true, entries: 40, first: 1, last: 40 });
+  });
+
+  it('signs a checkpoint every N entries and at close, verifiable with the published key', async () => {
+    await fill(7);
+    expect((await db.selectFrom('audit_checkpoint').select('seq').execute()).map((c) => c.seq)).toEqual([5]);
+    await audit.close();
+    expect((await db.selectFrom('audit_checkpoint').select('seq').execute()).map((c) => c.seq)).toEqual([5, 7]);
+    const [key] = await audit.publicKeys();
+    expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
+    expect(key).not.toHaveProperty('d');
+    expect(await verifyAudit(db, { trustedKeys: [key!] })).toMatchObject({
+      ok: true,
+      checkpoints: 2,
+      lastCheckpoint: 7,
+    });
+  });
+
+  it('refuses UPDATE and DELETE on the log (append-only triggers)', async () => {
+    await fill(5);
+    await expect(sql`UPDATE audit_event SET kind = 'x' WHERE seq = 1`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_event WHERE seq = 2`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_checkpoint`.execute(db)).rejects.toThrow(/append-only/);
+  });
+
+  it('verifies a range', async () => {
+    await fill(12);
+    expect(await verifyAudit(db, { from: 4, to: 9 })).toMatchObject({ ok: true, entries: 6, first: 4, last: 9 });
+  });
+});
+
+describe('tampering is detected, at the first broken entry', () => {
+  beforeEach(async () => {
+    await fill(12);
+    await asAdministrator();
+  });
+
+  it('one byte changed in an event', async () => {
+    await sql`UPDATE audit_event SET resource = replace(resource, '"Patient/p6"', '"Patient/p7"') WHERE seq = 7`.execute(
+      db,
+    );
+    expect((await verifyAudit(db)).problem).toMatchObject({ seq: 7, kind: 'hash' });
+  });
+
+  it('a search column changed (the patient)', async () => {
+    await sql`UPDATE audit_event SET patient_id = 'someone-else' WHERE seq = 3`.execute(db);
+    expect((await verifyAudit(db)).problem).toMatchObject({ seq: 3, kind: 'hash' });
+  });
+
+  it('an entry deleted', async () => {
+    await sql`DELETE FROM audit_event WHERE seq = 4`.execute(db);
+    const report = await verifyAudit(db);
+    expect(report.problem).toMatchObject({ seq: 4, kind: 'gap' });
+    expect(report.problem!.message).toBe('Entrée n° 4 manquante : la suivante est la n° 5 (suppression).');
+  });
+
+  it('two entries swapped', async () => {
+    const [a, b] = await db.selectFrom('audit_event').selectAll().where('seq', 'in', [8, 9]).orderBy('seq').execute();
+    await sql`DELETE FROM audit_event WHERE seq IN (8, 9)`.execute(db);
+    await db
+      .insertInto('audit_event')
+      .values([
+        { ...b!, seq: 8 },
+        { ...a!, seq: 9 },
+      ])
+      .execute();
+    expect((await verifyAudit(db)).problem).toMatchObject({ seq: 8, kind: 'link' });
+  });
+
+  it('the tail truncated below a signed checkpoint', async () => {
+    await sql`DELETE FROM audit_event WHERE seq > 8`.execute(db);
+    expect((await verifyAudit(db)).problem).toMatchObject({ seq: 9, kind: 'truncated' });
+  });
+
+  it('the whole chain rewritten after an edit (hashes recomputed): the signed checkpoint disagrees', async () => {
+    const rows = await db.selectFrom('audit_event').selectAll().orderBy('seq').execute();
+    await sql`DELETE FROM audit_event`.execute(db);
+    let prev = GENESIS;
+    for (const row of rows) {
+      const resource = row.seq === 2 ? row.resource.replace('Patient/p1', 'Patient/p9') : row.resource;
+      const fields = { ...row, resource, prev_hash: prev };
+      delete (fields as { hash?: string }).hash;
+      const hash = entryHash(fields);
+      await db
+        .insertInto('audit_event')
+        .values({ ...fields, hash })
+        .execute();
+      prev = hash;
+    }
+    expect((await verifyAudit(db)).problem).toMatchObject({ seq: 5, kind: 'checkpoint-hash' });
+  });
+
+  it('a forged checkpoint (signed by another key under the trusted key id)', async () => {
+    const head = await db
+      .selectFrom('audit_event')
+      .select(['seq', 'hash'])
+      .where('seq', '=', 12)
+      .executeTakeFirstOrThrow();
+    const [trusted] = await audit.publicKeys();
+    const forged = { seq: 12, hash: head.hash, signed_at: new Date().toISOString(), key_id: trusted!.kid! };
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const { sign } = await import('node:crypto');
+    await db
+      .insertInto('audit_checkpoint')
+      .values({ ...forged, signature: sign(null, checkpointPayload(forged), privateKey).toString('base64url') })
+      .execute();
+    expect((await verifyAudit(db, { trustedKeys: [trusted!] })).problem).toMatchObject({
+      seq: 12,
+      kind: 'checkpoint-signature',
+    });
+  });
+
+  it('a checkpoint by a key the verifier does not trust', async () => {
+    const other = { ...(await exportJWK(generateKeyPairSync('ed25519').publicKey)), kid: 'other' };
+    expect((await verifyAudit(db, { trustedKeys: [other] })).problem).toMatchObject({ seq: 5, kind: 'checkpoint-key' });
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * THE audit path: every audited action of the platform goes through `record()`. An entry is
+ * acknowledged only once durably committed (SQLite WAL, `synchronous=FULL`): callers send their
+ * answer after `record()` resolves, so an action without its entry never happens (for reads: no
+ * data leaves the platform).
+ *
+ * Appends are serialised in this process (one chain, no fork: `seq` and `prev_hash` are unique in
+ * the table too). Every `checkpointEvery` entries, at the interval, and at close, the head is signed
+ * (Ed25519) into `audit_checkpoint`. One platform process per database.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JWK } from 'jose';
+import type { Db } from '../storage/database.ts';
+import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
+import { toAuditEvent, type AuditInput } from './events.ts';
+import type { AuditSigner } from './signer.ts';
+
+export interface AuditOptions {
+  checkpointEvery?: number;
+  checkpointIntervalMs?: number;
+  now?: () => Date;
+  /** Told when a checkpoint could not be written (the entries themselves are safe). */
+  onCheckpointError?: (error: unknown) => void;
+}
+
+export interface Recorded {
+  id: string;
+  seq: number;
+}
+
+export interface AuditLog {
+  record(input: AuditInput): Promise<Recorded>;
+  checkpoint(): Promise<void>;
+  publicKeys(): Promise<JWK[]>;
+  close(): Promise<void>;
+}
+
+export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOptions = {}): Promise<AuditLog> {
+  const every = options.checkpointEvery ?? 100;
+  const now = options.now ?? (() => new Date());
+  await db
+    .insertInto('audit_key')
+    .values({ key_id: signer.keyId, public_jwk: JSON.stringify(signer.publicJwk), created_at: now().toISOString() })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+
+  let head: { seq: number; hash: string } | undefined;
+  let sealed = 0;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  const readHead = async () => {
+    const last = await db
+      .selectFrom('audit_event')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const checkpoint = await db
+      .selectFrom('audit_checkpoint')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    sealed = checkpoint?.seq ?? 0;
+    return last ?? { seq: 0, hash: GENESIS };
+  };
+
+  /** Runs `task` after every task queued before it; a failure re-reads the head from the database. */
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task);
+    tail = run.catch(() => {
+      head = undefined;
+    });
+    return run;
+  };
+
+  const seal = async () => {
+    head ??= await readHead();
+    if (head.seq === 0 || head.seq <= sealed) return;
+    const checkpoint = { seq: head.seq, hash: head.hash, signed_at: now().toISOString(), key_id: signer.keyId };
+    await db
+      .insertInto('audit_checkpoint')
+      .values({ ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) })
+      .execute();
+    sealed = head.seq;
+  };
+
+  const sealQuietly = () =>
+    seal().catch((error: unknown) => {
+      options.onCheckpointError?.(error);
+    });
+
+  const timer = setInterval(() => void serially(sealQuietly), options.checkpointIntervalMs ?? 60_000);
+  timer.unref();
+
+  return {
+    record: (input) =>
+      serially(async () => {
+        head ??= await readHead();
+        const id = randomUUID();
+        const recorded = now().toISOString();
+        const event = toAuditEvent(input, id, recorded);
+        const fields = {
+          seq: head.seq + 1,
+          id,
+          recorded,
+          kind: input.kind,
+          patient_id: input.patientId ?? null,
+          agent_idnps: input.actor.idNps,
+          mode: input.mode ?? 'normal',
+          outcome: event.outcome,
+          resource: canonical(event),
+          prev_hash: head.hash,
+        };
+        const hash = entryHash(fields);
+        await db
+          .insertInto('audit_event')
+          .values({ ...fields, hash })
+          .execute();
+        head = { seq: fields.seq, hash };
+        if (head.seq - sealed >= every) await sealQuietly();
+        return { id, seq: fields.seq };
+      }),
+    checkpoint: () => serially(seal),
+    async publicKeys() {
+      const rows = await db.selectFrom('audit_key').select('public_jwk').orderBy('created_at').execute();
+      return rows.map((r) => JSON.parse(r.public_jwk) as JWK);
+    },
+    async close() {
+      clearInterval(timer);
+      await serially(sealQuietly);
+    },
+  };
+}

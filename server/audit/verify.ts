@@ -1,0 +1,152 @@
+/**
+ * Checks an audit log: every entry's hash, every link to the previous entry, no gap in the
+ * sequence, every checkpoint's signature (against trusted public keys) and that the head it signed
+ * is the entry's hash, and that no signed checkpoint lies beyond the last entry (truncation).
+ * Reports the first problem, by position in the chain, in French.
+ */
+import type { JWK } from 'jose';
+import type { Db } from '../storage/database.ts';
+import type { AuditCheckpointTable } from '../storage/schema.ts';
+import { checkpointPayload, entryHash, GENESIS } from './chain.ts';
+import { verifySignature } from './signer.ts';
+
+export type ProblemKind =
+  'hash' | 'link' | 'gap' | 'checkpoint-signature' | 'checkpoint-hash' | 'checkpoint-key' | 'truncated';
+
+export interface VerifyReport {
+  ok: boolean;
+  /** Entries checked, and their range. */
+  entries: number;
+  first?: number;
+  last?: number;
+  headHash?: string;
+  checkpoints: number;
+  lastCheckpoint?: number;
+  problem?: { seq: number; kind: ProblemKind; message: string };
+}
+
+export interface VerifyOptions {
+  from?: number;
+  to?: number;
+  /** Public keys to trust; by default those the database lists (weaker: see the README). */
+  trustedKeys?: JWK[];
+}
+
+const BATCH = 1000;
+
+export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const from = Math.max(1, options.from ?? 1);
+  const to = options.to ?? Number.MAX_SAFE_INTEGER;
+  const keys =
+    options.trustedKeys ??
+    (await db.selectFrom('audit_key').select('public_jwk').execute()).map((k) => JSON.parse(k.public_jwk) as JWK);
+  const keyById = new Map(keys.map((k) => [k.kid, k]));
+  const checkpoints = await db
+    .selectFrom('audit_checkpoint')
+    .selectAll()
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq')
+    .execute();
+  const checkpointAt = new Map(checkpoints.map((c) => [c.seq, c]));
+
+  const report: VerifyReport = { ok: true, entries: 0, checkpoints: 0 };
+  const fail = (seq: number, kind: ProblemKind, message: string): VerifyReport => ({
+    ...report,
+    ok: false,
+    problem: { seq, kind, message },
+  });
+
+  const checkCheckpoint = (c: AuditCheckpointTable, hash: string): VerifyReport | undefined => {
+    const key = keyById.get(c.key_id);
+    if (!key)
+      return fail(c.seq, 'checkpoint-key', `Point de contrôle n° ${c.seq} : clé de signature inconnue (${c.key_id}).`);
+    if (!verifySignature(key, checkpointPayload(c), c.signature)) {
+      return fail(
+        c.seq,
+        'checkpoint-signature',
+        `Point de contrôle n° ${c.seq} : signature invalide (point de contrôle falsifié).`,
+      );
+    }
+    if (c.hash !== hash) {
+      return fail(
+        c.seq,
+        'checkpoint-hash',
+        `Point de contrôle n° ${c.seq} : la tête de chaîne signée ne correspond pas à l'entrée n° ${c.seq} (journal réécrit).`,
+      );
+    }
+    report.checkpoints++;
+    report.lastCheckpoint = c.seq;
+    return undefined;
+  };
+
+  // The link into the range: the hash of the entry before it, or the genesis value.
+  let expected = from;
+  let previous =
+    from === 1
+      ? GENESIS
+      : (
+          await db
+            .selectFrom('audit_event')
+            .select('hash')
+            .where('seq', '=', from - 1)
+            .executeTakeFirst()
+        )?.hash;
+
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('seq', '>=', expected)
+      .where('seq', '<=', to)
+      .orderBy('seq')
+      .limit(BATCH)
+      .execute();
+    for (const row of rows) {
+      if (row.seq !== expected) {
+        return fail(
+          expected,
+          'gap',
+          `Entrée n° ${expected} manquante : la suivante est la n° ${row.seq} (suppression).`,
+        );
+      }
+      if (previous !== undefined && row.prev_hash !== previous) {
+        return fail(
+          row.seq,
+          'link',
+          `Entrée n° ${row.seq} : son lien ne correspond pas à l'entrée précédente (suppression, insertion ou réordonnancement).`,
+        );
+      }
+      const { hash, ...fields } = row;
+      let computed: string | undefined;
+      try {
+        computed = entryHash(fields);
+      } catch {
+        computed = undefined;
+      }
+      if (computed !== hash) {
+        return fail(row.seq, 'hash', `Entrée n° ${row.seq} : contenu modifié (l'empreinte ne correspond plus).`);
+      }
+      const checkpoint = checkpointAt.get(row.seq);
+      const broken = checkpoint && checkCheckpoint(checkpoint, hash);
+      if (broken) return broken;
+      report.entries++;
+      report.first ??= row.seq;
+      report.last = row.seq;
+      report.headHash = hash;
+      previous = hash;
+      expected = row.seq + 1;
+    }
+    if (rows.length < BATCH) break;
+  }
+
+  const beyond = checkpoints.find((c) => c.seq >= expected);
+  if (beyond) {
+    return fail(
+      expected,
+      'truncated',
+      `Journal tronqué : le point de contrôle signé n° ${beyond.seq} couvre des entrées absentes (dernière présente : n° ${expected - 1}).`,
+    );
+  }
+  return report;
+}
