@@ -6,7 +6,9 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { originAllowed, type PlatformConfig } from './config.ts';
 import { FhirError, operationOutcome, type Issue } from './fhir/operation-outcome.ts';
+import type { AuditLog } from './audit/log.ts';
 import type { Verifier } from './identity/verify-token.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { patientRoutes } from './routes/patient.ts';
 import { practitionerRoutes } from './routes/practitioner.ts';
@@ -30,13 +32,14 @@ export interface AppDeps {
   config: PlatformConfig;
   logger: FastifyBaseLogger;
   verify: Verifier;
+  audit: AuditLog;
 }
 
 function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp({ db, config, logger, verify }: AppDeps): FastifyInstance {
+export function buildApp({ db, config, logger, verify, audit }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
@@ -106,7 +109,8 @@ export function buildApp({ db, config, logger, verify }: AppDeps): FastifyInstan
 
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   metadataRoutes(app);
-  patientRoutes(app, db);
-  practitionerRoutes(app, db);
+  patientRoutes(app, db, audit);
+  practitionerRoutes(app, db, audit);
+  auditRoutes(app, db, audit, config.audit.readers);
   return app;
 }

@@ -23,6 +23,13 @@ export interface PlatformConfig {
     /** Port of the development provider when the platform starts it. */
     devProviderPort: number;
   };
+  audit: {
+    /** Ed25519 PKCS#8 PEM signing checkpoints; default `DATA_DIR/audit-signing-key.pem`, created once. */
+    keyFile?: string;
+    checkpointEvery: number;
+    /** IDNPS of the people who may read the whole audit log (security officer, DPO). */
+    readers: string[];
+  };
 }
 
 const list = (value: string) =>
@@ -30,6 +37,12 @@ const list = (value: string) =>
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
 
 function portOf(name: string, value: string): number {
   const port = Number(value);
@@ -52,6 +65,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
       acceptedAcr: list(env.OIDC_ACR_VALUES ?? PSC_ACR),
       devProviderPort: portOf('DEV_IDP_PORT', env.DEV_IDP_PORT ?? '8789'),
+    },
+    audit: {
+      ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),
+      checkpointEvery: positive('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100'),
+      readers: list(env.AUDIT_READERS ?? ''),
     },
   };
 }

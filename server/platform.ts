@@ -4,7 +4,10 @@
  */
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import { join } from 'node:path';
 import { buildApp } from './app.ts';
+import { openAuditLog } from './audit/log.ts';
+import { loadSigner } from './audit/signer.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
 import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
@@ -41,7 +44,11 @@ export async function startPlatform(
 
   const db = await openDatabase(config.dataDir);
   if (options.demo) await seedDemo(db);
-  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify });
+  const audit = await openAuditLog(db, await auditSigner(config), {
+    checkpointEvery: config.audit.checkpointEvery,
+    onCheckpointError: (error) => logger.error({ err: String(error) }, 'audit checkpoint failed'),
+  });
+  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify, audit });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -53,7 +60,15 @@ export async function startPlatform(
     async close() {
       await app.close();
       await devProvider?.close();
+      await audit.close();
       await db.destroy();
     },
   };
+}
+
+/** The configured key, or one created once beside the database (an in-memory one for `:memory:`). */
+function auditSigner(config: PlatformConfig) {
+  if (config.audit.keyFile) return loadSigner({ keyFile: config.audit.keyFile });
+  if (config.dataDir === ':memory:') return loadSigner({});
+  return loadSigner({ keyFile: join(config.dataDir, 'audit-signing-key.pem'), create: true });
 }

@@ -19,11 +19,24 @@ export function canonical(value: unknown): string {
 
 export type EntryFields = Omit<AuditEventTable, 'hash'>;
 
-/** SHA-256 over the previous hash and the canonical envelope of the entry (hex). */
+/**
+ * SHA-256 (hex) over the previous hash, the canonical form of the entry's columns, and the event
+ * as stored — itself canonical JSON (`isCanonical`), so any verifier can rebuild the same bytes.
+ */
 export function entryHash(entry: EntryFields): string {
   const { prev_hash, resource, ...columns } = entry;
-  const envelope = canonical({ ...columns, resource: JSON.parse(resource) as unknown });
-  return createHash('sha256').update(`${prev_hash}\n${envelope}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prev_hash}\n${canonical(columns)}\n${resource}`)
+    .digest('hex');
+}
+
+/** Whether stored JSON is in RFC 8785 form (the write path stores nothing else). */
+export function isCanonical(json: string): boolean {
+  try {
+    return canonical(JSON.parse(json)) === json;
+  } catch {
+    return false;
+  }
 }
 
 /** The bytes a checkpoint signs. */

@@ -10,10 +10,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
+import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { toAuditEvent, type AuditInput } from './events.ts';
 import type { AuditSigner } from './signer.ts';
+
+/** Response header naming the audit entry of the answer, for traceability (and the crash test). */
+export const AUDIT_HEADER = 'x-audit-event';
 
 export interface AuditOptions {
   checkpointEvery?: number;
@@ -131,4 +135,20 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
       await serially(sealQuietly);
     },
   };
+}
+
+/**
+ * Records the entry or refuses the action: an action whose audit entry cannot be written durably
+ * does not happen, and the client is told so (503, French).
+ */
+export async function recordOrRefuse(audit: AuditLog, input: AuditInput): Promise<Recorded> {
+  try {
+    return await audit.record(input);
+  } catch {
+    throw new FhirError(503, {
+      code: 'transient',
+      text: 'Le journal d’audit est indisponible : l’action n’a pas eu lieu. Réessayez.',
+      diagnostics: 'audit entry could not be written',
+    });
+  }
 }

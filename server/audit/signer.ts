@@ -3,7 +3,15 @@
  * (PKCS#8 PEM) or, by default, created once in `DATA_DIR/audit-signing-key.pem` (mode 0600). Its
  * public part is published (`GET /.well-known/audit-keys`) and kept in `audit_key` for verifiers.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 
@@ -37,7 +45,7 @@ export async function loadSigner(options: { keyFile?: string; create?: boolean }
 
 export function verifySignature(publicJwk: JWK, payload: Buffer, signature: string): boolean {
   try {
-    const key = createPublicKey({ key: publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const key = createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' });
     return verify(null, payload, key, Buffer.from(signature, 'base64url'));
   } catch {
     return false;

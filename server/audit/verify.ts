@@ -7,7 +7,7 @@
 import type { JWK } from 'jose';
 import type { Db } from '../storage/database.ts';
 import type { AuditCheckpointTable } from '../storage/schema.ts';
-import { checkpointPayload, entryHash, GENESIS } from './chain.ts';
+import { checkpointPayload, entryHash, GENESIS, isCanonical } from './chain.ts';
 import { verifySignature } from './signer.ts';
 
 export type ProblemKind =
@@ -118,13 +118,7 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
         );
       }
       const { hash, ...fields } = row;
-      let computed: string | undefined;
-      try {
-        computed = entryHash(fields);
-      } catch {
-        computed = undefined;
-      }
-      if (computed !== hash) {
+      if (entryHash(fields) !== hash || !isCanonical(row.resource)) {
         return fail(row.seq, 'hash', `Entrée n° ${row.seq} : contenu modifié (l'empreinte ne correspond plus).`);
       }
       const checkpoint = checkpointAt.get(row.seq);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { checkIns, INS_SYSTEMS, insKindOf } from '../../src/core/ins.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { searchBundle, toFhirPatient } from '../fhir/patient.ts';
+import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { Db } from '../storage/database.ts';
 import { findById, findQualifiedByIns } from '../storage/patients.ts';
 
@@ -36,13 +37,23 @@ export function parseInsToken(token: unknown): { system?: string; ins: string } 
   return system ? { system, ins: check.value } : { ins: check.value };
 }
 
-export function patientRoutes(app: FastifyInstance, db: Db): void {
+/** Every answer about a patient is audited first (`server/audit/log.ts`): no entry, no data. */
+export function patientRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
   app.get('/fhir/Patient', async (req, reply) => {
     const { identifier } = req.query as Record<string, unknown>;
     const { system, ins } = parseInsToken(Array.isArray(identifier) ? identifier[0] : identifier);
     const rows = await findQualifiedByIns(db, ins, system);
+    const { id } = await recordOrRefuse(audit, {
+      kind: 'patient-search',
+      actor: req.professional!,
+      ...(rows.length === 1 ? { patientId: rows[0]!.id } : {}),
+      query: `identifier=${system ? `${system}|` : ''}${ins}`,
+    });
     const self = `${req.protocol}://${req.host}${req.url}`;
-    return reply.type('application/fhir+json').send(searchBundle(rows.map(toFhirPatient), self));
+    return reply
+      .header(AUDIT_HEADER, id)
+      .type('application/fhir+json')
+      .send(searchBundle(rows.map(toFhirPatient), self));
   });
 
   app.get('/fhir/Patient/:id', async (req, reply) => {
@@ -51,6 +62,7 @@ export function patientRoutes(app: FastifyInstance, db: Db): void {
     if (!row) {
       throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
     }
-    return reply.type('application/fhir+json').send(toFhirPatient(row));
+    const recorded = await recordOrRefuse(audit, { kind: 'patient-read', actor: req.professional!, patientId: row.id });
+    return reply.header(AUDIT_HEADER, recorded.id).type('application/fhir+json').send(toFhirPatient(row));
   });
 }

@@ -72,11 +72,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('outcome', 'text', (c) => c.notNull())
         .addColumn('resource', 'text', (c) => c.notNull())
         .addColumn('prev_hash', 'text', (c) => c.notNull().unique())
-        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        // Not indexed: `prev_hash` unique already forbids a fork, and every index costs each write.
+        .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_event_patient').on('audit_event').columns(['patient_id', 'seq']).execute();
       await db.schema.createIndex('audit_event_agent').on('audit_event').columns(['agent_idnps', 'seq']).execute();
-      await db.schema.createIndex('audit_event_recorded').on('audit_event').column('recorded').execute();
       await db.schema
         .createTable('audit_checkpoint')
         .addColumn('seq', 'integer', (c) => c.primaryKey())

@@ -2,7 +2,7 @@
 import type { ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
-import { lookupPatient } from './platform-client.ts';
+import { announceSession, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadSettings, saveSettings } from './settings.ts';
 
@@ -57,7 +57,14 @@ export function createHandlers(deps: Deps): Handlers {
       return saved;
     },
     'auth.status': () => deps.auth.status(),
-    'auth.signIn': () => deps.auth.signIn(),
+    async 'auth.signIn'() {
+      const status = await deps.auth.signIn();
+      if (status.state === 'signed-in') {
+        const { platformUrl } = await loadSettings(deps.local);
+        await announceSession({ baseUrl: platformUrl, accessToken: await deps.auth.accessToken(), fetch: deps.fetch });
+      }
+      return status;
+    },
     'auth.signOut': () => deps.auth.signOut(),
   };
 }

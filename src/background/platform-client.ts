@@ -87,3 +87,14 @@ export async function lookupPatient(rawIns: string, options: ClientOptions): Pro
   const patient = resource.success ? toPlatformPatient(resource.data) : undefined;
   return patient ? { status: 'found', patient } : unavailable('bad-response');
 }
+
+/**
+ * Tells the platform a session has opened (`GET /fhir/Practitioner/$me`, audited as a login).
+ * Best effort: a platform that cannot be reached now is asked again with the next action.
+ */
+export async function announceSession(options: ClientOptions): Promise<boolean> {
+  if (!options.accessToken) return false;
+  const res = await get(new URL('/fhir/Practitioner/$me', options.baseUrl), options);
+  if (res instanceof Response) await res.body?.cancel();
+  return res instanceof Response && res.ok;
+}

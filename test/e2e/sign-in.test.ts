@@ -68,6 +68,10 @@ describe('sign-in with the development Pro Santé Connect', () => {
     expect(shown).toContain('Connecté : Dr Julien MOREAU');
     expect(shown).toContain('Médecin · RPPS 99700100011');
     expect(patientRequests()).toBe(1);
+    // The session was announced to the platform, which audits it as a login.
+    expect(
+      platform.logs.some((l) => l.includes('"route":"/fhir/Practitioner/$me"') && l.includes('"status":200')),
+    ).toBe(true);
     await page.close();
   });
 

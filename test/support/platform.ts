@@ -1,10 +1,12 @@
 /**
- * An in-process platform for tests: in-memory SQLite, demo data, logs captured as JSON lines, and
- * a test token issuer (`issuer.bearer()` gives a valid Authorization header for a professional).
+ * An in-process platform for tests: in-memory SQLite, demo data, its audit log, logs captured as
+ * JSON lines, and a test token issuer (`issuer.bearer()` gives a valid Authorization header).
  */
 import pino from 'pino';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
+import { openAuditLog, type AuditLog } from '../../server/audit/log.ts';
+import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/demo/patients.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
@@ -16,6 +18,7 @@ export interface TestPlatform {
   db: Db;
   logs: string[];
   issuer: TestIssuer;
+  audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,9 @@ export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Pro
   const db = await openDatabase(config.dataDir);
   await seedDemo(db);
   const issuer = await testIssuer();
+  const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: config.audit.checkpointEvery });
   const app = buildApp({
+    audit,
     db,
     config,
     logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
@@ -37,8 +42,10 @@ export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Pro
     db,
     logs,
     issuer,
+    audit,
     async close() {
       await app.close();
+      await audit.close();
       await db.destroy();
     },
   };

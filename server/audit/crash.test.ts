@@ -1,0 +1,108 @@
+/**
+ * The platform killed (SIGKILL) again and again under a write load: afterwards the chain verifies
+ * (with `npm run audit:verify` itself), and every answer the clients received has its entry.
+ * Then a manual edit of the database is found, at the right entry.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { signInHeadless } from '../../test/support/oidc.ts';
+import { databaseFile } from '../storage/database.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-crash-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+
+async function startPlatformProcess(): Promise<{ child: ChildProcess; url: string; issuer: string }> {
+  const [port, idp] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['server/main.ts', '--demo'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEV_IDP_PORT: String(idp), LOG_LEVEL: 'error' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, url, issuer: `http://127.0.0.1:${idp}` };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('platform did not start');
+}
+
+const INS = ['255081416802538', '279035121518989', '184126912304531'];
+
+describe('audit log under crashes', () => {
+  const acknowledged: string[] = [];
+
+  it('loses no acknowledged entry and keeps the chain whole across repeated SIGKILLs', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { child, url, issuer } = await startPlatformProcess();
+      const { accessToken } = await signInHeadless(issuer, 'f:passerelle-dev:physician');
+      const exited = new Promise((r) => child.once('exit', r));
+      let stop = false;
+      const worker = async (w: number) => {
+        for (let i = 0; !stop; i++) {
+          try {
+            const res = await fetch(`${url}/fhir/Patient?identifier=${INS[(w + i) % INS.length]}`, {
+              headers: { authorization: `Bearer ${accessToken}` },
+            });
+            await res.arrayBuffer();
+            if (res.ok) acknowledged.push(res.headers.get('x-audit-event')!);
+          } catch {
+            return; // killed mid-request: not acknowledged
+          }
+        }
+      };
+      const workers = Array.from({ length: 6 }, (_, w) => worker(w));
+      await new Promise((r) => setTimeout(r, 250 + round * 100));
+      child.kill('SIGKILL');
+      stop = true;
+      await Promise.all([exited, ...workers]);
+    }
+    expect(acknowledged.length).toBeGreaterThan(20);
+
+    const cli = spawnSync(process.execPath, ['server/audit/verify-cli.ts', '--data-dir', dataDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(cli.stdout).toContain('✓ Chaîne intacte');
+    expect(cli.status).toBe(0);
+
+    const sqlite = new DatabaseSync(databaseFile(dataDir), { readOnly: true });
+    const ids = new Set((sqlite.prepare('SELECT id FROM audit_event').all() as { id: string }[]).map((r) => r.id));
+    sqlite.close();
+    expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
+  }, 60_000);
+
+  it('says precisely where a manual edit broke the chain', () => {
+    const sqlite = new DatabaseSync(databaseFile(dataDir));
+    sqlite.exec('DROP TRIGGER audit_event_no_update');
+    sqlite.exec(`UPDATE audit_event SET recorded = '2020-01-01T00:00:00.000Z' WHERE seq = 7`);
+    sqlite.close();
+    const cli = spawnSync(process.execPath, ['server/audit/verify-cli.ts', '--data-dir', dataDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain('✗ Chaîne rompue — Entrée n° 7 : contenu modifié');
+    expect(cli.stdout).toContain("Intactes jusqu'à l'entrée n° 6.");
+  });
+});

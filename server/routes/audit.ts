@@ -1,0 +1,135 @@
+/**
+ * Reading the audit log, itself audited:
+ *   - `GET /fhir/AuditEvent?patient=&agent=&type=&subtype=&date=&outcome=&access-mode=&_count=`:
+ *     audit readers (`AUDIT_READERS`: security officer, DPO) see everything; any other
+ *     professional sees only their own actions;
+ *   - `GET /fhir/Patient/{id}/$access-history`: who opened this patient's data, when, in which
+ *     mode — the API of the later patient-facing and review views (readers only for now);
+ *   - `GET /.well-known/audit-keys`: the public keys that sign checkpoints (JWKS), for verifiers.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import { ACCESS_MODES, KINDS, OUTCOMES, type AuditKind } from '../audit/events.ts';
+import { FhirError } from '../fhir/operation-outcome.ts';
+import { searchAuditEvents, type AuditFilter } from '../storage/audit-events.ts';
+import type { Db } from '../storage/database.ts';
+
+/** What counts as "opening" a patient's data, for their access history. */
+const ACCESS_KINDS: AuditKind[] = ['patient-search', 'patient-read', 'break-glass-start', 'break-glass-end'];
+
+const invalid = (text: string, diagnostics: string) => new FhirError(400, { code: 'invalid', text, diagnostics });
+
+const one = (value: unknown): string | undefined => (Array.isArray(value) ? value[0] : value) as string | undefined;
+const all = (value: unknown): string[] =>
+  (value === undefined ? [] : Array.isArray(value) ? value : [value]) as string[];
+
+/** `date=[ge|gt|le|lt|eq]YYYY-MM-DD[Thh:mm:ss[.sss]Z]`, possibly twice, to a half-open interval. */
+export function dateRange(values: string[]): { from?: string; to?: string } {
+  let from: string | undefined;
+  let to: string | undefined;
+  for (const value of values) {
+    const m = /^(ge|gt|le|lt|eq)?(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/.exec(value);
+    if (!m) throw invalid('Date de recherche invalide.', `date must be [prefix]YYYY-MM-DD[Thh:mm[:ss]Z], got ${value}`);
+    const prefix = m[1] ?? 'eq';
+    const start = new Date(`${m[2]}${m[3] ?? 'T00:00:00Z'}`);
+    if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== m[2])
+      throw invalid('Date de recherche invalide.', `no such date: ${value}`);
+    // A date alone is a whole day; an instant is that instant.
+    const end = new Date(start.getTime() + (m[3] ? 1 : 86_400_000));
+    if (prefix === 'ge' || prefix === 'eq') from = start.toISOString();
+    if (prefix === 'gt') from = end.toISOString();
+    if (prefix === 'lt') to = start.toISOString();
+    if (prefix === 'le' || prefix === 'eq') to = end.toISOString();
+  }
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+/** Kinds whose type or subtype has this code (`rest`, `110113`, `read`…), or the kind's own name. */
+function kindsFor(token: string): AuditKind[] {
+  const code = token.includes('|') ? token.slice(token.indexOf('|') + 1) : token;
+  return (Object.keys(KINDS) as AuditKind[]).filter(
+    (k) => k === code || KINDS[k].type.code === code || KINDS[k].subtype.code === code,
+  );
+}
+
+function filterFrom(query: Record<string, unknown>): AuditFilter {
+  const count = Number(one(query._count) ?? 50);
+  if (!Number.isInteger(count) || count < 1) throw invalid('Nombre de résultats invalide.', '_count must be ≥ 1');
+  const patient = one(query.patient)?.replace(/^Patient\//, '');
+  const agent = one(query.agent) ?? one(query['agent:identifier']);
+  const types = [...all(query.type), ...all(query.subtype)];
+  const outcome = one(query.outcome);
+  const mode = one(query['access-mode']);
+  if (outcome && !Object.values<string>(OUTCOMES).includes(outcome)) {
+    throw invalid('Issue de recherche invalide.', 'outcome must be 0, 4 or 8');
+  }
+  if (mode && !(ACCESS_MODES as readonly string[]).includes(mode)) {
+    throw invalid('Mode d’accès invalide.', `access-mode must be one of ${ACCESS_MODES.join(', ')}`);
+  }
+  return {
+    limit: Math.min(count, 200),
+    ...(patient ? { patientId: patient } : {}),
+    ...(agent ? { agentIdnps: agent.slice(agent.indexOf('|') + 1) } : {}),
+    ...(types.length > 0 ? { kinds: types.flatMap(kindsFor) } : {}),
+    ...dateRange(all(query.date)),
+    ...(outcome ? { outcome } : {}),
+    ...(mode ? { mode } : {}),
+  };
+}
+
+function bundle(req: FastifyRequest, resources: string[]) {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: resources.length,
+    link: [{ relation: 'self', url: `${req.protocol}://${req.host}${req.url}` }],
+    entry: resources.map((r) => ({ resource: JSON.parse(r) as unknown, search: { mode: 'match' } })),
+  };
+}
+
+export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, readers: readonly string[]): void {
+  const isReader = (req: FastifyRequest) => readers.includes(req.professional!.idNps);
+
+  app.get('/fhir/AuditEvent', async (req, reply) => {
+    const filter = filterFrom(req.query as Record<string, unknown>);
+    const me = req.professional!.idNps;
+    if (!isReader(req)) {
+      if (filter.agentIdnps && filter.agentIdnps !== me) {
+        throw new FhirError(403, {
+          code: 'forbidden',
+          text: 'Vous ne pouvez consulter que la trace de vos propres actions.',
+          diagnostics: 'agent must be yourself unless you are an audit reader (AUDIT_READERS)',
+        });
+      }
+      filter.agentIdnps = me;
+    }
+    await recordOrRefuse(audit, {
+      kind: 'audit-search',
+      actor: req.professional!,
+      ...(filter.patientId ? { patientId: filter.patientId } : {}),
+      query: new URL(req.url, 'http://x').search.slice(1),
+    });
+    return reply.type('application/fhir+json').send(bundle(req, await searchAuditEvents(db, filter)));
+  });
+
+  app.get('/fhir/Patient/:id/$access-history', async (req, reply) => {
+    if (!isReader(req)) {
+      throw new FhirError(403, {
+        code: 'forbidden',
+        text: 'L’historique des accès est réservé au patient et aux responsables de la sécurité.',
+        diagnostics: 'audit readers only (AUDIT_READERS)',
+      });
+    }
+    const { id } = req.params as { id: string };
+    await recordOrRefuse(audit, {
+      kind: 'audit-search',
+      actor: req.professional!,
+      patientId: id,
+      query: '$access-history',
+    });
+    const resources = await searchAuditEvents(db, { patientId: id, kinds: ACCESS_KINDS, limit: 500 });
+    return reply.type('application/fhir+json').send(bundle(req, resources));
+  });
+
+  app.get('/.well-known/audit-keys', { config: { public: true } }, async () => ({ keys: await audit.publicKeys() }));
+}
