@@ -11,6 +11,7 @@ import { devClaims } from '../../test/support/tokens.ts';
 import { professionalFromClaims } from '../../src/core/psc.ts';
 import { openDatabase, type Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
+import { ACCESS_MODES, KINDS, toAuditEvent, type AuditKind } from './events.ts';
 import { openAuditLog, type AuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
@@ -115,6 +116,23 @@ describe('audit log', () => {
       ],
       extension: [{ valueCoding: { system: 'urn:oid:1.2.250.1.213.1.1.4.248', code: 'bris_de_glace' } }],
     });
+  });
+
+  it('emits a valid R4 AuditEvent for every kind, mode and outcome', () => {
+    for (const kind of Object.keys(KINDS) as AuditKind[]) {
+      for (const mode of ACCESS_MODES) {
+        for (const outcome of ['success', 'serious-failure'] as const) {
+          const event = toAuditEvent(
+            { kind, actor: physician, mode, outcome, patientId: 'p1', query: 'q', reason: 'r', outcomeText: 'refusé' },
+            'e1',
+            '2026-11-23T10:00:00.000Z',
+          );
+          expect(() => validateR4(event), `${kind} ${mode} ${outcome}`).not.toThrow();
+        }
+      }
+      const bare = toAuditEvent({ kind, actor: { ...physician, professions: [] } }, 'e2', '2026-11-23T10:00:00.000Z');
+      expect(() => validateR4(bare), kind).not.toThrow();
+    }
   });
 
   it('serialises concurrent appends into one chain', async () => {
