@@ -1,4 +1,5 @@
 import type { DetectedPatient } from '../core/protocol.ts';
+import type { PageText } from './text.ts';
 
 /**
  * A host family (a webmail, a DPI). `detect` is pure: it reads the document and returns what it
@@ -8,5 +9,6 @@ export interface Adapter {
   readonly id: string;
   /** Cheap check on the page's location before `detect` runs; absent means "any page". */
   applies?(location: Pick<Location, 'hostname' | 'pathname'>): boolean;
-  detect(doc: Document): DetectedPatient[];
+  /** `text`: the body's text when the caller already read it (in slices, `src/content/index.ts`). */
+  detect(doc: Document, text?: PageText): DetectedPatient[];
 }

@@ -60,37 +60,74 @@ function hidden(el: Element): boolean {
   return el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true';
 }
 
-export function pageText(root: Element): PageText {
-  const parts: string[] = [];
-  const blocks: Block[] = [];
-  let length = 0;
-  const push = (s: string) => {
-    parts.push(s);
-    length += s.length;
-  };
-  const walk = (el: Element, depth: number) => {
-    for (let node = el.firstChild; node; node = node.nextSibling) {
+/**
+ * Reads a subtree's text in steps that can stop at any node and resume: the content script walks a
+ * large page in slices of a few milliseconds of idle time instead of one long task (uBlock Origin's
+ * habit). An explicit stack replaces recursion so that the walk can pause anywhere.
+ */
+export class TextWalker {
+  private readonly parts: string[] = [];
+  private readonly blocks: Block[] = [];
+  private length = 0;
+  /** Open elements: the next child to visit, the block's start (-1 for inline), its separator. */
+  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string }[];
+
+  constructor(root: Element) {
+    this.stack = [{ next: root.firstChild, start: -1, depth: 0, sep: '' }];
+  }
+
+  private push(s: string) {
+    this.parts.push(s);
+    this.length += s.length;
+  }
+
+  /** Walks until done or until `more()` says stop (checked every 256 nodes); true when done. */
+  step(more: () => boolean = () => true): boolean {
+    let budget = 256;
+    while (this.stack.length > 0) {
+      if (--budget === 0) {
+        if (!more()) return false;
+        budget = 256;
+      }
+      const top = this.stack[this.stack.length - 1]!;
+      const node = top.next;
+      if (!node) {
+        this.stack.pop();
+        if (top.start >= 0) {
+          this.blocks.push({ start: top.start, end: this.length, depth: top.depth - 1 });
+          this.push(top.sep);
+        }
+        continue;
+      }
+      top.next = node.nextSibling;
       if (node.nodeType === 3) {
-        push((node as Text).data);
+        this.push((node as Text).data);
       } else if (node.nodeType === 1) {
         const child = node as Element;
         const tag = child.tagName.toUpperCase();
         if (SKIP.has(tag) || hidden(child)) continue;
+        const depth = this.stack.length;
         if (!BLOCK.has(tag)) {
-          walk(child, depth + 1);
+          this.stack.push({ next: child.firstChild, start: -1, depth, sep: '' });
           continue;
         }
         const sep = CELL.has(tag) ? ' \n' : '\n';
-        push(sep);
-        const start = length;
-        walk(child, depth + 1);
-        blocks.push({ start, end: length, depth });
-        push(sep);
+        this.push(sep);
+        this.stack.push({ next: child.firstChild, start: this.length, depth, sep });
       }
     }
-  };
-  walk(root, 0);
-  return { text: parts.join(''), blocks };
+    return true;
+  }
+
+  result(): PageText {
+    return { text: this.parts.join(''), blocks: this.blocks };
+  }
+}
+
+export function pageText(root: Element): PageText {
+  const walker = new TextWalker(root);
+  walker.step();
+  return walker.result();
 }
 
 /** Blocks that contain [from, to), innermost first. */

@@ -5,6 +5,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { detectPatients } from '../adapters/index.ts';
+import { TextWalker, type PageText } from '../adapters/text.ts';
 import type { ContentCommand } from '../core/protocol.ts';
 import { mountUi, type Ui } from './ui.ts';
 
@@ -18,10 +19,11 @@ const getUi = () =>
     title: browser.i18n.getMessage('panelTitle'),
   }));
 
-function report() {
-  const patients = detectPatients(document, undefined, (adapter) =>
-    console.warn(`[passerelle] adapter ${adapter} failed`),
-  );
+function report(text: PageText) {
+  const patients = detectPatients(document, {
+    text,
+    onError: (adapter) => console.warn(`[passerelle] adapter ${adapter} failed`),
+  });
   browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients }).catch(() => {});
   if (patients.length > 0) getUi();
 }
@@ -34,12 +36,24 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   else getUi().toggle();
 });
 
-// Detection waits for the page to finish loading and for the main thread to be idle: the page
-// the clinician opened comes first. (Slicing the work itself is the next step: BENCHMARKS.md.)
-function whenIdle(run: () => void) {
-  const idle = () => requestIdleCallback(run, { timeout: 2000 });
-  if (document.readyState === 'complete') idle();
-  else window.addEventListener('load', idle, { once: true });
+/** Time given to each slice of reading the page: well under the 50 ms of a long task. */
+const SLICE_MS = 4;
+
+/**
+ * Detection waits for the page to finish loading, then reads the page in slices of a few
+ * milliseconds of idle time (the page the clinician opened comes first), then matches.
+ */
+function detectWhenIdle() {
+  const walker = new TextWalker(document.body);
+  const slice = (deadline: IdleDeadline) => {
+    const end = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining() || SLICE_MS);
+    if (walker.step(() => performance.now() < end)) report(walker.result());
+    else requestIdleCallback(slice, { timeout: 1000 });
+  };
+  requestIdleCallback(slice, { timeout: 2000 });
 }
 
-if (window.top === window) whenIdle(report);
+if (window.top === window && document.body) {
+  if (document.readyState === 'complete') detectWhenIdle();
+  else window.addEventListener('load', detectWhenIdle, { once: true });
+}

@@ -85,13 +85,16 @@ describe('adapter registry', () => {
         throw new Error('boom');
       },
     };
-    const found = detectPatients(load('../../../demo/pages/dpi.html'), [broken, generic], (id) => errors.push(id));
+    const found = detectPatients(load('../../../demo/pages/dpi.html'), {
+      adapters: [broken, generic],
+      onError: (id) => errors.push(id),
+    });
     expect(errors).toEqual(['broken']);
     expect(found).toHaveLength(1);
   });
 
   it('merges the same INS found twice', () => {
-    const found = detectPatients(load('../../../demo/pages/dpi.html'), [generic, generic]);
+    const found = detectPatients(load('../../../demo/pages/dpi.html'), { adapters: [generic, generic] });
     expect(found).toHaveLength(1);
   });
 });

@@ -107,9 +107,9 @@ const TRAIT_HINT = new RegExp(`${BIRTH_DATE.source}|${FAMILY.source}|${PATIENT.s
 
 export const generic: Adapter = {
   id: 'generic',
-  detect(doc) {
+  detect(doc, text) {
     if (!doc.body) return [];
-    const page = pageText(doc.body);
+    const page = text ?? pageText(doc.body);
     const patients: DetectedPatient[] = [];
     for (const match of findIns(page.text)) {
       const blocks = enclosingBlocks(page, match.index, match.end).filter((b) => b.end - b.start <= MAX_BLOCK);
