@@ -5,7 +5,10 @@ import { enclosingBlocks, pageText, TextWalker } from './text.ts';
 
 function body(path: string): HTMLElement {
   const doc = document.implementation.createHTMLDocument('');
-  doc.body.innerHTML = readFileSync(new URL(path, import.meta.url), 'utf8').replace(/<link[^>]*>|<script\b[^>]*\bsrc=[^>]*>\s*<\/script>/gi, '');
+  doc.body.innerHTML = readFileSync(new URL(path, import.meta.url), 'utf8').replace(
+    /<link[^>]*>|<script\b[^>]*\bsrc=[^>]*>\s*<\/script>/gi,
+    '',
+  );
   return doc.body;
 }
 

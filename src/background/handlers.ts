@@ -24,6 +24,10 @@ export function createHandlers(deps: Deps): Handlers {
         patients: message.patients,
         detectedAt: Date.now(),
       });
+      // The launcher lives in the top frame only: tell it when a sub-frame found someone.
+      if ((frameId ?? 0) !== 0 && message.patients.length > 0) {
+        await deps.sendToTab(tabId, { v: 1, type: 'launcher.show' }).catch(() => {});
+      }
       return { ok: true };
     },
     async 'context.get'(_message, { tabId }) {

@@ -9,7 +9,13 @@ import { TextWalker, type PageText } from '../adapters/text.ts';
 import type { ContentCommand } from '../core/protocol.ts';
 import { mountUi, type Ui } from './ui.ts';
 
-const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>(['panel.show', 'panel.hide', 'panel.toggle']);
+const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>([
+  'panel.show',
+  'panel.hide',
+  'panel.toggle',
+  'launcher.show',
+]);
+const TOP = window.top === window;
 
 let ui: Ui | undefined;
 const getUi = () =>
@@ -19,41 +25,93 @@ const getUi = () =>
     title: browser.i18n.getMessage('panelTitle'),
   }));
 
+let reported: string | undefined;
+
+/** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
 function report(text: PageText) {
   const patients = detectPatients(document, {
     text,
     onError: (adapter) => console.warn(`[passerelle] adapter ${adapter} failed`),
   });
+  const summary = JSON.stringify(patients);
+  if (summary === reported) return;
+  reported = summary;
   browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients }).catch(() => {});
-  if (patients.length > 0) getUi();
+  if (TOP && patients.length > 0) getUi();
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   const command = message as Partial<ContentCommand> | null;
   if (sender.id !== browser.runtime.id || command?.v !== 1 || !COMMANDS.has(command.type)) return;
+  if (!TOP) return;
   if (command.type === 'panel.show') getUi().show();
   else if (command.type === 'panel.hide') ui?.hide();
+  else if (command.type === 'launcher.show') getUi();
   else getUi().toggle();
 });
 
 /** Time given to each slice of reading the page: well under the 50 ms of a long task. */
 const SLICE_MS = 4;
 
+/** Quiet time after the last DOM change before reading the page again (single-page apps). */
+const SETTLE_MS = 300;
+
+let running = false;
+let again = false;
+
 /**
- * Detection waits for the page to finish loading, then reads the page in slices of a few
- * milliseconds of idle time (the page the clinician opened comes first), then matches.
+ * Reads the page in slices of a few milliseconds of idle time (the page the clinician uses comes
+ * first), then matches. A change during a run queues one more run, never more.
  */
 function detectWhenIdle() {
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
   const walker = new TextWalker(document.body);
   const slice = (deadline: IdleDeadline) => {
     const end = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining() || SLICE_MS);
-    if (walker.step(() => performance.now() < end)) report(walker.result());
-    else requestIdleCallback(slice, { timeout: 1000 });
+    if (!walker.step(() => performance.now() < end)) {
+      requestIdleCallback(slice, { timeout: 1000 });
+      return;
+    }
+    report(walker.result());
+    running = false;
+    if (again) {
+      again = false;
+      detectWhenIdle();
+    }
   };
   requestIdleCallback(slice, { timeout: 2000 });
 }
 
-if (window.top === window && document.body) {
-  if (document.readyState === 'complete') detectWhenIdle();
-  else window.addEventListener('load', detectWhenIdle, { once: true });
+/**
+ * Webmails and DPIs change the page without loading a new one: the observer's callback only
+ * notes that something changed (ignoring our own launcher) and schedules a run once it settles.
+ */
+function observe() {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(detectWhenIdle, SETTLE_MS);
+  };
+  const ours = (node: Node) => node.nodeName === 'PASSERELLE-LAUNCHER';
+  new MutationObserver((records) => {
+    const changed = (r: MutationRecord) =>
+      r.type !== 'childList' || [...r.addedNodes, ...r.removedNodes].some((n) => !ours(n));
+    if (records.some((r) => !ours(r.target) && changed(r))) schedule();
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.addEventListener('popstate', schedule);
+  window.addEventListener('hashchange', schedule);
+}
+
+function start() {
+  detectWhenIdle();
+  observe();
+}
+
+if (document.body) {
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start, { once: true });
 }

@@ -190,8 +190,14 @@ export const Responses = {
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
 
-/** Sent by the background to the content script of a tab (the content script accepts these only). */
-export type ContentCommand = { v: typeof PROTOCOL_VERSION; type: 'panel.show' | 'panel.hide' | 'panel.toggle' };
+/**
+ * Sent by the background to the content script of a tab's top frame (it accepts these only).
+ * `launcher.show`: a patient was found in a sub-frame (a reading pane in an iframe).
+ */
+export type ContentCommand = {
+  v: typeof PROTOCOL_VERSION;
+  type: 'panel.show' | 'panel.hide' | 'panel.toggle' | 'launcher.show';
+};
 
 // ---------------------------------------------------------------------------------------------
 // Platform responses (FHIR R4 JSON), only the parts the extension reads; the rest passes through.

@@ -3,6 +3,7 @@
  * platform once signed in. Several patients are listed for the user to choose: never a silent
  * guess. Escape closes the panel.
  */
+import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, PageContext } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
@@ -21,8 +22,8 @@ export function App() {
   const [chosen, setChosen] = useState<DetectedPatient | undefined>();
   const auth = useAuth();
 
-  const load = useCallback(() => {
-    setState({ phase: 'loading' });
+  const load = useCallback((quiet = false) => {
+    if (!quiet) setState({ phase: 'loading' });
     send({ v: 1, type: 'context.get' }).then(
       ({ context }) => setState({ phase: 'ready', context }),
       () => setState({ phase: 'error' }),
@@ -32,12 +33,22 @@ export function App() {
   useEffect(() => {
     load();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    // The page changed its patient (single-page apps): follow it without a loading flash.
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'session' && Object.keys(changes).some((k) => k.startsWith('context:'))) load(true);
+    };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    browser.storage.onChanged.addListener(onChanged);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      browser.storage.onChanged.removeListener(onChanged);
+    };
   }, [load]);
 
   const patients = state.phase === 'ready' ? (state.context?.patients ?? []) : [];
-  const current = chosen ?? (patients.length === 1 ? patients[0] : undefined);
+  // A choice holds while that patient is still on the page.
+  const kept = chosen && patients.find((p) => JSON.stringify(p) === JSON.stringify(chosen));
+  const current = kept ?? (patients.length === 1 ? patients[0] : undefined);
 
   return (
     <>
@@ -56,7 +67,7 @@ export function App() {
               <strong>{t('errorTitle')}</strong>
             </p>
             <p>{t('errorBody')}</p>
-            <button type="button" onClick={load}>
+            <button type="button" onClick={() => load()}>
               {t('retry')}
             </button>
           </div>

@@ -1,0 +1,71 @@
+/**
+ * Pages as webmails and DPIs really are: a reading pane in a same-origin iframe, and a single-page
+ * DPI whose banner changes without a page load. Detection follows both.
+ */
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  configure,
+  launch,
+  openDemoPage,
+  openPanel,
+  signIn,
+  startTestPlatform,
+  type Harness,
+  type TestPlatform,
+} from './browser.ts';
+
+let h: Harness;
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  h = await launch();
+  await configure(h, platform);
+  const { page, panel } = await openDemoPage(h, 'webmail.html');
+  await signIn(h, panel, platform.issuer);
+  await page.close();
+});
+afterAll(async () => {
+  await h?.close();
+  await platform?.close();
+});
+
+const text = (frame: Frame) => frame.evaluate(() => document.body.innerText);
+const launcherShown = (page: Page) => page.evaluate(() => document.querySelector('passerelle-launcher') !== null);
+
+describe('live host pages', () => {
+  it('finds the patient of a reading pane that is an iframe, with the launcher in the top page', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail-frame.html');
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).toContain('GIRARD');
+    // One launcher, in the top document only.
+    const inFrames = await Promise.all(
+      page
+        .frames()
+        .slice(1)
+        .map((f) => f.evaluate(() => document.querySelector('passerelle-launcher') !== null)),
+    );
+    expect(inFrames.every((shown) => !shown)).toBe(true);
+    await page.close();
+  });
+
+  it('follows a single-page DPI: no launcher until a record opens, then the panel follows the patient', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-spa.html`);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await launcherShown(page)).toBe(false);
+
+    await page.click('[data-patient="nguyen"]');
+    await page.waitForSelector('passerelle-launcher');
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).toContain('NGUYEN');
+
+    await page.click('[data-patient="dubois"]');
+    await panel.waitForFunction(() => document.body.innerText.includes('DUBOIS'));
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).not.toContain('NGUYEN');
+    await page.close();
+  });
+});
