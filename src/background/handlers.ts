@@ -4,6 +4,7 @@ import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
 import { announceSession, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
+import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
 
 export interface Deps {
@@ -60,6 +61,9 @@ export function createHandlers(deps: Deps): Handlers {
       await deps.auth.status();
       return saved;
     },
+    'profiles.get': () => loadProfiles(deps.local),
+    'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
+    'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
     'auth.status': () => deps.auth.status(),
     async 'auth.signIn'() {
       const status = await deps.auth.signIn();

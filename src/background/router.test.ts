@@ -134,6 +134,29 @@ describe('router: sender rules', () => {
   });
 });
 
+describe('router: DPI banner profiles', () => {
+  const profile = { name: 'DPI', urlPrefix: 'http://127.0.0.1:8788/dpi', selectors: { ins: '#ins' } };
+  const other = { name: 'Autre', urlPrefix: 'https://autre.example/', selectors: { ins: '.ins' } };
+
+  it('lets the options page set them, and gives a content script only those of its own page', async () => {
+    const { route } = setup();
+    expect(await route({ v: 1, type: 'profiles.set', profiles: [profile, other] }, panel)).toEqual([profile, other]);
+    expect(
+      await route({ v: 1, type: 'profiles.forPage' }, { ...content, url: 'http://127.0.0.1:8788/dpi.html' }),
+    ).toEqual([profile]);
+    expect(await route({ v: 1, type: 'profiles.forPage' }, content)).toEqual([]);
+  });
+
+  it('refuses a content script setting or listing them, and invalid profiles', async () => {
+    const { route, log } = setup();
+    expect(await route({ v: 1, type: 'profiles.set', profiles: [profile] }, content)).toBeUndefined();
+    expect(await route({ v: 1, type: 'profiles.get' }, content)).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('message.dropped', expect.objectContaining({ reason: 'not-allowed' }));
+    const noIns = { ...profile, selectors: {} };
+    expect(await route({ v: 1, type: 'profiles.set', profiles: [noIns] }, panel)).toBeUndefined();
+  });
+});
+
 describe('router: sign-in messages', () => {
   it.each(['auth.status', 'auth.signIn', 'auth.signOut'])('refuses them from a content script (%s)', async (type) => {
     const { route, log, launchWebAuthFlow } = setup();

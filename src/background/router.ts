@@ -4,7 +4,8 @@
  *   1. the sender is this extension: a content script of ours in a web page, or an extension page;
  *   2. the message parses against the protocol (`src/core/protocol.ts`);
  *   3. its type is allowed for that kind of sender: content scripts may only report what they
- *      detected; only extension pages (panel, options) may ask for data.
+ *      detected and ask for the banner selectors of their own page; only extension pages (panel,
+ *      options) may ask for data.
  * The handler's answer is parsed against the response schema before it leaves.
  */
 import { Request, Responses, type RequestOf, type RequestType, type ResponseOf } from '../core/protocol.ts';
@@ -24,12 +25,13 @@ export interface Context {
   /** The tab the sender lives in (a panel iframe lives in the host page's tab). */
   tabId?: number;
   frameId?: number;
-  /** Origin of the page for content scripts. */
+  /** Origin and address of the page, for content scripts. */
   origin?: string;
+  url?: string;
 }
 
 export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
-  content: new Set(['context.detected']),
+  content: new Set(['context.detected', 'profiles.forPage']),
   'extension-page': new Set([
     'context.get',
     'patient.lookup',
@@ -39,6 +41,8 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'auth.status',
     'auth.signIn',
     'auth.signOut',
+    'profiles.get',
+    'profiles.set',
   ]),
 };
 
@@ -77,7 +81,10 @@ export function createRouter({ extensionId, extensionOrigin, handlers, log }: Ro
       return undefined;
     }
     const context: Context = { kind, tabId: sender.tab?.id, frameId: sender.frameId };
-    if (kind === 'content') context.origin = new URL(sender.url!).origin;
+    if (kind === 'content') {
+      context.origin = new URL(sender.url!).origin;
+      context.url = sender.url;
+    }
     try {
       const handler = handlers[message.type] as (m: typeof message, c: Context) => Promise<unknown>;
       return Responses[message.type].parse(await handler(message, context));

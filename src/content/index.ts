@@ -1,12 +1,16 @@
 /**
- * Content script (standalone, small). It detects patients with the adapters, reports them to the
- * background, and mounts the launcher when there is someone to act on. It accepts commands only
- * from its own extension, and only the three below; it never asks for record data.
+ * Content script (standalone, small), in every frame of an enabled page. It asks for the banner
+ * profiles of its page, detects patients with the adapters (in idle slices, again when the page
+ * changes), reports them to the background, and, in the top frame, mounts the launcher when there
+ * is someone to act on. It accepts commands only from its own extension, and only the four below;
+ * it never asks for record data.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import { detectPatients } from '../adapters/index.ts';
+import type { Adapter } from '../adapters/adapter.ts';
+import { configuredAdapter } from '../adapters/configured/detect.ts';
+import { adapters, detectPatients } from '../adapters/index.ts';
 import { TextWalker, type PageText } from '../adapters/text.ts';
-import type { ContentCommand } from '../core/protocol.ts';
+import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
 import { mountUi, type Ui } from './ui.ts';
 
 const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>([
@@ -28,9 +32,12 @@ const getUi = () =>
 let reported: string | undefined;
 
 /** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
+let pageAdapters: Adapter[] = [...adapters];
+
 function report(text: PageText) {
   const patients = detectPatients(document, {
     text,
+    adapters: pageAdapters,
     onError: (adapter) => console.warn(`[passerelle] adapter ${adapter} failed`),
   });
   const summary = JSON.stringify(patients);
@@ -106,12 +113,26 @@ function observe() {
   window.addEventListener('hashchange', schedule);
 }
 
-function start() {
+/** The banner profiles set for this page, if any (hand-checked: no zod in the content script). */
+async function loadProfiles() {
+  try {
+    const answer: unknown = await browser.runtime.sendMessage({ v: 1, type: 'profiles.forPage' });
+    const profiles = Array.isArray(answer)
+      ? (answer as DpiProfile[]).filter((p) => typeof p?.selectors?.ins === 'string')
+      : [];
+    if (profiles.length > 0) pageAdapters = [configuredAdapter(profiles), ...adapters];
+  } catch {
+    // No background answer: the built-in adapters still run.
+  }
+}
+
+async function start() {
+  await loadProfiles();
   detectWhenIdle();
   observe();
 }
 
 if (document.body) {
-  if (document.readyState === 'complete') start();
-  else window.addEventListener('load', start, { once: true });
+  if (document.readyState === 'complete') void start();
+  else window.addEventListener('load', () => void start(), { once: true });
 }

@@ -16,6 +16,9 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'auth.status' },
       { v: PROTOCOL_VERSION, type: 'auth.signIn' },
       { v: PROTOCOL_VERSION, type: 'auth.signOut' },
+      { v: PROTOCOL_VERSION, type: 'profiles.get' },
+      { v: PROTOCOL_VERSION, type: 'profiles.set', profiles: [] },
+      { v: PROTOCOL_VERSION, type: 'profiles.forPage' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

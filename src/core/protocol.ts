@@ -104,6 +104,28 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 // ---------------------------------------------------------------------------------------------
+// A DPI's patient banner, pointed at by CSS selectors (set by the user or imported for a hospital).
+
+const Selector = z.string().trim().min(1).max(300);
+
+export const DpiProfile = z.object({
+  name: text(100),
+  /** Pages whose address starts with this (scheme, host, and optionally a path). */
+  urlPrefix: httpUrl,
+  selectors: z.object({
+    ins: Selector,
+    familyName: Selector.optional(),
+    givenNames: Selector.optional(),
+    /** The name as printed, when the banner does not split it. */
+    displayName: Selector.optional(),
+    birthDate: Selector.optional(),
+    sex: Selector.optional(),
+  }),
+});
+export type DpiProfile = z.infer<typeof DpiProfile>;
+export const DpiProfiles = z.array(DpiProfile).max(200);
+
+// ---------------------------------------------------------------------------------------------
 // The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
 
 export const Professional = z.object({
@@ -158,6 +180,10 @@ export const SettingsSet = z.object({ v, type: z.literal('settings.set'), settin
 export const AuthStatusGet = z.object({ v, type: z.literal('auth.status') });
 export const AuthSignIn = z.object({ v, type: z.literal('auth.signIn') });
 export const AuthSignOut = z.object({ v, type: z.literal('auth.signOut') });
+export const ProfilesGet = z.object({ v, type: z.literal('profiles.get') });
+export const ProfilesSet = z.object({ v, type: z.literal('profiles.set'), profiles: DpiProfiles });
+/** From a content script: the profiles for its own page (the background matches the sender's URL). */
+export const ProfilesForPage = z.object({ v, type: z.literal('profiles.forPage') });
 
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
@@ -169,6 +195,9 @@ export const Request = z.discriminatedUnion('type', [
   AuthStatusGet,
   AuthSignIn,
   AuthSignOut,
+  ProfilesGet,
+  ProfilesSet,
+  ProfilesForPage,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -185,6 +214,9 @@ export const Responses = {
   'auth.status': AuthStatus,
   'auth.signIn': AuthStatus,
   'auth.signOut': AuthStatus,
+  'profiles.get': DpiProfiles,
+  'profiles.set': DpiProfiles,
+  'profiles.forPage': DpiProfiles,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

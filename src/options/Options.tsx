@@ -10,6 +10,7 @@ import { useAuth } from '../ui/auth.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
+import { DpiProfiles } from './DpiProfiles.tsx';
 
 type Status = 'idle' | 'saving' | 'saved' | 'failed';
 
@@ -85,6 +86,7 @@ export function Options() {
             {status === 'failed' && t('saveFailed')}
           </p>
         </form>
+        <DpiProfiles />
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>
         <p class="muted">{t('redirectUri', browser.identity.getRedirectURL())}</p>
       </main>

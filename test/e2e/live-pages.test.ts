@@ -2,6 +2,8 @@
  * Pages as webmails and DPIs really are: a reading pane in a same-origin iframe, and a single-page
  * DPI whose banner changes without a page load. Detection follows both.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -47,6 +49,43 @@ describe('live host pages', () => {
         .map((f) => f.evaluate(() => document.querySelector('passerelle-launcher') !== null)),
     );
     expect(inFrames.every((shown) => !shown)).toBe(true);
+    await page.close();
+  });
+
+  it('reads a DPI banner without labels once its selectors are imported in the options page', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-custom.html`);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await launcherShown(page)).toBe(false);
+
+    // The hospital's settings file, pointed at this test's demo server.
+    const settings = readFileSync(resolve(import.meta.dirname, '../../demo/dpi-profiles.json'), 'utf8').replace(
+      'http://127.0.0.1:8788',
+      h.pages.url,
+    );
+    const options = await h.browser.newPage();
+    await options.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
+    await options.waitForSelector('#dpi-json');
+    await options.$eval(
+      '#dpi-json',
+      (el, value) => {
+        const area = el as HTMLTextAreaElement;
+        area.value = value;
+        area.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      settings,
+    );
+    await options.click('#dpi-import');
+    await options.waitForSelector('[data-dpi-status="saved"]');
+    expect(await options.$eval('[data-dpi-profiles]', (el) => (el as HTMLElement).innerText)).toContain(
+      'DPI de démonstration',
+    );
+    await options.close();
+
+    await page.reload();
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).toContain('BERNARD');
     await page.close();
   });
 

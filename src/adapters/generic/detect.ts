@@ -43,6 +43,11 @@ const SEX_CODES: Record<string, Sex> = {
   male: 'male',
 };
 
+/** A sex as banners print it (`F`, `M`, `Féminin`, `homme`, `female`…). */
+export function parseSex(raw: string | undefined): Sex | undefined {
+  return raw ? SEX_CODES[raw.trim().toLowerCase()] : undefined;
+}
+
 function clean(value: string | undefined): string | undefined {
   const v = value?.split(VALUE_END)[0]?.trim();
   return v && /\p{L}/u.test(v) ? v : undefined;
