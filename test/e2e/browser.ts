@@ -154,3 +154,24 @@ export async function openDemoPage(h: Harness, name: string): Promise<{ page: Pa
   await page.goto(`${h.pages.url}/${name}`);
   return { page, panel: await openPanel(h, page) };
 }
+
+/** The visible text of a frame (the panel). */
+export const frameText = (frame: Frame) => frame.evaluate(() => document.body.innerText);
+
+/** A test platform, a browser with the extension pointed at it, and the demo physician signed in. */
+export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatform; close(): Promise<void> }> {
+  const platform = await startTestPlatform();
+  const h = await launch();
+  await configure(h, platform);
+  const { page, panel } = await openDemoPage(h, 'webmail.html');
+  await signIn(h, panel, platform.issuer);
+  await page.close();
+  return {
+    h,
+    platform,
+    async close() {
+      await h.close();
+      await platform.close();
+    },
+  };
+}

@@ -4,36 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  configure,
-  launch,
-  openDemoPage,
-  openPanel,
-  signIn,
-  startTestPlatform,
-  type Harness,
-  type TestPlatform,
-} from './browser.ts';
+import { frameText, openDemoPage, openPanel, startSignedIn, type Harness } from './browser.ts';
 
 let h: Harness;
-let platform: TestPlatform;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
-  h = await launch();
-  await configure(h, platform);
-  const { page, panel } = await openDemoPage(h, 'webmail.html');
-  await signIn(h, panel, platform.issuer);
-  await page.close();
+  ({ h, close } = await startSignedIn());
 });
-afterAll(async () => {
-  await h?.close();
-  await platform?.close();
-});
+afterAll(() => close?.());
 
-const text = (frame: Frame) => frame.evaluate(() => document.body.innerText);
+const text = frameText;
 const launcherShown = (page: Page) => page.evaluate(() => document.querySelector('passerelle-launcher') !== null);
 
 describe('live host pages', () => {

@@ -1,27 +1,19 @@
 import { createServer } from 'node:net';
-import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import type { RunningPlatform } from '../../server/platform.ts';
-import { configure, launch, openDemoPage, signIn, startTestPlatform, type Harness } from './browser.ts';
+import { configure, frameText, openDemoPage, startSignedIn, startTestPlatform, type Harness } from './browser.ts';
 
 let h: Harness;
 let platform: RunningPlatform;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
-  h = await launch();
-  await configure(h, platform);
-  const { page, panel } = await openDemoPage(h, 'webmail.html');
-  await signIn(h, panel, platform.issuer);
-  await page.close();
+  ({ h, platform, close } = await startSignedIn());
 });
-afterAll(async () => {
-  await h?.close();
-  await platform?.close();
-});
+afterAll(() => close?.());
 
-const text = (frame: Frame) => frame.evaluate(() => document.body.innerText);
+const text = frameText;
 
 describe('panel in the demo webmail', () => {
   it('has the id pinned by the manifest key', () => {
