@@ -58,13 +58,3 @@ export function toFhirPatient(row: PatientRow) {
     birthDate: row.birth_date,
   };
 }
-
-export function searchBundle(resources: object[], selfUrl: string) {
-  return {
-    resourceType: 'Bundle' as const,
-    type: 'searchset' as const,
-    total: resources.length,
-    link: [{ relation: 'self', url: selfUrl }],
-    entry: resources.map((resource) => ({ resource, search: { mode: 'match' as const } })),
-  };
-}

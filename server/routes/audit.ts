@@ -10,12 +10,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { ACCESS_MODES, KINDS, OUTCOMES, type AuditKind } from '../audit/events.ts';
+import { searchBundle } from '../fhir/bundle.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { searchAuditEvents, type AuditFilter } from '../storage/audit-events.ts';
 import type { Db } from '../storage/database.ts';
 
 /** What counts as "opening" a patient's data, for their access history. */
 const ACCESS_KINDS: AuditKind[] = ['patient-search', 'patient-read', 'break-glass-start', 'break-glass-end'];
+
+const parsed = (stored: string[]) => stored.map((r) => JSON.parse(r) as unknown);
 
 const invalid = (text: string, diagnostics: string) => new FhirError(400, { code: 'invalid', text, diagnostics });
 
@@ -77,16 +80,6 @@ function filterFrom(query: Record<string, unknown>): AuditFilter {
   };
 }
 
-function bundle(req: FastifyRequest, resources: string[]) {
-  return {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: resources.length,
-    link: [{ relation: 'self', url: `${req.protocol}://${req.host}${req.url}` }],
-    entry: resources.map((r) => ({ resource: JSON.parse(r) as unknown, search: { mode: 'match' } })),
-  };
-}
-
 export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, readers: readonly string[]): void {
   const isReader = (req: FastifyRequest) => readers.includes(req.professional!.idNps);
 
@@ -109,7 +102,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
       ...(filter.patientId ? { patientId: filter.patientId } : {}),
       query: new URL(req.url, 'http://x').search.slice(1),
     });
-    return reply.type('application/fhir+json').send(bundle(req, await searchAuditEvents(db, filter)));
+    return reply.type('application/fhir+json').send(searchBundle(parsed(await searchAuditEvents(db, filter)), req));
   });
 
   app.get('/fhir/Patient/:id/$access-history', async (req, reply) => {
@@ -128,7 +121,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
       query: '$access-history',
     });
     const resources = await searchAuditEvents(db, { patientId: id, kinds: ACCESS_KINDS, limit: 500 });
-    return reply.type('application/fhir+json').send(bundle(req, resources));
+    return reply.type('application/fhir+json').send(searchBundle(parsed(resources), req));
   });
 
   app.get('/.well-known/audit-keys', { config: { public: true } }, async () => ({ keys: await audit.publicKeys() }));

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { checkIns, INS_SYSTEMS, insKindOf } from '../../src/core/ins.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { searchBundle, toFhirPatient } from '../fhir/patient.ts';
+import { searchBundle } from '../fhir/bundle.ts';
+import { toFhirPatient } from '../fhir/patient.ts';
 import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { Db } from '../storage/database.ts';
 import { findById, findQualifiedByIns } from '../storage/patients.ts';
@@ -49,11 +50,10 @@ export function patientRoutes(app: FastifyInstance, db: Db, audit: AuditLog): vo
       ...(rows.length === 1 ? { patientId: rows[0]!.id } : {}),
       query: `identifier=${system ? `${system}|` : ''}${ins}`,
     });
-    const self = `${req.protocol}://${req.host}${req.url}`;
     return reply
       .header(AUDIT_HEADER, id)
       .type('application/fhir+json')
-      .send(searchBundle(rows.map(toFhirPatient), self));
+      .send(searchBundle(rows.map(toFhirPatient), req));
   });
 
   app.get('/fhir/Patient/:id', async (req, reply) => {

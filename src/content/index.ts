@@ -29,11 +29,11 @@ const getUi = () =>
     title: browser.i18n.getMessage('panelTitle'),
   }));
 
+/** The built-in adapters, preceded by a configured one when this page has banner profiles. */
+let pageAdapters: Adapter[] = [...adapters];
 let reported: string | undefined;
 
 /** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
-let pageAdapters: Adapter[] = [...adapters];
-
 function report(text: PageText) {
   const patients = detectPatients(document, {
     text,
