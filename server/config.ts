@@ -38,18 +38,15 @@ const list = (value: string) =>
     .map((o) => o.trim())
     .filter(Boolean);
 
-function positive(name: string, value: string): number {
+/** An integer setting within [min, max], or a clear start-up error naming the variable. */
+function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
   return n;
 }
-
-function portOf(name: string, value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`${name} must be a port number, got "${value}"`);
-  return port;
-}
+const portOf = (name: string, value: string) => integer(name, value, 0, 65535);
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const port = portOf('PORT', env.PORT ?? '8787');
@@ -68,7 +65,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     },
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),
-      checkpointEvery: positive('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100'),
+      checkpointEvery: integer('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100', 1, 1_000_000),
       readers: list(env.AUDIT_READERS ?? ''),
     },
   };
