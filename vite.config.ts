@@ -4,8 +4,9 @@
  */
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import { FIREFOX_EXTENSION_ID } from './src/core/platform.ts';
 
@@ -13,11 +14,35 @@ export function manifestFor(target: 'chrome' | 'firefox') {
   if (target === 'chrome') return baseManifest;
   // Firefox: an event page instead of a service worker, a gecko id, no Chrome-only keys.
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { key, minimum_chrome_version, background, ...rest } = baseManifest;
+  const { key, minimum_chrome_version, background, web_accessible_resources, ...rest } = baseManifest;
   return {
     ...rest,
+    // Firefox's extension origin is already random per installation: no dynamic URL there.
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    web_accessible_resources: web_accessible_resources.map(({ use_dynamic_url, ...resource }) => resource),
     background: { scripts: [background.service_worker], type: background.type },
     browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
+  };
+}
+
+/**
+ * crxjs makes a `?script` content script web-accessible to every page; registered content scripts
+ * do not need that, and it would let any site detect the extension. Only the panel stays exposed.
+ */
+function onlyPanelWebAccessible(outDir: string): Plugin {
+  return {
+    name: 'passerelle:only-panel-web-accessible',
+    apply: 'build',
+    closeBundle() {
+      const file = resolve(outDir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+        web_accessible_resources: { resources: string[] }[];
+      };
+      manifest.web_accessible_resources = manifest.web_accessible_resources.filter(
+        (entry) => !entry.resources.some((r) => r.startsWith('src/content/')),
+      );
+      writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+    },
   };
 }
 
@@ -29,8 +54,9 @@ export default defineConfig(({ mode }) => {
       crx({
         manifest: manifestFor(target) as ManifestV3Export,
         browser: target,
-        contentScripts: { standaloneFiles: ['src/content/index.ts'] },
+        contentScripts: { standaloneFiles: ['src/content/content-script.ts'] },
       }),
+      onlyPanelWebAccessible(resolve(import.meta.dirname, `dist/${target}`)),
     ],
     build: {
       outDir: `dist/${target}`,

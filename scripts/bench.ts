@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { chromePath, CHROMIUM_ARGS, DIST } from '../test/e2e/browser.ts';
+import { chromePath, CHROMIUM_ARGS, DIST, enableSite } from '../test/e2e/browser.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const MESSAGES = 10_000;
@@ -41,7 +41,8 @@ function bareExtension(): string {
   return dir;
 }
 
-async function launch(extension?: string): Promise<Browser> {
+/** A browser without extension, with one, or with Passerelle enabled on `site` as a user does. */
+async function launch(extension?: string, site?: string): Promise<Browser> {
   const browser = await puppeteer.launch({
     headless: true,
     executablePath: chromePath(),
@@ -49,7 +50,13 @@ async function launch(extension?: string): Promise<Browser> {
     enableExtensions: Boolean(extension),
     args: CHROMIUM_ARGS,
   });
-  if (extension) await browser.installExtension(extension);
+  const id = extension ? await browser.installExtension(extension) : undefined;
+  if (id && site) {
+    await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${id}/`),
+    );
+    await enableSite(browser, id, site);
+  }
   return browser;
 }
 
@@ -90,7 +97,7 @@ const server = createServer((_req, res) =>
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
-const [plain, bare, extended] = await Promise.all([launch(), launch(bareExtension()), launch(DIST)]);
+const [plain, bare, extended] = await Promise.all([launch(), launch(bareExtension()), launch(DIST, url)]);
 const without: Sample[] = [];
 const withBare: Sample[] = [];
 const withExt: Sample[] = [];
@@ -105,7 +112,7 @@ try {
   server.close();
 }
 
-const content = readFileSync(`${DIST}/src/content/index.js`);
+const content = readFileSync(`${DIST}/src/content/content-script.js`);
 const row = (name: string, pick: (s: Sample) => number) => {
   const [a, b, c] = [without, withBare, withExt].map((xs) => median(xs.map(pick)));
   return `| ${name} | ${a!.toFixed(1)} | ${b!.toFixed(1)} | ${c!.toFixed(1)} | ${(c! / a!).toFixed(3)} | ${(c! / b!).toFixed(3)} |`;

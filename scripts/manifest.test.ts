@@ -7,16 +7,22 @@ import { manifestFor } from '../vite.config.ts';
 describe('manifest', () => {
   it('is MV3 with minimal permissions', () => {
     expect(manifest.manifest_version).toBe(3);
-    // storage: settings and session; identity: launchWebAuthFlow for Pro Santé Connect. Nothing else.
-    expect(manifest.permissions).toEqual(['storage', 'identity']);
+    // storage: settings and session; identity: launchWebAuthFlow for Pro Santé Connect; scripting:
+    // the content script registered per enabled site; activeTab: the toolbar button offers to
+    // enable the current site. Nothing else.
+    expect(manifest.permissions).toEqual(['storage', 'identity', 'scripting', 'activeTab']);
     // Clinicians' own sites are asked for at run time; only the loopback demo hosts are listed.
     expect(manifest.host_permissions.every((h) => /^http:\/\/(127\.0\.0\.1|localhost)\/\*$/.test(h))).toBe(true);
-    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
+    expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
   });
 
-  it('exposes nothing to web pages but the panel page, and only to the matched hosts', () => {
+  it('runs no content script by itself: only on sites the user enabled (src/background/sites.ts)', () => {
+    expect(manifest).not.toHaveProperty('content_scripts');
+  });
+
+  it('exposes nothing to web pages but the panel page, and in Chrome only under a per-session address', () => {
     expect(manifest.web_accessible_resources).toEqual([
-      { resources: ['src/panel/index.html'], matches: manifest.content_scripts[0]!.matches },
+      { resources: ['src/panel/index.html'], matches: ['http://*/*', 'https://*/*'], use_dynamic_url: true },
     ]);
   });
 

@@ -47,7 +47,9 @@ Charger l'extension
   Chrome / Chromium : chrome://extensions → Mode développeur → « Charger l'extension non empaquetée » → ${chrome}
   Firefox           : about:debugging#/runtime/this-firefox → « Charger un module complémentaire temporaire » → ${firefox}
 
-Puis ouvrez la page de messagerie, cliquez sur le bouton « P » en bas à droite, puis sur
+Passerelle ne lit que les sites que vous activez : cliquez sur son bouton dans la barre d'outils
+sur une page de démonstration (ou ouvrez ses options), puis « Activer sur ce site » pour
+${pages.url}. Ouvrez la page de messagerie, cliquez sur le bouton « P » en bas à droite, puis sur
 « Se connecter avec Pro Santé Connect » et choisissez un professionnel de test :
 ${DEV_PROFESSIONALS.map((p) => `  ${p.profession.label.padEnd(11)} ${p.givenName} ${p.familyName} (RPPS ${p.rpps})`).join('\n')}
 Ctrl-C pour arrêter.

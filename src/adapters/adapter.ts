@@ -9,6 +9,6 @@ export interface Adapter {
   readonly id: string;
   /** Cheap check on the page's location before `detect` runs; absent means "any page". */
   applies?(location: Pick<Location, 'hostname' | 'pathname'>): boolean;
-  /** `text`: the body's text when the caller already read it (in slices, `src/content/index.ts`). */
+  /** `text`: the body's text when the caller already read it (in slices, `src/content/content-script.ts`). */
   detect(doc: Document, text?: PageText): DetectedPatient[];
 }

@@ -6,6 +6,7 @@ import { announceSession, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
+import type { SitesManager } from './sites.ts';
 
 export interface Deps {
   auth: Auth;
@@ -13,6 +14,7 @@ export interface Deps {
   local: SessionArea;
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
   hasOrigin(origin: string): Promise<boolean>;
+  sites: SitesManager;
   fetch?: typeof fetch;
 }
 
@@ -64,6 +66,8 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.get': () => loadProfiles(deps.local),
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
+    'sites.get': () => deps.sites.get(),
+    'sites.set': (message) => deps.sites.set(message.sites),
     'auth.status': () => deps.auth.status(),
     async 'auth.signIn'() {
       const status = await deps.auth.signIn();

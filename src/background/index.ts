@@ -9,6 +9,9 @@ import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
+import { createSites, siteOf } from './sites.ts';
+// The content script's built file (crxjs builds it as a standalone IIFE, vite.config.ts).
+import contentScript from '../content/content-script.ts?script';
 
 const log = (event: string, detail: Record<string, unknown>) => console.warn(`[passerelle] ${event}`, detail);
 
@@ -23,6 +26,14 @@ const auth = createAuth({
   launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
 });
 
+const sites = createSites({
+  local: browser.storage.local,
+  scripting: browser.scripting,
+  granted: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+  script: contentScript,
+});
+const syncSites = () => void sites.sync().catch((error: unknown) => log('sites.sync-failed', { error: String(error) }));
+
 const route = createRouter({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
@@ -33,15 +44,27 @@ const route = createRouter({
     local: browser.storage.local,
     sendToTab,
     hasOrigin: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
+    sites,
   }),
 });
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
 
+// The registration follows the browser's permissions: re-done at install or update (the script's
+// file name changes), at start-up, and when the user grants or withdraws a host permission.
+browser.runtime.onInstalled.addListener(syncSites);
+browser.runtime.onStartup.addListener(syncSites);
+browser.permissions.onAdded.addListener(syncSites);
+browser.permissions.onRemoved.addListener(syncSites);
+
 browser.action.onClicked.addListener((tab) => {
   if (tab.id === undefined) return;
-  // No content script on this page (a site not enabled): open the options instead.
-  sendToTab(tab.id, { v: 1, type: 'panel.toggle' }).catch(() => browser.runtime.openOptionsPage());
+  // No content script on this page (a site not enabled): offer to enable it in the options page.
+  sendToTab(tab.id, { v: 1, type: 'panel.toggle' }).catch(() => {
+    const site = tab.url ? siteOf(tab.url) : undefined;
+    const options = browser.runtime.getURL('src/options/index.html');
+    void browser.tabs.create({ url: site ? `${options}?site=${encodeURIComponent(site)}#sites` : options });
+  });
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {

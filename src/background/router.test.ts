@@ -4,6 +4,8 @@ import { memoryArea } from '../../test/support/memory-area.ts';
 import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter, type Sender } from './router.ts';
+import { createSites } from './sites.ts';
+import { fakeScripting } from '../../test/support/scripting.ts';
 
 const ID = 'lbicpfomifkfeafmbhcbedgfgjnhcnpi';
 const ORIGIN = `chrome-extension://${ID}/`;
@@ -16,13 +18,15 @@ function setup() {
   const log = vi.fn();
   const launchWebAuthFlow = vi.fn(async () => 'https://example.invalid/');
   const auth = createAuth({ session, local, fetch, launchWebAuthFlow, redirectUri: 'https://x.chromiumapp.org/' });
+  const { api: scripting, scripts } = fakeScripting();
+  const sites = createSites({ local, scripting, granted: async () => true, script: 'content.js' });
   const route = createRouter({
     extensionId: ID,
     extensionOrigin: ORIGIN,
     log,
-    handlers: createHandlers({ auth, session, local, sendToTab, hasOrigin: async () => true, fetch }),
+    handlers: createHandlers({ auth, session, local, sendToTab, hasOrigin: async () => true, fetch, sites }),
   });
-  return { route, session, local, sendToTab, fetch, log, launchWebAuthFlow };
+  return { route, session, local, sendToTab, fetch, log, launchWebAuthFlow, scripts };
 }
 
 const content: Sender = { id: ID, url: 'http://127.0.0.1:8788/webmail.html', tab: { id: 7 }, frameId: 0 };
@@ -48,6 +52,20 @@ describe('router: sender rules', () => {
       expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type });
     },
   );
+
+  it('lets only extension pages choose where the content script runs', async () => {
+    const { route, scripts, local } = setup();
+    const forged = { v: 1, type: 'sites.set', sites: ['https://evil.example'] };
+    expect(await route(forged, content)).toBeUndefined();
+    expect(scripts.size).toBe(0);
+    expect(await local.get('sites')).toEqual({});
+    const options: Sender = { id: ID, url: `${ORIGIN}src/options/index.html` };
+    expect(await route({ v: 1, type: 'sites.set', sites: ['https://webmail.chu.fr'] }, options)).toEqual([
+      'https://webmail.chu.fr',
+    ]);
+    expect(await route({ v: 1, type: 'sites.set', sites: ['<all_urls>'] }, options)).toBeUndefined();
+    expect(await route({ v: 1, type: 'sites.get' }, options)).toEqual(['https://webmail.chu.fr']);
+  });
 
   it('refuses a patient lookup from a content script and never calls the platform', async () => {
     const { route, fetch } = setup();

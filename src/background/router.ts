@@ -43,6 +43,8 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'auth.signOut',
     'profiles.get',
     'profiles.set',
+    'sites.get',
+    'sites.set',
   ]),
 };
 

@@ -19,6 +19,8 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'profiles.get' },
       { v: PROTOCOL_VERSION, type: 'profiles.set', profiles: [] },
       { v: PROTOCOL_VERSION, type: 'profiles.forPage' },
+      { v: PROTOCOL_VERSION, type: 'sites.get' },
+      { v: PROTOCOL_VERSION, type: 'sites.set', sites: ['https://webmail.chu.fr', 'http://127.0.0.1'] },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

@@ -126,6 +126,16 @@ export type DpiProfile = z.infer<typeof DpiProfile>;
 export const DpiProfiles = z.array(DpiProfile).max(200);
 
 // ---------------------------------------------------------------------------------------------
+// Sites where the content script runs: only those the user enabled (`src/background/sites.ts`).
+
+/** An origin, `https://webmail.chu-exemple.fr` (scheme, host, optional port; nothing after). */
+export const SiteOrigin = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/);
+export const Sites = z.array(SiteOrigin).max(200);
+
+// ---------------------------------------------------------------------------------------------
 // The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
 
 export const Professional = z.object({
@@ -184,6 +194,9 @@ export const ProfilesGet = z.object({ v, type: z.literal('profiles.get') });
 export const ProfilesSet = z.object({ v, type: z.literal('profiles.set'), profiles: DpiProfiles });
 /** From a content script: the profiles for its own page (the background matches the sender's URL). */
 export const ProfilesForPage = z.object({ v, type: z.literal('profiles.forPage') });
+export const SitesGet = z.object({ v, type: z.literal('sites.get') });
+/** From the options page, after the browser granted the host permission for each added site. */
+export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites });
 
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
@@ -198,6 +211,8 @@ export const Request = z.discriminatedUnion('type', [
   ProfilesGet,
   ProfilesSet,
   ProfilesForPage,
+  SitesGet,
+  SitesSet,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -217,6 +232,8 @@ export const Responses = {
   'profiles.get': DpiProfiles,
   'profiles.set': DpiProfiles,
   'profiles.forPage': DpiProfiles,
+  'sites.get': Sites,
+  'sites.set': Sites,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

@@ -11,6 +11,7 @@ import { t, type MessageKey } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 import { DpiProfiles } from './DpiProfiles.tsx';
+import { Sites } from './Sites.tsx';
 
 type Status = 'idle' | 'saving' | 'saved' | 'failed';
 
@@ -86,6 +87,7 @@ export function Options() {
             {status === 'failed' && t('saveFailed')}
           </p>
         </form>
+        <Sites />
         <DpiProfiles />
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>
         <p class="muted">{t('redirectUri', browser.identity.getRedirectURL())}</p>

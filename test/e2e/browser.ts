@@ -68,7 +68,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Harness> {
+/**
+ * Enables Passerelle on a site the way a user does, in the options page (the loopback hosts are
+ * already granted by the manifest, so the browser does not prompt).
+ */
+export async function enableSite(browser: Browser, extensionId: string, url: string): Promise<void> {
+  const page = await browser.newPage();
+  await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  const input = await page.waitForSelector('#site-input');
+  await input!.type(url);
+  await page.click('#sites button[type=submit]');
+  await page.waitForSelector(`[data-site="${new URL(url).protocol}//${new URL(url).hostname}"]`);
+  await page.close();
+}
+
+/** A browser with Passerelle installed and, unless `enabled: false`, enabled on the demo pages' host. */
+export async function launch({ enabled = true }: { enabled?: boolean } = {}): Promise<Harness> {
   const executablePath = chromePath();
   const profile = mkdtempSync(join(tmpdir(), 'passerelle-e2e-profile-'));
   const browser = await puppeteer.launch({
@@ -85,16 +100,15 @@ export async function launch(): Promise<Harness> {
     (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
   );
   const sw = await worker.worker();
-  for (let i = 0; i < 100; i++) {
-    if (
-      await sw
-        ?.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true)
-        .catch(() => false)
-    )
-      break;
+  const ready = () =>
+    sw!.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true).catch(() => false);
+  for (let i = 0; !(await ready()); i++) {
+    // A worker that threw while starting never gets there: say so rather than time out later.
+    if (i === 100) throw new Error('the extension service worker did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
   const pages = await serveDemoPages();
+  if (enabled) await enableSite(browser, extensionId, pages.url);
   return {
     browser,
     extensionId,
@@ -145,8 +159,11 @@ export async function openPanel(h: Harness, page: Page): Promise<Frame> {
   const box = await launcher!.boundingBox();
   if (!box) throw new Error('launcher not visible');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  return page.waitForFrame((f) => f.url().startsWith(`chrome-extension://${h.extensionId}/src/panel/index.html`));
+  return page.waitForFrame((f) => isPanelUrl(f.url()));
 }
+
+/** The panel's address: in Chrome its host is a per-session id, not the extension id (`use_dynamic_url`). */
+export const isPanelUrl = (url: string) => /^chrome-extension:\/\/[^/]+\/src\/panel\/index\.html/.test(url);
 
 /** Opens a demo host page in a new tab and its panel; the caller closes the page. */
 export async function openDemoPage(h: Harness, name: string): Promise<{ page: Page; panel: Frame }> {

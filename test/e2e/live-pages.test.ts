@@ -32,6 +32,13 @@ describe('live host pages', () => {
         .map((f) => f.evaluate(() => document.querySelector('passerelle-launcher') !== null)),
     );
     expect(inFrames.every((shown) => !shown)).toBe(true);
+
+    // The reading pane moves on to a message without a patient: its patient leaves the panel.
+    await page.evaluate(() => {
+      document.querySelector('iframe')!.src = 'about:blank';
+    });
+    await panel.waitForFunction(() => !document.body.innerText.includes('GIRARD'));
+    expect(await text(panel)).toContain('Aucun patient');
     await page.close();
   });
 

@@ -86,7 +86,7 @@ describe('the host page cannot reach the panel', () => {
         window.frames[i]!.postMessage({ v: 1, type: 'panel.close' }, '*');
         window.frames[i]!.postMessage({ v: 1, type: 'patient.lookup', ins: '279035121518989' }, '*');
       }
-      // The page builds its own panel frame: it loads, but stays opaque to the page.
+      // The page builds its own panel frame at the extension's static address.
       const own = document.createElement('iframe');
       own.src = `chrome-extension://${id}/src/panel/index.html`;
       document.body.append(own);
@@ -116,6 +116,13 @@ describe('the host page cannot reach the panel', () => {
     expect(seen.frames).toBeGreaterThanOrEqual(1);
     expect(seen.framesReadable.every((r) => r === false)).toBe(true);
     expect(seen.ownFrameDocument).toBeNull();
+    // Chrome serves the panel to web pages only under its per-session address (use_dynamic_url),
+    // which the page cannot learn: the frame it built is an error page, ours is the only panel.
+    const panels = await Promise.all(
+      page.frames().map(async (f) => ({ url: f.url(), rendered: await f.$('[data-auth]').then(Boolean, () => false) })),
+    );
+    expect(panels.filter((f) => f.rendered)).toHaveLength(1);
+    expect(panels.filter((f) => f.url.startsWith('chrome-error:'))).toHaveLength(1);
     expect(seen.runtime).not.toBe('accepted');
     // What only the platform knows never lands in the page: its given-name form, its badge.
     expect(seen.html).not.toContain('MARIE CLAIRE');

@@ -15,17 +15,6 @@ import {
   type TestPlatform,
 } from './browser.ts';
 
-/** The part of Chrome's API evaluated in the service worker here. */
-declare const chrome: {
-  storage: Record<
-    'session' | 'local',
-    {
-      get(keys: string | null): Promise<{ auth?: Record<string, unknown> }>;
-      set(items: object): Promise<void>;
-    }
-  >;
-};
-
 let h: Harness;
 let platform: TestPlatform;
 let worker: WebWorker;

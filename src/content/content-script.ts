@@ -130,6 +130,17 @@ async function start() {
   await loadProfiles();
   detectWhenIdle();
   observe();
+  // A frame that goes away (the reading pane shows another message, the tab navigates) takes its
+  // patients with it; back from the back-forward cache, it reads the page again.
+  window.addEventListener('pagehide', () => {
+    if (reported !== undefined && reported !== '[]') {
+      browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients: [] }).catch(() => {});
+    }
+    reported = undefined;
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) detectWhenIdle();
+  });
 }
 
 if (document.body) {

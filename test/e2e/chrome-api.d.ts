@@ -1,0 +1,12 @@
+/** The part of Chrome's extension API that end-to-end tests evaluate in the service worker. */
+declare const chrome: {
+  storage: Record<
+    'session' | 'local',
+    {
+      get(keys: string | null): Promise<Record<string, unknown> & { auth?: Record<string, unknown> }>;
+      set(items: object): Promise<void>;
+      clear(): Promise<void>;
+    }
+  >;
+  scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
+};
