@@ -16,6 +16,21 @@ export type InsSystem = (typeof INS_OID)[InsKind];
 
 export const INS_SYSTEMS: readonly InsSystem[] = Object.values(INS_OID);
 
+/**
+ * What each kind of INS is and allows (DOMAIN.md; FR Core `FRCorePatientINSProfile`):
+ * - `nir`: the person's NIR, identifier use `official`; a real patient;
+ * - `nia`: a temporary number awaiting the NIR, identifier use `temp`; a real patient, but the
+ *   number will change, so it is shown as provisional and never kept as a lasting key;
+ * - `test`, `demo`: fictitious identities of the national test and demo sets; never a real
+ *   patient, labelled as such wherever shown.
+ */
+export const INS_KINDS: Record<InsKind, { use: 'official' | 'temp'; realPatient: boolean }> = {
+  nir: { use: 'official', realPatient: true },
+  nia: { use: 'temp', realPatient: true },
+  test: { use: 'official', realPatient: false },
+  demo: { use: 'official', realPatient: false },
+};
+
 export function insKindOf(system: string): InsKind | undefined {
   return (Object.keys(INS_OID) as InsKind[]).find((kind) => INS_OID[kind] === system);
 }
