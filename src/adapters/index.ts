@@ -1,13 +1,46 @@
 /**
- * The adapters this build knows, in order of preference: a site adapter before the generic one.
- * One adapter that throws does not stop the others (refined-github's feature isolation).
+ * The adapters and sites this build knows. Sites are tried in order; the first that recognises the
+ * page says which regions are read, else the whole body is. One adapter or site that throws does
+ * not stop the others (refined-github's feature isolation).
  */
 import type { DetectedPatient } from '../core/protocol.ts';
-import type { Adapter } from './adapter.ts';
-import type { PageText } from './text.ts';
+import type { Adapter, Scope, Site } from './adapter.ts';
+import { banner } from './banner/detect.ts';
 import { generic } from './generic/detect.ts';
+import { messageView } from './message-view/site.ts';
+import { outlook } from './outlook/site.ts';
+import { roundcube } from './roundcube/site.ts';
+import { table } from './table/detect.ts';
+import { pageText } from './text.ts';
+import { zimbra } from './zimbra/site.ts';
 
-export const adapters: readonly Adapter[] = [generic];
+export const sites: readonly Site[] = [roundcube, zimbra, outlook, messageView];
+export const adapters: readonly Adapter[] = [generic, table, banner];
+
+type OnError = (id: string, error: unknown) => void;
+
+/** Keeps the outermost of nested regions, so that no text is read twice. */
+function outermost(regions: Element[]): Element[] {
+  const unique = [...new Set(regions)];
+  return unique.filter((r) => !unique.some((other) => other !== r && other.contains(r)));
+}
+
+/** Which parts of the page to read: the regions of the first site that recognises it, or the body. */
+export function pageRegions(
+  doc: Document,
+  list: readonly Site[] = sites,
+  onError: OnError = () => {},
+): Omit<Scope, 'text'> {
+  for (const site of list) {
+    try {
+      const regions = site.regions(doc);
+      if (regions) return { site: site.id, roots: outermost(regions) };
+    } catch (error) {
+      onError(site.id, error);
+    }
+  }
+  return { roots: doc.body ? [doc.body] : [] };
+}
 
 function key(p: DetectedPatient): string {
   return p.ins ? `ins:${p.ins.value}` : `name:${p.familyName ?? p.displayName ?? ''}|${p.birthDate ?? ''}`;
@@ -15,18 +48,23 @@ function key(p: DetectedPatient): string {
 
 export interface DetectOptions {
   adapters?: readonly Adapter[];
-  onError?: (adapter: string, error: unknown) => void;
-  /** The body's text, already read (in slices). */
-  text?: PageText;
+  sites?: readonly Site[];
+  onError?: OnError;
+  /** The regions and their text, already read (in slices, by the content script). */
+  scope?: Scope;
 }
 
 export function detectPatients(doc: Document, options: DetectOptions = {}): DetectedPatient[] {
-  const { adapters: list = adapters, onError = () => {}, text } = options;
+  const { adapters: list = adapters, onError = () => {} } = options;
+  let scope = options.scope;
+  if (!scope) {
+    const regions = pageRegions(doc, options.sites ?? sites, onError);
+    scope = { ...regions, text: pageText(regions.roots) };
+  }
   const found = new Map<string, DetectedPatient>();
   for (const adapter of list) {
     try {
-      if (adapter.applies && !adapter.applies(doc.location ?? { hostname: '', pathname: '' })) continue;
-      for (const patient of adapter.detect(doc, text)) {
+      for (const patient of adapter.detect(doc, scope)) {
         const k = key(patient);
         if (!found.has(k)) found.set(k, patient);
       }

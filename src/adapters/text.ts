@@ -1,6 +1,7 @@
 /**
- * The visible text of a subtree, with block boundaries as new lines, and the text range of every
- * block element so that a match can be traced back to the smallest block that holds it.
+ * The visible text of one or more subtrees (regions), with block boundaries as new lines, and the
+ * text range of every block element so that a match can be traced back to the smallest block that
+ * holds it. Each region counts as a block of its own.
  */
 
 const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'HEAD', 'SELECT']);
@@ -70,10 +71,11 @@ export class TextWalker {
   private readonly blocks: Block[] = [];
   private length = 0;
   /** Open elements: the next child to visit, the block's start (-1 for inline), its separator. */
-  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string }[];
+  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string }[] = [];
+  private readonly roots: Element[];
 
-  constructor(root: Element) {
-    this.stack = [{ next: root.firstChild, start: -1, depth: 0, sep: '' }];
+  constructor(roots: Element | readonly Element[]) {
+    this.roots = Array.isArray(roots) ? [...(roots as readonly Element[])] : [roots as Element];
   }
 
   private push(s: string) {
@@ -84,10 +86,17 @@ export class TextWalker {
   /** Walks until done or until `more()` says stop (checked every 256 nodes); true when done. */
   step(more: () => boolean = () => true): boolean {
     let budget = 256;
-    while (this.stack.length > 0) {
+    for (;;) {
       if (--budget === 0) {
         if (!more()) return false;
         budget = 256;
+      }
+      if (this.stack.length === 0) {
+        const root = this.roots.shift();
+        if (!root) return true;
+        this.push('\n');
+        this.stack.push({ next: root.firstChild, start: this.length, depth: 1, sep: '\n' });
+        continue;
       }
       const top = this.stack[this.stack.length - 1]!;
       const node = top.next;
@@ -113,10 +122,9 @@ export class TextWalker {
         }
         const sep = CELL.has(tag) ? ' \n' : '\n';
         this.push(sep);
-        this.stack.push({ next: child.firstChild, start: this.length, depth, sep });
+        this.stack.push({ next: child.firstChild, start: this.length, depth: depth + 1, sep });
       }
     }
-    return true;
   }
 
   result(): PageText {
@@ -124,8 +132,8 @@ export class TextWalker {
   }
 }
 
-export function pageText(root: Element): PageText {
-  const walker = new TextWalker(root);
+export function pageText(roots: Element | readonly Element[]): PageText {
+  const walker = new TextWalker(roots);
   walker.step();
   return walker.result();
 }

@@ -5,11 +5,12 @@
  * is someone to act on. It accepts commands only from its own extension, and only the four below;
  * it never asks for record data.
  */
-import browser, { type Runtime } from 'webextension-polyfill';
-import type { Adapter } from '../adapters/adapter.ts';
+import type { Runtime } from 'webextension-polyfill';
+import { ext as browser } from './ext.ts';
+import type { Adapter, Scope } from '../adapters/adapter.ts';
 import { configuredAdapter } from '../adapters/configured/detect.ts';
-import { adapters, detectPatients } from '../adapters/index.ts';
-import { TextWalker, type PageText } from '../adapters/text.ts';
+import { adapters, detectPatients, pageRegions } from '../adapters/index.ts';
+import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
 import { mountUi, type Ui } from './ui.ts';
 
@@ -33,13 +34,11 @@ const getUi = () =>
 let pageAdapters: Adapter[] = [...adapters];
 let reported: string | undefined;
 
+const onError = (adapter: string) => console.warn(`[passerelle] adapter ${adapter} failed`);
+
 /** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
-function report(text: PageText) {
-  const patients = detectPatients(document, {
-    text,
-    adapters: pageAdapters,
-    onError: (adapter) => console.warn(`[passerelle] adapter ${adapter} failed`),
-  });
+function report(scope: Scope) {
+  const patients = detectPatients(document, { scope, adapters: pageAdapters, onError });
   const summary = JSON.stringify(patients);
   if (summary === reported) return;
   reported = summary;
@@ -68,7 +67,8 @@ let again = false;
 
 /**
  * Reads the page in slices of a few milliseconds of idle time (the page the clinician uses comes
- * first), then matches. A change during a run queues one more run, never more.
+ * first), then matches. On a recognised webmail only its open message is read (`src/adapters`).
+ * A change during a run queues one more run, never more.
  */
 function detectWhenIdle() {
   if (running) {
@@ -76,14 +76,15 @@ function detectWhenIdle() {
     return;
   }
   running = true;
-  const walker = new TextWalker(document.body);
+  const regions = pageRegions(document, undefined, onError);
+  const walker = new TextWalker(regions.roots);
   const slice = (deadline: IdleDeadline) => {
     const end = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining() || SLICE_MS);
     if (!walker.step(() => performance.now() < end)) {
       requestIdleCallback(slice, { timeout: 1000 });
       return;
     }
-    report(walker.result());
+    report({ ...regions, text: walker.result() });
     running = false;
     if (again) {
       again = false;

@@ -89,3 +89,19 @@ export function parsePrintedName(raw: string): PrintedName {
   if (birthName) return { birthName, usedName: split.family, givenNames: split.given };
   return { birthName: split.family, givenNames: split.given };
 }
+
+/** The traits a printed name gives a detected patient: split when the form allows, else whole. */
+export function nameTraits(shown: string): {
+  familyName?: string;
+  usedName?: string;
+  givenNames?: string;
+  displayName?: string;
+} {
+  const name = parsePrintedName(shown);
+  if (!name.birthName || !name.givenNames) return { displayName: shown };
+  return {
+    familyName: name.birthName,
+    givenNames: name.givenNames,
+    ...(name.usedName ? { usedName: name.usedName } : {}),
+  };
+}

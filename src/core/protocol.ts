@@ -48,7 +48,10 @@ export const DetectedPatient = z.object({
   ins: PageIns.optional(),
   /** The name as printed, when the page does not label its parts. */
   displayName: text(200).optional(),
+  /** Birth name (nom de naissance), a strict trait. */
   familyName: text(100).optional(),
+  /** Used name (nom d'usage), shown but not compared: it is not a strict trait. */
+  usedName: text(100).optional(),
   givenNames: text(200).optional(),
   birthDate: z.iso.date().optional(),
   sex: Sex.optional(),

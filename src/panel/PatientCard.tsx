@@ -18,6 +18,12 @@ function PageTraits({ patient }: { patient: DetectedPatient }) {
     <dl>
       <dt>{t('name')}</dt>
       <dd>{displayName(patient)}</dd>
+      {patient.usedName && (
+        <>
+          <dt>{t('usedName')}</dt>
+          <dd>{patient.usedName}</dd>
+        </>
+      )}
       <dt>{t('birthDate')}</dt>
       <dd>{patient.birthDate ? formatDate(patient.birthDate) : t('notShown')}</dd>
       <dt>{t('sex')}</dt>

@@ -19,8 +19,8 @@ const [profile] = DpiProfiles.parse(
 describe('configured adapter (banner selectors)', () => {
   it('reads the demo hospital profile on a banner without labels, which the generic adapter cannot', () => {
     const doc = page();
-    expect(generic.detect(doc)).toEqual([]);
-    const found = configuredAdapter([profile]).detect(doc);
+    expect(detectPatients(doc, { adapters: [generic] })).toEqual([]);
+    const found = detectPatients(doc, { adapters: [configuredAdapter([profile])] });
     expect(DetectedPatients.safeParse(found).success).toBe(true);
     expect(found).toEqual([
       {
@@ -37,11 +37,14 @@ describe('configured adapter (banner selectors)', () => {
   it('reports a wrong-key INS as such, and nothing when the INS selector points at something else', () => {
     const doc = page();
     doc.querySelector('.pat-id')!.textContent = '184126912304532';
-    expect(configuredAdapter([profile]).detect(doc)[0]!.ins).toEqual({ status: 'wrong-key', value: '184126912304532' });
+    expect(detectPatients(doc, { adapters: [configuredAdapter([profile])] })[0]!.ins).toEqual({
+      status: 'wrong-key',
+      value: '184126912304532',
+    });
     const elsewhere = { ...profile, selectors: { ...profile.selectors, ins: '.pat-nom' } };
-    expect(configuredAdapter([elsewhere]).detect(doc)).toEqual([]);
+    expect(detectPatients(doc, { adapters: [configuredAdapter([elsewhere])] })).toEqual([]);
     const missing = { ...profile, selectors: { ins: '#nothing-here' } };
-    expect(configuredAdapter([missing]).detect(doc)).toEqual([]);
+    expect(detectPatients(doc, { adapters: [configuredAdapter([missing])] })).toEqual([]);
   });
 
   it('is isolated when a selector is invalid CSS: the other adapters still run', () => {

@@ -38,6 +38,7 @@ function fromProfile(doc: Document, { selectors }: DpiProfile): DetectedPatient 
 export function configuredAdapter(profiles: readonly DpiProfile[]): Adapter {
   return {
     id: 'configured',
+    // Reads the banner by its selectors: the text scope is not needed.
     detect: (doc) => profiles.flatMap((p) => fromProfile(doc, p) ?? []),
   };
 }

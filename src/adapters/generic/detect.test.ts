@@ -16,18 +16,19 @@ function load(path: string): Document {
 }
 
 const detect = (path: string) => {
-  const found = generic.detect(load(path));
+  const found = detectPatients(load(path), { adapters: [generic] });
   expect(DetectedPatients.safeParse(found).success).toBe(true);
   return found;
 };
 
 describe('generic adapter on saved pages', () => {
-  it('finds the patient of the demo webmail message', () => {
+  it('finds the patient of the demo webmail message, in its reading pane, with the name split', () => {
     expect(detect('../../../demo/pages/webmail.html')).toEqual([
       {
-        source: 'generic',
+        source: 'message-view',
         ins: { status: 'valid', value: '255081416802538' },
-        displayName: 'LEFÈVRE Marie Claire',
+        familyName: 'LEFÈVRE',
+        givenNames: 'Marie Claire',
         birthDate: '1955-08-14',
         sex: 'female',
       },
@@ -61,9 +62,9 @@ describe('generic adapter on saved pages', () => {
 
   it('lists every patient of a ward list with the traits of their own row, and skips hidden text', () => {
     const found = detect('./fixtures/ward-list.html');
-    expect(found.map((p) => [p.ins?.value, p.displayName, p.birthDate])).toEqual([
-      ['184126912304531', 'BERNARD Lucas Pierre', '1984-12-03'],
-      ['162052A00401233', 'CASANOVA Paul Ange', '1962-05-10'],
+    expect(found.map((p) => [p.ins?.value, p.familyName, p.givenNames, p.birthDate])).toEqual([
+      ['184126912304531', 'BERNARD', 'Lucas Pierre', '1984-12-03'],
+      ['162052A00401233', 'CASANOVA', 'Paul Ange', '1962-05-10'],
     ]);
   });
 

@@ -1,17 +1,19 @@
 /**
- * Generic adapter: a labelled INS in visible text ("INS : 2 55 08 …", "Matricule INS", "INS-NIA",
+ * Generic adapter: a labelled INS in the text read ("INS : 2 55 08 …", "Matricule INS", "INS-NIA",
  * or `urn:oid:1.2.250.1.213.1.4.x#<INS>` as FHIR IG pages print it), and the name, birth date and
- * sex printed in the same block. Works on any page; site adapters (issue 4) refine it.
+ * sex printed in the same block. It reads the regions a recognised site points at (a webmail's
+ * open message), else the whole page; its findings carry the site's name when there is one.
  */
 import type { Adapter } from '../adapter.ts';
 import type { DetectedPatient, PageIns, Sex } from '../../core/protocol.ts';
 import { checkIns, insKindOf, type InsKind } from '../../core/ins.ts';
 import { DATE_PATTERN, parseDate } from '../../core/dates.ts';
-import { enclosingBlocks, pageText } from '../text.ts';
+import { nameTraits } from '../../core/names.ts';
+import { enclosingBlocks } from '../text.ts';
 
-const SEP = '[\\s.\\u00a0\\u202f-]*';
+export const SEP = '[\\s.\\u00a0\\u202f-]*';
 // 1 sex digit, 12 characters (digits, or 2A/2B in the department), 2 key digits, with separators.
-const INS_VALUE = `[12](?:${SEP}[\\dAB]){12}(?:${SEP}\\d){2}`;
+export const INS_VALUE = `[12](?:${SEP}[\\dAB]){12}(?:${SEP}\\d){2}`;
 const LABELLED_INS = new RegExp(
   `(?:\\bmatricule\\s+INS|\\bINS(?:[\\s-]?(NIR|NIA))?|\\bNIR)\\b[^\\S\\n]*(?:\\(\\w{1,10}\\))?[^\\S\\n]*(?:n°|no\\.?)?[^\\S\\n]*[:：=#]?\\s*(${INS_VALUE})(?!\\d)`,
   'giu',
@@ -27,10 +29,16 @@ const SEX_WORD = /(?<![\p{L}])(female|male|féminin|masculin)(?![\p{L}])/iu;
 // "Née le" / "Né le" agree the participle with the patient; "Né(e) le" says nothing.
 const SEX_PARTICIPLE = /(?<![\p{L}])(née?)\s+le\b/iu;
 const FAMILY = /\bnom\s+(?:de\s+naissance|de\s+famille)?\s*[:：]\s*([^\n:]{1,80})/iu;
+const USED = /\bnom\s+(?:d['’]usage|utilisé|marital)\s*[:：]\s*([^\n:]{1,80})/iu;
 const GIVEN = /\bpr[ée]noms?(?:\(s\))?(?:\s+de\s+naissance)?\s*[:：]\s*([^\n:]{1,120})/iu;
 const PATIENT = /\bpatient(?:e)?\s*[:：]\s*([^\n:]{2,120})/iu;
+// In running text: "votre patiente Mme ROUX Camille, née le …", "M. MARTIN Louis (INS : …)".
+const CIVILITY_NAME =
+  /(?<![\p{L}])(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle)\s+(\p{Lu}[\p{L}'’-]*(?:[^\S\n]+\p{Lu}[\p{L}'’-]*){1,4})/u;
 // Where an unlabelled value runs into the next label on the same line.
-const VALUE_END = /\s{2,}|[,;(|]|\s(?:n[ée]e?|sexe|INS|DDN|date|female|male|féminin|masculin)\b/iu;
+// "née MARTIN" (a birth name) belongs to the name; "née le 14/08/1955" does not.
+const VALUE_END =
+  /\s{2,}|[,;|]|\((?!n[ée]e?\s)|\s(?:n[ée]\(?e?\)?\s+le|sexe|INS|DDN|date|female|male|féminin|masculin)\b/iu;
 
 const SEX_CODES: Record<string, Sex> = {
   f: 'female',
@@ -92,11 +100,16 @@ export function readTraits(block: string): Omit<DetectedPatient, 'source' | 'ins
   if (sex) traits.sex = sex;
   const family = clean(FAMILY.exec(block)?.[1]);
   const given = clean(GIVEN.exec(block)?.[1]);
+  const used = clean(USED.exec(block)?.[1]);
   if (family) traits.familyName = family;
   if (given) traits.givenNames = given;
+  if (used) traits.usedName = used;
   if (!family || !given) {
-    const shown = clean(PATIENT.exec(block)?.[1]) ?? clean(unlabelledName(block));
-    if (shown) traits.displayName = shown;
+    const shown =
+      clean(PATIENT.exec(block)?.[1]) ?? clean(CIVILITY_NAME.exec(block)?.[1]) ?? clean(unlabelledName(block));
+    // "DUPONT Marie née MARTIN": split when the form says which part is which (src/core/names.ts).
+    if (shown && !family && !given) Object.assign(traits, nameTraits(shown));
+    else if (shown) traits.displayName = shown;
   }
   return traits;
 }
@@ -112,16 +125,14 @@ const TRAIT_HINT = new RegExp(`${BIRTH_DATE.source}|${FAMILY.source}|${PATIENT.s
 
 export const generic: Adapter = {
   id: 'generic',
-  detect(doc, text) {
-    if (!doc.body) return [];
-    const page = text ?? pageText(doc.body);
+  detect(_doc, { site, text: page }) {
     const patients: DetectedPatient[] = [];
     for (const match of findIns(page.text)) {
       const blocks = enclosingBlocks(page, match.index, match.end).filter((b) => b.end - b.start <= MAX_BLOCK);
       // The smallest block that also carries a trait; else the smallest block around the INS.
       const block = blocks.find((b) => TRAIT_HINT.test(page.text.slice(b.start, b.end))) ?? blocks[0];
       const text = block ? page.text.slice(block.start, block.end) : page.text.slice(match.index, match.end);
-      patients.push({ source: 'generic', ins: toPageIns(match), ...readTraits(text) });
+      patients.push({ source: site ?? 'generic', ins: toPageIns(match), ...readTraits(text) });
     }
     return patients;
   },

@@ -1,0 +1,96 @@
+/**
+ * Generic patient banner. DPIs show the open record's patient in a banner whose markup says what
+ * it is (a class or id with "bandeau", "banner" or "patient-header", `role="banner"`), often without
+ * labels: `DUPONT Marie · 12/03/1958 (68 ans) · F · 2 58 03 75 112 345 09`. There, and only
+ * there, an unlabelled number is taken for an INS, and only with a valid key (a wrong key could
+ * be any number: a labelled wrong-key INS is reported by the generic adapter instead).
+ */
+import { DATE_PATTERN, parseDate } from '../../core/dates.ts';
+import { checkIns } from '../../core/ins.ts';
+import { nameTraits } from '../../core/names.ts';
+import type { DetectedPatient } from '../../core/protocol.ts';
+import type { Adapter } from '../adapter.ts';
+import { INS_VALUE, parseSex, readTraits } from '../generic/detect.ts';
+import { pageText } from '../text.ts';
+
+// Named as a banner; "patient" alone is not enough (a "patient-notes" section is no banner).
+const BANNER = [
+  '[class*="bandeau" i]',
+  '[id*="bandeau" i]',
+  '[class*="banner" i]',
+  '[id*="banner" i]',
+  '[role="banner"]',
+  '[class*="patient-header" i]',
+  '[class*="patientheader" i]',
+  '[id*="patientheader" i]',
+  '[class*="entete-patient" i]',
+  '[class*="entete_patient" i]',
+].join(',');
+
+/** A banner is a line or two, not a page section. */
+const MAX_TEXT = 400;
+const UNLABELLED_INS = new RegExp(`(?<![\\d\\p{L}])${INS_VALUE}(?![\\d\\p{L}])`, 'gu');
+const DATES = new RegExp(DATE_PATTERN, 'giu');
+// "12/03/1958 (68 ans)": the date followed by an age is the birth date.
+const DATE_WITH_AGE = new RegExp(`(${DATE_PATTERN})\\s*\\(?\\s*\\d{1,3}\\s*ans\\b`, 'iu');
+const SEX_TOKEN = /(?:^|[\s|·•/,])(F|M|Femme|Homme|Féminin|Masculin)(?=$|[\s|·•/,])/u;
+const SEGMENTS = /\n|\s{2,}|[|·•]/;
+
+function birthDateOf(text: string): string | undefined {
+  const withAge = DATE_WITH_AGE.exec(text)?.[1];
+  if (withAge) return parseDate(withAge);
+  const dates = [...text.matchAll(DATES)].map((m) => parseDate(m[0])).filter(Boolean);
+  // One date only: the birth date. Several (admission, visit…): none is guessed.
+  return dates.length === 1 ? dates[0] : undefined;
+}
+
+/** The first segment of the banner that reads as a name with its parts told apart. */
+function nameOf(text: string): ReturnType<typeof nameTraits> | undefined {
+  return text
+    .split(SEGMENTS)
+    .map((segment) => nameTraits(segment.trim()))
+    .find((name) => name.familyName);
+}
+
+function readBanner(el: Element): DetectedPatient[] {
+  const { text } = pageText(el);
+  if (text.length > MAX_TEXT) return [];
+  const found: DetectedPatient[] = [];
+  for (const m of text.matchAll(UNLABELLED_INS)) {
+    const check = checkIns(m[0]);
+    if (!check.ok) continue;
+    const labelled = readTraits(text);
+    const patient: DetectedPatient = { source: 'banner', ins: { status: 'valid', value: check.value }, ...labelled };
+    if (!labelled.familyName && !labelled.givenNames) {
+      const name = nameOf(text);
+      if (name) {
+        delete patient.displayName;
+        Object.assign(patient, name);
+      }
+    }
+    patient.birthDate ??= birthDateOf(text);
+    patient.sex ??= parseSex(SEX_TOKEN.exec(text)?.[1]);
+    if (!patient.birthDate) delete patient.birthDate;
+    if (!patient.sex) delete patient.sex;
+    found.push(patient);
+  }
+  return found;
+}
+
+export const banner: Adapter = {
+  id: 'banner',
+  detect(_doc, { roots }) {
+    const candidates = roots.flatMap((root) => [
+      ...(root.matches(BANNER) ? [root] : []),
+      ...root.querySelectorAll(BANNER),
+    ]);
+    // The innermost banner that holds the INS: its own traits, not a neighbour's.
+    const patients = new Map<string, DetectedPatient>();
+    for (const el of candidates.reverse()) {
+      for (const patient of readBanner(el)) {
+        if (!patients.has(patient.ins!.value)) patients.set(patient.ins!.value, patient);
+      }
+    }
+    return [...patients.values()].reverse();
+  },
+};
