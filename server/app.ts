@@ -10,6 +10,7 @@ import type { AuditLog } from './audit/log.ts';
 import type { Verifier } from './identity/verify-token.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { vigilanceRoutes } from './routes/vigilance.ts';
 import { patientRoutes } from './routes/patient.ts';
 import { practitionerRoutes } from './routes/practitioner.ts';
 import type { Db } from './storage/database.ts';
@@ -68,6 +69,7 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
     origin: (origin, cb) => cb(null, origin !== undefined && originAllowed(origin, config.allowedOrigins)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    exposedHeaders: ['X-Audit-Event'],
     maxAge: 600,
   });
 
@@ -107,9 +109,13 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
     sendOutcome(reply, 404, [{ code: 'not-found', text: 'Ressource inconnue.', diagnostics: 'No such route' }]),
   );
 
+  // FHIR clients send `application/fhir+json`: parsed as JSON, with the same limits.
+  app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   metadataRoutes(app);
   patientRoutes(app, db, audit);
+  vigilanceRoutes(app, db, audit);
   practitionerRoutes(app, db, audit);
   auditRoutes(app, db, audit, config.audit.readers);
   return app;

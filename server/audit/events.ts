@@ -50,6 +50,12 @@ export const KINDS = {
   'patient-search': { ...rest('search-type', 'search type'), action: 'E', label: 'Recherche de patient par INS' },
   'patient-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation' },
   'audit-search': { ...rest('search-type', 'search type'), action: 'E', label: 'Consultation du journal d’audit' },
+  // `$confirm-identity`: the professional confirmed a patient whose page traits disagree with the INS.
+  'identity-confirmation': {
+    ...rest('operation', 'operation'),
+    action: 'E',
+    label: 'Identité confirmée malgré des traits discordants',
+  },
   'break-glass-start': {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },
@@ -79,6 +85,8 @@ export interface AuditInput {
   query?: string;
   /** The professional's stated reason (break-glass), kept as the purpose's text. */
   reason?: string;
+  /** Facts about the patient entity (`AuditEvent.entity.detail`), e.g. which traits differed. */
+  detail?: Record<string, string>;
 }
 
 const PATIENT_ENTITY = {
@@ -93,7 +101,17 @@ const QUERY_ENTITY = {
 export function toAuditEvent(input: AuditInput, id: string, recorded: string) {
   const kind: KindShape = KINDS[input.kind];
   const entity = [
-    ...(input.patientId ? [{ what: { reference: `Patient/${input.patientId}` }, ...PATIENT_ENTITY }] : []),
+    ...(input.patientId
+      ? [
+          {
+            what: { reference: `Patient/${input.patientId}` },
+            ...PATIENT_ENTITY,
+            ...(input.detail
+              ? { detail: Object.entries(input.detail).map(([type, valueString]) => ({ type, valueString })) }
+              : {}),
+          },
+        ]
+      : []),
     ...(input.query ? [{ ...QUERY_ENTITY, query: Buffer.from(input.query).toString('base64') }] : []),
   ];
   const mode = input.mode ?? 'normal';

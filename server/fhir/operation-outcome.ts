@@ -12,14 +12,15 @@ export type IssueCode =
   | 'login'
   | 'exception'
   | 'too-costly'
-  | 'transient';
+  | 'transient'
+  | 'informational';
 
 export interface Issue {
   code: IssueCode;
   /** Shown to the clinician, in French. */
   text: string;
   diagnostics?: string;
-  severity?: 'error' | 'fatal' | 'warning';
+  severity?: 'error' | 'fatal' | 'warning' | 'information';
 }
 
 export function operationOutcome(issues: Issue[]) {

@@ -1,8 +1,8 @@
 /** What the background does for each message type; the router has already checked the sender. */
-import type { ContentCommand } from '../core/protocol.ts';
+import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
-import { announceSession, lookupPatient } from './platform-client.ts';
+import { announceSession, confirmIdentity, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
@@ -19,6 +19,33 @@ export interface Deps {
 }
 
 export function createHandlers(deps: Deps): Handlers {
+  /**
+   * Calls the platform with the access token; if the platform refuses it, renews it once and
+   * calls again; if that fails the session has ended.
+   */
+  async function withToken<R extends { status: string; reason?: string }>(
+    call: (accessToken: string | undefined, platformUrl: string) => Promise<R>,
+  ): Promise<R> {
+    const { platformUrl } = await loadSettings(deps.local);
+    const result = await call(await deps.auth.accessToken(), platformUrl);
+    if (result.status !== 'signed-out' || !result.reason) return result;
+    const renewed = await deps.auth.accessToken(true);
+    return renewed ? call(renewed, platformUrl) : result;
+  }
+
+  /** Confirmations belong to the professional who made them, for this browser session. */
+  async function confirmationKey(patientId: string): Promise<string | undefined> {
+    const status = await deps.auth.status();
+    return status.state === 'signed-in' ? `vigilance:${status.professional.idNps}:${patientId}` : undefined;
+  }
+
+  async function loadConfirmation(patientId: string): Promise<IdentityConfirmation | undefined> {
+    const key = await confirmationKey(patientId);
+    if (!key) return undefined;
+    const parsed = IdentityConfirmation.safeParse((await deps.session.get(key))[key]);
+    return parsed.success ? parsed.data : undefined;
+  }
+
   return {
     async 'context.detected'(message, { tabId, frameId, origin }) {
       if (tabId === undefined) throw new Error('no tab');
@@ -37,14 +64,20 @@ export function createHandlers(deps: Deps): Handlers {
       return { context: tabId === undefined ? null : await loadTabContext(deps.session, tabId) };
     },
     async 'patient.lookup'(message) {
-      const { platformUrl } = await loadSettings(deps.local);
-      const lookup = async (accessToken: string | undefined) =>
-        lookupPatient(message.ins, { baseUrl: platformUrl, fetch: deps.fetch, accessToken });
-      const result = await lookup(await deps.auth.accessToken());
-      if (result.status !== 'signed-out' || !result.reason) return result;
-      // The platform refused the token: renew it once; if that fails the session has ended.
-      const renewed = await deps.auth.accessToken(true);
-      return renewed ? lookup(renewed) : result;
+      const result = await withToken((accessToken, baseUrl) =>
+        lookupPatient(message.ins, { baseUrl, fetch: deps.fetch, accessToken }),
+      );
+      if (result.status !== 'found') return result;
+      const confirmed = await loadConfirmation(result.patient.id);
+      return confirmed ? { ...result, confirmed } : result;
+    },
+    async 'identity.confirm'(message) {
+      const result = await withToken((accessToken, baseUrl) =>
+        confirmIdentity(message.patientId, message.traits, { baseUrl, fetch: deps.fetch, accessToken }),
+      );
+      const key = await confirmationKey(message.patientId);
+      if (result.status === 'recorded' && key) await deps.session.set({ [key]: result.confirmation });
+      return result;
     },
     async 'panel.close'(_message, { tabId }) {
       if (tabId !== undefined) await deps.sendToTab(tabId, { v: 1, type: 'panel.hide' });

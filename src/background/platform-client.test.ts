@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
-import { lookupPatient } from './platform-client.ts';
+import { confirmIdentity, lookupPatient } from './platform-client.ts';
 
 let platform: TestPlatform;
 let baseUrl: string;
@@ -110,6 +110,56 @@ describe('platform client when the platform misbehaves', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+describe('identity confirmation', () => {
+  it('is recorded by the real platform, and only then counts', async () => {
+    const result = await confirmIdentity('demo-lefevre', ['birthDate', 'sex'], { baseUrl, accessToken, now: () => 42 });
+    expect(result).toEqual({ status: 'recorded', confirmation: { traits: ['birthDate', 'sex'], at: 42 } });
+    const last = await platform.db
+      .selectFrom('audit_event')
+      .select(['kind', 'patient_id'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last).toEqual({ kind: 'identity-confirmation', patient_id: 'demo-lefevre' });
+  });
+
+  it('is not confirmed when signed out, expired, unknown patient, or the platform does not say it recorded', async () => {
+    const fetch = vi.fn(globalThis.fetch);
+    expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl, accessToken: undefined, fetch })).toEqual({
+      status: 'signed-out',
+    });
+    expect(fetch).not.toHaveBeenCalled();
+    const expired = await platform.issuer.mint({ expiresIn: -120 });
+    expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl, accessToken: expired })).toEqual({
+      status: 'signed-out',
+      reason: 'expired',
+    });
+    expect(await confirmIdentity('nobody', ['sex'], { baseUrl, accessToken })).toEqual({
+      status: 'unavailable',
+      reason: 'bad-response',
+      detail: 'Patient inconnu.',
+    });
+    // A platform (or something in between) that answers 200 without an audit entry id.
+    const liar = createServer((_req, res) =>
+      res.end(
+        JSON.stringify({
+          resourceType: 'OperationOutcome',
+          issue: [{ severity: 'information', code: 'informational' }],
+        }),
+      ),
+    );
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
+      expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl: url, accessToken: 'x' })).toEqual({
+        status: 'unavailable',
+        reason: 'bad-response',
+      });
+    } finally {
+      liar.close();
     }
   });
 });

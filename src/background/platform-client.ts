@@ -9,9 +9,11 @@ import {
   FhirPatient,
   FhirSearchBundle,
   PlatformPatient,
+  type ConfirmResult,
   type LookupResult,
   type UnavailableReason,
 } from '../core/protocol.ts';
+import type { Trait } from '../core/traits.ts';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -21,7 +23,9 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-const unavailable = (reason: UnavailableReason, detail?: string): LookupResult =>
+type Failure = Extract<LookupResult, { status: 'signed-out' | 'unavailable' }>;
+
+const unavailable = (reason: UnavailableReason, detail?: string): Failure =>
   detail ? { status: 'unavailable', reason, detail } : { status: 'unavailable', reason };
 
 export function toPlatformPatient(resource: FhirPatient): PlatformPatient | undefined {
@@ -43,10 +47,17 @@ export function toPlatformPatient(resource: FhirPatient): PlatformPatient | unde
   return parsed.success ? parsed.data : undefined;
 }
 
-async function get(url: URL, options: ClientOptions): Promise<Response | LookupResult> {
+/** GET, or POST with a FHIR JSON body; a network failure or timeout is an `unavailable` reason. */
+async function request(url: URL, options: ClientOptions, body?: unknown): Promise<Response | Failure> {
   try {
     return await (options.fetch ?? fetch)(url, {
-      headers: { accept: 'application/fhir+json', authorization: `Bearer ${options.accessToken}` },
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        accept: 'application/fhir+json',
+        authorization: `Bearer ${options.accessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
       credentials: 'omit',
     });
@@ -55,29 +66,35 @@ async function get(url: URL, options: ClientOptions): Promise<Response | LookupR
   }
 }
 
+/** The JSON body of an answer, or why it cannot be used (expired token, refusal, server error). */
+async function answer(res: Response): Promise<{ ok: true; body: unknown } | { ok: false; failure: Failure }> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    return { ok: false, failure: unavailable('bad-response') };
+  }
+  if (res.status === 401) return { ok: false, failure: { status: 'signed-out', reason: 'expired' } };
+  if (!res.ok) {
+    const outcome = FhirOperationOutcome.safeParse(body);
+    const detail = outcome.success ? outcome.data.issue[0]?.details?.text : undefined;
+    if (res.status === 403) return { ok: false, failure: unavailable('forbidden', detail) };
+    return { ok: false, failure: unavailable(res.status >= 500 ? 'server' : 'bad-response', detail) };
+  }
+  return { ok: true, body };
+}
+
 export async function lookupPatient(rawIns: string, options: ClientOptions): Promise<LookupResult> {
   const check = checkIns(rawIns);
   if (!check.ok) return { status: 'invalid-ins', reason: check.reason };
   if (!options.accessToken) return { status: 'signed-out' };
   const url = new URL('/fhir/Patient', options.baseUrl);
   url.searchParams.set('identifier', check.value);
-  const res = await get(url, options);
+  const res = await request(url, options);
   if (!(res instanceof Response)) return res;
-
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    return unavailable('bad-response');
-  }
-  if (res.status === 401) return { status: 'signed-out', reason: 'expired' };
-  if (!res.ok) {
-    const outcome = FhirOperationOutcome.safeParse(body);
-    const detail = outcome.success ? outcome.data.issue[0]?.details?.text : undefined;
-    if (res.status === 403) return unavailable('forbidden', detail);
-    return unavailable(res.status >= 500 ? 'server' : 'bad-response', detail);
-  }
-  const bundle = FhirSearchBundle.safeParse(body);
+  const got = await answer(res);
+  if (!got.ok) return got.failure;
+  const bundle = FhirSearchBundle.safeParse(got.body);
   if (!bundle.success) return unavailable('bad-response');
   const patients = (bundle.data.entry ?? []).filter((e) => e.resource.resourceType === 'Patient');
   if (patients.length === 0) return { status: 'unknown' };
@@ -94,7 +111,30 @@ export async function lookupPatient(rawIns: string, options: ClientOptions): Pro
  */
 export async function announceSession(options: ClientOptions): Promise<boolean> {
   if (!options.accessToken) return false;
-  const res = await get(new URL('/fhir/Practitioner/$me', options.baseUrl), options);
+  const res = await request(new URL('/fhir/Practitioner/$me', options.baseUrl), options);
   if (res instanceof Response) await res.body?.cancel();
   return res instanceof Response && res.ok;
+}
+
+/**
+ * Records with the platform that the professional confirmed this patient although the page's
+ * traits differ (`POST /fhir/Patient/{id}/$confirm-identity`, audited). Only a recorded
+ * confirmation counts: without the platform's acknowledgement, nothing is confirmed.
+ */
+export async function confirmIdentity(
+  patientId: string,
+  traits: readonly Trait[],
+  options: ClientOptions & { now?: () => number },
+): Promise<ConfirmResult> {
+  if (!options.accessToken) return { status: 'signed-out' };
+  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$confirm-identity`, options.baseUrl);
+  const parameters = { resourceType: 'Parameters', parameter: traits.map((t) => ({ name: 'trait', valueCode: t })) };
+  const res = await request(url, options, parameters);
+  if (!(res instanceof Response)) return res;
+  const got = await answer(res);
+  if (!got.ok) return got.failure;
+  if (!FhirOperationOutcome.safeParse(got.body).success || !res.headers.get('x-audit-event')) {
+    return unavailable('bad-response');
+  }
+  return { status: 'recorded', confirmation: { traits: [...traits], at: (options.now ?? Date.now)() } };
 }

@@ -67,6 +67,13 @@ describe('router: sender rules', () => {
     expect(await route({ v: 1, type: 'sites.get' }, options)).toEqual(['https://webmail.chu.fr']);
   });
 
+  it('refuses an identity confirmation from a content script: only the panel may confirm', async () => {
+    const { route, fetch } = setup();
+    const forged = { v: 1, type: 'identity.confirm', patientId: 'demo-lefevre', traits: ['sex'] };
+    expect(await route(forged, content)).toBeUndefined();
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
   it('refuses a patient lookup from a content script and never calls the platform', async () => {
     const { route, fetch } = setup();
     expect(await route({ v: 1, type: 'patient.lookup', ins: '255081416802538' }, content)).toBeUndefined();

@@ -45,6 +45,7 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'profiles.set',
     'sites.get',
     'sites.set',
+    'identity.confirm',
   ]),
 };
 

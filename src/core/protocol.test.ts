@@ -5,6 +5,12 @@ const settings = { issuer: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-w
 const patient = { source: 'generic', ins: { status: 'valid', value: '255081416802538' }, birthDate: '1955-08-14' };
 
 describe('protocol', () => {
+  it('refuses an identity confirmation without traits or with an unknown one', () => {
+    const base = { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre' };
+    expect(Request.safeParse({ ...base, traits: [] }).success).toBe(false);
+    expect(Request.safeParse({ ...base, traits: ['eyeColour'] }).success).toBe(false);
+  });
+
   it('parses every request type of the current version', () => {
     const requests = [
       { v: PROTOCOL_VERSION, type: 'context.detected', patients: [patient] },
@@ -21,6 +27,7 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'profiles.forPage' },
       { v: PROTOCOL_VERSION, type: 'sites.get' },
       { v: PROTOCOL_VERSION, type: 'sites.set', sites: ['https://webmail.chu.fr', 'http://127.0.0.1'] },
+      { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre', traits: ['birthDate'] },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { INS_OID } from './ins.ts';
+import { TRAITS } from './traits.ts';
 
 // MV3 pages and workers forbid eval: make zod's non-JIT path explicit (TOOLCHAIN.md).
 z.config({ jitless: true });
@@ -83,18 +84,45 @@ export const PlatformPatient = z.object({
 });
 export type PlatformPatient = z.infer<typeof PlatformPatient>;
 
+/** A strict trait that can disagree between the page and the platform (`src/core/traits.ts`). */
+export const Trait = z.enum(TRAITS);
+
+/**
+ * The professional confirmed this patient despite the differing traits; the platform recorded it
+ * (`$confirm-identity`, audited). Kept in `storage.session` for the session's professional.
+ */
+export const IdentityConfirmation = z.object({
+  traits: z.array(Trait).min(1).max(TRAITS.length),
+  at: z.number().int(),
+});
+export type IdentityConfirmation = z.infer<typeof IdentityConfirmation>;
+
 export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response', 'forbidden']);
 export type UnavailableReason = z.infer<typeof UnavailableReason>;
 
+/** No identity: nothing was asked of the platform; or the platform refused the token (`expired`). */
+const SignedOut = z.object({ status: z.literal('signed-out'), reason: z.literal('expired').optional() });
+const Unavailable = z.object({
+  status: z.literal('unavailable'),
+  reason: UnavailableReason,
+  detail: z.string().max(500).optional(),
+});
+
 export const LookupResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('found'), patient: PlatformPatient }),
+  z.object({ status: z.literal('found'), patient: PlatformPatient, confirmed: IdentityConfirmation.optional() }),
   z.object({ status: z.literal('unknown') }),
   z.object({ status: z.literal('invalid-ins'), reason: z.enum(['format', 'key']) }),
-  /** No identity: nothing was asked of the platform; or the platform refused the token (`expired`). */
-  z.object({ status: z.literal('signed-out'), reason: z.literal('expired').optional() }),
-  z.object({ status: z.literal('unavailable'), reason: UnavailableReason, detail: z.string().max(500).optional() }),
+  SignedOut,
+  Unavailable,
 ]);
 export type LookupResult = z.infer<typeof LookupResult>;
+
+export const ConfirmResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('recorded'), confirmation: IdentityConfirmation }),
+  SignedOut,
+  Unavailable,
+]);
+export type ConfirmResult = z.infer<typeof ConfirmResult>;
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(300);
 
@@ -198,6 +226,13 @@ export const ProfilesSet = z.object({ v, type: z.literal('profiles.set'), profil
 /** From a content script: the profiles for its own page (the background matches the sender's URL). */
 export const ProfilesForPage = z.object({ v, type: z.literal('profiles.forPage') });
 export const SitesGet = z.object({ v, type: z.literal('sites.get') });
+/** From the panel: the professional confirms a patient whose page traits differ (recorded first). */
+export const IdentityConfirm = z.object({
+  v,
+  type: z.literal('identity.confirm'),
+  patientId: text(64),
+  traits: z.array(Trait).min(1).max(TRAITS.length),
+});
 /** From the options page, after the browser granted the host permission for each added site. */
 export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites });
 
@@ -216,6 +251,7 @@ export const Request = z.discriminatedUnion('type', [
   ProfilesForPage,
   SitesGet,
   SitesSet,
+  IdentityConfirm,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -237,6 +273,7 @@ export const Responses = {
   'profiles.forPage': DpiProfiles,
   'sites.get': Sites,
   'sites.set': Sites,
+  'identity.confirm': ConfirmResult,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

@@ -4,7 +4,9 @@
  */
 import type { DetectedPatient, PlatformPatient } from './protocol.ts';
 
-export type Trait = 'birthName' | 'givenName' | 'birthDate' | 'sex';
+/** The strict traits compared (DOMAIN.md); birth place is not printed by host pages. */
+export const TRAITS = ['birthName', 'givenName', 'birthDate', 'sex'] as const;
+export type Trait = (typeof TRAITS)[number];
 
 /** Upper case, no diacritics, hyphens and apostrophes as spaces: "Lefèvre-D'Arc" → "LEFEVRE D ARC". */
 export function normalizeName(name: string): string {

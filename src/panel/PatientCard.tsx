@@ -3,12 +3,13 @@
  * identity-vigilance verdict. A wrong-key INS is never looked up; a disagreement is a blocking alert.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { DetectedPatient, LookupResult, PlatformPatient } from '../core/protocol.ts';
+import type { DetectedPatient, IdentityConfirmation, LookupResult, PlatformPatient } from '../core/protocol.ts';
 import type { AuthHandle } from '../ui/auth.ts';
 import { differingTraits } from '../core/traits.ts';
 import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
+import { IdentityConfirm } from './IdentityConfirm.tsx';
 import { displayName } from './PatientChoice.tsx';
 
 type Lookup = { phase: 'loading' } | { phase: 'done'; result: LookupResult };
@@ -34,7 +35,15 @@ function PageTraits({ patient }: { patient: DetectedPatient }) {
   );
 }
 
-function PlatformTraits({ patient, page }: { patient: PlatformPatient; page: DetectedPatient }) {
+function PlatformTraits({
+  patient,
+  page,
+  confirmed,
+}: {
+  patient: PlatformPatient;
+  page: DetectedPatient;
+  confirmed?: IdentityConfirmation;
+}) {
   const differing = differingTraits(page, patient);
   return (
     <>
@@ -60,6 +69,7 @@ function PlatformTraits({ patient, page }: { patient: PlatformPatient; page: Det
         <div class="alert" role="alert" data-vigilance="disagree">
           <strong>{t('traitsDisagree', differing.map((d) => t(`trait_${d}`)).join(', '))}</strong>
           <p>{t('traitsDisagreeHelp')}</p>
+          <IdentityConfirm patient={patient} differing={differing} confirmed={confirmed} />
         </div>
       )}
     </>
@@ -71,7 +81,7 @@ function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedP
   const { result } = lookup;
   switch (result.status) {
     case 'found':
-      return <PlatformTraits patient={result.patient} page={page} />;
+      return <PlatformTraits patient={result.patient} page={page} confirmed={result.confirmed} />;
     case 'unknown':
       return (
         <p class="status" role="status" data-lookup="unknown">

@@ -1,11 +1,19 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
-import type { RunningPlatform } from '../../server/platform.ts';
-import { configure, frameText, openDemoPage, startSignedIn, startTestPlatform, type Harness } from './browser.ts';
+import {
+  configure,
+  frameText,
+  openDemoPage,
+  openPanel,
+  startSignedIn,
+  startTestPlatform,
+  type Harness,
+  type TestPlatform,
+} from './browser.ts';
 
 let h: Harness;
-let platform: RunningPlatform;
+let platform: TestPlatform;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
@@ -56,6 +64,29 @@ describe('panel in the demo webmail', () => {
     expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain(
       'Traits discordants : date de naissance',
     );
+    expect(await text(panel)).toContain("Aucune action n'est possible");
+
+    // Confirming is deliberate: a first click only asks; cancelling leaves the patient unconfirmed.
+    const ask = async () => (await panel.waitForSelector('[data-vigilance-confirm="idle"] button'))!.click();
+    await ask();
+    const statement = await panel.waitForSelector('[data-vigilance-confirm="asking"]');
+    expect(await statement!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
+      /Je confirme que le patient de cette page est .+ malgré les traits discordants \(date de naissance\)/,
+    );
+    await (await panel.waitForSelector('[data-vigilance-confirm="asking"] button.secondary'))!.click();
+    await ask();
+    await (await panel.waitForSelector('[data-confirm]'))!.click();
+    const confirmed = await panel.waitForSelector('[data-vigilance-confirmed]');
+    expect(await confirmed!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
+      /Identité confirmée par vous à \d\d:\d\d.*consigné au journal d'audit/,
+    );
+    // The platform recorded it (audited) before the panel said so.
+    expect(platform.logs.some((l) => l.includes('$confirm-identity') && l.includes('"status":200'))).toBe(true);
+
+    // The confirmation lasts for the session: the warning stays, the confirmation with it.
+    await page.reload();
+    const again = await openPanel(h, page);
+    await again.waitForSelector('[data-vigilance="disagree"] [data-vigilance-confirmed]');
     await page.close();
   });
 

@@ -1,0 +1,91 @@
+/**
+ * Identity vigilance, after a disagreement: nothing may be done for this patient until the
+ * professional states, deliberately (two steps), that the page's patient is this INS's patient.
+ * The statement is recorded by the platform (audited) before it counts; a refusal or an outage
+ * leaves the patient unconfirmed.
+ */
+import { useState } from 'preact/hooks';
+import type { IdentityConfirmation, PlatformPatient } from '../core/protocol.ts';
+import type { Trait } from '../core/traits.ts';
+import { formatDate } from '../ui/format.ts';
+import { t } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+type Phase = 'idle' | 'asking' | 'sending' | 'failed';
+
+/** A confirmation covers the disagreement if it named every trait that differs now. */
+export const covers = (confirmation: IdentityConfirmation | undefined, differing: readonly Trait[]) =>
+  confirmation !== undefined && differing.every((trait) => confirmation.traits.includes(trait));
+
+const time = (at: number) => new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+
+export function IdentityConfirm(props: {
+  patient: PlatformPatient;
+  differing: readonly Trait[];
+  confirmed?: IdentityConfirmation;
+}) {
+  const { patient, differing } = props;
+  const [confirmed, setConfirmed] = useState(props.confirmed);
+  const [phase, setPhase] = useState<Phase>('idle');
+  const [detail, setDetail] = useState<string>();
+
+  if (covers(confirmed, differing)) {
+    return (
+      <p class="status" role="status" data-vigilance-confirmed>
+        {t('identityConfirmed', time(confirmed!.at))}
+      </p>
+    );
+  }
+
+  const confirm = async () => {
+    setPhase('sending');
+    try {
+      const result = await send({ v: 1, type: 'identity.confirm', patientId: patient.id, traits: [...differing] });
+      if (result.status === 'recorded') {
+        setConfirmed(result.confirmation);
+        return setPhase('idle');
+      }
+      setDetail(result.status === 'unavailable' ? result.detail : t('signInToLookup'));
+    } catch {
+      setDetail(undefined);
+    }
+    setPhase('failed');
+  };
+
+  if (phase === 'idle' || phase === 'failed') {
+    return (
+      <div data-vigilance-confirm={phase}>
+        <p class="muted">{t('actionsBlocked')}</p>
+        <button type="button" class="secondary" onClick={() => setPhase('asking')}>
+          {t('confirmIdentityAsk')}
+        </button>
+        {phase === 'failed' && (
+          <p class="alert" role="alert">
+            {t('confirmIdentityFailed')} {detail}
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div class="confirm" role="group" aria-labelledby="confirm-title" data-vigilance-confirm={phase}>
+      <p id="confirm-title">
+        <strong>
+          {t(
+            'confirmIdentityStatement',
+            `${patient.birthName} ${patient.givenNames}`,
+            formatDate(patient.birthDate),
+            differing.map((d) => t(`trait_${d}`)).join(', '),
+          )}
+        </strong>
+      </p>
+      <p class="muted">{t('confirmIdentityRecorded')}</p>
+      <button type="button" onClick={confirm} disabled={phase === 'sending'} data-confirm>
+        {t('confirmIdentityYes')}
+      </button>{' '}
+      <button type="button" class="secondary" onClick={() => setPhase('idle')}>
+        {t('cancel')}
+      </button>
+    </div>
+  );
+}
