@@ -50,6 +50,8 @@ export interface Block {
   start: number;
   end: number;
   depth: number;
+  /** The block element (or the region): adapters go from a match back to the page's markup. */
+  el: Element;
 }
 
 export interface PageText {
@@ -71,7 +73,7 @@ export class TextWalker {
   private readonly blocks: Block[] = [];
   private length = 0;
   /** Open elements: the next child to visit, the block's start (-1 for inline), its separator. */
-  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string }[] = [];
+  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string; el: Element }[] = [];
   private readonly roots: Element[];
 
   constructor(roots: Element | readonly Element[]) {
@@ -95,7 +97,7 @@ export class TextWalker {
         const root = this.roots.shift();
         if (!root) return true;
         this.push('\n');
-        this.stack.push({ next: root.firstChild, start: this.length, depth: 1, sep: '\n' });
+        this.stack.push({ next: root.firstChild, start: this.length, depth: 1, sep: '\n', el: root });
         continue;
       }
       const top = this.stack[this.stack.length - 1]!;
@@ -103,7 +105,7 @@ export class TextWalker {
       if (!node) {
         this.stack.pop();
         if (top.start >= 0) {
-          this.blocks.push({ start: top.start, end: this.length, depth: top.depth - 1 });
+          this.blocks.push({ start: top.start, end: this.length, depth: top.depth - 1, el: top.el });
           this.push(top.sep);
         }
         continue;
@@ -117,12 +119,12 @@ export class TextWalker {
         if (SKIP.has(tag) || hidden(child)) continue;
         const depth = this.stack.length;
         if (!BLOCK.has(tag)) {
-          this.stack.push({ next: child.firstChild, start: -1, depth, sep: '' });
+          this.stack.push({ next: child.firstChild, start: -1, depth, sep: '', el: child });
           continue;
         }
         const sep = CELL.has(tag) ? ' \n' : '\n';
         this.push(sep);
-        this.stack.push({ next: child.firstChild, start: this.length, depth: depth + 1, sep });
+        this.stack.push({ next: child.firstChild, start: this.length, depth: depth + 1, sep, el: child });
       }
     }
   }
@@ -136,6 +138,13 @@ export function pageText(roots: Element | readonly Element[]): PageText {
   const walker = new TextWalker(roots);
   walker.step();
   return walker.result();
+}
+
+/** The innermost block element holding [from, to) of the text. */
+export function elementAt(page: PageText, from: number, to: number): Element | undefined {
+  let best: Block | undefined;
+  for (const b of page.blocks) if (b.start <= from && b.end >= to && (!best || b.depth > best.depth)) best = b;
+  return best?.el;
 }
 
 /** Blocks that contain [from, to), innermost first. */

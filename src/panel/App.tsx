@@ -84,7 +84,7 @@ export function App() {
         {current && (
           <>
             {patients.length > 1 && (
-              <button type="button" class="secondary" onClick={() => setChosen(undefined)}>
+              <button type="button" class="secondary" data-back onClick={() => setChosen(undefined)}>
                 {t('backToList')}
               </button>
             )}

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameText, openDemoPage, openPanel, startSignedIn, type Harness } from './browser.ts';
+import { frameText, openDemoPage, openPanel, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
 
 let h: Harness;
+let platform: TestPlatform;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ h, close } = await startSignedIn());
+  ({ h, platform, close } = await startSignedIn());
 });
 afterAll(() => close?.());
 
@@ -39,6 +40,32 @@ describe('live host pages', () => {
     });
     await panel.waitForFunction(() => !document.body.innerText.includes('GIRARD'));
     expect(await text(panel)).toContain('Aucun patient');
+    await page.close();
+  });
+
+  it('lists the patients of a ward list and lets the user choose: no lookup before the choice', async () => {
+    const requestsBefore = platform.logs.filter((l) => l.includes('"route":"/fhir/Patient"')).length;
+    const { page, panel } = await openDemoPage(h, 'ward-list.html');
+    const choices = await panel.waitForSelector('.choices');
+    expect(await text(panel)).toContain('Plusieurs patients figurent sur cette page');
+    const names = await choices!.$$eval('button', (buttons) => buttons.map((b) => (b as HTMLElement).innerText));
+    expect(names).toHaveLength(3);
+    expect(names[0]).toMatch(/BERNARD Lucas Pierre — 03\/12\/1984/);
+    expect(names[1]).toMatch(/CASANOVA Paul Ange — 10\/05\/1962/);
+    expect(names[2]).toMatch(/NGUYEN Thomas — 18\/07\/1992/);
+    // Never a silent guess: nothing is asked of the platform until the user chooses.
+    expect(platform.logs.filter((l) => l.includes('"route":"/fhir/Patient"')).length).toBe(requestsBefore);
+
+    const casanova = (await choices!.$$('button'))[1]!;
+    await casanova.click();
+    await panel.waitForSelector('[data-vigilance="agree"]');
+    expect(await text(panel)).toContain('CASANOVA');
+    expect(await text(panel)).not.toContain('NGUYEN');
+    // Back to the list, another choice.
+    await (await panel.waitForSelector('button[data-back]'))!.click();
+    await (await panel.waitForSelector('.choices'))!.$$('button').then((b) => b[2]!.click());
+    await panel.waitForFunction(() => document.body.innerText.includes('NGUYEN'));
+    await panel.waitForSelector('[data-vigilance="agree"]');
     await page.close();
   });
 

@@ -10,7 +10,7 @@ import { checkIns } from '../../core/ins.ts';
 import { nameTraits } from '../../core/names.ts';
 import type { DetectedPatient } from '../../core/protocol.ts';
 import type { Adapter } from '../adapter.ts';
-import { INS_VALUE, parseSex, readTraits } from '../generic/detect.ts';
+import { insLike, parseSex, readTraits } from '../generic/detect.ts';
 import { pageText } from '../text.ts';
 
 // Named as a banner; "patient" alone is not enough (a "patient-notes" section is no banner).
@@ -29,7 +29,6 @@ const BANNER = [
 
 /** A banner is a line or two, not a page section. */
 const MAX_TEXT = 400;
-const UNLABELLED_INS = new RegExp(`(?<![\\d\\p{L}])${INS_VALUE}(?![\\d\\p{L}])`, 'gu');
 const DATES = new RegExp(DATE_PATTERN, 'giu');
 // "12/03/1958 (68 ans)": the date followed by an age is the birth date.
 const DATE_WITH_AGE = new RegExp(`(${DATE_PATTERN})\\s*\\(?\\s*\\d{1,3}\\s*ans\\b`, 'iu');
@@ -52,45 +51,37 @@ function nameOf(text: string): ReturnType<typeof nameTraits> | undefined {
     .find((name) => name.familyName);
 }
 
-function readBanner(el: Element): DetectedPatient[] {
+/** The patient of a banner holding this INS (valid key only: unlabelled, a wrong key is no INS). */
+function readBanner(el: Element, raw: string): DetectedPatient | undefined {
+  const check = checkIns(raw);
+  if (!check.ok) return undefined;
   const { text } = pageText(el);
-  if (text.length > MAX_TEXT) return [];
-  const found: DetectedPatient[] = [];
-  for (const m of text.matchAll(UNLABELLED_INS)) {
-    const check = checkIns(m[0]);
-    if (!check.ok) continue;
-    const labelled = readTraits(text);
-    const patient: DetectedPatient = { source: 'banner', ins: { status: 'valid', value: check.value }, ...labelled };
-    if (!labelled.familyName && !labelled.givenNames) {
-      const name = nameOf(text);
-      if (name) {
-        delete patient.displayName;
-        Object.assign(patient, name);
-      }
+  if (text.length > MAX_TEXT) return undefined;
+  const labelled = readTraits(text);
+  const patient: DetectedPatient = { source: 'banner', ins: { status: 'valid', value: check.value }, ...labelled };
+  if (!labelled.familyName && !labelled.givenNames) {
+    const name = nameOf(text);
+    if (name) {
+      delete patient.displayName;
+      Object.assign(patient, name);
     }
-    patient.birthDate ??= birthDateOf(text);
-    patient.sex ??= parseSex(SEX_TOKEN.exec(text)?.[1]);
-    if (!patient.birthDate) delete patient.birthDate;
-    if (!patient.sex) delete patient.sex;
-    found.push(patient);
   }
-  return found;
+  const birthDate = patient.birthDate ?? birthDateOf(text);
+  const sex = patient.sex ?? parseSex(SEX_TOKEN.exec(text)?.[1]);
+  if (birthDate) patient.birthDate = birthDate;
+  if (sex) patient.sex = sex;
+  return patient;
 }
 
 export const banner: Adapter = {
   id: 'banner',
-  detect(_doc, { roots }) {
-    const candidates = roots.flatMap((root) => [
-      ...(root.matches(BANNER) ? [root] : []),
-      ...root.querySelectorAll(BANNER),
-    ]);
-    // The innermost banner that holds the INS: its own traits, not a neighbour's.
+  detect(_doc, { text }) {
     const patients = new Map<string, DetectedPatient>();
-    for (const el of candidates.reverse()) {
-      for (const patient of readBanner(el)) {
-        if (!patients.has(patient.ins!.value)) patients.set(patient.ins!.value, patient);
-      }
+    for (const { raw, el } of insLike(text)) {
+      const found = el.closest(BANNER);
+      const patient = found ? readBanner(found, raw) : undefined;
+      if (patient && !patients.has(patient.ins!.value)) patients.set(patient.ins!.value, patient);
     }
-    return [...patients.values()].reverse();
+    return [...patients.values()];
   },
 };

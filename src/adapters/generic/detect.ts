@@ -9,11 +9,30 @@ import type { DetectedPatient, PageIns, Sex } from '../../core/protocol.ts';
 import { checkIns, insKindOf, type InsKind } from '../../core/ins.ts';
 import { DATE_PATTERN, parseDate } from '../../core/dates.ts';
 import { nameTraits } from '../../core/names.ts';
-import { enclosingBlocks } from '../text.ts';
+import { elementAt, enclosingBlocks, type PageText } from '../text.ts';
 
 export const SEP = '[\\s.\\u00a0\\u202f-]*';
 // 1 sex digit, 12 characters (digits, or 2A/2B in the department), 2 key digits, with separators.
 export const INS_VALUE = `[12](?:${SEP}[\\dAB]){12}(?:${SEP}\\d){2}`;
+const INS_ANYWHERE = new RegExp(`(?<![\\d\\p{L}])${INS_VALUE}(?![\\d\\p{L}])`, 'gu');
+const insLikeCache = new WeakMap<PageText, { raw: string; el: Element }[]>();
+
+/**
+ * Everything shaped like an INS in the text, labelled or not, with the block element holding it.
+ * Adapters that look at the markup (banner, table) start from these and walk up (`closest`),
+ * never over the whole page: on a page without one they cost one scan of the text, done once.
+ */
+export function insLike(page: PageText): { raw: string; el: Element }[] {
+  const cached = insLikeCache.get(page);
+  if (cached) return cached;
+  const found: { raw: string; el: Element }[] = [];
+  for (const m of page.text.matchAll(INS_ANYWHERE)) {
+    const el = elementAt(page, m.index, m.index + m[0].length);
+    if (el) found.push({ raw: m[0], el });
+  }
+  insLikeCache.set(page, found);
+  return found;
+}
 const LABELLED_INS = new RegExp(
   `(?:\\bmatricule\\s+INS|\\bINS(?:[\\s-]?(NIR|NIA))?|\\bNIR)\\b[^\\S\\n]*(?:\\(\\w{1,10}\\))?[^\\S\\n]*(?:n°|no\\.?)?[^\\S\\n]*[:：=#]?\\s*(${INS_VALUE})(?!\\d)`,
   'giu',

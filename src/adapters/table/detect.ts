@@ -8,7 +8,7 @@ import { checkIns } from '../../core/ins.ts';
 import { nameTraits } from '../../core/names.ts';
 import type { DetectedPatient } from '../../core/protocol.ts';
 import type { Adapter } from '../adapter.ts';
-import { parseSex } from '../generic/detect.ts';
+import { insLike, parseSex } from '../generic/detect.ts';
 
 type Column = 'ins' | 'familyName' | 'usedName' | 'givenNames' | 'displayName' | 'birthDate' | 'sex';
 
@@ -64,10 +64,12 @@ function readRow(row: HTMLTableRowElement, columns: Map<Column, number>): Detect
 
 export const table: Adapter = {
   id: 'table',
-  detect(_doc, { site, roots }) {
-    const tables = roots
-      .flatMap((root) => [...(root.matches('table') ? [root] : []), ...root.querySelectorAll('table')])
-      .slice(0, MAX_TABLES) as HTMLTableElement[];
+  detect(_doc, { site, text }) {
+    // Only the tables that hold something shaped like an INS, found from the text.
+    const tables = [...new Set(insLike(text).flatMap(({ el }) => el.closest('table') ?? []))].slice(
+      0,
+      MAX_TABLES,
+    ) as HTMLTableElement[];
     const patients: DetectedPatient[] = [];
     for (const t of tables) {
       const rows = [...t.rows].slice(0, MAX_ROWS);
