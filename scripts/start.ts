@@ -42,6 +42,7 @@ Passerelle — démonstration
     messagerie           ${pages.url}/webmail.html
     DPI                  ${pages.url}/dpi.html
     traits discordants   ${pages.url}/dpi-discordant.html
+    liste du service     ${pages.url}/ward-list.html
 
 Charger l'extension
   Chrome / Chromium : chrome://extensions → Mode développeur → « Charger l'extension non empaquetée » → ${chrome}
