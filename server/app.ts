@@ -10,6 +10,7 @@ import type { AuditLog } from './audit/log.ts';
 import type { Verifier } from './identity/verify-token.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { careTeamRoutes } from './routes/care-team.ts';
 import { vigilanceRoutes } from './routes/vigilance.ts';
 import { patientRoutes } from './routes/patient.ts';
 import { practitionerRoutes } from './routes/practitioner.ts';
@@ -69,7 +70,7 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
     origin: (origin, cb) => cb(null, origin !== undefined && originAllowed(origin, config.allowedOrigins)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    exposedHeaders: ['X-Audit-Event'],
+    exposedHeaders: ['X-Audit-Event', 'Idempotent-Replayed'],
     maxAge: 600,
   });
 
@@ -116,6 +117,7 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
   metadataRoutes(app);
   patientRoutes(app, db, audit);
   vigilanceRoutes(app, db, audit);
+  careTeamRoutes(app, db, audit);
   practitionerRoutes(app, db, audit);
   auditRoutes(app, db, audit, config.audit.readers);
   return app;

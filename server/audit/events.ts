@@ -56,6 +56,9 @@ export const KINDS = {
     action: 'E',
     label: 'Identité confirmée malgré des traits discordants',
   },
+  'care-team-read': { ...rest('search-type', 'search type'), action: 'R', label: 'Consultation du cercle de soins' },
+  'care-team-join': { ...rest('operation', 'operation'), action: 'C', label: 'Entrée dans le cercle de soins' },
+  'care-team-leave': { ...rest('operation', 'operation'), action: 'U', label: 'Sortie du cercle de soins' },
   'break-glass-start': {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },

@@ -13,7 +13,9 @@ export type IssueCode =
   | 'exception'
   | 'too-costly'
   | 'transient'
-  | 'informational';
+  | 'informational'
+  | 'conflict'
+  | 'business-rule';
 
 export interface Issue {
   code: IssueCode;

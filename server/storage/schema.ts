@@ -76,6 +76,27 @@ export interface AuditKeyTable {
   created_at: string;
 }
 
+/** One participation of a professional's role in a patient's care circle (ANS `CDSCareTeam`). */
+export interface CareParticipationTable {
+  id: string;
+  patient_id: string;
+  practitioner_role_id: string;
+  start: string;
+  /** Null while the professional is a member. */
+  end: string | null;
+}
+
+/** The answer given to a request carrying an `Idempotency-Key`, kept to answer its replays. */
+export interface IdempotencyKeyTable {
+  idnps: string;
+  key: string;
+  /** What was asked (method, route, patient): the same key for another request is refused. */
+  request: string;
+  status: number;
+  response: string;
+  created_at: string;
+}
+
 export interface Database {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -83,4 +104,6 @@ export interface Database {
   patient: PatientTable;
   practitioner: PractitionerTable;
   practitioner_role: PractitionerRoleTable;
+  care_participation: CareParticipationTable;
+  idempotency_key: IdempotencyKeyTable;
 }
