@@ -2,6 +2,7 @@
 import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
+import { changeCircle, readCircle } from './care-circle-client.ts';
 import { announceSession, confirmIdentity, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
@@ -35,8 +36,8 @@ export function createHandlers(deps: Deps): Handlers {
 
   /** Confirmations belong to the professional who made them, for this browser session. */
   async function confirmationKey(patientId: string): Promise<string | undefined> {
-    const status = await deps.auth.status();
-    return status.state === 'signed-in' ? `vigilance:${status.professional.idNps}:${patientId}` : undefined;
+    const idNps = await myIdNps();
+    return idNps ? `vigilance:${idNps}:${patientId}` : undefined;
   }
 
   async function loadConfirmation(patientId: string): Promise<IdentityConfirmation | undefined> {
@@ -44,6 +45,20 @@ export function createHandlers(deps: Deps): Handlers {
     if (!key) return undefined;
     const parsed = IdentityConfirmation.safeParse((await deps.session.get(key))[key]);
     return parsed.success ? parsed.data : undefined;
+  }
+
+  /** One idempotency key per click: a renewal retry sends the same request again, not a new one. */
+  async function changeCircleFor(change: 'join' | 'leave', patientId: string) {
+    const me = await myIdNps();
+    const key = crypto.randomUUID();
+    return withToken((accessToken, baseUrl) =>
+      changeCircle(change, patientId, key, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
+    );
+  }
+
+  async function myIdNps(): Promise<string | undefined> {
+    const status = await deps.auth.status();
+    return status.state === 'signed-in' ? status.professional.idNps : undefined;
   }
 
   return {
@@ -99,6 +114,14 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.get': () => loadProfiles(deps.local),
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
+    async 'circle.get'(message) {
+      const me = await myIdNps();
+      return withToken((accessToken, baseUrl) =>
+        readCircle(message.patientId, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
+      );
+    },
+    'circle.join': (message) => changeCircleFor('join', message.patientId),
+    'circle.leave': (message) => changeCircleFor('leave', message.patientId),
     'sites.get': () => deps.sites.get(),
     'sites.set': (message) => deps.sites.set(message.sites),
     'auth.status': () => deps.auth.status(),

@@ -23,9 +23,9 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-type Failure = Extract<LookupResult, { status: 'signed-out' | 'unavailable' }>;
+export type Failure = Extract<LookupResult, { status: 'signed-out' | 'unavailable' }>;
 
-const unavailable = (reason: UnavailableReason, detail?: string): Failure =>
+export const unavailable = (reason: UnavailableReason, detail?: string): Failure =>
   detail ? { status: 'unavailable', reason, detail } : { status: 'unavailable', reason };
 
 export function toPlatformPatient(resource: FhirPatient): PlatformPatient | undefined {
@@ -47,15 +47,24 @@ export function toPlatformPatient(resource: FhirPatient): PlatformPatient | unde
   return parsed.success ? parsed.data : undefined;
 }
 
-/** GET, or POST with a FHIR JSON body; a network failure or timeout is an `unavailable` reason. */
-async function request(url: URL, options: ClientOptions, body?: unknown): Promise<Response | Failure> {
+/** What a call sends beyond the bearer token: a POST with a FHIR JSON body and/or headers. */
+export interface Call {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One call to the platform; a network failure or timeout is an `unavailable` reason. */
+export async function request(url: URL, options: ClientOptions, call: Call = {}): Promise<Response | Failure> {
+  const { method = 'GET', body, headers = {} } = call;
   try {
     return await (options.fetch ?? fetch)(url, {
-      method: body === undefined ? 'GET' : 'POST',
+      method,
       headers: {
         accept: 'application/fhir+json',
         authorization: `Bearer ${options.accessToken}`,
         ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+        ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
@@ -67,7 +76,7 @@ async function request(url: URL, options: ClientOptions, body?: unknown): Promis
 }
 
 /** The JSON body of an answer, or why it cannot be used (expired token, refusal, server error). */
-async function answer(res: Response): Promise<{ ok: true; body: unknown } | { ok: false; failure: Failure }> {
+export async function answer(res: Response): Promise<{ ok: true; body: unknown } | { ok: false; failure: Failure }> {
   let body: unknown;
   try {
     body = await res.json();
@@ -129,7 +138,7 @@ export async function confirmIdentity(
   if (!options.accessToken) return { status: 'signed-out' };
   const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$confirm-identity`, options.baseUrl);
   const parameters = { resourceType: 'Parameters', parameter: traits.map((t) => ({ name: 'trait', valueCode: t })) };
-  const res = await request(url, options, parameters);
+  const res = await request(url, options, { method: 'POST', body: parameters });
   if (!(res instanceof Response)) return res;
   const got = await answer(res);
   if (!got.ok) return got.failure;

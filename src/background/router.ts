@@ -46,6 +46,9 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'sites.get',
     'sites.set',
     'identity.confirm',
+    'circle.get',
+    'circle.join',
+    'circle.leave',
   ]),
 };
 

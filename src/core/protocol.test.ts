@@ -28,6 +28,9 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'sites.get' },
       { v: PROTOCOL_VERSION, type: 'sites.set', sites: ['https://webmail.chu.fr', 'http://127.0.0.1'] },
       { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre', traits: ['birthDate'] },
+      { v: PROTOCOL_VERSION, type: 'circle.get', patientId: 'demo-lefevre' },
+      { v: PROTOCOL_VERSION, type: 'circle.join', patientId: 'demo-lefevre' },
+      { v: PROTOCOL_VERSION, type: 'circle.leave', patientId: 'demo-lefevre' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

@@ -124,6 +124,25 @@ export const ConfirmResult = z.discriminatedUnion('status', [
 ]);
 export type ConfirmResult = z.infer<typeof ConfirmResult>;
 
+/** A current member of a patient's care circle, as the panel shows them (`CDSCareTeam`). */
+export const CircleMember = z.object({
+  name: text(200),
+  profession: text(100),
+  mssante: z.email().max(200).optional(),
+  /** When this participation started (FHIR instant). */
+  since: z.string().max(40),
+  /** The signed-in professional. */
+  me: z.boolean(),
+});
+export type CircleMember = z.infer<typeof CircleMember>;
+
+export const CircleResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), members: z.array(CircleMember).max(500) }),
+  SignedOut,
+  Unavailable,
+]);
+export type CircleResult = z.infer<typeof CircleResult>;
+
 const httpUrl = z.url({ protocol: /^https?$/ }).max(300);
 
 export const Settings = z.object({
@@ -236,6 +255,11 @@ export const IdentityConfirm = z.object({
 /** From the options page, after the browser granted the host permission for each added site. */
 export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites });
 
+/** From the panel: read the circle, join it (one click), leave it. */
+export const CircleGet = z.object({ v, type: z.literal('circle.get'), patientId: text(64) });
+export const CircleJoin = z.object({ v, type: z.literal('circle.join'), patientId: text(64) });
+export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patientId: text(64) });
+
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
   ContextGet,
@@ -252,6 +276,9 @@ export const Request = z.discriminatedUnion('type', [
   SitesGet,
   SitesSet,
   IdentityConfirm,
+  CircleGet,
+  CircleJoin,
+  CircleLeave,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -274,6 +301,9 @@ export const Responses = {
   'sites.get': Sites,
   'sites.set': Sites,
   'identity.confirm': ConfirmResult,
+  'circle.get': CircleResult,
+  'circle.join': CircleResult,
+  'circle.leave': CircleResult,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

@@ -19,13 +19,17 @@ export const covers = (confirmation: IdentityConfirmation | undefined, differing
 
 const time = (at: number) => new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
 
-export function IdentityConfirm(props: {
+export function IdentityConfirm({
+  patient,
+  differing,
+  confirmed,
+  onConfirmed,
+}: {
   patient: PlatformPatient;
   differing: readonly Trait[];
   confirmed?: IdentityConfirmation;
+  onConfirmed: (confirmation: IdentityConfirmation) => void;
 }) {
-  const { patient, differing } = props;
-  const [confirmed, setConfirmed] = useState(props.confirmed);
   const [phase, setPhase] = useState<Phase>('idle');
   const [detail, setDetail] = useState<string>();
 
@@ -42,7 +46,7 @@ export function IdentityConfirm(props: {
     try {
       const result = await send({ v: 1, type: 'identity.confirm', patientId: patient.id, traits: [...differing] });
       if (result.status === 'recorded') {
-        setConfirmed(result.confirmation);
+        onConfirmed(result.confirmation);
         return setPhase('idle');
       }
       setDetail(result.status === 'unavailable' ? result.detail : t('signInToLookup'));

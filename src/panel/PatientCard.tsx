@@ -9,7 +9,8 @@ import { differingTraits } from '../core/traits.ts';
 import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
-import { IdentityConfirm } from './IdentityConfirm.tsx';
+import { CareCircle } from './CareCircle.tsx';
+import { covers, IdentityConfirm } from './IdentityConfirm.tsx';
 import { displayName } from './PatientChoice.tsx';
 
 type Lookup = { phase: 'loading' } | { phase: 'done'; result: LookupResult };
@@ -45,6 +46,8 @@ function PlatformTraits({
   confirmed?: IdentityConfirmation;
 }) {
   const differing = differingTraits(page, patient);
+  const [confirmation, setConfirmation] = useState(confirmed);
+  const settled = differing.length === 0 || covers(confirmation, differing);
   return (
     <>
       <h2>
@@ -69,9 +72,15 @@ function PlatformTraits({
         <div class="alert" role="alert" data-vigilance="disagree">
           <strong>{t('traitsDisagree', differing.map((d) => t(`trait_${d}`)).join(', '))}</strong>
           <p>{t('traitsDisagreeHelp')}</p>
-          <IdentityConfirm patient={patient} differing={differing} confirmed={confirmed} />
+          <IdentityConfirm
+            patient={patient}
+            differing={differing}
+            confirmed={confirmation}
+            onConfirmed={setConfirmation}
+          />
         </div>
       )}
+      {settled && <CareCircle patientId={patient.id} />}
     </>
   );
 }

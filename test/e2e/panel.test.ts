@@ -65,6 +65,8 @@ describe('panel in the demo webmail', () => {
       'Traits discordants : date de naissance',
     );
     expect(await text(panel)).toContain("Aucune action n'est possible");
+    // Nothing can be done for this patient yet: no care-circle button.
+    expect(await panel.$('[data-circle]')).toBeNull();
 
     // Confirming is deliberate: a first click only asks; cancelling leaves the patient unconfirmed.
     const ask = async () => (await panel.waitForSelector('[data-vigilance-confirm="idle"] button'))!.click();
@@ -80,6 +82,8 @@ describe('panel in the demo webmail', () => {
     expect(await confirmed!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
       /Identité confirmée par vous à \d\d:\d\d.*consigné au journal d'audit/,
     );
+    // Now the patient's care circle can be used.
+    await panel.waitForSelector('[data-circle="not-member"]');
     // The platform recorded it (audited) before the panel said so.
     expect(platform.logs.some((l) => l.includes('$confirm-identity') && l.includes('"status":200'))).toBe(true);
 
@@ -87,6 +91,27 @@ describe('panel in the demo webmail', () => {
     await page.reload();
     const again = await openPanel(h, page);
     await again.waitForSelector('[data-vigilance="disagree"] [data-vigilance-confirmed]');
+    await page.close();
+  });
+
+  it('one click declares the physician in the care circle, who then sees themself with their MSSanté address', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
+    const join = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
+    expect(await join!.evaluate((b) => (b as HTMLElement).innerText)).toBe("Je fais partie de l'équipe de soins");
+    await join!.click();
+    const circle = await panel.waitForSelector('[data-circle="member"]');
+    const shown = await circle!.evaluate((el) => (el as HTMLElement).innerText);
+    expect(shown).toMatch(/Vous faites partie de l'équipe de soins depuis le \d\d\/\d\d\/\d{4}/);
+    expect(shown).toContain('Dr Julien MOREAU — Médecin');
+    const mail = await circle!.$eval('[data-member="me"] a', (a) => (a as HTMLAnchorElement).href);
+    expect(mail).toBe('mailto:julien.moreau@ch-demo.mssante.fr');
+    expect(platform.logs.some((l) => l.includes('$care-team-join') && l.includes('"status":201'))).toBe(true);
+
+    // Still a member when the panel opens again; leaving is offered and works.
+    await page.reload();
+    const again = await openPanel(h, page);
+    await (await again.waitForSelector('[data-circle="member"] [data-circle-leave]'))!.click();
+    await again.waitForSelector('[data-circle="not-member"]');
     await page.close();
   });
 
@@ -102,6 +127,7 @@ describe('the host page cannot reach the panel', () => {
   it('finds no shadow root, no readable frame, no runtime, and no health data from the platform in its DOM', async () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-vigilance="agree"]');
+    await panel.waitForSelector('[data-circle="member"], [data-circle="not-member"]');
     const before = await text(panel);
 
     const seen = await page.evaluate(async (id) => {

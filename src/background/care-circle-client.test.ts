@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import { changeCircle, readCircle } from './care-circle-client.ts';
+
+let platform: TestPlatform;
+let baseUrl: string;
+const PHYSICIAN = '899700100011';
+const NURSE = '899700100029';
+
+beforeAll(async () => {
+  platform = await testPlatform();
+  baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(() => platform.close());
+
+const options = async (as: 'physician' | 'nurse') => ({
+  baseUrl,
+  accessToken: await platform.issuer.mint(as === 'nurse' ? { as: 'nurse' } : {}),
+  myIdNps: as === 'nurse' ? NURSE : PHYSICIAN,
+});
+
+describe('care circle client against the real platform', () => {
+  it('joins, and lists the current members with profession and MSSanté, the signed-in one marked', async () => {
+    expect(await readCircle('demo-nguyen', await options('physician'))).toEqual({ status: 'ok', members: [] });
+    await changeCircle('join', 'demo-nguyen', 'key-nurse-0001', await options('nurse'));
+    const joined = await changeCircle('join', 'demo-nguyen', 'key-phys-0001', await options('physician'));
+    expect(joined).toEqual({
+      status: 'ok',
+      members: [
+        expect.objectContaining({ name: 'Thomas PERRIN', profession: 'Infirmier', me: false }),
+        expect.objectContaining({
+          name: 'Dr Julien MOREAU',
+          profession: 'Médecin',
+          mssante: 'julien.moreau@ch-demo.mssante.fr',
+          me: true,
+        }),
+      ],
+    });
+  });
+
+  it('does not list a member who left', async () => {
+    const left = await changeCircle('leave', 'demo-nguyen', 'key-nurse-0002', await options('nurse'));
+    expect(left.status === 'ok' && left.members.map((m) => m.name)).toEqual(['Dr Julien MOREAU']);
+  });
+
+  it('sends the same idempotency key on a retry: the circle changes once', async () => {
+    const fetch = vi.fn(globalThis.fetch);
+    const opts = { ...(await options('nurse')), fetch };
+    await changeCircle('join', 'demo-dubois', 'key-retry-0001', opts);
+    await changeCircle('join', 'demo-dubois', 'key-retry-0001', opts);
+    const keys = fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['idempotency-key']);
+    expect(keys).toEqual(['key-retry-0001', 'key-retry-0001']);
+    const circle = await readCircle('demo-dubois', opts);
+    expect(circle.status === 'ok' && circle.members).toHaveLength(1);
+  });
+
+  it('asks nothing when signed out, and says why when the platform is unreachable', async () => {
+    expect(await readCircle('demo-nguyen', { baseUrl, accessToken: undefined, myIdNps: undefined })).toEqual({
+      status: 'signed-out',
+    });
+    expect(
+      await changeCircle('join', 'demo-nguyen', 'key-down-0001', {
+        baseUrl: 'http://127.0.0.1:9',
+        accessToken: 'x',
+        myIdNps: PHYSICIAN,
+      }),
+    ).toEqual({ status: 'unavailable', reason: 'unreachable' });
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The panel's view of a patient's care circle, from the platform's `CareTeam` searchset (the
+ * CareTeam, then its members' PractitionerRole and Practitioner): the current members, with their
+ * profession and MSSanté address. Joining and leaving carry an `Idempotency-Key` so that a request
+ * sent twice (a retry, a replay from the outbox) changes the circle once.
+ */
+import { CircleMember, FhirSearchBundle, type CircleResult } from '../core/protocol.ts';
+import { IDNPS_SYSTEM } from '../core/psc.ts';
+import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
+
+interface Resource {
+  resourceType: string;
+  id?: string;
+  [key: string]: unknown;
+}
+interface Participant {
+  member?: { reference?: string; display?: string };
+  role?: { coding?: { display?: string }[] }[];
+  period?: { start?: string; end?: string };
+}
+
+/** Current members (no `period.end`), the signed-in professional marked. */
+export function circleMembers(body: unknown, myIdNps: string | undefined): CircleResult {
+  const bundle = FhirSearchBundle.safeParse(body);
+  if (!bundle.success) return unavailable('bad-response');
+  const resources = (bundle.data.entry ?? []).map((e) => e.resource as Resource);
+  const byRef = new Map(resources.map((r) => [`${r.resourceType}/${r.id}`, r]));
+  const team = resources.find((r) => r.resourceType === 'CareTeam');
+  if (!team) return unavailable('bad-response');
+  const members: CircleMember[] = [];
+  for (const p of (team.participant ?? []) as Participant[]) {
+    if (p.period?.end || !p.member?.reference) continue;
+    const role = byRef.get(p.member.reference) as { practitioner?: { reference?: string } } | undefined;
+    const practitioner = byRef.get(role?.practitioner?.reference ?? '') as
+      | { identifier?: { system?: string; value?: string }[]; telecom?: { system?: string; value?: string }[] }
+      | undefined;
+    const idNps = practitioner?.identifier?.find((i) => i.system === IDNPS_SYSTEM)?.value;
+    const parsed = CircleMember.safeParse({
+      name: p.member.display,
+      profession: p.role?.[0]?.coding?.[0]?.display,
+      mssante: practitioner?.telecom?.find((t) => t.system === 'email')?.value,
+      since: p.period?.start,
+      me: idNps !== undefined && idNps === myIdNps,
+    });
+    if (parsed.success) members.push(parsed.data);
+  }
+  return { status: 'ok', members };
+}
+
+export interface CircleOptions extends ClientOptions {
+  myIdNps: string | undefined;
+}
+
+export async function readCircle(patientId: string, options: CircleOptions): Promise<CircleResult> {
+  if (!options.accessToken) return { status: 'signed-out' };
+  const url = new URL('/fhir/CareTeam', options.baseUrl);
+  url.searchParams.set('patient', patientId);
+  const res = await request(url, options);
+  if (!(res instanceof Response)) return res;
+  const got = await answer(res);
+  return got.ok ? circleMembers(got.body, options.myIdNps) : got.failure;
+}
+
+/** Joins or leaves; `key` is the request's idempotency key, the same for every retry of it. */
+export async function changeCircle(
+  change: 'join' | 'leave',
+  patientId: string,
+  key: string,
+  options: CircleOptions,
+): Promise<CircleResult> {
+  if (!options.accessToken) return { status: 'signed-out' };
+  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$care-team-${change}`, options.baseUrl);
+  const res = await request(url, options, { method: 'POST', headers: { 'idempotency-key': key } });
+  if (!(res instanceof Response)) return res;
+  const got = await answer(res);
+  return got.ok ? circleMembers(got.body, options.myIdNps) : got.failure;
+}

@@ -1,0 +1,89 @@
+/**
+ * The patient's care circle: one button, one click, to declare oneself in it; then who is in it and
+ * how to reach them (MSSanté, `mailto:`). Shown only once the patient's identity is settled
+ * (traits agree, or the professional confirmed them: `IdentityConfirm`).
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { CircleResult } from '../core/protocol.ts';
+import { formatDate } from '../ui/format.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+type State = { phase: 'loading' | 'sending' } | { phase: 'done'; result: CircleResult };
+
+export function CareCircle({ patientId }: { patientId: string }) {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+
+  const run = useCallback(
+    (type: 'circle.get' | 'circle.join' | 'circle.leave') => {
+      setState({ phase: type === 'circle.get' ? 'loading' : 'sending' });
+      send({ v: 1, type, patientId }).then(
+        (result) => setState({ phase: 'done', result }),
+        () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
+      );
+    },
+    [patientId],
+  );
+  useEffect(() => run('circle.get'), [run]);
+
+  if (state.phase !== 'done') {
+    return (
+      <section class="circle" aria-busy="true" data-circle={state.phase}>
+        <p>{t(state.phase === 'loading' ? 'circleLoading' : 'circleSending')}</p>
+      </section>
+    );
+  }
+  const { result } = state;
+  if (result.status !== 'ok') {
+    return (
+      <section class="circle" data-circle="error">
+        <p class="alert" role="alert">
+          {result.status === 'signed-out'
+            ? t('signInToLookup')
+            : t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)}
+          {result.status === 'unavailable' && result.detail && ` ${result.detail}`}
+        </p>
+        <button type="button" onClick={() => run('circle.get')}>
+          {t('retry')}
+        </button>
+      </section>
+    );
+  }
+  const me = result.members.find((m) => m.me);
+  return (
+    <section class="circle" aria-labelledby="circle-title" data-circle={me ? 'member' : 'not-member'}>
+      <h2 id="circle-title">{t('circleTitle')}</h2>
+      {me ? (
+        <p class="status ok" role="status">
+          ✓ {t('circleYouAreMember', formatDate(me.since.slice(0, 10)))}{' '}
+          <button type="button" class="secondary" data-circle-leave onClick={() => run('circle.leave')}>
+            {t('circleLeave')}
+          </button>
+        </p>
+      ) : (
+        <button type="button" data-circle-join onClick={() => run('circle.join')}>
+          {t('circleJoin')}
+        </button>
+      )}
+      {result.members.length === 0 ? (
+        <p class="muted">{t('circleEmpty')}</p>
+      ) : (
+        <ul class="members">
+          {result.members.map((m, i) => (
+            <li key={i} data-member={m.me ? 'me' : 'other'}>
+              <strong>{m.name}</strong> — {m.profession}
+              {m.mssante && (
+                <>
+                  {' · '}
+                  <a href={`mailto:${m.mssante}`} target="_blank" rel="noopener">
+                    {m.mssante}
+                  </a>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
