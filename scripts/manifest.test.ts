@@ -9,8 +9,8 @@ describe('manifest', () => {
     expect(manifest.manifest_version).toBe(3);
     // storage: settings and session; identity: launchWebAuthFlow for Pro Santé Connect; scripting:
     // the content script registered per enabled site; activeTab: the toolbar button offers to
-    // enable the current site. Nothing else.
-    expect(manifest.permissions).toEqual(['storage', 'identity', 'scripting', 'activeTab']);
+    // enable the current site; alarms: replaying the care-circle outbox. Nothing else.
+    expect(manifest.permissions).toEqual(['storage', 'identity', 'scripting', 'activeTab', 'alarms']);
     // Clinicians' own sites are asked for at run time; only the loopback demo hosts are listed.
     expect(manifest.host_permissions.every((h) => /^http:\/\/(127\.0\.0\.1|localhost)\/\*$/.test(h))).toBe(true);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);

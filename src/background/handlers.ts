@@ -2,11 +2,12 @@
 import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
-import { changeCircle, readCircle } from './care-circle-client.ts';
 import { announceSession, confirmIdentity, lookupPatient } from './platform-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
+import type { Circle } from './circle.ts';
+import type { PlatformSession } from './platform-session.ts';
 import type { SitesManager } from './sites.ts';
 
 export interface Deps {
@@ -16,27 +17,16 @@ export interface Deps {
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
   hasOrigin(origin: string): Promise<boolean>;
   sites: SitesManager;
+  /** Platform calls for the signed-in professional (`platform-session.ts`). */
+  platform: PlatformSession;
+  circle: Circle;
   fetch?: typeof fetch;
 }
 
 export function createHandlers(deps: Deps): Handlers {
-  /**
-   * Calls the platform with the access token; if the platform refuses it, renews it once and
-   * calls again; if that fails the session has ended.
-   */
-  async function withToken<R extends { status: string; reason?: string }>(
-    call: (accessToken: string | undefined, platformUrl: string) => Promise<R>,
-  ): Promise<R> {
-    const { platformUrl } = await loadSettings(deps.local);
-    const result = await call(await deps.auth.accessToken(), platformUrl);
-    if (result.status !== 'signed-out' || !result.reason) return result;
-    const renewed = await deps.auth.accessToken(true);
-    return renewed ? call(renewed, platformUrl) : result;
-  }
-
   /** Confirmations belong to the professional who made them, for this browser session. */
   async function confirmationKey(patientId: string): Promise<string | undefined> {
-    const idNps = await myIdNps();
+    const idNps = await platform.idNps();
     return idNps ? `vigilance:${idNps}:${patientId}` : undefined;
   }
 
@@ -47,19 +37,7 @@ export function createHandlers(deps: Deps): Handlers {
     return parsed.success ? parsed.data : undefined;
   }
 
-  /** One idempotency key per click: a renewal retry sends the same request again, not a new one. */
-  async function changeCircleFor(change: 'join' | 'leave', patientId: string) {
-    const me = await myIdNps();
-    const key = crypto.randomUUID();
-    return withToken((accessToken, baseUrl) =>
-      changeCircle(change, patientId, key, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
-    );
-  }
-
-  async function myIdNps(): Promise<string | undefined> {
-    const status = await deps.auth.status();
-    return status.state === 'signed-in' ? status.professional.idNps : undefined;
-  }
+  const { platform } = deps;
 
   return {
     async 'context.detected'(message, { tabId, frameId, origin }) {
@@ -79,7 +57,7 @@ export function createHandlers(deps: Deps): Handlers {
       return { context: tabId === undefined ? null : await loadTabContext(deps.session, tabId) };
     },
     async 'patient.lookup'(message) {
-      const result = await withToken((accessToken, baseUrl) =>
+      const result = await platform.call((accessToken, baseUrl) =>
         lookupPatient(message.ins, { baseUrl, fetch: deps.fetch, accessToken }),
       );
       if (result.status !== 'found') return result;
@@ -87,7 +65,7 @@ export function createHandlers(deps: Deps): Handlers {
       return confirmed ? { ...result, confirmed } : result;
     },
     async 'identity.confirm'(message) {
-      const result = await withToken((accessToken, baseUrl) =>
+      const result = await platform.call((accessToken, baseUrl) =>
         confirmIdentity(message.patientId, message.traits, { baseUrl, fetch: deps.fetch, accessToken }),
       );
       const key = await confirmationKey(message.patientId);
@@ -114,14 +92,14 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.get': () => loadProfiles(deps.local),
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
-    async 'circle.get'(message) {
-      const me = await myIdNps();
-      return withToken((accessToken, baseUrl) =>
-        readCircle(message.patientId, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
-      );
+    'circle.get': (message) => deps.circle.get(message.patientId),
+    'circle.join': (message) => deps.circle.change('join', message.patientId),
+    'circle.leave': (message) => deps.circle.change('leave', message.patientId),
+    'outbox.list': () => deps.circle.outbox.list(),
+    async 'outbox.dismiss'(message) {
+      await deps.circle.outbox.dismiss(message.key);
+      return { ok: true };
     },
-    'circle.join': (message) => changeCircleFor('join', message.patientId),
-    'circle.leave': (message) => changeCircleFor('leave', message.patientId),
     'sites.get': () => deps.sites.get(),
     'sites.set': (message) => deps.sites.set(message.sites),
     'auth.status': () => deps.auth.status(),
@@ -130,6 +108,8 @@ export function createHandlers(deps: Deps): Handlers {
       if (status.state === 'signed-in') {
         const { platformUrl } = await loadSettings(deps.local);
         await announceSession({ baseUrl: platformUrl, accessToken: await deps.auth.accessToken(), fetch: deps.fetch });
+        // Changes made offline by this professional can go now.
+        void deps.circle.outbox.flush(true).catch(() => {});
       }
       return status;
     },

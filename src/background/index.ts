@@ -9,6 +9,9 @@ import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
+import { createCircle } from './circle.ts';
+import { idbOutboxStore } from './outbox.ts';
+import { platformSession } from './platform-session.ts';
 import { createSites, siteOf } from './sites.ts';
 // The content script's built file (crxjs builds it as a standalone IIFE, vite.config.ts).
 import contentScript from '../content/content-script.ts?script';
@@ -34,6 +37,22 @@ const sites = createSites({
 });
 const syncSites = () => void sites.sync().catch((error: unknown) => log('sites.sync-failed', { error: String(error) }));
 
+const platform = platformSession(auth, browser.storage.local);
+
+// Care-circle changes waiting for the platform: replayed when the alarm fires, at start-up, and
+// when the panel shows the patient again.
+const OUTBOX_ALARM = 'outbox';
+const circle = createCircle({
+  session: platform,
+  store: idbOutboxStore(),
+  schedule: (when) => {
+    if (when === undefined) void browser.alarms.clear(OUTBOX_ALARM);
+    else void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(when, Date.now() + 1_000) });
+  },
+});
+const flushOutbox = () =>
+  void circle.outbox.flush().catch((error: unknown) => log('outbox.failed', { error: String(error) }));
+
 const route = createRouter({
   extensionId: browser.runtime.id,
   extensionOrigin: browser.runtime.getURL(''),
@@ -45,6 +64,8 @@ const route = createRouter({
     sendToTab,
     hasOrigin: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     sites,
+    platform,
+    circle,
   }),
 });
 
@@ -54,6 +75,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 // file name changes), at start-up, and when the user grants or withdraws a host permission.
 browser.runtime.onInstalled.addListener(syncSites);
 browser.runtime.onStartup.addListener(syncSites);
+browser.runtime.onStartup.addListener(flushOutbox);
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === OUTBOX_ALARM) flushOutbox();
+});
 browser.permissions.onAdded.addListener(syncSites);
 browser.permissions.onRemoved.addListener(syncSites);
 

@@ -4,6 +4,9 @@ import { memoryArea } from '../../test/support/memory-area.ts';
 import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter, type Sender } from './router.ts';
+import { createCircle } from './circle.ts';
+import { memoryOutboxStore } from './outbox.ts';
+import { platformSession } from './platform-session.ts';
 import { createSites } from './sites.ts';
 import { fakeScripting } from '../../test/support/scripting.ts';
 
@@ -19,12 +22,23 @@ function setup() {
   const launchWebAuthFlow = vi.fn(async () => 'https://example.invalid/');
   const auth = createAuth({ session, local, fetch, launchWebAuthFlow, redirectUri: 'https://x.chromiumapp.org/' });
   const { api: scripting, scripts } = fakeScripting();
+  const platform = platformSession(auth, local);
   const sites = createSites({ local, scripting, granted: async () => true, script: 'content.js' });
   const route = createRouter({
     extensionId: ID,
     extensionOrigin: ORIGIN,
     log,
-    handlers: createHandlers({ auth, session, local, sendToTab, hasOrigin: async () => true, fetch, sites }),
+    handlers: createHandlers({
+      auth,
+      session,
+      local,
+      sendToTab,
+      hasOrigin: async () => true,
+      fetch,
+      sites,
+      platform,
+      circle: createCircle({ session: platform, store: memoryOutboxStore(), schedule: () => {}, fetch }),
+    }),
   });
   return { route, session, local, sendToTab, fetch, log, launchWebAuthFlow, scripts };
 }

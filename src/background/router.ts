@@ -49,6 +49,8 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'circle.get',
     'circle.join',
     'circle.leave',
+    'outbox.list',
+    'outbox.dismiss',
   ]),
 };
 

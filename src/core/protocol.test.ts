@@ -31,6 +31,8 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'circle.get', patientId: 'demo-lefevre' },
       { v: PROTOCOL_VERSION, type: 'circle.join', patientId: 'demo-lefevre' },
       { v: PROTOCOL_VERSION, type: 'circle.leave', patientId: 'demo-lefevre' },
+      { v: PROTOCOL_VERSION, type: 'outbox.list' },
+      { v: PROTOCOL_VERSION, type: 'outbox.dismiss', key: 'a-key-of-8+' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

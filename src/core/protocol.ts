@@ -136,11 +136,40 @@ export const CircleMember = z.object({
 });
 export type CircleMember = z.infer<typeof CircleMember>;
 
+export const CircleChange = z.enum(['join', 'leave']);
+export type CircleChange = z.infer<typeof CircleChange>;
+
 export const CircleResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), members: z.array(CircleMember).max(500) }),
+  z.object({
+    status: z.literal('ok'),
+    members: z.array(CircleMember).max(500),
+    /** A change for this patient the platform refused (from the outbox), in French. */
+    refused: z.string().max(500).optional(),
+  }),
+  /** The platform could not be reached: the change waits in the outbox, replayed with backoff. */
+  z.object({ status: z.literal('queued'), change: CircleChange }),
   SignedOut,
   Unavailable,
 ]);
+
+/**
+ * A care-circle change waiting for the platform, in IndexedDB (`src/background/outbox.ts`). Its
+ * idempotency key goes with every replay, so the platform applies it once.
+ */
+export const OutboxItem = z.object({
+  key: z.string().min(8).max(200),
+  change: CircleChange,
+  patientId: text(64),
+  /** The professional who made it: replayed only with their session. */
+  idNps: z.string().max(40),
+  createdAt: z.number().int(),
+  attempts: z.number().int().min(0),
+  nextAt: z.number().int(),
+  state: z.enum(['pending', 'refused']),
+  /** Why the platform refused it, in French. */
+  detail: z.string().max(500).optional(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
 export type CircleResult = z.infer<typeof CircleResult>;
 
 const httpUrl = z.url({ protocol: /^https?$/ }).max(300);
@@ -259,6 +288,9 @@ export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites
 export const CircleGet = z.object({ v, type: z.literal('circle.get'), patientId: text(64) });
 export const CircleJoin = z.object({ v, type: z.literal('circle.join'), patientId: text(64) });
 export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patientId: text(64) });
+/** From the options page: the changes waiting or refused; forgetting a refused one. */
+export const OutboxList = z.object({ v, type: z.literal('outbox.list') });
+export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), key: z.string().min(8).max(200) });
 
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
@@ -279,6 +311,8 @@ export const Request = z.discriminatedUnion('type', [
   CircleGet,
   CircleJoin,
   CircleLeave,
+  OutboxList,
+  OutboxDismiss,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -304,6 +338,8 @@ export const Responses = {
   'circle.get': CircleResult,
   'circle.join': CircleResult,
   'circle.leave': CircleResult,
+  'outbox.list': z.array(OutboxItem).max(1000),
+  'outbox.dismiss': Ack,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

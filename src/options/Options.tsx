@@ -11,6 +11,7 @@ import { t, type MessageKey } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 import { DpiProfiles } from './DpiProfiles.tsx';
+import { Outbox } from './Outbox.tsx';
 import { Sites } from './Sites.tsx';
 
 type Status = 'idle' | 'saving' | 'saved' | 'failed';
@@ -87,6 +88,7 @@ export function Options() {
             {status === 'failed' && t('saveFailed')}
           </p>
         </form>
+        <Outbox />
         <Sites />
         <DpiProfiles />
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>

@@ -34,6 +34,16 @@ export function CareCircle({ patientId }: { patientId: string }) {
     );
   }
   const { result } = state;
+  if (result.status === 'queued') {
+    return (
+      <section class="circle" data-circle="queued">
+        <h2>{t('circleTitle')}</h2>
+        <p class="status" role="status">
+          ⏳ {t(result.change === 'join' ? 'circleQueuedJoin' : 'circleQueuedLeave')}
+        </p>
+      </section>
+    );
+  }
   if (result.status !== 'ok') {
     return (
       <section class="circle" data-circle="error">
@@ -53,6 +63,11 @@ export function CareCircle({ patientId }: { patientId: string }) {
   return (
     <section class="circle" aria-labelledby="circle-title" data-circle={me ? 'member' : 'not-member'}>
       <h2 id="circle-title">{t('circleTitle')}</h2>
+      {result.refused !== undefined && (
+        <p class="alert" role="alert" data-circle-refused>
+          {t('circleRefused')} {result.refused}
+        </p>
+      )}
       {me ? (
         <p class="status ok" role="status">
           ✓ {t('circleYouAreMember', formatDate(me.since.slice(0, 10)))}{' '}

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { configFromEnv } from '../../server/config.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
@@ -174,6 +175,15 @@ export async function openDemoPage(h: Harness, name: string): Promise<{ page: Pa
 
 /** The visible text of a frame (the panel). */
 export const frameText = (frame: Frame) => frame.evaluate(() => document.body.innerText);
+
+/** A port free now on the loopback (to stop a platform and start it again at the same address). */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
 
 /** A test platform, a browser with the extension pointed at it, and the demo physician signed in. */
 export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatform; close(): Promise<void> }> {

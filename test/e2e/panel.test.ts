@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import {
   configure,
   frameText,
+  freePort,
   openDemoPage,
   openPanel,
   startSignedIn,
@@ -193,12 +193,7 @@ describe('the host page cannot reach the panel', () => {
 
 describe('platform down', () => {
   it('says so in French with a retry, and the retry succeeds once the platform is back', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     await configure(h, { url: `http://127.0.0.1:${port}`, issuer: platform.issuer });
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-lookup="unavailable"]');

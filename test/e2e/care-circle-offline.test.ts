@@ -1,0 +1,79 @@
+/**
+ * The care-circle outbox, end to end: the platform stops; the physician clicks once; the panel
+ * says the declaration waits; the service worker is terminated (as the browser does when idle);
+ * the platform comes back; the declaration arrives, exactly once, and the panel shows the member.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  configure,
+  freePort,
+  launch,
+  openDemoPage,
+  signIn,
+  startTestPlatform,
+  type Harness,
+  type TestPlatform,
+} from './browser.ts';
+
+let h: Harness;
+let idp: TestPlatform;
+let platform: TestPlatform | undefined;
+let port: number;
+
+beforeAll(async () => {
+  // The identity provider stays up (it is Pro Santé Connect's role); the platform goes down.
+  idp = await startTestPlatform();
+  port = await freePort();
+  platform = await startTestPlatform({ port, issuer: idp.issuer });
+  h = await launch();
+  await configure(h, { url: platform.url, issuer: idp.issuer });
+  const { page, panel } = await openDemoPage(h, 'webmail.html');
+  await signIn(h, panel, idp.issuer);
+  await page.close();
+});
+afterAll(async () => {
+  await h?.close();
+  await platform?.close();
+  await idp?.close();
+});
+
+const joins = (p: TestPlatform) => p.logs.filter((l) => l.includes('$care-team-join'));
+
+describe('care circle while the platform is down', () => {
+  it('keeps the declaration through a worker shutdown and delivers it exactly once', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
+    const join = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
+    await platform!.close();
+    platform = undefined;
+
+    await join!.click();
+    const queued = await panel.waitForSelector('[data-circle="queued"]');
+    expect(await queued!.evaluate((el) => (el as HTMLElement).innerText)).toContain('Déclaration en attente');
+    await page.close();
+
+    // The browser may stop an idle service worker at any time: the outbox is in IndexedDB.
+    const target = await h.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${h.extensionId}/`),
+    );
+    await (await target.worker())!.close();
+
+    platform = await startTestPlatform({ port, issuer: idp.issuer });
+    // Replayed by the outbox alarm (backoff), without anyone opening the panel.
+    const deadline = Date.now() + 45_000;
+    while (joins(platform).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(joins(platform)).toHaveLength(1);
+    expect(joins(platform)[0]).toContain('"status":201');
+
+    const again = await openDemoPage(h, 'webmail.html');
+    const member = await again.panel.waitForSelector('[data-circle="member"]');
+    expect(await member!.evaluate((el) => (el as HTMLElement).innerText)).toContain('Dr Julien MOREAU');
+    // Nothing waits any more, and nothing was sent twice.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(joins(platform).filter((l) => l.includes('"status":201'))).toHaveLength(1);
+    const options = await h.browser.newPage();
+    await options.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
+    await options.waitForSelector('[data-outbox="0"]');
+    await options.close();
+    await again.page.close();
+  }, 90_000);
+});
