@@ -7,6 +7,7 @@ import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
 import type { Circle } from './circle.ts';
+import { takeIntent } from './intents.ts';
 import type { PlatformSession } from './platform-session.ts';
 import type { SitesManager } from './sites.ts';
 
@@ -96,6 +97,9 @@ export function createHandlers(deps: Deps): Handlers {
     'circle.join': (message) => deps.circle.change('join', message.patientId),
     'circle.leave': (message) => deps.circle.change('leave', message.patientId),
     'outbox.list': () => deps.circle.outbox.list(),
+    async 'intent.take'(_message, { tabId }) {
+      return { intent: tabId === undefined ? null : await takeIntent(deps.session, tabId) };
+    },
     async 'outbox.dismiss'(message) {
       await deps.circle.outbox.dismiss(message.key);
       return { ok: true };

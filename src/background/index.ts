@@ -10,6 +10,7 @@ import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
 import { createCircle } from './circle.ts';
+import { saveIntent } from './intents.ts';
 import { idbOutboxStore } from './outbox.ts';
 import { platformSession } from './platform-session.ts';
 import { createSites, siteOf } from './sites.ts';
@@ -90,6 +91,16 @@ browser.action.onClicked.addListener((tab) => {
     const options = browser.runtime.getURL('src/options/index.html');
     void browser.tabs.create({ url: site ? `${options}?site=${encodeURIComponent(site)}#sites` : options });
   });
+});
+
+// One hand on the keyboard: open the panel of the page shown and declare oneself in the circle
+// of its patient (the panel does it once the identity is settled and the patient chosen).
+browser.commands.onCommand.addListener((command, tab) => {
+  if (command !== 'declare-care-team' || tab?.id === undefined) return;
+  const tabId = tab.id;
+  void saveIntent(browser.storage.session, tabId, { action: 'circle.join', at: Date.now() })
+    .then(() => sendToTab(tabId, { v: 1, type: 'panel.show' }))
+    .catch(() => {});
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {

@@ -51,6 +51,7 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'circle.leave',
     'outbox.list',
     'outbox.dismiss',
+    'intent.take',
   ]),
 };
 

@@ -32,6 +32,7 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'circle.join', patientId: 'demo-lefevre' },
       { v: PROTOCOL_VERSION, type: 'circle.leave', patientId: 'demo-lefevre' },
       { v: PROTOCOL_VERSION, type: 'outbox.list' },
+      { v: PROTOCOL_VERSION, type: 'intent.take' },
       { v: PROTOCOL_VERSION, type: 'outbox.dismiss', key: 'a-key-of-8+' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);

@@ -288,6 +288,13 @@ export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites
 export const CircleGet = z.object({ v, type: z.literal('circle.get'), patientId: text(64) });
 export const CircleJoin = z.object({ v, type: z.literal('circle.join'), patientId: text(64) });
 export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patientId: text(64) });
+/**
+ * From the panel: the action asked by keyboard shortcut in this tab (`declare-care-team`), taken
+ * once; it lapses after 30 seconds.
+ */
+export const IntentTake = z.object({ v, type: z.literal('intent.take') });
+export const Intent = z.object({ action: z.literal('circle.join'), at: z.number().int() });
+export type Intent = z.infer<typeof Intent>;
 /** From the options page: the changes waiting or refused; forgetting a refused one. */
 export const OutboxList = z.object({ v, type: z.literal('outbox.list') });
 export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), key: z.string().min(8).max(200) });
@@ -313,6 +320,7 @@ export const Request = z.discriminatedUnion('type', [
   CircleLeave,
   OutboxList,
   OutboxDismiss,
+  IntentTake,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -340,6 +348,7 @@ export const Responses = {
   'circle.leave': CircleResult,
   'outbox.list': z.array(OutboxItem).max(1000),
   'outbox.dismiss': Ack,
+  'intent.take': z.object({ intent: Intent.nullable() }),
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

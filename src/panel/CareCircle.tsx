@@ -26,6 +26,18 @@ export function CareCircle({ patientId }: { patientId: string }) {
   );
   useEffect(() => run('circle.get'), [run]);
 
+  // Opened by the "declare me" shortcut: join once the circle shows the professional is not in it.
+  const [intentChecked, setIntentChecked] = useState(false);
+  useEffect(() => {
+    if (intentChecked || state.phase !== 'done' || state.result.status !== 'ok') return;
+    setIntentChecked(true);
+    if (state.result.members.some((m) => m.me)) return;
+    send({ v: 1, type: 'intent.take' }).then(
+      ({ intent }) => intent?.action === 'circle.join' && run('circle.join'),
+      () => undefined,
+    );
+  }, [state, intentChecked, run]);
+
   if (state.phase !== 'done') {
     return (
       <section class="circle" aria-busy="true" data-circle={state.phase}>
