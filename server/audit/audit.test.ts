@@ -165,6 +165,26 @@ describe('audit log', () => {
     await expect(sql`DELETE FROM audit_checkpoint`.execute(db)).rejects.toThrow(/append-only/);
   });
 
+  it('commits a change with its entry, or neither: a failing change leaves no entry and the chain goes on', async () => {
+    await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
+    const change = (v: string | null) => async (tx: Db) => {
+      await sql`INSERT INTO change_probe (v) VALUES (${v})`.execute(tx);
+    };
+    await audit.record({ kind: 'care-team-join', actor: physician, patientId: 'p1' }, change('joined'));
+    await expect(
+      audit.record({ kind: 'care-team-join', actor: physician, patientId: 'p2' }, change(null)),
+    ).rejects.toThrow();
+    await audit.record({ kind: 'care-team-leave', actor: physician, patientId: 'p1' }, change('left'));
+    const entries = await db.selectFrom('audit_event').select(['seq', 'patient_id']).orderBy('seq').execute();
+    expect(entries).toEqual([
+      { seq: 1, patient_id: 'p1' },
+      { seq: 2, patient_id: 'p1' },
+    ]);
+    const rows = await sql<{ v: string }>`SELECT v FROM change_probe`.execute(db);
+    expect(rows.rows.map((r) => r.v)).toEqual(['joined', 'left']);
+    expect(await verifyAudit(db)).toMatchObject({ ok: true });
+  });
+
   it('verifies a range', async () => {
     await fill(12);
     expect(await verifyAudit(db, { from: 4, to: 9 })).toMatchObject({ ok: true, entries: 6, first: 4, last: 9 });

@@ -32,8 +32,11 @@ export interface Recorded {
   seq: number;
 }
 
+/** A change written in the same transaction as its audit entry: both are committed, or neither. */
+export type Change = (tx: Db) => Promise<void>;
+
 export interface AuditLog {
-  record(input: AuditInput): Promise<Recorded>;
+  record(input: AuditInput, change?: Change): Promise<Recorded>;
   checkpoint(): Promise<void>;
   publicKeys(): Promise<JWK[]>;
   close(): Promise<void>;
@@ -98,7 +101,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   timer.unref();
 
   return {
-    record: (input) =>
+    record: (input, change) =>
       serially(async () => {
         head ??= await readHead();
         const id = randomUUID();
@@ -117,10 +120,19 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
           prev_hash: head.hash,
         };
         const hash = entryHash(fields);
-        await db
-          .insertInto('audit_event')
-          .values({ ...fields, hash })
-          .execute();
+        const insert = (into: Db) =>
+          into
+            .insertInto('audit_event')
+            .values({ ...fields, hash })
+            .execute();
+        if (change) {
+          await db.transaction().execute(async (tx) => {
+            await insert(tx);
+            await change(tx);
+          });
+        } else {
+          await insert(db);
+        }
         head = { seq: fields.seq, hash };
         if (head.seq - sealed >= every) await sealQuietly();
         return { id, seq: fields.seq };
@@ -139,12 +151,15 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
 
 /**
  * Records the entry or refuses the action: an action whose audit entry cannot be written durably
- * does not happen, and the client is told so (503, French).
+ * does not happen, and the client is told so (503, French). Given a `change`, the entry and the
+ * change are one transaction: no change without its entry, no entry for a change that failed.
  */
-export async function recordOrRefuse(audit: AuditLog, input: AuditInput): Promise<Recorded> {
+export async function recordOrRefuse(audit: AuditLog, input: AuditInput, change?: Change): Promise<Recorded> {
   try {
-    return await audit.record(input);
-  } catch {
+    return await audit.record(input, change);
+  } catch (error) {
+    // The change's own refusal (a FHIR error) is its answer; anything else is the log failing.
+    if (error instanceof FhirError) throw error;
     throw new FhirError(503, {
       code: 'transient',
       text: 'Le journal d’audit est indisponible : l’action n’a pas eu lieu. Réessayez.',

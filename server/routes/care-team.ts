@@ -86,10 +86,14 @@ export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, no
         if ((name === 'join' && open.length > 0) || (name === 'leave' && open.length === 0)) {
           return { status: 200, body: await circleBundle(db, patient, req) };
         }
-        const recorded = await recordOrRefuse(audit, { kind: `care-team-${name}`, actor, patientId: patient.id });
         const at = now();
-        if (name === 'join') await joinCircle(db, patient.id, roles[0]!, at);
-        else await leaveCircle(db, patient.id, roles, at);
+        // The change and its audit entry are committed together, or not at all.
+        const recorded = await recordOrRefuse(
+          audit,
+          { kind: `care-team-${name}`, actor, patientId: patient.id },
+          (tx) =>
+            name === 'join' ? joinCircle(tx, patient.id, roles[0]!, at) : leaveCircle(tx, patient.id, roles, at),
+        );
         reply.header(AUDIT_HEADER, recorded.id);
         return { status: name === 'join' ? 201 : 200, body: await circleBundle(db, patient, req) };
       });

@@ -63,9 +63,9 @@ export async function activeRoles(db: Db, idnps: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Opens a participation for the role unless one is open; true when something changed. */
-export async function joinCircle(db: Db, patientId: string, roleId: string, now: Date): Promise<boolean> {
-  const inserted = await db
+/** Opens a participation for the role unless one is open. */
+export async function joinCircle(db: Db, patientId: string, roleId: string, now: Date): Promise<void> {
+  await db
     .insertInto('care_participation')
     .values({
       id: randomUUID(),
@@ -76,19 +76,17 @@ export async function joinCircle(db: Db, patientId: string, roleId: string, now:
     })
     // The partial unique index allows one open participation per patient and role.
     .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing())
-    .executeTakeFirst();
-  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    .execute();
 }
 
-/** Ends the open participations of these roles; true when something changed. */
-export async function leaveCircle(db: Db, patientId: string, roleIds: string[], now: Date): Promise<boolean> {
-  if (roleIds.length === 0) return false;
-  const updated = await db
+/** Ends the open participations of these roles. */
+export async function leaveCircle(db: Db, patientId: string, roleIds: string[], now: Date): Promise<void> {
+  if (roleIds.length === 0) return;
+  await db
     .updateTable('care_participation')
     .set({ end: now.toISOString() })
     .where('patient_id', '=', patientId)
     .where('practitioner_role_id', 'in', roleIds)
     .where('end', 'is', null)
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) > 0;
+    .execute();
 }
