@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATE_PATTERN, parseDate } from './dates.ts';
+import { DATE_PATTERN, EN_MONTHS, FR_MONTHS, parseDate } from './dates.ts';
 
 describe('parseDate', () => {
   it.each([
@@ -47,34 +47,7 @@ describe('parseDate', () => {
   });
 });
 
-const FR = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-const EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const [FR, EN] = [FR_MONTHS, EN_MONTHS.map((m) => m[0]!.toUpperCase() + m.slice(1))];
 
 describe('parseDate, every day of a century in every printed form', () => {
   const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,6 +1,6 @@
 /** Birth dates in the forms clinicians' software prints, to ISO `YYYY-MM-DD`. */
 
-const FR_MONTHS = [
+export const FR_MONTHS = [
   'janvier',
   'février',
   'mars',
@@ -14,7 +14,7 @@ const FR_MONTHS = [
   'novembre',
   'décembre',
 ];
-const EN_MONTHS = [
+export const EN_MONTHS = [
   'january',
   'february',
   'march',
