@@ -15,11 +15,11 @@ import { searchBundle } from '../fhir/bundle.ts';
 import { toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { toFhirPractitioner, toFhirPractitionerRoles } from '../fhir/practitioner.ts';
-import { activeRoles, joinCircle, leaveCircle, listCircle } from '../storage/care-team.ts';
+import { activeRoles, isMember, joinCircle, leaveCircle, listCircle } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
-import { idempotencyKey, idempotent } from '../storage/idempotency.ts';
+import { idempotencyKey, remember, replayOf, type Answer } from '../storage/idempotency.ts';
 import { findById } from '../storage/patients.ts';
-import { findPractitioner } from '../storage/practitioners.ts';
+import { findPractitioners } from '../storage/practitioners.ts';
 
 async function patientOr404(db: Db, id: string) {
   const row = await findById(db, id);
@@ -31,10 +31,8 @@ async function patientOr404(db: Db, id: string) {
 async function circleBundle(db: Db, patient: { id: string; created_at: string }, req: FastifyRequest) {
   const members = await listCircle(db, patient.id);
   const included: unknown[] = [];
-  for (const idnps of new Set(members.map((m) => m.idnps))) {
-    const record = await findPractitioner(db, idnps);
-    if (!record) continue;
-    const used = new Set(members.filter((m) => m.idnps === idnps).map((m) => m.roleId));
+  for (const record of await findPractitioners(db, [...new Set(members.map((m) => m.idnps))])) {
+    const used = new Set(members.filter((m) => m.idnps === record.practitioner.idnps).map((m) => m.roleId));
     included.push(...toFhirPractitionerRoles(record).filter((r) => used.has(r.id)), toFhirPractitioner(record));
   }
   return searchBundle([toFhirCareTeam(patient, members)], req, included);
@@ -70,35 +68,43 @@ export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, no
     app.post(`/fhir/Patient/:id/$care-team-${name}`, async (req, reply) => {
       const { id } = req.params as { id: string };
       const actor = req.professional!;
-      const key = idempotencyKey(req.headers['idempotency-key']);
-      const answer = await idempotent(db, { idnps: actor.idNps, key, request: `${name} ${id}` }, async () => {
-        const patient = await patientOr404(db, id);
-        const roles = await activeRoles(db, actor.idNps);
-        if (roles.length === 0) {
-          throw new FhirError(403, {
-            code: 'forbidden',
-            text: 'Aucune profession de santé active : vous ne pouvez pas rejoindre un cercle de soins.',
-          });
-        }
-        const members = await listCircle(db, patient.id);
-        const open = members.filter((m) => m.idnps === actor.idNps && m.end === null);
-        // Nothing to change: a second declaration, or leaving a circle one is not in.
-        if ((name === 'join' && open.length > 0) || (name === 'leave' && open.length === 0)) {
-          return { status: 200, body: await circleBundle(db, patient, req) };
-        }
-        const at = now();
-        // The change and its audit entry are committed together, or not at all.
-        const recorded = await recordOrRefuse(
-          audit,
-          { kind: `care-team-${name}`, actor, patientId: patient.id },
-          (tx) =>
-            name === 'join' ? joinCircle(tx, patient.id, roles[0]!, at) : leaveCircle(tx, patient.id, roles, at),
-        );
-        reply.header(AUDIT_HEADER, recorded.id);
-        return { status: name === 'join' ? 201 : 200, body: await circleBundle(db, patient, req) };
-      });
-      if (answer.replayed) reply.header('idempotent-replayed', 'true');
-      return send(reply, answer.status, answer.body);
+      const scope = {
+        idnps: actor.idNps,
+        key: idempotencyKey(req.headers['idempotency-key']),
+        request: `${name} ${id}`,
+      };
+      const replay = await replayOf(db, scope);
+      if (replay) return send(reply.header('idempotent-replayed', 'true'), replay.status, replay.body);
+
+      const patient = await patientOr404(db, id);
+      const roles = await activeRoles(db, actor.idNps);
+      if (roles.length === 0) {
+        throw new FhirError(403, {
+          code: 'forbidden',
+          text: 'Aucune profession de santé active : vous ne pouvez pas rejoindre un cercle de soins.',
+        });
+      }
+      const open = await isMember(db, patient.id, actor.idNps);
+      // Nothing to change: a second declaration, or leaving a circle one is not in.
+      if ((name === 'join') === open) {
+        const answer = { status: 200, body: await circleBundle(db, patient, req) };
+        await remember(db, scope, answer);
+        return send(reply, answer.status, answer.body);
+      }
+      // The change, its audit entry and the answer kept for replays: one transaction.
+      const at = now();
+      let answer: Answer | undefined;
+      const recorded = await recordOrRefuse(
+        audit,
+        { kind: `care-team-${name}`, actor, patientId: patient.id },
+        async (tx) => {
+          if (name === 'join') await joinCircle(tx, patient.id, roles[0]!, at);
+          else await leaveCircle(tx, patient.id, roles, at);
+          answer = { status: name === 'join' ? 201 : 200, body: await circleBundle(tx, patient, req) };
+          await remember(tx, scope, answer, at);
+        },
+      );
+      return send(reply, answer!.status, answer!.body, recorded.id);
     });
   operation('join');
   operation('leave');

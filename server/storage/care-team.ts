@@ -50,6 +50,20 @@ export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
     .execute();
 }
 
+/** Whether the professional has an open participation in the patient's circle. */
+export async function isMember(db: Db, patientId: string, idnps: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('care_participation as c')
+    .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
+    .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
+    .select('c.id')
+    .where('c.patient_id', '=', patientId)
+    .where('p.idnps', '=', idnps)
+    .where('c.end', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The professional's active roles (one per profession in their token), first profession first. */
 export async function activeRoles(db: Db, idnps: string): Promise<string[]> {
   const rows = await db

@@ -26,47 +26,40 @@ export function idempotencyKey(header: unknown): string {
   return header;
 }
 
-export async function idempotent(
-  db: Db,
-  scope: { idnps: string; key: string; request: string },
-  run: () => Promise<Answer>,
-  now = () => new Date(),
-): Promise<Answer & { replayed: boolean }> {
-  const stored = async () =>
-    db
-      .selectFrom('idempotency_key')
-      .selectAll()
-      .where('idnps', '=', scope.idnps)
-      .where('key', '=', scope.key)
-      .executeTakeFirst();
-  const replay = (row: NonNullable<Awaited<ReturnType<typeof stored>>>) => {
-    if (row.request !== scope.request) {
-      throw new FhirError(422, {
-        code: 'invalid',
-        text: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
-        diagnostics: 'Idempotency-Key reused for a different request',
-      });
-    }
-    return { status: row.status, body: JSON.parse(row.response) as unknown, replayed: true };
-  };
-  const before = await stored();
-  if (before) return replay(before);
-  const answer = await run();
-  if (answer.status >= 300) return { ...answer, replayed: false };
-  const inserted = await db
-    .insertInto('idempotency_key')
-    .values({
-      ...scope,
-      status: answer.status,
-      response: JSON.stringify(answer.body),
-      created_at: now().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing())
+export interface Scope {
+  idnps: string;
+  key: string;
+  /** What was asked (operation and patient): the same key for another request is refused. */
+  request: string;
+}
+
+/** The answer already given to this key, if any; 422 if the key served another request. */
+export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined> {
+  const row = await db
+    .selectFrom('idempotency_key')
+    .selectAll()
+    .where('idnps', '=', scope.idnps)
+    .where('key', '=', scope.key)
     .executeTakeFirst();
-  // A concurrent twin got there first: answer what it answered.
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-    const twin = await stored();
-    if (twin) return replay(twin);
+  if (!row) return undefined;
+  if (row.request !== scope.request) {
+    throw new FhirError(422, {
+      code: 'invalid',
+      text: 'Cette clé d’idempotence a déjà servi pour une autre demande.',
+      diagnostics: 'Idempotency-Key reused for a different request',
+    });
   }
-  return { ...answer, replayed: false };
+  return { status: row.status, body: JSON.parse(row.response) as unknown };
+}
+
+/**
+ * Keeps a successful answer for its key — in the transaction of the change it answers when there
+ * is one, so that a change is never committed without the answer its replays will get.
+ */
+export async function remember(db: Db, scope: Scope, answer: Answer, now = new Date()): Promise<void> {
+  await db
+    .insertInto('idempotency_key')
+    .values({ ...scope, status: answer.status, response: JSON.stringify(answer.body), created_at: now.toISOString() })
+    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing())
+    .execute();
 }

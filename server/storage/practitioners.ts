@@ -10,15 +10,28 @@ export interface PractitionerRecord {
 }
 
 export async function findPractitioner(db: Db, idnps: string): Promise<PractitionerRecord | undefined> {
-  const practitioner = await db.selectFrom('practitioner').selectAll().where('idnps', '=', idnps).executeTakeFirst();
-  if (!practitioner) return undefined;
+  return (await findPractitioners(db, [idnps]))[0];
+}
+
+/** Several practitioners with their roles, in two queries (a care circle's members). */
+export async function findPractitioners(db: Db, idnps: readonly string[]): Promise<PractitionerRecord[]> {
+  if (idnps.length === 0) return [];
+  const practitioners = await db.selectFrom('practitioner').selectAll().where('idnps', 'in', idnps).execute();
+  if (practitioners.length === 0) return [];
   const roles = await db
     .selectFrom('practitioner_role')
     .selectAll()
-    .where('practitioner_id', '=', practitioner.id)
+    .where(
+      'practitioner_id',
+      'in',
+      practitioners.map((p) => p.id),
+    )
     .orderBy('profession_code')
     .execute();
-  return { practitioner, roles };
+  return practitioners.map((practitioner) => ({
+    practitioner,
+    roles: roles.filter((r) => r.practitioner_id === practitioner.id),
+  }));
 }
 
 /**
