@@ -16,10 +16,25 @@ function statement(stmt: StatementSync): SqliteStatement {
   };
 }
 
+/** Statements kept prepared, by SQL text: Kysely builds the same text for the same query shape. */
+const CACHED_STATEMENTS = 500;
+
 export function nodeSqliteDialect(db: DatabaseSync): SqliteDialect {
+  const cache = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
-    close: () => db.close(),
-    prepare: (sql) => statement(db.prepare(sql)),
+    close: () => {
+      cache.clear();
+      db.close();
+    },
+    prepare: (sql) => {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = statement(db.prepare(sql));
+        if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
   };
   return new SqliteDialect({ database });
 }
