@@ -4,7 +4,8 @@
  * profession and MSSanté address. Joining and leaving carry an `Idempotency-Key` so that a request
  * sent twice (a retry, a replay from the outbox) changes the circle once.
  */
-import { CircleMember, FhirSearchBundle, type CircleResult } from '../core/protocol.ts';
+import { CircleMember, type CircleResult } from '../core/protocol.ts';
+import { FhirSearchBundle } from './fhir-answers.ts';
 import { IDNPS_SYSTEM } from '../core/psc.ts';
 import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
 

@@ -4,15 +4,8 @@
  * panel can explain in French, never an exception.
  */
 import { checkIns, insKindOf } from '../core/ins.ts';
-import {
-  FhirOperationOutcome,
-  FhirPatient,
-  FhirSearchBundle,
-  PlatformPatient,
-  type ConfirmResult,
-  type LookupResult,
-  type UnavailableReason,
-} from '../core/protocol.ts';
+import { PlatformPatient, type ConfirmResult, type LookupResult, type UnavailableReason } from '../core/protocol.ts';
+import { FhirOperationOutcome, FhirPatient, FhirSearchBundle } from './fhir-answers.ts';
 import type { Trait } from '../core/traits.ts';
 
 export interface ClientOptions {

@@ -1,6 +1,7 @@
 /**
- * The one protocol of Passerelle: every message between extension contexts, every platform
- * response and every stored record is parsed by a schema from this file before it is used.
+ * The one protocol of Passerelle: every message between extension contexts and every stored record
+ * is parsed by a schema from this file before it is used (the platform's FHIR answers, read only by
+ * the background, by `src/background/fhir-answers.ts`).
  *
  *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
  *        ▲                                   │  ▲     ◀──auth.status / signIn / signOut── (extension
@@ -362,45 +363,3 @@ export type ContentCommand = {
   v: typeof PROTOCOL_VERSION;
   type: 'panel.show' | 'panel.hide' | 'panel.toggle' | 'launcher.show';
 };
-
-// ---------------------------------------------------------------------------------------------
-// Platform responses (FHIR R4 JSON), only the parts the extension reads; the rest passes through.
-
-const Coding = z.looseObject({ system: z.string().optional(), code: z.string().optional() });
-const Identifier = z.looseObject({ system: z.string().optional(), value: z.string().optional() });
-const HumanName = z.looseObject({
-  use: z.string().optional(),
-  family: z.string().optional(),
-  given: z.array(z.string()).optional(),
-});
-const Extension = z.looseObject({ url: z.string() });
-
-export const FhirPatient = z.looseObject({
-  resourceType: z.literal('Patient'),
-  id: z.string(),
-  identifier: z.array(Identifier).optional(),
-  name: z.array(HumanName).optional(),
-  gender: z.string().optional(),
-  birthDate: z.string().optional(),
-  extension: z.array(Extension).optional(),
-});
-export type FhirPatient = z.infer<typeof FhirPatient>;
-
-export const FhirSearchBundle = z.looseObject({
-  resourceType: z.literal('Bundle'),
-  type: z.literal('searchset'),
-  total: z.number().int().optional(),
-  entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: z.string() }) })).optional(),
-});
-
-export const FhirOperationOutcome = z.looseObject({
-  resourceType: z.literal('OperationOutcome'),
-  issue: z.array(
-    z.looseObject({
-      severity: z.string(),
-      code: z.string(),
-      diagnostics: z.string().optional(),
-      details: z.looseObject({ text: z.string().optional(), coding: z.array(Coding).optional() }).optional(),
-    }),
-  ),
-});

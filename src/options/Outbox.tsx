@@ -5,10 +5,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OutboxItem } from '../core/protocol.ts';
+import { formatDateTime } from '../ui/format.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
-
-const time = (at: number) => new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
 export function Outbox() {
   const [items, setItems] = useState<OutboxItem[] | undefined>();
@@ -27,7 +26,7 @@ export function Outbox() {
       <ul>
         {items?.map((item) => (
           <li key={item.key} data-outbox-item={item.state}>
-            {t(item.change === 'join' ? 'outboxJoin' : 'outboxLeave', item.patientId, time(item.createdAt))}{' '}
+            {t(item.change === 'join' ? 'outboxJoin' : 'outboxLeave', item.patientId, formatDateTime(item.createdAt))}{' '}
             {item.state === 'pending' ? (
               <span class="muted">{t('outboxPending', String(item.attempts))}</span>
             ) : (

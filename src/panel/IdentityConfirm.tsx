@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { IdentityConfirmation, PlatformPatient } from '../core/protocol.ts';
 import type { Trait } from '../core/traits.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate, formatTime } from '../ui/format.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
@@ -16,8 +16,6 @@ type Phase = 'idle' | 'asking' | 'sending' | 'failed';
 /** A confirmation covers the disagreement if it named every trait that differs now. */
 export const covers = (confirmation: IdentityConfirmation | undefined, differing: readonly Trait[]) =>
   confirmation !== undefined && differing.every((trait) => confirmation.traits.includes(trait));
-
-const time = (at: number) => new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
 
 export function IdentityConfirm({
   patient,
@@ -36,7 +34,7 @@ export function IdentityConfirm({
   if (covers(confirmed, differing)) {
     return (
       <p class="status" role="status" data-vigilance-confirmed>
-        {t('identityConfirmed', time(confirmed!.at))}
+        {t('identityConfirmed', formatTime(confirmed!.at))}
       </p>
     );
   }

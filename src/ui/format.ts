@@ -10,3 +10,13 @@ export function formatDate(iso: string): string {
   const [y, m, d] = iso.split('-');
   return `${d}/${m}/${y}`;
 }
+
+/** An epoch time as a French clock time: `10:42`. */
+export function formatTime(at: number): string {
+  return new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+}
+
+/** An epoch time as a French short date and time: `23/11/2026 10:42`. */
+export function formatDateTime(at: number): string {
+  return new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+}
