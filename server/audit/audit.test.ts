@@ -185,6 +185,35 @@ describe('audit log', () => {
     expect(await verifyAudit(db)).toMatchObject({ ok: true });
   });
 
+  it('commits concurrent entries together, and a change failing among them takes back only its own entry', async () => {
+    await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
+    const change = (v: string | null) => async (tx: Db) => {
+      await sql`INSERT INTO change_probe (v) VALUES (${v})`.execute(tx);
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        audit.record(
+          { kind: 'care-team-join', actor: physician, patientId: `p${i}` },
+          // Every seventh change fails (NOT NULL); the others are in the same batches.
+          change(i % 7 === 3 ? null : `joined ${i}`),
+        ),
+      ),
+    );
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(failed).toEqual([3, 10, 17, 24]);
+    const entries = await db.selectFrom('audit_event').select(['seq', 'patient_id']).orderBy('seq').execute();
+    expect(entries.map((e) => e.patient_id)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `p${i}`).filter((_, i) => !failed.includes(i)),
+    );
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+    const rows = await sql<{ v: string }>`SELECT v FROM change_probe`.execute(db);
+    expect(rows.rows).toHaveLength(26);
+    // Resolved entries carry the sequence number they were given.
+    const seqs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.seq] : []));
+    expect(seqs).toEqual(Array.from({ length: 26 }, (_, i) => i + 1));
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 26 });
+  });
+
   it('verifies a range', async () => {
     await fill(12);
     expect(await verifyAudit(db, { from: 4, to: 9 })).toMatchObject({ ok: true, entries: 6, first: 4, last: 9 });

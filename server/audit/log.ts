@@ -5,11 +5,15 @@
  * data leaves the platform).
  *
  * Appends are serialised in this process (one chain, no fork: `seq` and `prev_hash` are unique in
- * the table too). Every `checkpointEvery` entries, at the interval, and at close, the head is signed
- * (Ed25519) into `audit_checkpoint`. One platform process per database.
+ * the table too). Entries asked for while a commit is under way are written together in the next
+ * transaction (group commit: one durable sync for them all), each in its own savepoint so that a
+ * change that fails takes back only its own entry. Every `checkpointEvery` entries, at the
+ * interval, and at close, the head is signed (Ed25519) into `audit_checkpoint`. One platform
+ * process per database.
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
+import { sql } from 'kysely';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
@@ -23,6 +27,8 @@ export interface AuditOptions {
   checkpointEvery?: number;
   checkpointIntervalMs?: number;
   now?: () => Date;
+  /** At most this many entries per transaction (group commit). */
+  maxBatch?: number;
   /** Told when a checkpoint could not be written (the entries themselves are safe). */
   onCheckpointError?: (error: unknown) => void;
 }
@@ -100,42 +106,93 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   const timer = setInterval(() => void serially(sealQuietly), options.checkpointIntervalMs ?? 60_000);
   timer.unref();
 
+  interface Waiting {
+    input: AuditInput;
+    change?: Change;
+    resolve(recorded: Recorded): void;
+    reject(error: unknown): void;
+  }
+  const waiting: Waiting[] = [];
+  let draining = false;
+
+  /** Writes one batch: one transaction, each entry (and its change) in a savepoint. */
+  const writeBatch = async (batch: Waiting[]) => {
+    head ??= await readHead();
+    let { seq, hash } = head;
+    const written: [Waiting, Recorded][] = [];
+    try {
+      await db.transaction().execute(async (tx) => {
+        for (const item of batch) {
+          const id = randomUUID();
+          const recorded = now().toISOString();
+          const event = toAuditEvent(item.input, id, recorded);
+          const fields = {
+            seq: seq + 1,
+            id,
+            recorded,
+            kind: item.input.kind,
+            patient_id: item.input.patientId ?? null,
+            agent_idnps: item.input.actor.idNps,
+            mode: item.input.mode ?? 'normal',
+            outcome: event.outcome,
+            resource: canonical(event),
+            prev_hash: hash,
+          };
+          const entryHashValue = entryHash(fields);
+          await sql`SAVEPOINT audit_entry`.execute(tx);
+          try {
+            await tx
+              .insertInto('audit_event')
+              .values({ ...fields, hash: entryHashValue })
+              .execute();
+            await item.change?.(tx);
+            await sql`RELEASE audit_entry`.execute(tx);
+          } catch (error) {
+            // Only this entry and its change are taken back; the batch goes on.
+            await sql`ROLLBACK TO audit_entry`.execute(tx);
+            await sql`RELEASE audit_entry`.execute(tx);
+            item.reject(error);
+            continue;
+          }
+          seq = fields.seq;
+          hash = entryHashValue;
+          written.push([item, { id, seq }]);
+        }
+      });
+    } catch (error) {
+      // The commit failed: nothing of the batch is durable.
+      head = undefined;
+      for (const [item] of written) item.reject(error);
+      return;
+    }
+    head = { seq, hash };
+    for (const [item, recorded] of written) item.resolve(recorded);
+    if (head.seq - sealed >= every) await sealQuietly();
+  };
+
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    void serially(async () => {
+      while (waiting.length > 0) {
+        // One turn of the event loop lets requests already under way reach `record()` and join
+        // this batch (group commit); it costs one turn to a lone request.
+        await new Promise((resolve) => setImmediate(resolve));
+        const batch = waiting.splice(0, options.maxBatch ?? 64);
+        // Reading the head can fail before anything is written: the whole batch is refused.
+        await writeBatch(batch).catch((error: unknown) => batch.forEach((item) => item.reject(error)));
+      }
+    }).finally(() => {
+      draining = false;
+      if (waiting.length > 0) drain();
+    });
+  };
+
   return {
     record: (input, change) =>
-      serially(async () => {
-        head ??= await readHead();
-        const id = randomUUID();
-        const recorded = now().toISOString();
-        const event = toAuditEvent(input, id, recorded);
-        const fields = {
-          seq: head.seq + 1,
-          id,
-          recorded,
-          kind: input.kind,
-          patient_id: input.patientId ?? null,
-          agent_idnps: input.actor.idNps,
-          mode: input.mode ?? 'normal',
-          outcome: event.outcome,
-          resource: canonical(event),
-          prev_hash: head.hash,
-        };
-        const hash = entryHash(fields);
-        const insert = (into: Db) =>
-          into
-            .insertInto('audit_event')
-            .values({ ...fields, hash })
-            .execute();
-        if (change) {
-          await db.transaction().execute(async (tx) => {
-            await insert(tx);
-            await change(tx);
-          });
-        } else {
-          await insert(db);
-        }
-        head = { seq: fields.seq, hash };
-        if (head.seq - sealed >= every) await sealQuietly();
-        return { id, seq: fields.seq };
+      new Promise<Recorded>((resolve, reject) => {
+        waiting.push({ input, change, resolve, reject });
+        drain();
       }),
     checkpoint: () => serially(seal),
     async publicKeys() {

@@ -4,14 +4,20 @@
  * address, one role per TRE_G15 profession.
  */
 import { IDNPS_SYSTEM, PROFESSION_SYSTEM, professionLabel, RPPS_SYSTEM } from '../../src/core/psc.ts';
-import type { PractitionerRecord } from '../storage/practitioners.ts';
+import type { PractitionerRoleTable, PractitionerTable } from '../storage/schema.ts';
+
+type PractitionerFields = Pick<
+  PractitionerTable,
+  'id' | 'idnps' | 'rpps' | 'title' | 'family_name' | 'given_name' | 'mssante'
+>;
+type RoleFields = Pick<PractitionerRoleTable, 'id' | 'profession_code' | 'organization' | 'active'>;
 
 const FR_CORE = 'https://hl7.fr/ig/fhir/core';
 const identifierType = (code: string) => ({
   coding: [{ system: `${FR_CORE}/CodeSystem/fr-core-cs-v2-0203`, code }],
 });
 
-export function toFhirPractitioner({ practitioner: p }: PractitionerRecord) {
+export function toFhirPractitioner({ practitioner: p }: { practitioner: PractitionerFields }) {
   return {
     resourceType: 'Practitioner' as const,
     id: p.id,
@@ -35,13 +41,21 @@ export function toFhirPractitioner({ practitioner: p }: PractitionerRecord) {
   };
 }
 
-export function toFhirPractitionerRoles({ practitioner, roles }: PractitionerRecord) {
+export function toFhirPractitionerRoles({
+  practitioner,
+  roles,
+}: {
+  practitioner: Pick<PractitionerTable, 'id'>;
+  roles: readonly RoleFields[];
+}) {
   return roles.map((role) => ({
     resourceType: 'PractitionerRole' as const,
     id: role.id,
     meta: { profile: [`${FR_CORE}/StructureDefinition/fr-core-practitioner-role`] },
     active: role.active === 1,
     practitioner: { reference: `Practitioner/${practitioner.id}` },
+    // Where they practise (PSC `SubjectOrganization`): shown next to each member of a care circle.
+    ...(role.organization ? { organization: { display: role.organization } } : {}),
     code: [
       {
         coding: [

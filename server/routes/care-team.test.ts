@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
-import { CDS_CARE_TEAM_PROFILE } from '../fhir/care-team.ts';
+import { CDS_CARE_TEAM_PROFILE, PARTICIPATION_FUNCTION_SYSTEM } from '../fhir/care-team.ts';
+import { DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -205,6 +206,91 @@ describe('the care circle (CDSCareTeam)', () => {
     const retried = await operation('join', 'demo-lefevre', { key });
     expect(retried.statusCode).toBe(201);
     expect(participants(retried.json())).toHaveLength(1);
+  });
+
+  describe('the médecin traitant (TRE_R259 PCP)', () => {
+    const asMt = { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'PCP' }] };
+    // Another physician, for the one-médecin-traitant rule.
+    const leroy = {
+      claims: pscClaimsOf({
+        ...DEV_PROFESSIONALS[0]!,
+        rpps: '99700999990',
+        familyName: 'LEROY',
+        givenName: 'Anne',
+        civility: 'MME',
+        mssante: 'anne.leroy@cabinet-demo.mssante.fr',
+      }),
+    };
+    const functions = (p: Participant) => p.role.slice(1).map((r) => r.coding[0]!.code);
+
+    it('a member physician becomes médecin traitant: a new participation with the function, the plain one ended', async () => {
+      expect((await operation('join', 'demo-nguyen')).statusCode).toBe(201);
+      const res = await operation('join', 'demo-nguyen', { body: asMt });
+      expect(res.statusCode).toBe(201);
+      const [plain, mt] = participants(res.json());
+      expect(plain!.period.end).toBeDefined();
+      expect(functions(plain!)).toEqual([]);
+      expect(mt!.period.end).toBeUndefined();
+      expect(mt!.role[1]).toEqual({
+        coding: [{ system: PARTICIPATION_FUNCTION_SYSTEM, code: 'PCP', display: 'Médecin traitant' }],
+      });
+      for (const entry of res.json().entry as Entry[]) validateR4(entry.resource);
+      // Declaring it again changes nothing.
+      const again = await operation('join', 'demo-nguyen', { body: asMt });
+      expect(again.statusCode).toBe(200);
+      expect(participants(again.json())).toHaveLength(2);
+      // A plain declaration by the médecin traitant changes nothing either.
+      expect((await operation('join', 'demo-nguyen')).statusCode).toBe(200);
+    });
+
+    it('one médecin traitant per patient: another physician is told who it is (409), and may still join', async () => {
+      const res = await operation('join', 'demo-nguyen', { as: leroy, body: asMt });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().issue[0].details.text).toMatch(
+        /^Dr Julien MOREAU est déclaré médecin traitant de ce patient depuis le \d\d\/\d\d\/\d{4}\.$/,
+      );
+      const plain = await operation('join', 'demo-nguyen', { as: leroy });
+      expect(plain.statusCode).toBe(201);
+      // Once the first one leaves, the other may declare it.
+      expect((await operation('leave', 'demo-nguyen')).statusCode).toBe(200);
+      const mt = await operation('join', 'demo-nguyen', { as: leroy, body: asMt });
+      expect(mt.statusCode).toBe(201);
+      const open = participants(mt.json()).filter((p) => !p.period.end);
+      expect(open.map((p) => [p.member.display, functions(p)])).toEqual([['Dr Anne LEROY', ['PCP']]]);
+    });
+
+    it('only a physician may declare it, and only this function exists', async () => {
+      const nurse = await operation('join', 'demo-casanova', { as: { as: 'nurse' }, body: asMt });
+      expect(nurse.statusCode).toBe(403);
+      expect(nurse.json().issue[0].details.text).toBe('Seul un médecin peut se déclarer médecin traitant.');
+      const other = await operation('join', 'demo-casanova', {
+        body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'AID' }] },
+      });
+      expect(other.statusCode).toBe(400);
+      expect(other.json().issue[0].details.text).toBe('Rôle inconnu dans le cercle de soins.');
+    });
+
+    it('the declaration is audited with its function', async () => {
+      const res = await operation('join', 'demo-lefevre', { as: leroy, body: asMt });
+      expect(res.statusCode).toBe(201);
+      const entry = await platform.db
+        .selectFrom('audit_event')
+        .select('resource')
+        .where('id', '=', String(res.headers['x-audit-event']))
+        .executeTakeFirstOrThrow();
+      expect(entry.resource).toContain('"PCP"');
+    });
+  });
+
+  it('each member comes with their organisation', async () => {
+    const res = await operation('join', 'demo-bernard', { as: { as: 'pharmacist' } });
+    const roles = (res.json().entry as Entry[])
+      .map((e) => e.resource)
+      .filter((r) => r.resourceType === 'PractitionerRole');
+    expect(roles.map((r) => (r.organization as { display: string }).display).sort()).toEqual([
+      'CENTRE HOSPITALIER DE DEMONSTRATION',
+      'PHARMACIE DE DEMONSTRATION',
+    ]);
   });
 
   it('audits every read of a circle', async () => {

@@ -1,25 +1,27 @@
 /**
  * The care circle (issue 6):
  * - `GET /fhir/CareTeam?patient={id}`: the patient's `CareTeam`, with its members' PractitionerRole
- *   and Practitioner included (name, profession, MSSanté address): how to reach them;
+ *   and Practitioner included (name, profession, organisation, MSSanté address): how to reach them;
  * - `POST /fhir/Patient/{id}/$care-team-join`: the signed-in professional joins (201), or is
- *   already a member (200, nothing changes);
+ *   already a member (200, nothing changes). A physician may join as médecin traitant with a
+ *   `Parameters` body `role` = `PCP` (one per patient: another's declaration answers 409);
  * - `POST /fhir/Patient/{id}/$care-team-leave`: ends their participation.
  * Who joins or leaves is the token's professional, never a request field. Both operations need an
- * `Idempotency-Key`; both answer with the same searchset as the read. Every change is audited
- * before it is made; every read is audited before it is answered.
+ * `Idempotency-Key`; both answer with the same searchset as the read. Every change is audited in
+ * the transaction that makes it; every read is audited before it is answered.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { searchBundle } from '../fhir/bundle.ts';
-import { toFhirCareTeam } from '../fhir/care-team.ts';
+import { circleIncludes, MEDECIN_TRAITANT, memberName, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { toFhirPractitioner, toFhirPractitionerRoles } from '../fhir/practitioner.ts';
-import { activeRoles, isMember, joinCircle, leaveCircle, listCircle } from '../storage/care-team.ts';
+import { PHYSICIAN } from '../../src/core/psc.ts';
+import { activeRoles, current, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
 import { idempotencyKey, remember, replayOf, type Answer } from '../storage/idempotency.ts';
 import { findById } from '../storage/patients.ts';
-import { findPractitioners } from '../storage/practitioners.ts';
+
+type Patient = { id: string; created_at: string };
 
 async function patientOr404(db: Db, id: string) {
   const row = await findById(db, id);
@@ -28,20 +30,30 @@ async function patientOr404(db: Db, id: string) {
 }
 
 /** The circle as a searchset: the CareTeam, then each member's roles and practitioner. */
-async function circleBundle(db: Db, patient: { id: string; created_at: string }, req: FastifyRequest) {
-  const members = await listCircle(db, patient.id);
-  const included: unknown[] = [];
-  for (const record of await findPractitioners(db, [...new Set(members.map((m) => m.idnps))])) {
-    const used = new Set(members.filter((m) => m.idnps === record.practitioner.idnps).map((m) => m.roleId));
-    included.push(...toFhirPractitionerRoles(record).filter((r) => used.has(r.id)), toFhirPractitioner(record));
-  }
-  return searchBundle([toFhirCareTeam(patient, members)], req, included);
+const circleBundle = (patient: Patient, members: readonly Member[], req: FastifyRequest) =>
+  searchBundle([toFhirCareTeam(patient, members)], req, circleIncludes(members));
+
+const send = (reply: FastifyReply, answer: Answer, auditId?: string) => {
+  if (auditId) reply.header(AUDIT_HEADER, auditId);
+  return reply.code(answer.status).type('application/fhir+json').send(answer.json);
+};
+
+/** The function asked for in the join's `Parameters` body (`role`), if any: only `PCP` exists. */
+function requestedFunction(body: unknown): typeof MEDECIN_TRAITANT | undefined {
+  const parameters = (body as { parameter?: unknown } | undefined)?.parameter;
+  const role = Array.isArray(parameters)
+    ? (parameters as { name?: unknown; valueCode?: unknown }[]).find((p) => p?.name === 'role')
+    : undefined;
+  if (!role) return undefined;
+  if (role.valueCode === MEDECIN_TRAITANT) return MEDECIN_TRAITANT;
+  throw new FhirError(400, {
+    code: 'invalid',
+    text: 'Rôle inconnu dans le cercle de soins.',
+    diagnostics: 'role must be PCP (médecin traitant) when given',
+  });
 }
 
-const send = (reply: FastifyReply, status: number, body: unknown, auditId?: string) => {
-  if (auditId) reply.header(AUDIT_HEADER, auditId);
-  return reply.code(status).type('application/fhir+json').send(body);
-};
+const dayOf = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, now = () => new Date()): void {
   app.get('/fhir/CareTeam', async (req, reply) => {
@@ -61,20 +73,22 @@ export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, no
       patientId: patient.id,
       query: `patient=${patient.id}`,
     });
-    return send(reply, 200, await circleBundle(db, patient, req), recorded.id);
+    const json = JSON.stringify(circleBundle(patient, await listCircle(db, patient.id), req));
+    return send(reply, { status: 200, json }, recorded.id);
   });
 
   const operation = (name: 'join' | 'leave') =>
     app.post(`/fhir/Patient/:id/$care-team-${name}`, async (req, reply) => {
       const { id } = req.params as { id: string };
       const actor = req.professional!;
+      const fn = name === 'join' ? requestedFunction(req.body) : undefined;
       const scope = {
         idnps: actor.idNps,
         key: idempotencyKey(req.headers['idempotency-key']),
-        request: `${name} ${id}`,
+        request: [name, fn, id].filter(Boolean).join(' '),
       };
       const replay = await replayOf(db, scope);
-      if (replay) return send(reply.header('idempotent-replayed', 'true'), replay.status, replay.body);
+      if (replay) return send(reply.header('idempotent-replayed', 'true'), replay);
 
       const patient = await patientOr404(db, id);
       const roles = await activeRoles(db, actor.idNps);
@@ -84,27 +98,59 @@ export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, no
           text: 'Aucune profession de santé active : vous ne pouvez pas rejoindre un cercle de soins.',
         });
       }
-      const open = await isMember(db, patient.id, actor.idNps);
+      const circle = await listCircle(db, patient.id);
+      const mine = current(circle).filter((m) => m.practitioner.idnps === actor.idNps);
+      const role = fn ? roles.find((r) => r.professionCode === PHYSICIAN) : roles[0];
+      if (!role) {
+        throw new FhirError(403, {
+          code: 'forbidden',
+          text: 'Seul un médecin peut se déclarer médecin traitant.',
+          diagnostics: 'médecin traitant needs profession 10 in the token',
+        });
+      }
+      const otherPcp = fn && current(circle).find((m) => m.functionCode === fn && m.practitioner.idnps !== actor.idNps);
+      if (otherPcp) {
+        throw new FhirError(409, {
+          code: 'conflict',
+          text: `${memberName(otherPcp.practitioner)} est déclaré médecin traitant de ce patient depuis le ${dayOf(otherPcp.start)}.`,
+          diagnostics: 'another open PCP participation exists',
+        });
+      }
       // Nothing to change: a second declaration, or leaving a circle one is not in.
-      if ((name === 'join') === open) {
-        const answer = { status: 200, body: await circleBundle(db, patient, req) };
+      const unchanged =
+        name === 'leave' ? mine.length === 0 : fn ? mine.some((m) => m.functionCode === fn) : mine.length > 0;
+      if (unchanged) {
+        const answer = { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) };
         await remember(db, scope, answer);
-        return send(reply, answer.status, answer.body);
+        return send(reply, answer);
       }
       // The change, its audit entry and the answer kept for replays: one transaction.
       const at = now();
       let answer: Answer | undefined;
       const recorded = await recordOrRefuse(
         audit,
-        { kind: `care-team-${name}`, actor, patientId: patient.id },
+        {
+          kind: `care-team-${name}`,
+          actor,
+          patientId: patient.id,
+          ...(fn ? { detail: { function: fn } } : {}),
+        },
         async (tx) => {
-          if (name === 'join') await joinCircle(tx, patient.id, roles[0]!, at);
-          else await leaveCircle(tx, patient.id, roles, at);
-          answer = { status: name === 'join' ? 201 : 200, body: await circleBundle(tx, patient, req) };
+          // Becoming médecin traitant while a member: the plain participation ends, the new one starts.
+          if (name === 'leave' || mine.length > 0)
+            await leaveCircle(
+              tx,
+              patient.id,
+              mine.map((m) => m.role.id),
+              at,
+            );
+          if (name === 'join') await joinCircle(tx, patient.id, role.id, at, fn ?? null);
+          const json = JSON.stringify(circleBundle(patient, await listCircle(tx, patient.id), req));
+          answer = { status: name === 'join' ? 201 : 200, json };
           await remember(tx, scope, answer, at);
         },
       );
-      return send(reply, answer!.status, answer!.body, recorded.id);
+      return send(reply, answer!, recorded.id);
     });
   operation('join');
   operation('leave');

@@ -1,30 +1,30 @@
 /**
  * Care circles: participations of professionals' roles in a patient's circle, with their periods.
  * Joining while a member changes nothing; leaving ends the period; joining again starts a new one.
+ * A participation may carry a function in the circle: `PCP`, the médecin traitant (one open per
+ * patient, enforced by a partial unique index).
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.ts';
+import type { PractitionerRoleTable, PractitionerTable } from './schema.ts';
 
+/** One participation, with its role and practitioner: all the circle's answer needs, in one query. */
 export interface Member {
   participationId: string;
   start: string;
   end: string | null;
-  roleId: string;
-  professionCode: string;
-  roleOrganization: string | null;
-  practitionerId: string;
-  idnps: string;
-  rpps: string | null;
-  title: string | null;
-  familyName: string;
-  givenName: string | null;
-  mssante: string | null;
-  organization: string | null;
+  /** TRE_R259 participation function (`PCP`: médecin traitant), or null. */
+  functionCode: string | null;
+  role: Pick<PractitionerRoleTable, 'id' | 'profession_code' | 'organization' | 'active'>;
+  practitioner: Pick<
+    PractitionerTable,
+    'id' | 'idnps' | 'rpps' | 'title' | 'family_name' | 'given_name' | 'mssante' | 'organization'
+  >;
 }
 
 /** Every participation of the patient's circle, past ones included, oldest first. */
 export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
-  return db
+  const rows = await db
     .selectFrom('care_participation as c')
     .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
@@ -32,15 +32,17 @@ export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
       'c.id as participationId',
       'c.start',
       'c.end',
+      'c.function_code as functionCode',
       'r.id as roleId',
-      'r.profession_code as professionCode',
+      'r.profession_code',
       'r.organization as roleOrganization',
+      'r.active',
       'p.id as practitionerId',
       'p.idnps',
       'p.rpps',
       'p.title',
-      'p.family_name as familyName',
-      'p.given_name as givenName',
+      'p.family_name',
+      'p.given_name',
       'p.mssante',
       'p.organization',
     ])
@@ -48,37 +50,53 @@ export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
     .orderBy('c.start')
     .orderBy('c.id')
     .execute();
+  return rows.map((r) => ({
+    participationId: r.participationId,
+    start: r.start,
+    end: r.end,
+    functionCode: r.functionCode,
+    role: { id: r.roleId, profession_code: r.profession_code, organization: r.roleOrganization, active: r.active },
+    practitioner: {
+      id: r.practitionerId,
+      idnps: r.idnps,
+      rpps: r.rpps,
+      title: r.title,
+      family_name: r.family_name,
+      given_name: r.given_name,
+      mssante: r.mssante,
+      organization: r.organization,
+    },
+  }));
 }
 
-/** Whether the professional has an open participation in the patient's circle. */
-export async function isMember(db: Db, patientId: string, idnps: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('care_participation as c')
-    .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
-    .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
-    .select('c.id')
-    .where('c.patient_id', '=', patientId)
-    .where('p.idnps', '=', idnps)
-    .where('c.end', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
+/** The open participations (current members) among a circle's. */
+export const current = (members: readonly Member[]) => members.filter((m) => m.end === null);
+
+export interface ActiveRole {
+  id: string;
+  professionCode: string;
 }
 
 /** The professional's active roles (one per profession in their token), first profession first. */
-export async function activeRoles(db: Db, idnps: string): Promise<string[]> {
-  const rows = await db
+export async function activeRoles(db: Db, idnps: string): Promise<ActiveRole[]> {
+  return db
     .selectFrom('practitioner_role as r')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
-    .select('r.id')
+    .select(['r.id', 'r.profession_code as professionCode'])
     .where('p.idnps', '=', idnps)
     .where('r.active', '=', 1)
     .orderBy('r.profession_code')
     .execute();
-  return rows.map((r) => r.id);
 }
 
-/** Opens a participation for the role unless one is open. */
-export async function joinCircle(db: Db, patientId: string, roleId: string, now: Date): Promise<void> {
+/** Opens a participation for the role (with its function, if any) unless one is open. */
+export async function joinCircle(
+  db: Db,
+  patientId: string,
+  roleId: string,
+  now: Date,
+  functionCode: string | null = null,
+): Promise<void> {
   await db
     .insertInto('care_participation')
     .values({
@@ -87,6 +105,7 @@ export async function joinCircle(db: Db, patientId: string, roleId: string, now:
       practitioner_role_id: roleId,
       start: now.toISOString(),
       end: null,
+      function_code: functionCode,
     })
     // The partial unique index allows one open participation per patient and role.
     .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing())
@@ -94,7 +113,7 @@ export async function joinCircle(db: Db, patientId: string, roleId: string, now:
 }
 
 /** Ends the open participations of these roles. */
-export async function leaveCircle(db: Db, patientId: string, roleIds: string[], now: Date): Promise<void> {
+export async function leaveCircle(db: Db, patientId: string, roleIds: readonly string[], now: Date): Promise<void> {
   if (roleIds.length === 0) return;
   await db
     .updateTable('care_participation')

@@ -7,9 +7,10 @@
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from './database.ts';
 
+/** An answer as sent: its status and its JSON body, serialised once (kept, then sent as is). */
 export interface Answer {
   status: number;
-  body: unknown;
+  json: string;
 }
 
 const KEY = /^[\x21-\x7e]{8,200}$/;
@@ -49,7 +50,7 @@ export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined
       diagnostics: 'Idempotency-Key reused for a different request',
     });
   }
-  return { status: row.status, body: JSON.parse(row.response) as unknown };
+  return { status: row.status, json: row.response };
 }
 
 /**
@@ -59,7 +60,7 @@ export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined
 export async function remember(db: Db, scope: Scope, answer: Answer, now = new Date()): Promise<void> {
   await db
     .insertInto('idempotency_key')
-    .values({ ...scope, status: answer.status, response: JSON.stringify(answer.body), created_at: now.toISOString() })
+    .values({ ...scope, status: answer.status, response: answer.json, created_at: now.toISOString() })
     .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing())
     .execute();
 }

@@ -141,6 +141,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  /**
+   * The médecin traitant (ANS CDS 2.0.1: TRE_R259 `PCP` in `careteam-roles-vs`): a participation
+   * may carry this function; at most one open one per patient.
+   */
+  '0005_care_team_function': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('care_participation').addColumn('function_code', 'text').execute();
+      await sql
+        .raw(
+          'CREATE UNIQUE INDEX care_participation_pcp ON care_participation (patient_id) WHERE "end" IS NULL AND function_code = \'PCP\'',
+        )
+        .execute(db);
+    },
+  },
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

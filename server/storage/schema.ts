@@ -84,6 +84,8 @@ export interface CareParticipationTable {
   start: string;
   /** Null while the professional is a member. */
   end: string | null;
+  /** Function in the circle (TRE_R259 `PCP`: médecin traitant), or null. */
+  function_code: string | null;
 }
 
 /** The answer given to a request carrying an `Idempotency-Key`, kept to answer its replays. */
