@@ -27,7 +27,13 @@ describe('care circle client against the real platform', () => {
     expect(joined).toEqual({
       status: 'ok',
       members: [
-        expect.objectContaining({ name: 'Thomas PERRIN', profession: 'Infirmier', me: false }),
+        expect.objectContaining({
+          name: 'Thomas PERRIN',
+          profession: 'Infirmier',
+          organization: 'CENTRE HOSPITALIER DE DEMONSTRATION',
+          me: false,
+          mt: false,
+        }),
         expect.objectContaining({
           name: 'Dr Julien MOREAU',
           profession: 'Médecin',
@@ -41,6 +47,20 @@ describe('care circle client against the real platform', () => {
   it('does not list a member who left', async () => {
     const left = await changeCircle('leave', 'demo-nguyen', 'key-nurse-0002', await options('nurse'));
     expect(left.status === 'ok' && left.members.map((m) => m.name)).toEqual(['Dr Julien MOREAU']);
+  });
+
+  it('declares the médecin traitant, shown as such; a nurse is refused with the platform’s reason', async () => {
+    const mt = await changeCircle('join-mt', 'demo-casanova', 'key-mt-0001', await options('physician'));
+    expect(mt).toEqual({
+      status: 'ok',
+      members: [expect.objectContaining({ name: 'Dr Julien MOREAU', mt: true, me: true })],
+    });
+    const nurse = await changeCircle('join-mt', 'demo-casanova', 'key-mt-0002', await options('nurse'));
+    expect(nurse).toEqual({
+      status: 'unavailable',
+      reason: 'forbidden',
+      detail: 'Seul un médecin peut se déclarer médecin traitant.',
+    });
   });
 
   it('sends the same idempotency key on a retry: the circle changes once', async () => {

@@ -4,7 +4,7 @@
  * profession and MSSanté address. Joining and leaving carry an `Idempotency-Key` so that a request
  * sent twice (a retry, a replay from the outbox) changes the circle once.
  */
-import { CircleMember, type CircleResult } from '../core/protocol.ts';
+import { CircleMember, type CircleChange, type CircleResult } from '../core/protocol.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
 import { IDNPS_SYSTEM } from '../core/psc.ts';
 import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
@@ -16,9 +16,13 @@ interface Resource {
 }
 interface Participant {
   member?: { reference?: string; display?: string };
-  role?: { coding?: { display?: string }[] }[];
+  role?: { coding?: { system?: string; code?: string; display?: string }[] }[];
   period?: { start?: string; end?: string };
 }
+
+/** CDSCareTeam's role system for the médecin traitant (`PCP`). */
+const PARTICIPATION_FUNCTION =
+  'https://mos.esante.gouv.fr/NOS/TRE_R259-HL7ParticipationFunction/FHIR/TRE-R259-HL7ParticipationFunction';
 
 /** Current members (no `period.end`), the signed-in professional marked. */
 export function circleMembers(body: unknown, myIdNps: string | undefined): CircleResult {
@@ -31,7 +35,8 @@ export function circleMembers(body: unknown, myIdNps: string | undefined): Circl
   const members: CircleMember[] = [];
   for (const p of (team.participant ?? []) as Participant[]) {
     if (p.period?.end || !p.member?.reference) continue;
-    const role = byRef.get(p.member.reference) as { practitioner?: { reference?: string } } | undefined;
+    const role = byRef.get(p.member.reference) as
+      { practitioner?: { reference?: string }; organization?: { display?: string } } | undefined;
     const practitioner = byRef.get(role?.practitioner?.reference ?? '') as
       | { identifier?: { system?: string; value?: string }[]; telecom?: { system?: string; value?: string }[] }
       | undefined;
@@ -39,6 +44,8 @@ export function circleMembers(body: unknown, myIdNps: string | undefined): Circl
     const parsed = CircleMember.safeParse({
       name: p.member.display,
       profession: p.role?.[0]?.coding?.[0]?.display,
+      organization: role?.organization?.display,
+      mt: p.role?.some((r) => r.coding?.some((c) => c.system === PARTICIPATION_FUNCTION && c.code === 'PCP')),
       mssante: practitioner?.telecom?.find((t) => t.system === 'email')?.value,
       since: p.period?.start,
       me: idNps !== undefined && idNps === myIdNps,
@@ -64,14 +71,21 @@ export async function readCircle(patientId: string, options: CircleOptions): Pro
 
 /** Joins or leaves; `key` is the request's idempotency key, the same for every retry of it. */
 export async function changeCircle(
-  change: 'join' | 'leave',
+  change: CircleChange,
   patientId: string,
   key: string,
   options: CircleOptions,
 ): Promise<CircleResult> {
   if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$care-team-${change}`, options.baseUrl);
-  const res = await request(url, options, { method: 'POST', headers: { 'idempotency-key': key } });
+  const operation = change === 'leave' ? 'leave' : 'join';
+  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$care-team-${operation}`, options.baseUrl);
+  const res = await request(url, options, {
+    method: 'POST',
+    headers: { 'idempotency-key': key },
+    ...(change === 'join-mt'
+      ? { body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'PCP' }] } }
+      : {}),
+  });
   if (!(res instanceof Response)) return res;
   const got = await answer(res);
   return got.ok ? circleMembers(got.body, options.myIdNps) : got.failure;

@@ -94,7 +94,7 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
     'circle.get': (message) => deps.circle.get(message.patientId),
-    'circle.join': (message) => deps.circle.change('join', message.patientId),
+    'circle.join': (message) => deps.circle.change(message.asMt ? 'join-mt' : 'join', message.patientId),
     'circle.leave': (message) => deps.circle.change('leave', message.patientId),
     'outbox.list': () => deps.circle.outbox.list(),
     async 'intent.take'(_message, { tabId }) {

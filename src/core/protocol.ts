@@ -129,7 +129,11 @@ export type ConfirmResult = z.infer<typeof ConfirmResult>;
 export const CircleMember = z.object({
   name: text(200),
   profession: text(100),
+  /** Where they practise (PractitionerRole.organization). */
+  organization: text(200).optional(),
   mssante: z.email().max(200).optional(),
+  /** Declared médecin traitant (CDSCareTeam role TRE_R259 `PCP`). */
+  mt: z.boolean().optional(),
   /** When this participation started (FHIR instant). */
   since: z.string().max(40),
   /** The signed-in professional. */
@@ -137,7 +141,8 @@ export const CircleMember = z.object({
 });
 export type CircleMember = z.infer<typeof CircleMember>;
 
-export const CircleChange = z.enum(['join', 'leave']);
+/** `join-mt`: join as the patient's médecin traitant (physicians only; the platform decides). */
+export const CircleChange = z.enum(['join', 'join-mt', 'leave']);
 export type CircleChange = z.infer<typeof CircleChange>;
 
 export const CircleResult = z.discriminatedUnion('status', [
@@ -287,7 +292,12 @@ export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites
 
 /** From the panel: read the circle, join it (one click), leave it. */
 export const CircleGet = z.object({ v, type: z.literal('circle.get'), patientId: text(64) });
-export const CircleJoin = z.object({ v, type: z.literal('circle.join'), patientId: text(64) });
+export const CircleJoin = z.object({
+  v,
+  type: z.literal('circle.join'),
+  patientId: text(64),
+  asMt: z.boolean().optional(),
+});
 export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patientId: text(64) });
 /**
  * From the panel: the action asked by keyboard shortcut in this tab (`declare-care-team`), taken

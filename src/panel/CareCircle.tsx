@@ -1,7 +1,8 @@
 /**
  * The patient's care circle: one button, one click, to declare oneself in it; then who is in it and
  * how to reach them (MSSanté, `mailto:`). Shown only once the patient's identity is settled
- * (traits agree, or the professional confirmed them: `IdentityConfirm`).
+ * (traits agree, or the professional confirmed them: `IdentityConfirm`). A physician may also declare
+ * themselves the patient's médecin traitant when nobody else is (the platform enforces both).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CircleResult } from '../core/protocol.ts';
@@ -11,13 +12,13 @@ import { send } from '../ui/messaging.ts';
 
 type State = { phase: 'loading' | 'sending' } | { phase: 'done'; result: CircleResult };
 
-export function CareCircle({ patientId }: { patientId: string }) {
+export function CareCircle({ patientId, physician }: { patientId: string; physician: boolean }) {
   const [state, setState] = useState<State>({ phase: 'loading' });
 
   const run = useCallback(
-    (type: 'circle.get' | 'circle.join' | 'circle.leave') => {
+    (type: 'circle.get' | 'circle.join' | 'circle.leave', asMt?: boolean) => {
       setState({ phase: type === 'circle.get' ? 'loading' : 'sending' });
-      send({ v: 1, type, patientId }).then(
+      send({ v: 1, type, patientId, ...(asMt ? { asMt } : {}) }).then(
         (result) => setState({ phase: 'done', result }),
         () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
       );
@@ -51,7 +52,7 @@ export function CareCircle({ patientId }: { patientId: string }) {
       <section class="circle" data-circle="queued">
         <h2>{t('circleTitle')}</h2>
         <p class="status" role="status">
-          ⏳ {t(result.change === 'join' ? 'circleQueuedJoin' : 'circleQueuedLeave')}
+          ⏳ {t(result.change === 'leave' ? 'circleQueuedLeave' : 'circleQueuedJoin')}
         </p>
       </section>
     );
@@ -72,6 +73,13 @@ export function CareCircle({ patientId }: { patientId: string }) {
     );
   }
   const me = result.members.find((m) => m.me);
+  // Offered to a physician while the patient has no médecin traitant in the circle.
+  const offerMt = physician && !result.members.some((m) => m.mt);
+  const joinAsMt = offerMt && (
+    <button type="button" class="link" data-circle-join-mt onClick={() => run('circle.join', true)}>
+      {t(me ? 'circleBecomeMt' : 'circleJoinMt')}
+    </button>
+  );
   return (
     <section class="circle" aria-labelledby="circle-title" data-circle={me ? 'member' : 'not-member'}>
       <h2 id="circle-title">{t('circleTitle')}</h2>
@@ -85,12 +93,16 @@ export function CareCircle({ patientId }: { patientId: string }) {
           ✓ {t('circleYouAreMember', formatDate(me.since.slice(0, 10)))}{' '}
           <button type="button" class="secondary" data-circle-leave onClick={() => run('circle.leave')}>
             {t('circleLeave')}
-          </button>
+          </button>{' '}
+          {joinAsMt}
         </p>
       ) : (
-        <button type="button" data-circle-join onClick={() => run('circle.join')}>
-          {t('circleJoin')}
-        </button>
+        <p>
+          <button type="button" data-circle-join onClick={() => run('circle.join')}>
+            {t('circleJoin')}
+          </button>{' '}
+          {joinAsMt}
+        </p>
       )}
       {result.members.length === 0 ? (
         <p class="muted">{t('circleEmpty')}</p>
@@ -99,6 +111,12 @@ export function CareCircle({ patientId }: { patientId: string }) {
           {result.members.map((m, i) => (
             <li key={i} data-member={m.me ? 'me' : 'other'}>
               <strong>{m.name}</strong> — {m.profession}
+              {m.mt && (
+                <span class="tag" data-member-mt>
+                  {t('circleMt')}
+                </span>
+              )}
+              {m.organization && <span class="muted"> · {m.organization}</span>}
               {m.mssante && (
                 <>
                   {' · '}

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, IdentityConfirmation, LookupResult, PlatformPatient } from '../core/protocol.ts';
 import type { AuthHandle } from '../ui/auth.ts';
+import { isPhysician } from '../core/psc.ts';
 import { differingTraits } from '../core/traits.ts';
 import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
@@ -40,10 +41,12 @@ function PlatformTraits({
   patient,
   page,
   confirmed,
+  physician,
 }: {
   patient: PlatformPatient;
   page: DetectedPatient;
   confirmed?: IdentityConfirmation;
+  physician: boolean;
 }) {
   const differing = differingTraits(page, patient);
   const [confirmation, setConfirmation] = useState(confirmed);
@@ -80,17 +83,27 @@ function PlatformTraits({
           />
         </div>
       )}
-      {settled && <CareCircle patientId={patient.id} />}
+      {settled && <CareCircle patientId={patient.id} physician={physician} />}
     </>
   );
 }
 
-function LookupStatus({ lookup, page, retry }: { lookup: Lookup; page: DetectedPatient; retry: () => void }) {
+function LookupStatus({
+  lookup,
+  page,
+  retry,
+  physician,
+}: {
+  lookup: Lookup;
+  page: DetectedPatient;
+  retry: () => void;
+  physician: boolean;
+}) {
   if (lookup.phase === 'loading') return <p aria-busy="true">{t('lookupLoading')}</p>;
   const { result } = lookup;
   switch (result.status) {
     case 'found':
-      return <PlatformTraits patient={result.patient} page={page} confirmed={result.confirmed} />;
+      return <PlatformTraits patient={result.patient} page={page} confirmed={result.confirmed} physician={physician} />;
     case 'unknown':
       return (
         <p class="status" role="status" data-lookup="unknown">
@@ -126,6 +139,8 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
   const ins = patient.ins?.status === 'valid' ? patient.ins.value : undefined;
   const [lookup, setLookup] = useState<Lookup>({ phase: 'loading' });
   const { signedIn, refresh } = auth;
+  const physician =
+    auth.view.phase === 'known' && auth.view.status.state === 'signed-in' && isPhysician(auth.view.status.professional);
 
   const run = useCallback(() => {
     if (!ins) return;
@@ -157,7 +172,7 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
         </p>
       )}
       {!patient.ins && <p class="muted">{t('noInsOnPage')}</p>}
-      {ins && <LookupStatus lookup={lookup} page={patient} retry={run} />}
+      {ins && <LookupStatus lookup={lookup} page={patient} retry={run} physician={physician} />}
     </section>
   );
 }

@@ -106,6 +106,14 @@ describe('panel in the demo webmail', () => {
     const mail = await circle!.$eval('[data-member="me"] a', (a) => (a as HTMLAnchorElement).href);
     expect(mail).toBe('mailto:julien.moreau@ch-demo.mssante.fr');
     expect(platform.logs.some((l) => l.includes('$care-team-join') && l.includes('"status":201'))).toBe(true);
+    expect(shown).toContain('CENTRE HOSPITALIER DE DEMONSTRATION');
+
+    // A physician, and the patient has no médecin traitant: they may declare themself one.
+    expect(await circle!.$('[data-member-mt]')).toBeNull();
+    await (await circle!.$('[data-circle-join-mt]'))!.click();
+    const mt = await panel.waitForSelector('[data-circle="member"] [data-member="me"] [data-member-mt]');
+    expect(await mt!.evaluate((el) => (el as HTMLElement).innerText)).toBe('Médecin traitant');
+    expect(await panel.$('[data-circle-join-mt]')).toBeNull();
 
     // Still a member when the panel opens again; leaving is offered and works.
     await page.reload();
