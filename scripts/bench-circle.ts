@@ -15,6 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { openAuditLog } from '../server/audit/log.ts';
 import { loadSigner } from '../server/audit/signer.ts';
+import { loadCodeKey } from '../server/share/code-key.ts';
 import { configFromEnv } from '../server/config.ts';
 import { seedDemo } from '../server/demo/patients.ts';
 import { sql } from 'kysely';
@@ -42,6 +43,7 @@ async function throughput() {
     config,
     logger: pino({ level: 'silent' }) as FastifyBaseLogger,
     verify: issuer.verify,
+    codeHasher: loadCodeKey({}),
   });
   // Synthetic patients (demo INS OID, valid keys) so that circles stay the size of real ones.
   const PATIENTS = 200;

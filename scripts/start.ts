@@ -52,7 +52,7 @@ Passerelle ne lit que les sites que vous activez : cliquez sur son bouton dans l
 sur une page de démonstration (ou ouvrez ses options), puis « Activer sur ce site » pour
 ${pages.url}. Ouvrez la page de messagerie, cliquez sur le bouton « P » en bas à droite, puis sur
 « Se connecter avec Pro Santé Connect » et choisissez un professionnel de test :
-${DEV_PROFESSIONALS.map((p) => `  ${p.profession.label.padEnd(11)} ${p.givenName} ${p.familyName} (RPPS ${p.rpps})`).join('\n')}
+${DEV_PROFESSIONALS.map((p) => `  ${(p.profession?.label ?? p.job ?? '').padEnd(22)} ${p.givenName} ${p.familyName} (${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps}`})`).join('\n')}
 Ctrl-C pour arrêter.
 `);
 

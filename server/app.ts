@@ -11,6 +11,8 @@ import type { Verifier } from './identity/verify-token.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { careTeamRoutes } from './routes/care-team.ts';
+import { shareCodeRoutes } from './routes/share-codes.ts';
+import type { CodeHasher } from './share/code-key.ts';
 import { vigilanceRoutes } from './routes/vigilance.ts';
 import { patientRoutes } from './routes/patient.ts';
 import { practitionerRoutes } from './routes/practitioner.ts';
@@ -26,6 +28,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes anyone may call (health, capability statement); every other one needs a token. */
     public?: boolean;
+    /** Routes staff without a health profession may call (the route checks who, by IDNPS). */
+    staff?: boolean;
   }
 }
 
@@ -35,13 +39,17 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   verify: Verifier;
   audit: AuditLog;
+  /** The share codes' keyed hash (`server/share/code-key.ts`). */
+  codeHasher: CodeHasher;
+  /** The clock of time-limited rules (share-code expiry); injectable in tests. */
+  now?: () => Date;
 }
 
 function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp({ db, config, logger, verify, audit }: AppDeps): FastifyInstance {
+export function buildApp({ db, config, logger, verify, audit, codeHasher, now }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
@@ -79,7 +87,7 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
   app.decorateRequest('professional', undefined);
   app.addHook('onRequest', async (req) => {
     if (req.method === 'OPTIONS' || req.routeOptions.config?.public) return;
-    req.professional = await verify(req.headers.authorization);
+    req.professional = await verify(req.headers.authorization, { staff: req.routeOptions.config?.staff === true });
     await recordPractitioner(req.professional);
   });
 
@@ -118,6 +126,7 @@ export function buildApp({ db, config, logger, verify, audit }: AppDeps): Fastif
   patientRoutes(app, db, audit);
   vigilanceRoutes(app, db, audit);
   careTeamRoutes(app, db, audit);
+  shareCodeRoutes(app, db, audit, codeHasher, config.shareCodes, now);
   practitionerRoutes(app, db, audit);
   auditRoutes(app, db, audit, config.audit.readers);
   return app;

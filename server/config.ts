@@ -30,6 +30,22 @@ export interface PlatformConfig {
     /** IDNPS of the people who may read the whole audit log (security officer, DPO). */
     readers: string[];
   };
+  /** Imaging share codes (issue 7; defaults documented in the README). */
+  shareCodes: {
+    /** IDNPS of the imaging secretariat staff allowed to issue, revoke and send codes. */
+    issuers: string[];
+    keyFile?: string;
+    /** Validity of a new code, in days (default 30). */
+    days: number;
+    /** Wrong attempts a code survives in its lifetime (default 5): then it is locked. */
+    maxWrong: number;
+    /** Wrong codes allowed per professional (default 10) and per address (default 30) per window. */
+    perProfessional: number;
+    perAddress: number;
+    windowMinutes: number;
+    /** Demo only: where `$send` writes MSSanté-style messages (`.eml`) for the demo webmail. */
+    mailboxDir?: string;
+  };
 }
 
 const list = (value: string) =>
@@ -67,6 +83,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),
       checkpointEvery: integer('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100', 1, 1_000_000),
       readers: list(env.AUDIT_READERS ?? ''),
+    },
+    shareCodes: {
+      issuers: list(env.SHARE_CODE_ISSUERS ?? ''),
+      ...(env.SHARE_CODE_KEY_FILE ? { keyFile: resolve(env.SHARE_CODE_KEY_FILE) } : {}),
+      days: integer('SHARE_CODE_DAYS', env.SHARE_CODE_DAYS ?? '30', 1, 365),
+      maxWrong: integer('SHARE_CODE_MAX_WRONG', env.SHARE_CODE_MAX_WRONG ?? '5', 1, 100),
+      perProfessional: integer('SHARE_CODE_PER_PROFESSIONAL', env.SHARE_CODE_PER_PROFESSIONAL ?? '10', 1, 10_000),
+      perAddress: integer('SHARE_CODE_PER_ADDRESS', env.SHARE_CODE_PER_ADDRESS ?? '30', 1, 100_000),
+      windowMinutes: integer('SHARE_CODE_WINDOW_MINUTES', env.SHARE_CODE_WINDOW_MINUTES ?? '15', 1, 24 * 60),
+      ...(env.MAILBOX_DIR ? { mailboxDir: resolve(env.MAILBOX_DIR) } : {}),
     },
   };
 }

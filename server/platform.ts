@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { openAuditLog } from './audit/log.ts';
 import { loadSigner } from './audit/signer.ts';
+import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
 import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
@@ -48,7 +49,11 @@ export async function startPlatform(
     checkpointEvery: config.audit.checkpointEvery,
     onCheckpointError: (error) => logger.error({ err: String(error) }, 'audit checkpoint failed'),
   });
-  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify, audit });
+  const codeHasher =
+    config.shareCodes.keyFile || config.dataDir === ':memory:'
+      ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
+      : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
+  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify, audit, codeHasher });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

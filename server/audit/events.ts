@@ -59,6 +59,11 @@ export const KINDS = {
   'care-team-read': { ...rest('search-type', 'search type'), action: 'R', label: 'Consultation du cercle de soins' },
   'care-team-join': { ...rest('operation', 'operation'), action: 'C', label: 'Entrée dans le cercle de soins' },
   'care-team-leave': { ...rest('operation', 'operation'), action: 'U', label: 'Sortie du cercle de soins' },
+  'share-code-issue': { ...rest('operation', 'operation'), action: 'C', label: 'Code de partage émis' },
+  'share-code-revoke': { ...rest('operation', 'operation'), action: 'U', label: 'Code de partage révoqué' },
+  'share-code-send': { ...rest('operation', 'operation'), action: 'E', label: 'Code de partage envoyé par MSSanté' },
+  'share-code-redeem': { ...rest('operation', 'operation'), action: 'E', label: 'Code de partage utilisé' },
+  'exam-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un examen d’imagerie' },
   'break-glass-start': {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },

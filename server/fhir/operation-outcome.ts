@@ -15,6 +15,8 @@ export type IssueCode =
   | 'transient'
   | 'informational'
   | 'conflict'
+  | 'throttled'
+  | 'security'
   | 'business-rule';
 
 export interface Issue {

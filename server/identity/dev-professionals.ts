@@ -12,7 +12,12 @@ export interface DevProfessional {
   doctor: boolean;
   familyName: string;
   givenName: string;
-  profession: { code: string; label: string; category: 'C' | 'E'; savoirFaire?: string };
+  /** None for staff without a health profession (the imaging secretariat). */
+  profession?: { code: string; label: string; category: 'C' | 'E'; savoirFaire?: string };
+  /** What the staff member does, for the login page, when they have no profession. */
+  job?: string;
+  /** The IDNPS when it is not `8` + RPPS (staff: `3` + an establishment's internal number). */
+  idNps?: string;
   organization: string;
   mssante: string;
 }
@@ -64,13 +69,28 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     organization: 'PHARMACIE DE DEMONSTRATION',
     mssante: 'louis.fabre@pharmacie-demo.mssante.fr',
   },
+  {
+    accountId: 'f:passerelle-dev:secretariat',
+    rpps: '',
+    idNps: '3999700000017',
+    civility: 'MME',
+    doctor: false,
+    familyName: 'RENAUD',
+    givenName: 'Claire',
+    job: 'Secrétariat d’imagerie',
+    organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION',
+    mssante: 'secretariat@imagerie-demo.mssante.fr',
+  },
 ];
+
+/** The demo imaging secretariat's IDNPS: allowed to issue share codes in `npm start`. */
+export const DEMO_SECRETARIAT = '3999700000017';
 
 export const findDevProfessional = (accountId: string) => DEV_PROFESSIONALS.find((p) => p.accountId === accountId);
 
 /** The professional's claims, named and nested as Pro Santé Connect's userinfo names them. */
 export function pscClaimsOf(p: DevProfessional): { sub: string } & Record<string, unknown> {
-  const idNps = `8${p.rpps}`;
+  const idNps = p.idNps ?? `8${p.rpps}`;
   return {
     sub: p.accountId,
     SubjectNameID: idNps,
@@ -81,18 +101,16 @@ export function pscClaimsOf(p: DevProfessional): { sub: string } & Record<string
     SubjectOrganization: p.organization,
     SubjectRefPro: {
       codeCivilite: p.civility,
-      exercices: [
-        {
-          codeProfession: p.profession.code,
-          codeCategorieProfessionnelle: p.profession.category,
-          codeCiviliteDexercice: p.doctor ? 'DR' : '',
-          nomDexercice: p.familyName,
-          prenomDexercice: p.givenName,
-          codeTypeSavoirFaire: p.profession.savoirFaire ? 'S' : '',
-          codeSavoirFaire: p.profession.savoirFaire ?? '',
-          activities: [{ codeModeExercice: 'S', codeSecteurDactivite: 'SA01', raisonSocialeSite: p.organization }],
-        },
-      ],
+      exercices: (p.profession ? [p.profession] : []).map((profession) => ({
+        codeProfession: profession.code,
+        codeCategorieProfessionnelle: profession.category,
+        codeCiviliteDexercice: p.doctor ? 'DR' : '',
+        nomDexercice: p.familyName,
+        prenomDexercice: p.givenName,
+        codeTypeSavoirFaire: profession.savoirFaire ? 'S' : '',
+        codeSavoirFaire: profession.savoirFaire ?? '',
+        activities: [{ codeModeExercice: 'S', codeSecteurDactivite: 'SA01', raisonSocialeSite: p.organization }],
+      })),
     },
   };
 }

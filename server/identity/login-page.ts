@@ -25,7 +25,7 @@ export function loginPage(uid: string, professionals: readonly DevProfessional[]
     .map(
       (p) => `<li><button type="submit" name="account" value="${escape(p.accountId)}" data-rpps="${p.rpps}">
         <strong>${p.doctor ? 'Dr ' : ''}${escape(p.givenName)} ${escape(p.familyName)}</strong>
-        <small>${escape(p.profession.label)} · RPPS ${p.rpps} · ${escape(p.organization)}</small>
+        <small>${escape(p.profession?.label ?? p.job ?? '')} · ${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps ?? ''}`} · ${escape(p.organization)}</small>
       </button></li>`,
     )
     .join('');

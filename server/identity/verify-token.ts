@@ -16,7 +16,11 @@ export interface IdentityConfig {
   acceptedAcr: readonly string[];
 }
 
-export type Verifier = (authorization: string | undefined) => Promise<Professional>;
+/**
+ * `staff`: the route also serves staff without a health profession in their token (an imaging
+ * secretariat, a privacy officer: what they may do is the platform's configuration, by IDNPS).
+ */
+export type Verifier = (authorization: string | undefined, options?: { staff?: boolean }) => Promise<Professional>;
 
 /** Asymmetric signatures only: no `none`, no shared secrets. */
 const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
@@ -57,7 +61,7 @@ export function discoveredKeys(issuer: string, fetchImpl: typeof fetch = fetch):
 }
 
 export function createVerifier(config: IdentityConfig, keys: JWTVerifyGetKey): Verifier {
-  return async (authorization) => {
+  return async (authorization, options = {}) => {
     const token = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '')?.[1];
     if (!token) {
       throw new FhirError(401, {
@@ -103,7 +107,7 @@ export function createVerifier(config: IdentityConfig, keys: JWTVerifyGetKey): V
     if (!mapped.ok) {
       throw unauthorized('Votre identité professionnelle est incomplète dans le jeton.', `claims: ${mapped.problem}`);
     }
-    if (mapped.professional.professions.length === 0) {
+    if (mapped.professional.professions.length === 0 && !options.staff) {
       throw new FhirError(403, {
         code: 'forbidden',
         text: 'Aucune profession de santé n’est associée à votre identité : accès refusé.',

@@ -11,7 +11,7 @@ import { findPractitioner } from '../storage/practitioners.ts';
 
 export function practitionerRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
   // The extension calls it right after sign-in: the platform's trace of the session opening.
-  app.get('/fhir/Practitioner/$me', async (req, reply) => {
+  app.get('/fhir/Practitioner/$me', { config: { staff: true } }, async (req, reply) => {
     const record = await findPractitioner(db, req.professional!.idNps);
     if (!record) throw new FhirError(404, { code: 'not-found', text: 'Professionnel inconnu.' });
     await recordOrRefuse(audit, { kind: 'login', actor: req.professional! });

@@ -99,6 +99,56 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+/** An imaging exam: its report and the link to its images (issue 7). */
+export interface ImagingExamTable {
+  id: string;
+  patient_id: string;
+  performed_at: string;
+  /** DICOM modality (CT, MR, US, CR…). */
+  modality: string;
+  title: string;
+  /** The report, plain text. */
+  report: string;
+  images_url: string;
+  organization: string;
+  prescriber_name: string | null;
+  prescriber_mssante: string | null;
+}
+
+/** A share code, known only by keyed hashes of its locator and of the whole code. */
+export interface ShareCodeTable {
+  id: string;
+  exam_id: string;
+  locator_hash: string;
+  code_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  single_use: number;
+  /** `active`, `revoked`, or `used` (single use); expiry is read from `expires_at`. */
+  status: string;
+  /** Wrong attempts in the code's lifetime; locked at the limit. */
+  wrong_attempts: number;
+  revoked_at: string | null;
+  sent_to: string | null;
+}
+
+/** Wrong codes, per professional and address: the throttle's memory. */
+export interface ShareAttemptTable {
+  id: number | null;
+  at: string;
+  idnps: string;
+  address: string;
+}
+
+/** Lasting access to an exam, granted by redeeming its code. */
+export interface ExamAccessTable {
+  exam_id: string;
+  idnps: string;
+  granted_at: string;
+  share_code_id: string;
+}
+
 export interface Database {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -108,4 +158,8 @@ export interface Database {
   practitioner_role: PractitionerRoleTable;
   care_participation: CareParticipationTable;
   idempotency_key: IdempotencyKeyTable;
+  imaging_exam: ImagingExamTable;
+  share_code: ShareCodeTable;
+  share_attempt: ShareAttemptTable;
+  exam_access: ExamAccessTable;
 }

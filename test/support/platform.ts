@@ -8,6 +8,7 @@ import { buildApp } from '../../server/app.ts';
 import { openAuditLog, type AuditLog } from '../../server/audit/log.ts';
 import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
+import { loadCodeKey } from '../../server/share/code-key.ts';
 import { seedDemo } from '../../server/demo/patients.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
 import { logCollector } from './logs.ts';
@@ -22,7 +23,10 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
+export async function testPlatform(
+  overrides: Partial<PlatformConfig> = {},
+  options: { now?: () => Date } = {},
+): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
   const { logs, stream } = logCollector();
   const db = await openDatabase(config.dataDir);
@@ -35,6 +39,8 @@ export async function testPlatform(overrides: Partial<PlatformConfig> = {}): Pro
     config,
     logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
     verify: issuer.verify,
+    codeHasher: loadCodeKey({}),
+    ...options,
   });
   await app.ready();
   return {

@@ -1,0 +1,279 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSymbol, formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
+import { validateR4 } from '../../test/support/fhir.ts';
+import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import type { MintOptions } from '../../test/support/tokens.ts';
+import { configFromEnv } from '../config.ts';
+import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts';
+
+const secretariat: MintOptions = {
+  claims: pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_SECRETARIAT)!),
+};
+const colleague = (n: number): MintOptions => ({
+  claims: pscClaimsOf({
+    ...DEV_PROFESSIONALS[0]!,
+    rpps: `9970099${String(n).padStart(4, '0')}`,
+    familyName: `CONFRERE${n}`,
+  }),
+});
+
+let platform: TestPlatform;
+let mailbox: string;
+let clock = new Date('2026-11-23T10:00:00Z');
+const defaults = configFromEnv({}).shareCodes;
+
+beforeAll(async () => {
+  mailbox = mkdtempSync(join(tmpdir(), 'passerelle-mailbox-'));
+  platform = await testPlatform(
+    {
+      shareCodes: { ...defaults, issuers: [DEMO_SECRETARIAT], mailboxDir: mailbox, perAddress: 1000 },
+    },
+    { now: () => clock },
+  );
+});
+afterAll(async () => {
+  await platform.close();
+  rmSync(mailbox, { recursive: true, force: true });
+});
+
+const call = async (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
+  platform.app.inject({
+    method,
+    url,
+    headers: {
+      ...(await platform.issuer.bearer(as)),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+
+const issue = async (exam = 'exam-lefevre-ct', body: unknown = {}) => {
+  const res = await call('POST', `/share/exams/${exam}/codes`, secretariat, body);
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string; code: string; expiresAt: string; singleUse: boolean };
+};
+const redeem = (code: string, as: MintOptions = {}) =>
+  call('POST', '/fhir/$redeem-share-code', as, {
+    resourceType: 'Parameters',
+    parameter: [{ name: 'code', valueString: code }],
+  });
+const text = (res: { json(): unknown }) =>
+  (res.json() as { issue: { details: { text: string } }[] }).issue[0]!.details.text;
+/** Same locator, another secret: a wrong attempt against that code. */
+const wrongSecret = (code: string) => {
+  const clear = parseCode(code);
+  if (!clear.ok) throw new Error('bad code');
+  for (;;) {
+    const data = clear.locator + newCode().slice(4, 12);
+    if (data !== clear.code.slice(0, 12)) return formatCode(data + checkSymbol(data));
+  }
+};
+const count = async (table: 'exam_access' | 'audit_event', where?: [string, string]) =>
+  Number(
+    (
+      await platform.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .$if(where !== undefined, (q) => q.where(where![0] as never, '=', where![1] as never))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('issuing (imaging secretariat)', () => {
+  it('lists the centre’s exams and issues a code shown once, stored only as keyed hashes', async () => {
+    const list = await call('GET', '/share/exams', secretariat);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().map((e: { id: string }) => e.id)).toEqual(['exam-lefevre-ct', 'exam-girard-mri']);
+    const issued = await issue();
+    expect(parseCode(issued.code)).toMatchObject({ ok: true });
+    expect(issued.code).toMatch(/^.{4}-.{4}-.{4}-.$/);
+    expect(Date.parse(issued.expiresAt) - clock.getTime()).toBe(30 * 86_400_000);
+    const stored = JSON.stringify(await platform.db.selectFrom('share_code').selectAll().execute());
+    const clear = (parseCode(issued.code) as { code: string }).code;
+    expect(stored).not.toContain(clear);
+    expect(stored).not.toContain(clear.slice(0, 4));
+    expect(await count('audit_event', ['kind', 'share-code-issue'])).toBeGreaterThan(0);
+  });
+
+  it('is for the secretariat only', async () => {
+    for (const as of [{}, { as: 'nurse' } as MintOptions]) {
+      const res = await call('POST', '/share/exams/exam-lefevre-ct/codes', as, {});
+      expect(res.statusCode).toBe(403);
+      expect(text(res)).toBe('Réservé au secrétariat d’imagerie.');
+    }
+    // Staff without a health profession reach only the routes meant for them.
+    expect((await call('GET', '/fhir/Patient?identifier=x', secretariat)).statusCode).toBe(403);
+  });
+
+  it('sends the code to the prescriber as an MSSanté-style message naming the patient', async () => {
+    const issued = await issue();
+    const before = readdirSync(mailbox).length;
+    const wrong = await call('POST', `/share/codes/${issued.id}/send`, secretariat, { code: wrongSecret(issued.code) });
+    expect(wrong.statusCode).toBe(422);
+    const sent = await call('POST', `/share/codes/${issued.id}/send`, secretariat, { code: issued.code });
+    expect(sent.statusCode).toBe(200);
+    expect(sent.json()).toEqual({ id: issued.id, sentTo: 'julien.moreau@ch-demo.mssante.fr' });
+    const files = readdirSync(mailbox);
+    expect(files).toHaveLength(before + 1);
+    const eml = readFileSync(join(mailbox, files.sort().at(-1)!), 'utf8');
+    expect(eml).toContain('To: <julien.moreau@ch-demo.mssante.fr>');
+    expect(eml).toContain(`Code de partage : ${issued.code}`);
+    expect(eml).toContain('INS : 2 55 08 14 168 025 38');
+    expect(eml).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+  });
+});
+
+describe('redeeming', () => {
+  it('opens the exam (a valid R4 DocumentReference with the report and the images link) and grants lasting access', async () => {
+    const { code } = await issue();
+    const res = await redeem(code.toLowerCase().replace(/-/g, ' '));
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    validateR4(doc);
+    expect(doc).toMatchObject({
+      resourceType: 'DocumentReference',
+      id: 'exam-lefevre-ct',
+      subject: { reference: 'Patient/demo-lefevre' },
+    });
+    expect(Buffer.from(doc.content[0].attachment.data, 'base64').toString('utf8')).toContain('SCANNER THORACIQUE');
+    expect(doc.content[1].attachment.url).toBe('/demo/viewer/exam-lefevre-ct');
+    const mine = await call('GET', '/fhir/DocumentReference');
+    expect(mine.json().entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['exam-lefevre-ct']);
+    const read = await call('GET', '/fhir/DocumentReference/exam-lefevre-ct');
+    expect(read.statusCode).toBe(200);
+    // Someone who never redeemed a code for it cannot read it, nor tell it exists.
+    const other = await call('GET', '/fhir/DocumentReference/exam-lefevre-ct', colleague(1));
+    expect(other.statusCode).toBe(404);
+    expect(text(other)).toBe(text(await call('GET', '/fhir/DocumentReference/nothing', colleague(1))));
+  });
+
+  it('counts wrong attempts against the code, tells what is left, then locks it', async () => {
+    const { code } = await issue('exam-girard-mri');
+    const as = colleague(2);
+    for (const left of [4, 3, 2, 1]) {
+      const res = await redeem(wrongSecret(code), as);
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['remaining-attempts']).toBe(String(left));
+      expect(text(res)).toBe(`Code erroné. Il reste ${left} essai${left > 1 ? 's' : ''} avant le blocage de ce code.`);
+    }
+    const last = await redeem(wrongSecret(code), colleague(3));
+    expect(text(last)).toMatch(/maintenant bloqué/);
+    const right = await redeem(code, colleague(4));
+    expect(right.statusCode).toBe(410);
+    expect(text(right)).toBe(
+      'Ce code est bloqué après trop d’essais erronés. Demandez un nouveau code au secrétariat d’imagerie.',
+    );
+  });
+
+  it('says clearly, and differently, when a code expired or was revoked; a typo never reaches the platform’s counts', async () => {
+    const expiring = await issue('exam-girard-mri', { days: 1 });
+    const revoked = await issue('exam-girard-mri');
+    expect((await call('POST', `/share/codes/${revoked.id}/revoke`, secretariat)).json()).toMatchObject({
+      status: 'revoked',
+    });
+    const as = colleague(5);
+    const gone = await redeem(revoked.code, as);
+    expect(gone.statusCode).toBe(410);
+    expect(text(gone)).toMatch(/^Ce code a été révoqué le \d\d\/\d\d\/\d{4} par le secrétariat d’imagerie\.$/);
+    clock = new Date(clock.getTime() + 2 * 86_400_000);
+    const late = await redeem(expiring.code, as);
+    expect(late.statusCode).toBe(410);
+    expect(text(late)).toMatch(/^Ce code a expiré le \d\d\/\d\d\/\d{4}\. Demandez un nouveau code/);
+    const attempts = async () =>
+      (await platform.db.selectFrom('share_attempt').select('id').where('idnps', '=', '899700990005').execute()).length;
+    const before = await attempts();
+    const typo = await redeem(expiring.code.slice(0, -1) + (expiring.code.endsWith('0') ? '1' : '0'), as);
+    expect(typo.statusCode).toBe(400);
+    expect(text(typo)).toMatch(/^Code mal saisi/);
+    expect(await attempts()).toBe(before);
+  });
+
+  it('single use: the first professional opens it, and keeps access; the next one is told it was used', async () => {
+    const { code } = await issue('exam-girard-mri', { singleUse: true });
+    expect((await redeem(code, colleague(6))).statusCode).toBe(200);
+    expect((await redeem(code, colleague(6))).statusCode).toBe(200);
+    const next = await redeem(code, colleague(7));
+    expect(next.statusCode).toBe(410);
+    expect(text(next)).toBe('Ce code à usage unique a déjà été utilisé.');
+  });
+
+  it('serialises parallel attempts: 20 wrong ones at once count 5, and lock the code', async () => {
+    const { id, code } = await issue('exam-girard-mri');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => redeem(wrongSecret(code), colleague(100 + i))),
+    );
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(15);
+    expect(
+      results
+        .map((r) => r.headers['remaining-attempts'])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['0', '1', '2', '3', '4']);
+    const row = await platform.db
+      .selectFrom('share_code')
+      .select('wrong_attempts')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.wrong_attempts).toBe(5);
+  });
+
+  it('throttles a professional who gives too many wrong codes, with the same answer whatever the code', async () => {
+    const { code } = await issue();
+    const as = colleague(8);
+    for (let i = 0; i < 10; i++) expect((await redeem(formatCode(newCode()), as)).statusCode).toBe(404);
+    const blocked = await redeem(code, as);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.headers['retry-after']).toBe('900');
+    expect(text(blocked)).toBe('Trop de codes erronés : réessayez dans 15 minutes.');
+    expect(text(await redeem(formatCode(newCode()), as))).toBe(text(blocked));
+    // Another professional is not held back; the first one is again after the window.
+    expect((await redeem(code, colleague(9))).statusCode).toBe(200);
+    clock = new Date(clock.getTime() + 16 * 60_000);
+    expect((await redeem(code, as)).statusCode).toBe(200);
+  });
+
+  it('audits every attempt, success or failure', async () => {
+    const before = await count('audit_event', ['kind', 'share-code-redeem']);
+    const { code } = await issue();
+    await redeem(code, colleague(10));
+    await redeem(formatCode(newCode()), colleague(10));
+    await redeem(wrongSecret(code), colleague(10));
+    expect(await count('audit_event', ['kind', 'share-code-redeem'])).toBe(before + 3);
+  });
+});
+
+describe('brute force', () => {
+  it('fires wrong codes at full speed for a bounded time: no redemption, the code locked, the attackers throttled', async () => {
+    const { id, code } = await issue('exam-girard-mri');
+    const accessBefore = await count('exam_access');
+    const until = performance.now() + 1500;
+    const statuses: number[] = [];
+    // Eight attackers at once, each a professional with a valid token: half know the code's
+    // locator (the worst case), half guess whole codes.
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, a) => {
+        while (performance.now() < until) {
+          const guess = a % 2 === 0 ? wrongSecret(code) : formatCode(newCode());
+          statuses.push((await redeem(guess, colleague(200 + a))).statusCode);
+        }
+      }),
+    );
+    expect(statuses.length).toBeGreaterThan(80);
+    expect(statuses).not.toContain(200);
+    expect(new Set(statuses)).toEqual(new Set([422, 404, 429]));
+    expect(await count('exam_access')).toBe(accessBefore);
+    const row = await platform.db
+      .selectFrom('share_code')
+      .select('wrong_attempts')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.wrong_attempts).toBe(5);
+    // Once locked, even the right code no longer opens it.
+    expect((await redeem(code, colleague(300))).statusCode).toBe(410);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * The MSSanté-style message that carries a share code to the prescriber (issue 7): an RFC 5322
+ * message in UTF-8, as a secure-messaging gateway would deliver it. It names the patient with
+ * their INS, as MSSanté messages about a patient do, so that Passerelle finds the patient and the
+ * code in it. In the demo it is written to the demo webmail's mailbox (`MAILBOX_DIR`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Professional } from '../../src/core/protocol.ts';
+import { formatDate, formatIns } from '../../src/ui/format.ts';
+import type { ImagingExamTable, PatientTable } from '../storage/schema.ts';
+
+/** RFC 2047 encoded word, for non-ASCII header values. */
+const encoded = (value: string) =>
+  /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+
+const paris = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+
+export function mssanteMessage(input: {
+  from: Professional & { organization: string };
+  to: string;
+  exam: ImagingExamTable;
+  patient: Pick<PatientTable, 'birth_name' | 'given_names' | 'birth_date' | 'ins'>;
+  code: string;
+  expiresAt: string;
+  now: Date;
+}) {
+  const { from, exam, patient } = input;
+  const name = `${patient.birth_name} ${patient.given_names}`;
+  const subject = `Code de partage d’imagerie — ${exam.title} — ${name}`;
+  const body = [
+    `Bonjour,`,
+    ``,
+    `Le secrétariat du ${from.organization} vous transmet le code de partage de l’examen`,
+    `de votre patient(e), prescrit par ${exam.prescriber_name ?? 'vous'} :`,
+    ``,
+    `Patient : ${name}`,
+    `Né(e) le : ${formatDate(patient.birth_date)}`,
+    `INS : ${formatIns(patient.ins)}`,
+    ``,
+    `Examen : ${exam.title}, le ${paris(exam.performed_at)}`,
+    `Code de partage : ${input.code}`,
+    `Valable jusqu’au : ${paris(input.expiresAt)}`,
+    ``,
+    `Avec Passerelle, ouvrez l’examen en un clic depuis ce message ; sinon, saisissez le code`,
+    `dans le panneau Passerelle. Le code donne accès au compte rendu et aux images.`,
+    ``,
+    `${from.givenName ?? ''} ${from.familyName} — ${from.organization}`,
+  ].join('\r\n');
+  const id = randomUUID();
+  const eml = [
+    `From: ${encoded(`${from.organization}`)} <${from.mssante ?? 'secretariat@imagerie.invalid'}>`,
+    `To: <${input.to}>`,
+    `Subject: ${encoded(subject)}`,
+    `Date: ${input.now.toUTCString()}`,
+    `Message-ID: <${id}@passerelle.demo>`,
+    `MIME-Version: 1.0`,
+    `Content-Type: text/plain; charset=utf-8`,
+    `Content-Transfer-Encoding: 8bit`,
+    ``,
+    body,
+    ``,
+  ].join('\r\n');
+  return { fileName: `${input.now.toISOString().replace(/[:.]/g, '-')}-${id}.eml`, eml };
+}

@@ -1,0 +1,43 @@
+/** Imaging exams, and who was given lasting access to one by redeeming its share code (issue 7). */
+import type { Db } from './database.ts';
+
+export const findExam = (db: Db, id: string) =>
+  db.selectFrom('imaging_exam').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** The exams of an imaging centre (the secretariat's list), latest first, with their patient. */
+export const examsOf = (db: Db, organization: string) =>
+  db
+    .selectFrom('imaging_exam as e')
+    .innerJoin('patient as p', 'p.id', 'e.patient_id')
+    .selectAll('e')
+    .select(['p.birth_name', 'p.given_names', 'p.birth_date'])
+    .where('e.organization', '=', organization)
+    .orderBy('e.performed_at', 'desc')
+    .execute();
+
+export async function hasAccess(db: Db, examId: string, idnps: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('exam_access')
+    .select('exam_id')
+    .where('exam_id', '=', examId)
+    .where('idnps', '=', idnps)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The exams a professional may open, latest grant first. */
+export const examsGrantedTo = (db: Db, idnps: string) =>
+  db
+    .selectFrom('exam_access as a')
+    .innerJoin('imaging_exam as e', 'e.id', 'a.exam_id')
+    .selectAll('e')
+    .where('a.idnps', '=', idnps)
+    .orderBy('a.granted_at', 'desc')
+    .execute();
+
+export const grantAccess = (db: Db, examId: string, idnps: string, shareCodeId: string, at: Date) =>
+  db
+    .insertInto('exam_access')
+    .values({ exam_id: examId, idnps, granted_at: at.toISOString(), share_code_id: shareCodeId })
+    .onConflict((oc) => oc.columns(['exam_id', 'idnps']).doNothing())
+    .execute();
