@@ -66,6 +66,8 @@ export default defineConfig(({ mode }) => {
         input: {
           panel: resolve(import.meta.dirname, 'src/panel/index.html'),
           options: resolve(import.meta.dirname, 'src/options/index.html'),
+          report: resolve(import.meta.dirname, 'src/report/index.html'),
+          secretariat: resolve(import.meta.dirname, 'src/secretariat/index.html'),
         },
       },
     },

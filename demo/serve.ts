@@ -1,8 +1,12 @@
-/** Serves the demo host pages (`demo/pages`) on loopback, as a webmail or DPI would be served. */
+/**
+ * Serves the demo host pages (`demo/pages`) on loopback, as a webmail or DPI would be served, and
+ * `/mailbox.html`: the demo MSSanté mailbox (`mailbox.ts`), when given the platform's `MAILBOX_DIR`.
+ */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { mailboxPage } from './mailbox.ts';
 
 const ROOT = join(import.meta.dirname, 'pages');
 const TYPES: Record<string, string> = {
@@ -17,8 +21,18 @@ export interface DemoPages {
   close(): Promise<void>;
 }
 
-export async function serveDemoPages(port = 0, host = '127.0.0.1'): Promise<DemoPages> {
+export async function serveDemoPages(
+  port = 0,
+  host = '127.0.0.1',
+  options: { mailboxDir?: string } = {},
+): Promise<DemoPages> {
   const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/mailbox.html' && options.mailboxDir) {
+      const page = await mailboxPage(options.mailboxDir, url.searchParams.get('m'));
+      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(page);
+      return;
+    }
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
       /^(\.\.[/\\])+/,
       '',

@@ -29,7 +29,9 @@ const config = configFromEnv({
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
 const platform = await startPlatform(config, { demo: true });
-const pages = await serveDemoPages(Number(process.env.DEMO_PORT ?? 8788));
+const pages = await serveDemoPages(Number(process.env.DEMO_PORT ?? 8788), '127.0.0.1', {
+  mailboxDir: platform.mailboxDir,
+});
 const chrome = resolve('dist/chrome');
 const firefox = resolve('dist/firefox/manifest.json');
 

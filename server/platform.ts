@@ -11,6 +11,8 @@ import { loadSigner } from './audit/signer.ts';
 import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
+import { demoViewerRoute } from './demo/viewer.ts';
+import { DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
 import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
 import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
 import { openDatabase } from './storage/database.ts';
@@ -19,13 +21,27 @@ export interface RunningPlatform {
   url: string;
   /** The OpenID provider whose tokens the platform accepts. */
   issuer: string;
+  /** Demo: where share codes sent by MSSanté are written (the demo webmail reads them). */
+  mailboxDir?: string;
   close(): Promise<void>;
 }
 
 export async function startPlatform(
-  config: PlatformConfig,
+  given: PlatformConfig,
   options: { demo?: boolean; logStream?: NodeJS.WritableStream } = {},
 ): Promise<RunningPlatform> {
+  // The demo's imaging secretariat may issue codes, and "MSSanté" is a folder the demo webmail reads.
+  const config: PlatformConfig =
+    options.demo && given.dataDir !== ':memory:'
+      ? {
+          ...given,
+          shareCodes: {
+            ...given.shareCodes,
+            issuers: given.shareCodes.issuers.length > 0 ? given.shareCodes.issuers : [DEMO_SECRETARIAT],
+            mailboxDir: given.shareCodes.mailboxDir ?? join(given.dataDir, 'mailbox'),
+          },
+        }
+      : given;
   const logger = pino(
     { level: config.logLevel, base: { service: 'passerelle-platform' } },
     options.logStream ?? process.stdout,
@@ -54,6 +70,7 @@ export async function startPlatform(
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
   const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify, audit, codeHasher });
+  if (options.demo) demoViewerRoute(app, db);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -62,6 +79,7 @@ export async function startPlatform(
   return {
     url,
     issuer,
+    ...(config.shareCodes.mailboxDir ? { mailboxDir: config.shareCodes.mailboxDir } : {}),
     async close() {
       await app.close();
       await devProvider?.close();

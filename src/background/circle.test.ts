@@ -96,7 +96,7 @@ describe('care circle with the platform down', () => {
     const { circle, store } = setup();
     expect(await circle.change('join', 'nobody')).toEqual({
       status: 'unavailable',
-      reason: 'bad-response',
+      reason: 'refused',
       detail: 'Patient inconnu.',
     });
     expect(store.items.size).toBe(0);

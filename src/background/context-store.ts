@@ -15,7 +15,7 @@ const PREFIX = 'context:';
 const key = (tabId: number, frameId: number) => `${PREFIX}${tabId}:${frameId}`;
 
 export async function saveFrameContext(area: SessionArea, tabId: number, frameId: number, context: PageContext) {
-  if (context.patients.length === 0) await area.remove(key(tabId, frameId));
+  if (context.patients.length === 0 && context.shareCodes.length === 0) await area.remove(key(tabId, frameId));
   else await area.set({ [key(tabId, frameId)]: context });
 }
 
@@ -33,6 +33,7 @@ export async function loadTabContext(area: SessionArea, tabId: number): Promise<
     origin: frames[0]!.origin,
     detectedAt: Math.max(...frames.map((f) => f.detectedAt)),
     patients: frames.flatMap((f) => f.patients).slice(0, 50),
+    shareCodes: [...new Set(frames.flatMap((f) => f.shareCodes))].slice(0, 5),
   };
 }
 

@@ -2,7 +2,8 @@
 import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
-import { announceSession, confirmIdentity, lookupPatient } from './platform-client.ts';
+import { announceSession, confirmIdentity, lookupPatient, type ClientOptions } from './platform-client.ts';
+import { centreExams, grantedExams, issueCode, readExam, redeemCode, revokeCode, sendCode } from './share-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
@@ -39,6 +40,9 @@ export function createHandlers(deps: Deps): Handlers {
   }
 
   const { platform } = deps;
+  /** A call to the platform as the signed-in professional (renewing the token once if refused). */
+  const withPlatform = <R extends { status: string; reason?: string }>(run: (options: ClientOptions) => Promise<R>) =>
+    platform.call((accessToken, baseUrl) => run({ baseUrl, accessToken, fetch: deps.fetch }));
 
   return {
     async 'context.detected'(message, { tabId, frameId, origin }) {
@@ -46,10 +50,11 @@ export function createHandlers(deps: Deps): Handlers {
       await saveFrameContext(deps.session, tabId, frameId ?? 0, {
         origin: origin ?? '',
         patients: message.patients,
+        shareCodes: message.shareCodes,
         detectedAt: Date.now(),
       });
-      // The launcher lives in the top frame only: tell it when a sub-frame found someone.
-      if ((frameId ?? 0) !== 0 && message.patients.length > 0) {
+      // The launcher lives in the top frame only: tell it when a sub-frame found something.
+      if ((frameId ?? 0) !== 0 && (message.patients.length > 0 || message.shareCodes.length > 0)) {
         await deps.sendToTab(tabId, { v: 1, type: 'launcher.show' }).catch(() => {});
       }
       return { ok: true };
@@ -97,6 +102,14 @@ export function createHandlers(deps: Deps): Handlers {
     'circle.join': (message) => deps.circle.change(message.asMt ? 'join-mt' : 'join', message.patientId),
     'circle.leave': (message) => deps.circle.change('leave', message.patientId),
     'outbox.list': () => deps.circle.outbox.list(),
+    'share.redeem': (message) => withPlatform((o) => redeemCode(message.code, o)),
+    'exams.list': () => withPlatform(grantedExams),
+    'exam.get': (message) => withPlatform((o) => readExam(message.examId, o)),
+    'secretariat.exams': () => withPlatform(centreExams),
+    'secretariat.issue': (message) =>
+      withPlatform((o) => issueCode(message.examId, { singleUse: message.singleUse, days: message.days }, o)),
+    'secretariat.revoke': (message) => withPlatform((o) => revokeCode(message.codeId, o)),
+    'secretariat.send': (message) => withPlatform((o) => sendCode(message.codeId, message.code, o)),
     async 'intent.take'(_message, { tabId }) {
       return { intent: tabId === undefined ? null : await takeIntent(deps.session, tabId) };
     },

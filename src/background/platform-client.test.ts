@@ -139,7 +139,7 @@ describe('identity confirmation', () => {
     });
     expect(await confirmIdentity('nobody', ['sex'], { baseUrl, accessToken })).toEqual({
       status: 'unavailable',
-      reason: 'bad-response',
+      reason: 'refused',
       detail: 'Patient inconnu.',
     });
     // A platform (or something in between) that answers 200 without an audit entry id.

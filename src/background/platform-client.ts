@@ -81,6 +81,10 @@ export async function answer(res: Response): Promise<{ ok: true; body: unknown }
     const outcome = FhirOperationOutcome.safeParse(body);
     const detail = outcome.success ? outcome.data.issue[0]?.details?.text : undefined;
     if (res.status === 403) return { ok: false, failure: unavailable('forbidden', detail) };
+    // The platform's own refusals (unknown, conflict, gone, wrong, too many): its words say why.
+    if ([404, 409, 410, 422, 429].includes(res.status) && detail) {
+      return { ok: false, failure: unavailable('refused', detail) };
+    }
     return { ok: false, failure: unavailable(res.status >= 500 ? 'server' : 'bad-response', detail) };
   }
   return { ok: true, body };

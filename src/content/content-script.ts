@@ -12,6 +12,7 @@ import { configuredAdapter } from '../adapters/configured/detect.ts';
 import { adapters, detectPatients, pageRegions } from '../adapters/index.ts';
 import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
+import { findCodes } from '../core/share-code.ts';
 import { mountUi, type Ui } from './ui.ts';
 
 const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>([
@@ -39,11 +40,13 @@ const onError = (adapter: string) => console.warn(`[passerelle] adapter ${adapte
 /** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
 function report(scope: Scope) {
   const patients = detectPatients(document, { scope, adapters: pageAdapters, onError });
-  const summary = JSON.stringify(patients);
+  // Imaging share codes written in the message (valid check symbol only): "Ouvrir l'examen".
+  const shareCodes = findCodes(scope.text.text);
+  const summary = JSON.stringify([patients, shareCodes]);
   if (summary === reported) return;
   reported = summary;
-  browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients }).catch(() => {});
-  if (TOP && patients.length > 0) getUi();
+  browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients, shareCodes }).catch(() => {});
+  if (TOP && (patients.length > 0 || shareCodes.length > 0)) getUi();
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
@@ -134,8 +137,8 @@ async function start() {
   // A frame that goes away (the reading pane shows another message, the tab navigates) takes its
   // patients with it; back from the back-forward cache, it reads the page again.
   window.addEventListener('pagehide', () => {
-    if (reported !== undefined && reported !== '[]') {
-      browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients: [] }).catch(() => {});
+    if (reported !== undefined && reported !== '[[],[]]') {
+      browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients: [], shareCodes: [] }).catch(() => {});
     }
     reported = undefined;
   });

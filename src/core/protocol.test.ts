@@ -34,6 +34,13 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'outbox.list' },
       { v: PROTOCOL_VERSION, type: 'intent.take' },
       { v: PROTOCOL_VERSION, type: 'outbox.dismiss', key: 'a-key-of-8+' },
+      { v: PROTOCOL_VERSION, type: 'share.redeem', code: '7KQ4-MZ2T-9XHC-W' },
+      { v: PROTOCOL_VERSION, type: 'exams.list' },
+      { v: PROTOCOL_VERSION, type: 'exam.get', examId: 'exam-lefevre-ct' },
+      { v: PROTOCOL_VERSION, type: 'secretariat.exams' },
+      { v: PROTOCOL_VERSION, type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: true },
+      { v: PROTOCOL_VERSION, type: 'secretariat.revoke', codeId: 'c1' },
+      { v: PROTOCOL_VERSION, type: 'secretariat.send', codeId: 'c1', code: '7KQ4-MZ2T-9XHC-W' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());
@@ -45,6 +52,15 @@ describe('protocol', () => {
     expect(Request.safeParse({ v: 1, type: 'record.read' }).success).toBe(false);
     expect(Request.safeParse({ v: 1, type: 'patient.lookup' }).success).toBe(false);
     expect(Request.safeParse({ v: 1, type: 'patient.lookup', ins: '' }).success).toBe(false);
+  });
+
+  it('takes from a content script only well-formed share codes, five at most', () => {
+    const report = (shareCodes: string[]) =>
+      Request.safeParse({ v: 1, type: 'context.detected', patients: [], shareCodes }).success;
+    expect(report(['7KQ4MZ2T9XHCW'])).toBe(true);
+    expect(report(['7KQ4-MZ2T-9XHC-W'])).toBe(false);
+    expect(report(['<img src=x>'])).toBe(false);
+    expect(report(Array.from({ length: 6 }, () => '7KQ4MZ2T9XHCW'))).toBe(false);
   });
 
   it('bounds what a page can make the content script report', () => {

@@ -63,9 +63,14 @@ export type DetectedPatient = z.infer<typeof DetectedPatient>;
 /** Bounded so that a hostile page cannot flood storage through the content script. */
 export const DetectedPatients = z.array(DetectedPatient).max(50);
 
+/** A share code found in the page (`src/core/share-code.ts`), normalised, check symbol verified. */
+export const ShareCodeText = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}[0-9A-HJKMNP-TV-Z*~$=U]$/);
+export const ShareCodes = z.array(ShareCodeText).max(5);
+
 export const PageContext = z.object({
   origin: z.string().max(300),
   patients: DetectedPatients,
+  shareCodes: ShareCodes.default([]),
   detectedAt: z.number().int(),
 });
 export type PageContext = z.infer<typeof PageContext>;
@@ -98,7 +103,8 @@ export const IdentityConfirmation = z.object({
 });
 export type IdentityConfirmation = z.infer<typeof IdentityConfirmation>;
 
-export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response', 'forbidden']);
+/** `refused`: the platform said no for a reason of its own (a wrong or expired code…), in `detail`. */
+export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response', 'forbidden', 'refused']);
 export type UnavailableReason = z.infer<typeof UnavailableReason>;
 
 /** No identity: nothing was asked of the platform; or the platform refused the token (`expired`). */
@@ -264,9 +270,73 @@ export const AuthSession = z.object({
 export type AuthSession = z.infer<typeof AuthSession>;
 
 // ---------------------------------------------------------------------------------------------
+// Imaging exams and share codes (issue 7), mapped from the platform by `share-client.ts`.
+
+/** An imaging exam the professional may open; `report` only when opened (the report page). */
+export const Exam = z.object({
+  id: text(64),
+  title: text(300),
+  date: z.string().max(40),
+  organization: text(200).optional(),
+  patientId: text(64),
+  report: z.string().max(200_000).optional(),
+  imagesUrl: httpUrl.optional(),
+});
+export type Exam = z.infer<typeof Exam>;
+export const ExamResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), exam: Exam }),
+  SignedOut,
+  Unavailable,
+]);
+export type ExamResult = z.infer<typeof ExamResult>;
+export const ExamsResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), exams: z.array(Exam).max(500) }),
+  SignedOut,
+  Unavailable,
+]);
+export type ExamsResult = z.infer<typeof ExamsResult>;
+
+/** The secretariat's view of an exam of the centre and its codes (never the codes themselves). */
+export const CentreExam = z.object({
+  id: text(64),
+  title: text(300),
+  performedAt: z.string().max(40),
+  patient: z.object({ birthName: text(100), givenNames: text(200), birthDate: z.iso.date() }),
+  prescriber: text(200).nullable(),
+  prescriberMssante: z.email().max(200).nullable(),
+  codes: z
+    .array(
+      z.object({
+        id: text(64),
+        createdAt: z.string().max(40),
+        expiresAt: z.string().max(40),
+        singleUse: z.boolean(),
+        status: z.enum(['active', 'expired', 'locked', 'revoked', 'used']),
+        wrongAttempts: z.number().int(),
+        sentTo: z.string().max(200).nullable(),
+      }),
+    )
+    .max(1000),
+});
+export type CentreExam = z.infer<typeof CentreExam>;
+export const IssuedCode = z.object({
+  id: text(64),
+  code: text(40),
+  expiresAt: z.string().max(40),
+  singleUse: z.boolean(),
+});
+export type IssuedCode = z.infer<typeof IssuedCode>;
+const DoneResult = z.discriminatedUnion('status', [z.object({ status: z.literal('ok') }), SignedOut, Unavailable]);
+
+// ---------------------------------------------------------------------------------------------
 // Messages. Requests carry `v` and `type`; each type has exactly one response schema.
 
-export const ContextDetected = z.object({ v, type: z.literal('context.detected'), patients: DetectedPatients });
+export const ContextDetected = z.object({
+  v,
+  type: z.literal('context.detected'),
+  patients: DetectedPatients,
+  shareCodes: ShareCodes.default([]),
+});
 export const ContextGet = z.object({ v, type: z.literal('context.get') });
 export const PatientLookup = z.object({ v, type: z.literal('patient.lookup'), ins: text(40) });
 export const PanelClose = z.object({ v, type: z.literal('panel.close') });
@@ -306,6 +376,21 @@ export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patien
 export const IntentTake = z.object({ v, type: z.literal('intent.take') });
 export const Intent = z.object({ action: z.literal('circle.join'), at: z.number().int() });
 export type Intent = z.infer<typeof Intent>;
+/** Share codes (issue 7): redeem one (typed, or found in the message); the exams one may open. */
+export const ShareRedeem = z.object({ v, type: z.literal('share.redeem'), code: text(40) });
+export const ExamsList = z.object({ v, type: z.literal('exams.list') });
+export const ExamGet = z.object({ v, type: z.literal('exam.get'), examId: text(64) });
+/** The imaging secretariat's page: the centre's exams and codes; issue, revoke, send by MSSanté. */
+export const SecretariatExams = z.object({ v, type: z.literal('secretariat.exams') });
+export const SecretariatIssue = z.object({
+  v,
+  type: z.literal('secretariat.issue'),
+  examId: text(64),
+  singleUse: z.boolean(),
+  days: z.number().int().min(1).max(365).optional(),
+});
+export const SecretariatRevoke = z.object({ v, type: z.literal('secretariat.revoke'), codeId: text(64) });
+export const SecretariatSend = z.object({ v, type: z.literal('secretariat.send'), codeId: text(64), code: text(40) });
 /** From the options page: the changes waiting or refused; forgetting a refused one. */
 export const OutboxList = z.object({ v, type: z.literal('outbox.list') });
 export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), key: z.string().min(8).max(200) });
@@ -332,6 +417,13 @@ export const Request = z.discriminatedUnion('type', [
   OutboxList,
   OutboxDismiss,
   IntentTake,
+  ShareRedeem,
+  ExamsList,
+  ExamGet,
+  SecretariatExams,
+  SecretariatIssue,
+  SecretariatRevoke,
+  SecretariatSend,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -360,6 +452,21 @@ export const Responses = {
   'outbox.list': z.array(OutboxItem).max(1000),
   'outbox.dismiss': Ack,
   'intent.take': z.object({ intent: Intent.nullable() }),
+  'share.redeem': ExamResult,
+  'exams.list': ExamsResult,
+  'exam.get': ExamResult,
+  'secretariat.exams': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), exams: z.array(CentreExam).max(500) }),
+    SignedOut,
+    Unavailable,
+  ]),
+  'secretariat.issue': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), issued: IssuedCode }),
+    SignedOut,
+    Unavailable,
+  ]),
+  'secretariat.revoke': DoneResult,
+  'secretariat.send': DoneResult,
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

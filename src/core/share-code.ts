@@ -39,6 +39,14 @@ export function newCode(): string {
   return data + checkSymbol(data);
 }
 
+/** What is wrong with a typed code, in French, before anything is sent. */
+export const CODE_PROBLEMS = {
+  empty: 'Saisissez le code de partage.',
+  length: 'Un code de partage a 13 caractères (4 groupes : XXXX-XXXX-XXXX-X).',
+  symbol: 'Ce code contient un caractère qui n’existe pas dans les codes de partage.',
+  check: 'Ce code contient une faute de frappe : vérifiez-le, caractère par caractère.',
+} as const;
+
 export type ParsedCode =
   { ok: true; code: string; locator: string } | { ok: false; reason: 'empty' | 'length' | 'symbol' | 'check' };
 

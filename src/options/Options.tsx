@@ -91,6 +91,11 @@ export function Options() {
         <Outbox />
         <Sites />
         <DpiProfiles />
+        <p>
+          <a href="../secretariat/index.html" data-secretariat-link>
+            {t('secretariatLink')}
+          </a>
+        </p>
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>
         <p class="muted">{t('redirectUri', browser.identity.getRedirectURL())}</p>
       </main>

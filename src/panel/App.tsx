@@ -12,6 +12,7 @@ import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 import { PatientCard } from './PatientCard.tsx';
 import { PatientChoice } from './PatientChoice.tsx';
+import { ShareCodes } from './ShareCodes.tsx';
 
 type State = { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null };
 
@@ -72,7 +73,7 @@ export function App() {
             </button>
           </div>
         )}
-        {state.phase === 'ready' && patients.length === 0 && (
+        {state.phase === 'ready' && patients.length === 0 && !state.context?.shareCodes.length && (
           <>
             <p>{t('noPatient')}</p>
             <p class="muted">{t('noPatientHint')}</p>
@@ -91,6 +92,7 @@ export function App() {
             <PatientCard patient={current} auth={auth} />
           </>
         )}
+        {state.phase === 'ready' && <ShareCodes found={state.context?.shareCodes ?? []} signedIn={auth.signedIn} />}
         {state.phase === 'ready' && state.context && <p class="muted">{t('detectedOn', state.context.origin)}</p>}
       </main>
     </>

@@ -54,6 +54,7 @@ export async function startTestPlatform(options: { port?: number; issuer?: strin
   return {
     url: platform.url,
     issuer: platform.issuer,
+    mailboxDir: platform.mailboxDir,
     logs,
     async close() {
       await platform.close();
@@ -84,7 +85,10 @@ export async function enableSite(browser: Browser, extensionId: string, url: str
 }
 
 /** A browser with Passerelle installed and, unless `enabled: false`, enabled on the demo pages' host. */
-export async function launch({ enabled = true }: { enabled?: boolean } = {}): Promise<Harness> {
+export async function launch({
+  enabled = true,
+  mailboxDir,
+}: { enabled?: boolean; mailboxDir?: string } = {}): Promise<Harness> {
   const executablePath = chromePath();
   const profile = mkdtempSync(join(tmpdir(), 'passerelle-e2e-profile-'));
   const browser = await puppeteer.launch({
@@ -108,7 +112,7 @@ export async function launch({ enabled = true }: { enabled?: boolean } = {}): Pr
     if (i === 100) throw new Error('the extension service worker did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
-  const pages = await serveDemoPages();
+  const pages = await serveDemoPages(0, '127.0.0.1', { mailboxDir });
   if (enabled) await enableSite(browser, extensionId, pages.url);
   return {
     browser,
@@ -188,7 +192,7 @@ export const freePort = () =>
 /** A test platform, a browser with the extension pointed at it, and the demo physician signed in. */
 export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatform; close(): Promise<void> }> {
   const platform = await startTestPlatform();
-  const h = await launch();
+  const h = await launch({ mailboxDir: platform.mailboxDir });
   await configure(h, platform);
   const { page, panel } = await openDemoPage(h, 'webmail.html');
   await signIn(h, panel, platform.issuer);

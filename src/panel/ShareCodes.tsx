@@ -1,0 +1,126 @@
+/**
+ * Imaging share codes in the panel (issue 7): the codes found in the open message, each opened in
+ * one click ("Ouvrir l'examen"); a field to type or paste one (checked here first: a typo never
+ * reaches the platform); and the exams already shared with the professional. An opened exam shows
+ * in the report page, a tab of the extension.
+ */
+import browser from 'webextension-polyfill';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Exam, ExamResult, ExamsResult } from '../core/protocol.ts';
+import { CODE_PROBLEMS, formatCode, parseCode } from '../core/share-code.ts';
+import { formatDate } from '../ui/format.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+const openReport = (exam: Pick<Exam, 'id'>) =>
+  void browser.tabs.create({
+    url: browser.runtime.getURL(`src/report/index.html?exam=${encodeURIComponent(exam.id)}`),
+  });
+
+const failure = (result: Exclude<ExamResult | ExamsResult, { status: 'ok' }>) =>
+  result.status === 'signed-out'
+    ? t('signInToLookup')
+    : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey));
+
+export function ShareCodes({ found, signedIn }: { found: readonly string[]; signedIn: boolean }) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState<string | undefined>();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [exams, setExams] = useState<Exam[]>([]);
+
+  const list = useCallback(() => {
+    if (!signedIn) return;
+    send({ v: 1, type: 'exams.list' }).then(
+      (result) => result.status === 'ok' && setExams(result.exams),
+      () => undefined,
+    );
+  }, [signedIn]);
+  useEffect(list, [list]);
+
+  const redeem = (code: string) => {
+    const parsed = parseCode(code);
+    if (!parsed.ok) return setMessage({ ok: false, text: CODE_PROBLEMS[parsed.reason] });
+    setBusy(parsed.code);
+    setMessage(undefined);
+    send({ v: 1, type: 'share.redeem', code: parsed.code }).then(
+      (result) => {
+        setBusy(undefined);
+        if (result.status !== 'ok') return setMessage({ ok: false, text: failure(result) });
+        setMessage({ ok: true, text: t('examOpened', result.exam.title) });
+        setTyped('');
+        openReport(result.exam);
+        list();
+      },
+      () => {
+        setBusy(undefined);
+        setMessage({ ok: false, text: t('unavailable_bad_response') });
+      },
+    );
+  };
+
+  return (
+    <section class="share" aria-labelledby="share-title" data-share>
+      <h2 id="share-title">{t('shareTitle')}</h2>
+      {found.map((code) => (
+        <p key={code} data-share-found={code}>
+          {t('shareFound')} <code>{formatCode(code)}</code>{' '}
+          <button type="button" data-share-open disabled={!signedIn || busy !== undefined} onClick={() => redeem(code)}>
+            {busy === code ? t('shareOpening') : t('shareOpen')}
+          </button>
+        </p>
+      ))}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          redeem(typed);
+        }}
+      >
+        <label for="share-input">{t('shareInputLabel')}</label>
+        <input
+          id="share-input"
+          data-share-input
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="XXXX-XXXX-XXXX-X"
+          value={typed}
+          onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
+        />{' '}
+        <button type="submit" class="secondary" disabled={!signedIn || busy !== undefined}>
+          {t('shareOpen')}
+        </button>
+      </form>
+      {message && (
+        <p
+          class={message.ok ? 'status ok' : 'alert'}
+          role={message.ok ? 'status' : 'alert'}
+          data-share-result={message.ok ? 'ok' : 'refused'}
+        >
+          {message.text}
+        </p>
+      )}
+      {exams.length > 0 && (
+        <>
+          <h3>{t('sharedExams')}</h3>
+          <ul class="exams">
+            {exams.map((exam) => (
+              <li key={exam.id} data-exam={exam.id}>
+                <a
+                  href="#"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    openReport(exam);
+                  }}
+                >
+                  {exam.title}
+                </a>{' '}
+                <span class="muted">
+                  {exam.date && formatDate(exam.date.slice(0, 10))} · {exam.organization}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

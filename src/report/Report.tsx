@@ -1,0 +1,51 @@
+/**
+ * The report page (issue 7): an imaging exam the professional was given access to (by redeeming
+ * its share code) — the report, then the link to its images. Read from the platform each time it
+ * opens (audited there as a read); nothing of it is stored by the extension.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { ExamResult } from '../core/protocol.ts';
+import { formatDate } from '../ui/format.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+export function Report({ examId }: { examId: string }) {
+  const [result, setResult] = useState<ExamResult | undefined>();
+  useEffect(() => {
+    send({ v: 1, type: 'exam.get', examId }).then(setResult, () =>
+      setResult({ status: 'unavailable', reason: 'bad-response' }),
+    );
+  }, [examId]);
+
+  if (!result) return <p aria-busy="true">{t('loading')}</p>;
+  if (result.status !== 'ok') {
+    return (
+      <main>
+        <p class="alert" role="alert" data-report="error">
+          {result.status === 'signed-out'
+            ? t('signInToLookup')
+            : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey))}
+        </p>
+      </main>
+    );
+  }
+  const { exam } = result;
+  document.title = `${exam.title} — Passerelle`;
+  return (
+    <main data-report={exam.id}>
+      <h1>{exam.title}</h1>
+      <p class="muted">
+        {exam.date && formatDate(exam.date.slice(0, 10))} · {exam.organization}
+      </p>
+      {exam.imagesUrl && (
+        <p>
+          <a class="button" href={exam.imagesUrl} target="_blank" rel="noopener" data-report-images>
+            {t('reportImages')}
+          </a>
+        </p>
+      )}
+      <h2>{t('reportTitle')}</h2>
+      <pre data-report-text>{exam.report ?? ''}</pre>
+    </main>
+  );
+}

@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { Secretariat } from './Secretariat.tsx';
+
+render(<Secretariat />, document.getElementById('app')!);
