@@ -45,6 +45,7 @@ Passerelle — démonstration
     DPI                  ${pages.url}/dpi.html
     traits discordants   ${pages.url}/dpi-discordant.html
     liste du service     ${pages.url}/ward-list.html
+    boîte MSSanté        ${pages.url}/mailbox.html  (codes de partage envoyés par le secrétariat)
 
 Charger l'extension
   Chrome / Chromium : chrome://extensions → Mode développeur → « Charger l'extension non empaquetée » → ${chrome}
@@ -55,6 +56,7 @@ sur une page de démonstration (ou ouvrez ses options), puis « Activer sur ce s
 ${pages.url}. Ouvrez la page de messagerie, cliquez sur le bouton « P » en bas à droite, puis sur
 « Se connecter avec Pro Santé Connect » et choisissez un professionnel de test :
 ${DEV_PROFESSIONALS.map((p) => `  ${(p.profession?.label ?? p.job ?? '').padEnd(22)} ${p.givenName} ${p.familyName} (${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps}`})`).join('\n')}
+Secrétariat d'imagerie : options de l'extension → « Secrétariat d'imagerie » (codes de partage).
 Ctrl-C pour arrêter.
 `);
 

@@ -52,6 +52,13 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'outbox.list',
     'outbox.dismiss',
     'intent.take',
+    'share.redeem',
+    'exams.list',
+    'exam.get',
+    'secretariat.exams',
+    'secretariat.issue',
+    'secretariat.revoke',
+    'secretariat.send',
   ]),
 };
 
