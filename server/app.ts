@@ -12,6 +12,12 @@ import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { careTeamRoutes } from './routes/care-team.ts';
 import { shareCodeRoutes } from './routes/share-codes.ts';
+import { recordRoutes } from './routes/record.ts';
+import { reviewRoutes } from './routes/review.ts';
+import { patientPageRoutes } from './routes/patient-page.ts';
+import { breakGlass, type BreakGlass } from './record/break-glass.ts';
+import { demoViewerRoute } from './demo/viewer.ts';
+import { mailPatient } from './demo/mail-patient.ts';
 import type { CodeHasher } from './share/code-key.ts';
 import { vigilanceRoutes } from './routes/vigilance.ts';
 import { patientRoutes } from './routes/patient.ts';
@@ -24,6 +30,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in professional, from the verified token only (`server/identity/verify-token.ts`). */
     professional?: Professional;
+  }
+  interface FastifyInstance {
+    /** Break-glass sessions (`server/record/break-glass.ts`): the sweeper, for tests. */
+    breakGlass: BreakGlass;
   }
   interface FastifyContextConfig {
     /** Routes anyone may call (health, capability statement); every other one needs a token. */
@@ -41,15 +51,26 @@ export interface AppDeps {
   audit: AuditLog;
   /** The share codes' keyed hash (`server/share/code-key.ts`). */
   codeHasher: CodeHasher;
-  /** The clock of time-limited rules (share-code expiry); injectable in tests. */
+  /** The clock of time-limited rules (share-code expiry, break-glass time box); injectable in tests. */
   now?: () => Date;
+  /** Demo: the images viewer, the patient's page with its demo sign-in, mail to patients. */
+  demo?: boolean;
 }
 
 function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp({ db, config, logger, verify, audit, codeHasher, now }: AppDeps): FastifyInstance {
+export function buildApp({
+  db,
+  config,
+  logger,
+  verify,
+  audit,
+  codeHasher,
+  now = () => new Date(),
+  demo = false,
+}: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
@@ -127,6 +148,26 @@ export function buildApp({ db, config, logger, verify, audit, codeHasher, now }:
   vigilanceRoutes(app, db, audit);
   careTeamRoutes(app, db, audit);
   shareCodeRoutes(app, db, audit, codeHasher, config.shareCodes, now);
+  const glass = breakGlass(db, audit, {
+    minutes: config.breakGlassMinutes,
+    now,
+    ...(demo && config.shareCodes.mailboxDir ? { tellPatient: mailPatient(db, config.shareCodes.mailboxDir) } : {}),
+  });
+  app.decorate('breakGlass', glass);
+  recordRoutes(app, db, audit, glass, now);
+  reviewRoutes(app, db, audit, config.audit.readers, now);
+  if (demo) {
+    demoViewerRoute(app, db);
+    patientPageRoutes(app, db, now);
+  }
+  // Sessions whose time is up end with their `break-glass-end` entry, even if nobody asks.
+  const sweeper = setInterval(
+    () =>
+      void glass.sweep().catch((error: unknown) => logger.error({ err: String(error) }, 'break-glass sweep failed')),
+    30_000,
+  );
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
   practitionerRoutes(app, db, audit);
   auditRoutes(app, db, audit, config.audit.readers);
   return app;

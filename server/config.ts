@@ -30,6 +30,8 @@ export interface PlatformConfig {
     /** IDNPS of the people who may read the whole audit log (security officer, DPO). */
     readers: string[];
   };
+  /** Break-glass sessions last this many minutes (default 15), then end on their own. */
+  breakGlassMinutes: number;
   /** Imaging share codes (issue 7; defaults documented in the README). */
   shareCodes: {
     /** IDNPS of the imaging secretariat staff allowed to issue, revoke and send codes. */
@@ -84,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       checkpointEvery: integer('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100', 1, 1_000_000),
       readers: list(env.AUDIT_READERS ?? ''),
     },
+    breakGlassMinutes: integer('BREAK_GLASS_MINUTES', env.BREAK_GLASS_MINUTES ?? '15', 1, 240),
     shareCodes: {
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),
       ...(env.SHARE_CODE_KEY_FILE ? { keyFile: resolve(env.SHARE_CODE_KEY_FILE) } : {}),

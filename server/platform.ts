@@ -11,7 +11,6 @@ import { loadSigner } from './audit/signer.ts';
 import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
-import { demoViewerRoute } from './demo/viewer.ts';
 import { DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
 import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
 import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
@@ -69,8 +68,15 @@ export async function startPlatform(
     config.shareCodes.keyFile || config.dataDir === ':memory:'
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
-  const app = buildApp({ db, config, logger: logger as FastifyBaseLogger, verify, audit, codeHasher });
-  if (options.demo) demoViewerRoute(app, db);
+  const app = buildApp({
+    db,
+    config,
+    logger: logger as FastifyBaseLogger,
+    verify,
+    audit,
+    codeHasher,
+    demo: Boolean(options.demo),
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -64,6 +64,9 @@ export const KINDS = {
   'share-code-send': { ...rest('operation', 'operation'), action: 'E', label: 'Code de partage envoyé par MSSanté' },
   'share-code-redeem': { ...rest('operation', 'operation'), action: 'E', label: 'Code de partage utilisé' },
   'exam-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un examen d’imagerie' },
+  'record-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation du dossier partagé' },
+  'document-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un document du dossier' },
+  'break-glass-review': { ...rest('operation', 'operation'), action: 'U', label: 'Revue d’un accès en bris de glace' },
   'break-glass-start': {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },

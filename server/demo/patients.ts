@@ -6,6 +6,7 @@ import { INS_OID } from '../../src/core/ins.ts';
 import type { Db } from '../storage/database.ts';
 import { insertPatientIfAbsent } from '../storage/patients.ts';
 import { seedDemoExams } from './exams.ts';
+import { seedDemoRecords } from './record.ts';
 import type { PatientTable } from '../storage/schema.ts';
 
 type DemoPatient = Omit<PatientTable, 'created_at' | 'ins_system' | 'identity_status'>;
@@ -79,4 +80,5 @@ export async function seedDemo(db: Db): Promise<void> {
     await insertPatientIfAbsent(db, { ...p, ins_system: INS_OID.test, identity_status: 'QUAL' });
   }
   await seedDemoExams(db);
+  await seedDemoRecords(db);
 }

@@ -46,19 +46,39 @@ export function mssanteMessage(input: {
     ``,
     `${from.givenName ?? ''} ${from.familyName} — ${from.organization}`,
   ].join('\r\n');
+  return mssanteMail({
+    from: { name: from.organization, address: from.mssante ?? 'secretariat@imagerie.invalid' },
+    to: input.to,
+    subject,
+    body,
+    now: input.now,
+  });
+}
+
+/** An RFC 5322 message (UTF-8 body, RFC 2047 headers) and a file name for the demo mailbox. */
+export function mssanteMail(mail: {
+  from: { name: string; address: string };
+  to: string;
+  subject: string;
+  body: string;
+  now: Date;
+}) {
   const id = randomUUID();
   const eml = [
-    `From: ${encoded(`${from.organization}`)} <${from.mssante ?? 'secretariat@imagerie.invalid'}>`,
-    `To: <${input.to}>`,
-    `Subject: ${encoded(subject)}`,
-    `Date: ${input.now.toUTCString()}`,
+    `From: ${encoded(mail.from.name)} <${mail.from.address}>`,
+    `To: <${mail.to}>`,
+    `Subject: ${encoded(mail.subject)}`,
+    `Date: ${mail.now.toUTCString()}`,
     `Message-ID: <${id}@passerelle.demo>`,
     `MIME-Version: 1.0`,
     `Content-Type: text/plain; charset=utf-8`,
     `Content-Transfer-Encoding: 8bit`,
     ``,
-    body,
+    mail.body,
     ``,
   ].join('\r\n');
-  return { fileName: `${input.now.toISOString().replace(/[:.]/g, '-')}-${id}.eml`, eml };
+  return { fileName: `${mail.now.toISOString().replace(/[:.]/g, '-')}-${id}.eml`, eml };
 }
+
+/** The patient's MSSanté address (Mon Espace Santé): their INS at `patient.mssante.fr`. */
+export const patientAddress = (ins: string) => `${ins}@patient.mssante.fr`;

@@ -149,6 +149,72 @@ export interface ExamAccessTable {
   share_code_id: string;
 }
 
+/** A document of a patient's shared record (issue 8); the patient may mask it. */
+export interface RecordDocumentTable {
+  id: string;
+  patient_id: string;
+  /** LOINC document type. */
+  type_code: string;
+  type_display: string;
+  title: string;
+  date: string;
+  author: string;
+  organization: string;
+  /** The document itself, plain text. */
+  content: string;
+  masked: number;
+}
+
+/** An alert of the record (allergy, major risk) shown first in the summary. */
+export interface RecordAlertTable {
+  id: string;
+  patient_id: string;
+  text: string;
+}
+
+/** The patient's choices: who may open their record, and whether break-glass is allowed. */
+export interface ConsentTable {
+  patient_id: string;
+  /** 1: members of the care circle may open the record; 0: nobody but in break-glass. */
+  circle_access: number;
+  /** 1: the patient opposed break-glass access. */
+  break_glass_opposed: number;
+  updated_at: string;
+}
+
+/** A break-glass session: reasoned, time-boxed, scoped to one professional and one patient. */
+export interface BreakGlassTable {
+  id: string;
+  patient_id: string;
+  idnps: string;
+  actor_name: string;
+  /** TRE_R248 access mode: `bris_de_glace` or `centre_15`. */
+  mode: string;
+  reason_code: string;
+  reason_text: string;
+  started_at: string;
+  expires_at: string;
+  ended_at: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_comment: string | null;
+}
+
+/** A document opened during a break-glass session, for the review. */
+export interface BreakGlassReadTable {
+  break_glass_id: string;
+  document_id: string;
+  at: string;
+}
+
+/** What the patient is told (break-glass accesses), shown in their page. */
+export interface PatientNotificationTable {
+  id: string;
+  patient_id: string;
+  at: string;
+  text: string;
+}
+
 export interface Database {
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
@@ -162,4 +228,10 @@ export interface Database {
   share_code: ShareCodeTable;
   share_attempt: ShareAttemptTable;
   exam_access: ExamAccessTable;
+  record_document: RecordDocumentTable;
+  record_alert: RecordAlertTable;
+  consent: ConsentTable;
+  break_glass: BreakGlassTable;
+  break_glass_read: BreakGlassReadTable;
+  patient_notification: PatientNotificationTable;
 }

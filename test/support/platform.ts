@@ -25,7 +25,7 @@ export interface TestPlatform {
 
 export async function testPlatform(
   overrides: Partial<PlatformConfig> = {},
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; demo?: boolean } = {},
 ): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
   const { logs, stream } = logCollector();

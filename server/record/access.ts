@@ -1,0 +1,62 @@
+/**
+ * Who may open a patient's shared record, and how (issue 8; DOMAIN.md "Shared record and
+ * break-glass"):
+ * - **normal**: the patient's consent permits their care circle, and the professional is a current
+ *   member of it (members are deemed authorised, CSP L1111-17);
+ * - **break-glass** (`bris_de_glace`, or `centre_15` for the emergency regulation physician): an
+ *   open, unexpired session of this professional for this patient (`break-glass.ts`);
+ * - otherwise refused, saying whether break-glass is possible: only for a physician (profession 10
+ *   in the token), never when the patient opposed it.
+ * Masked documents stay masked in every mode.
+ */
+import { isPhysician } from '../../src/core/psc.ts';
+import type { Professional } from '../../src/core/protocol.ts';
+import type { AccessMode } from '../audit/events.ts';
+import { current, listCircle } from '../storage/care-team.ts';
+import type { Db } from '../storage/database.ts';
+import type { BreakGlassTable, ConsentTable } from '../storage/schema.ts';
+
+/** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
+export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
+
+export async function consentOf(
+  db: Db,
+  patientId: string,
+): Promise<Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'>> {
+  const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
+  return row ?? DEFAULT_CONSENT;
+}
+
+export async function openSession(
+  db: Db,
+  idnps: string,
+  patientId: string,
+  now: Date,
+): Promise<BreakGlassTable | undefined> {
+  return db
+    .selectFrom('break_glass')
+    .selectAll()
+    .where('idnps', '=', idnps)
+    .where('patient_id', '=', patientId)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+}
+
+export type BreakGlassOption = 'possible' | 'opposed' | 'not-physician';
+
+export type Access =
+  { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };
+
+export async function decideAccess(db: Db, actor: Professional, patientId: string, now: Date): Promise<Access> {
+  const session = await openSession(db, actor.idNps, patientId, now);
+  if (session) return { granted: true, mode: session.mode as AccessMode, session };
+  const consent = await consentOf(db, patientId);
+  if (consent.circle_access === 1) {
+    const members = current(await listCircle(db, patientId));
+    if (members.some((m) => m.practitioner.idnps === actor.idNps)) return { granted: true, mode: 'normal' };
+  }
+  if (!isPhysician(actor)) return { granted: false, breakGlass: 'not-physician' };
+  return { granted: false, breakGlass: consent.break_glass_opposed === 1 ? 'opposed' : 'possible' };
+}

@@ -1,0 +1,188 @@
+/**
+ * The shared record (issue 8), for professionals:
+ * - `GET /fhir/Patient/{id}/$summary`: the essential first — latest document of each kind, alerts,
+ *   current care circle (a `collection` Bundle); header `X-Access-Mode` (TRE_R248) and, in
+ *   break-glass, `X-Break-Glass-Expires`;
+ * - `GET /fhir/Patient/{id}/$documents[?type=LOINC]`: the documents (searchset), newest first;
+ * - `GET /fhir/Binary/{id}`: a document itself;
+ * - `POST /fhir/Patient/{id}/$break-glass` (`Parameters`: `mode`, `reason`, `text`) and
+ *   `$break-glass-end`.
+ * Refused access is `403` with `X-Break-Glass: possible | opposed | not-physician`. Masked
+ * documents are never listed nor returned, in any mode (`404` as for an unknown one). Every read
+ * is audited (BALP PatientRead, with the access mode) before any data leaves.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import { searchBundle } from '../fhir/bundle.ts';
+import { toFhirCareTeam, circleIncludes } from '../fhir/care-team.ts';
+import { FhirError } from '../fhir/operation-outcome.ts';
+import { toFhirBinary, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
+import { decideAccess } from '../record/access.ts';
+import { BREAK_GLASS_REASONS, type BreakGlass, type BreakGlassReason } from '../record/break-glass.ts';
+import { current, listCircle } from '../storage/care-team.ts';
+import type { Db } from '../storage/database.ts';
+import { findById } from '../storage/patients.ts';
+import type { Professional } from '../../src/core/protocol.ts';
+
+const fhir = { 'content-type': 'application/fhir+json' };
+
+const REFUSED: Record<'possible' | 'opposed' | 'not-physician', string> = {
+  possible:
+    'Vous ne faites pas partie de l’équipe de soins de ce patient (ou il n’y a pas consenti). En cas d’urgence, un accès en bris de glace est possible.',
+  opposed: 'Vous ne faites pas partie de l’équipe de soins de ce patient, qui s’est opposé à l’accès en bris de glace.',
+  'not-physician': 'Vous ne faites pas partie de l’équipe de soins de ce patient (ou il n’y a pas consenti).',
+};
+
+export function recordRoutes(app: FastifyInstance, db: Db, audit: AuditLog, glass: BreakGlass, now: () => Date): void {
+  /** The access decision, or a refusal saying whether break-glass is possible. */
+  const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
+    const patient = await findById(db, patientId);
+    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const decision = await decideAccess(db, actor, patient.id, now());
+    if (!decision.granted) {
+      throw new FhirError(403, {
+        code: 'forbidden',
+        text: REFUSED[decision.breakGlass],
+        diagnostics: `break-glass: ${decision.breakGlass}`,
+      }).withHeaders({ 'x-break-glass': decision.breakGlass });
+    }
+    reply.header('x-access-mode', decision.mode);
+    if (decision.session) reply.header('x-break-glass-expires', decision.session.expires_at);
+    return { patient, ...decision };
+  };
+
+  const visibleDocuments = (patientId: string, type?: string) =>
+    db
+      .selectFrom('record_document')
+      .selectAll()
+      .where('patient_id', '=', patientId)
+      .where('masked', '=', 0)
+      .$if(type !== undefined, (q) => q.where('type_code', '=', type!))
+      .orderBy('date', 'desc')
+      .execute();
+
+  app.get('/fhir/Patient/:id/$summary', async (req, reply) => {
+    const actor = req.professional!;
+    const { patient, mode, session } = await access(actor, (req.params as { id: string }).id, reply);
+    await recordOrRefuse(audit, {
+      kind: 'record-read',
+      actor,
+      patientId: patient.id,
+      mode,
+      query: '$summary',
+      ...(session ? { detail: { session: session.id } } : {}),
+    });
+    const documents = await visibleDocuments(patient.id);
+    const latest = [...new Map(documents.map((d) => [d.type_code, d] as const).reverse()).values()].sort((a, b) =>
+      b.date.localeCompare(a.date),
+    );
+    const alerts = await db.selectFrom('record_alert').selectAll().where('patient_id', '=', patient.id).execute();
+    const members = current(await listCircle(db, patient.id));
+    return reply.headers(fhir).send({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        ...alerts.map(toFhirFlag),
+        ...latest.map(toFhirRecordDocument),
+        toFhirCareTeam(patient, members),
+        ...circleIncludes(members),
+      ].map((resource) => ({ resource })),
+    });
+  });
+
+  app.get('/fhir/Patient/:id/$documents', async (req, reply) => {
+    const actor = req.professional!;
+    const { patient, mode, session } = await access(actor, (req.params as { id: string }).id, reply);
+    const raw = (req.query as Record<string, unknown>).type;
+    const type = typeof raw === 'string' && /^[\d-]{3,10}$/.test(raw) ? raw : undefined;
+    await recordOrRefuse(audit, {
+      kind: 'record-read',
+      actor,
+      patientId: patient.id,
+      mode,
+      query: `$documents${type ? `?type=${type}` : ''}`,
+      ...(session ? { detail: { session: session.id } } : {}),
+    });
+    const documents = await visibleDocuments(patient.id, type);
+    return reply.headers(fhir).send(searchBundle(documents.map(toFhirRecordDocument), req));
+  });
+
+  app.get('/fhir/Binary/:id', async (req, reply) => {
+    const actor = req.professional!;
+    const doc = await db
+      .selectFrom('record_document')
+      .selectAll()
+      .where('id', '=', (req.params as { id: string }).id)
+      .executeTakeFirst();
+    // Masked reads as unknown: the patient's choice is not disclosed.
+    if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
+    const { mode, session } = await access(actor, doc.patient_id, reply);
+    await recordOrRefuse(
+      audit,
+      {
+        kind: 'document-read',
+        actor,
+        patientId: doc.patient_id,
+        mode,
+        detail: { document: doc.id, ...(session ? { session: session.id } : {}) },
+      },
+      session
+        ? async (tx) => {
+            await tx
+              .insertInto('break_glass_read')
+              .values({ break_glass_id: session.id, document_id: doc.id, at: now().toISOString() })
+              .execute();
+          }
+        : undefined,
+    );
+    return reply.headers(fhir).send(toFhirBinary(doc));
+  });
+
+  const parameter = (body: unknown, name: string) => {
+    const params = (body as { parameter?: { name?: string; valueCode?: string; valueString?: string }[] } | undefined)
+      ?.parameter;
+    const p = Array.isArray(params) ? params.find((x) => x?.name === name) : undefined;
+    return p?.valueCode ?? p?.valueString;
+  };
+
+  app.post('/fhir/Patient/:id/$break-glass', async (req, reply) => {
+    const actor = req.professional!;
+    const patient = await findById(db, (req.params as { id: string }).id);
+    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const mode = parameter(req.body, 'mode') ?? 'bris_de_glace';
+    const reason = parameter(req.body, 'reason');
+    const text = (parameter(req.body, 'text') ?? '').trim();
+    if (mode !== 'bris_de_glace' && mode !== 'centre_15') {
+      throw new FhirError(400, { code: 'invalid', text: 'Mode d’accès inconnu.' });
+    }
+    if (!reason || !(reason in BREAK_GLASS_REASONS)) {
+      throw new FhirError(400, { code: 'required', text: 'Choisissez le motif de l’accès en urgence.' });
+    }
+    if (text.length < 10 || text.length > 500) {
+      throw new FhirError(400, {
+        code: 'required',
+        text: 'Décrivez la situation d’urgence (10 à 500 caractères).',
+      });
+    }
+    const session = await glass.start(actor, patient.id, { mode, reason: reason as BreakGlassReason, text });
+    return reply
+      .code(201)
+      .headers(fhir)
+      .send({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'session', valueString: session.id },
+          { name: 'mode', valueCode: session.mode },
+          { name: 'expires', valueInstant: session.expires_at },
+        ],
+      });
+  });
+
+  app.post('/fhir/Patient/:id/$break-glass-end', async (req, reply) => {
+    const session = await glass.end(req.professional!, (req.params as { id: string }).id);
+    return reply.headers(fhir).send({
+      resourceType: 'Parameters',
+      parameter: [{ name: 'ended', valueBoolean: session !== undefined }],
+    });
+  });
+}
