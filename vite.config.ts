@@ -68,6 +68,8 @@ export default defineConfig(({ mode }) => {
           options: resolve(import.meta.dirname, 'src/options/index.html'),
           report: resolve(import.meta.dirname, 'src/report/index.html'),
           secretariat: resolve(import.meta.dirname, 'src/secretariat/index.html'),
+          document: resolve(import.meta.dirname, 'src/document/index.html'),
+          review: resolve(import.meta.dirname, 'src/review/index.html'),
         },
       },
     },

@@ -99,7 +99,15 @@ export function buildApp({
     origin: (origin, cb) => cb(null, origin !== undefined && originAllowed(origin, config.allowedOrigins)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    exposedHeaders: ['X-Audit-Event', 'Idempotent-Replayed'],
+    exposedHeaders: [
+      'X-Audit-Event',
+      'Idempotent-Replayed',
+      'Remaining-Attempts',
+      'Retry-After',
+      'X-Access-Mode',
+      'X-Break-Glass',
+      'X-Break-Glass-Expires',
+    ],
     maxAge: 600,
   });
 

@@ -11,7 +11,7 @@ import { loadSigner } from './audit/signer.ts';
 import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
-import { DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
+import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
 import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
 import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
 import { openDatabase } from './storage/database.ts';
@@ -34,6 +34,11 @@ export async function startPlatform(
     options.demo && given.dataDir !== ':memory:'
       ? {
           ...given,
+          // The demo's privacy officer reviews break-glass accesses.
+          audit: {
+            ...given.audit,
+            readers: given.audit.readers.length > 0 ? given.audit.readers : [DEMO_PRIVACY_OFFICER],
+          },
           shareCodes: {
             ...given.shareCodes,
             issuers: given.shareCodes.issuers.length > 0 ? given.shareCodes.issuers : [DEMO_SECRETARIAT],

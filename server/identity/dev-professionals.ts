@@ -81,9 +81,24 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION',
     mssante: 'secretariat@imagerie-demo.mssante.fr',
   },
+  {
+    accountId: 'f:passerelle-dev:privacy-officer',
+    rpps: '',
+    idNps: '3999700000025',
+    civility: 'MME',
+    doctor: false,
+    familyName: 'DUMAS',
+    givenName: 'Sophie',
+    job: 'Déléguée à la protection des données',
+    organization: 'CENTRE HOSPITALIER DE DEMONSTRATION',
+    mssante: 'dpo@ch-demo.mssante.fr',
+  },
 ];
 
 /** The demo imaging secretariat's IDNPS: allowed to issue share codes in `npm start`. */
+/** The demo privacy officer's IDNPS: an audit reader (break-glass review) in `npm start`. */
+export const DEMO_PRIVACY_OFFICER = '3999700000025';
+
 export const DEMO_SECRETARIAT = '3999700000017';
 
 export const findDevProfessional = (accountId: string) => DEV_PROFESSIONALS.find((p) => p.accountId === accountId);

@@ -3,6 +3,16 @@ import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
 import { announceSession, confirmIdentity, lookupPatient, type ClientOptions } from './platform-client.ts';
+import {
+  endBreakGlass,
+  recordDocument,
+  recordDocuments,
+  recordSummary,
+  reviewCsv,
+  reviewList,
+  reviewMark,
+  startBreakGlass,
+} from './record-client.ts';
 import { centreExams, grantedExams, issueCode, readExam, redeemCode, revokeCode, sendCode } from './share-client.ts';
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
@@ -110,6 +120,17 @@ export function createHandlers(deps: Deps): Handlers {
       withPlatform((o) => issueCode(message.examId, { singleUse: message.singleUse, days: message.days }, o)),
     'secretariat.revoke': (message) => withPlatform((o) => revokeCode(message.codeId, o)),
     'secretariat.send': (message) => withPlatform((o) => sendCode(message.codeId, message.code, o)),
+    'record.summary': (message) => withPlatform((o) => recordSummary(message.patientId, o)),
+    'record.documents': (message) => withPlatform((o) => recordDocuments(message.patientId, message.typeCode, o)),
+    'record.document': (message) => withPlatform((o) => recordDocument(message.documentId, o)),
+    'record.breakGlass': (message) =>
+      withPlatform((o) =>
+        startBreakGlass(message.patientId, { mode: message.mode, reason: message.reason, text: message.text }, o),
+      ),
+    'record.breakGlassEnd': (message) => withPlatform((o) => endBreakGlass(message.patientId, o)),
+    'review.list': (message) => withPlatform((o) => reviewList(message.reviewed, o)),
+    'review.mark': (message) => withPlatform((o) => reviewMark(message.id, message.comment, o)),
+    'review.csv': () => withPlatform(reviewCsv),
     async 'intent.take'(_message, { tabId }) {
       return { intent: tabId === undefined ? null : await takeIntent(deps.session, tabId) };
     },

@@ -59,6 +59,14 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'secretariat.issue',
     'secretariat.revoke',
     'secretariat.send',
+    'record.summary',
+    'record.documents',
+    'record.document',
+    'record.breakGlass',
+    'record.breakGlassEnd',
+    'review.list',
+    'review.mark',
+    'review.csv',
   ]),
 };
 

@@ -41,6 +41,21 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: true },
       { v: PROTOCOL_VERSION, type: 'secretariat.revoke', codeId: 'c1' },
       { v: PROTOCOL_VERSION, type: 'secretariat.send', codeId: 'c1', code: '7KQ4-MZ2T-9XHC-W' },
+      { v: PROTOCOL_VERSION, type: 'record.summary', patientId: 'demo-bernard' },
+      { v: PROTOCOL_VERSION, type: 'record.documents', patientId: 'demo-bernard', typeCode: '11488-4' },
+      { v: PROTOCOL_VERSION, type: 'record.document', documentId: 'demo-bernard-doc-1' },
+      {
+        v: PROTOCOL_VERSION,
+        type: 'record.breakGlass',
+        patientId: 'demo-bernard',
+        mode: 'bris_de_glace',
+        reason: 'urgence-vitale',
+        text: 'Arrêt cardiaque',
+      },
+      { v: PROTOCOL_VERSION, type: 'record.breakGlassEnd', patientId: 'demo-bernard' },
+      { v: PROTOCOL_VERSION, type: 'review.list', reviewed: false },
+      { v: PROTOCOL_VERSION, type: 'review.mark', id: 's1', comment: 'Justifié' },
+      { v: PROTOCOL_VERSION, type: 'review.csv' },
     ];
     for (const r of requests) expect(Request.safeParse(r).success, r.type).toBe(true);
     expect(Object.keys(Responses).sort()).toEqual(requests.map((r) => r.type).sort());

@@ -329,6 +329,80 @@ export type IssuedCode = z.infer<typeof IssuedCode>;
 const DoneResult = z.discriminatedUnion('status', [z.object({ status: z.literal('ok') }), SignedOut, Unavailable]);
 
 // ---------------------------------------------------------------------------------------------
+// The shared record (issue 8), mapped from the platform by `record-client.ts`.
+
+export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
+export type AccessMode = z.infer<typeof AccessMode>;
+export const RecordDoc = z.object({
+  id: text(100),
+  title: text(300),
+  /** LOINC document type. */
+  typeCode: text(20),
+  date: z.string().max(40),
+  author: text(200).optional(),
+  organization: text(200).optional(),
+});
+export type RecordDoc = z.infer<typeof RecordDoc>;
+/** Why the record was refused, and whether break-glass is possible (the platform decides). */
+const RecordRefused = z.object({
+  status: z.literal('refused'),
+  breakGlass: z.enum(['possible', 'opposed', 'not-physician']),
+  detail: z.string().max(500),
+});
+const Access = { mode: AccessMode, expiresAt: z.string().max(40).optional() };
+export const RecordSummary = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    ...Access,
+    alerts: z.array(text(500)).max(100),
+    latest: z.array(RecordDoc).max(100),
+    circle: z.array(z.object({ name: text(200), profession: text(100) })).max(500),
+  }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordSummary = z.infer<typeof RecordSummary>;
+export const RecordDocs = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), ...Access, documents: z.array(RecordDoc).max(1000) }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordDocs = z.infer<typeof RecordDocs>;
+export const RecordText = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), ...Access, text: z.string().max(500_000) }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordText = z.infer<typeof RecordText>;
+export const BreakGlassReason = z.enum(['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence']);
+export const BreakGlassResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), mode: AccessMode, expiresAt: z.string().max(40) }),
+  SignedOut,
+  Unavailable,
+]);
+export type BreakGlassResult = z.infer<typeof BreakGlassResult>;
+
+/** A break-glass session as the privacy officer reviews it. */
+export const ReviewSession = z.object({
+  id: text(64),
+  actor: z.object({ idNps: text(40), name: text(200) }),
+  patient: z.object({ id: text(64), name: text(300), birthDate: z.string().max(10) }),
+  mode: text(20),
+  reason: z.object({ code: text(40), label: text(200), text: z.string().max(500) }),
+  startedAt: z.string().max(40),
+  endedAt: z.string().max(40).nullable(),
+  minutes: z.number().int().nullable(),
+  documents: z.array(z.object({ title: text(300), at: z.string().max(40) })).max(1000),
+  review: z
+    .object({ at: z.string().max(40), by: z.string().max(200).nullable(), comment: z.string().max(2000).nullable() })
+    .nullable(),
+});
+export type ReviewSession = z.infer<typeof ReviewSession>;
+
+// ---------------------------------------------------------------------------------------------
 // Messages. Requests carry `v` and `type`; each type has exactly one response schema.
 
 export const ContextDetected = z.object({
@@ -391,6 +465,36 @@ export const SecretariatIssue = z.object({
 });
 export const SecretariatRevoke = z.object({ v, type: z.literal('secretariat.revoke'), codeId: text(64) });
 export const SecretariatSend = z.object({ v, type: z.literal('secretariat.send'), codeId: text(64), code: text(40) });
+/** The shared record (issue 8): summary, documents, one document, break-glass start and end. */
+export const RecordSummaryGet = z.object({ v, type: z.literal('record.summary'), patientId: text(64) });
+export const RecordDocumentsGet = z.object({
+  v,
+  type: z.literal('record.documents'),
+  patientId: text(64),
+  typeCode: z
+    .string()
+    .regex(/^[\d-]{3,10}$/)
+    .optional(),
+});
+export const RecordDocumentGet = z.object({ v, type: z.literal('record.document'), documentId: text(100) });
+export const RecordBreakGlass = z.object({
+  v,
+  type: z.literal('record.breakGlass'),
+  patientId: text(64),
+  mode: z.enum(['bris_de_glace', 'centre_15']),
+  reason: BreakGlassReason,
+  text: z.string().trim().min(10).max(500),
+});
+export const RecordBreakGlassEnd = z.object({ v, type: z.literal('record.breakGlassEnd'), patientId: text(64) });
+/** The privacy officer's review page. */
+export const ReviewList = z.object({ v, type: z.literal('review.list'), reviewed: z.boolean().optional() });
+export const ReviewMark = z.object({
+  v,
+  type: z.literal('review.mark'),
+  id: text(64),
+  comment: z.string().trim().min(1).max(2000),
+});
+export const ReviewCsv = z.object({ v, type: z.literal('review.csv') });
 /** From the options page: the changes waiting or refused; forgetting a refused one. */
 export const OutboxList = z.object({ v, type: z.literal('outbox.list') });
 export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), key: z.string().min(8).max(200) });
@@ -424,6 +528,14 @@ export const Request = z.discriminatedUnion('type', [
   SecretariatIssue,
   SecretariatRevoke,
   SecretariatSend,
+  RecordSummaryGet,
+  RecordDocumentsGet,
+  RecordDocumentGet,
+  RecordBreakGlass,
+  RecordBreakGlassEnd,
+  ReviewList,
+  ReviewMark,
+  ReviewCsv,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -467,6 +579,22 @@ export const Responses = {
   ]),
   'secretariat.revoke': DoneResult,
   'secretariat.send': DoneResult,
+  'record.summary': RecordSummary,
+  'record.documents': RecordDocs,
+  'record.document': RecordText,
+  'record.breakGlass': BreakGlassResult,
+  'record.breakGlassEnd': DoneResult,
+  'review.list': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), sessions: z.array(ReviewSession).max(1000) }),
+    SignedOut,
+    Unavailable,
+  ]),
+  'review.mark': DoneResult,
+  'review.csv': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), csv: z.string().max(5_000_000) }),
+    SignedOut,
+    Unavailable,
+  ]),
 } satisfies Record<RequestType, z.ZodType>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;

@@ -47,9 +47,9 @@ describe('Pro Santé Connect claims → professional', () => {
 
   it('maps every seeded professional of the development provider, with their MSSanté address', () => {
     const mapped = DEV_PROFESSIONALS.map((p) => professionalFromClaims(pscClaimsOf(p)));
-    expect(mapped.map((m) => m.ok && m.professional.professions)).toEqual([['10'], ['60'], ['50'], ['21'], []]);
+    expect(mapped.map((m) => m.ok && m.professional.professions)).toEqual([['10'], ['60'], ['50'], ['21'], [], []]);
     expect(mapped.every((m) => m.ok && m.professional.mssante?.endsWith('.mssante.fr'))).toBe(true);
-    expect(mapped.map((m) => m.ok && isPhysician(m.professional))).toEqual([true, false, false, false, false]);
+    expect(mapped.map((m) => m.ok && isPhysician(m.professional))).toEqual([true, false, false, false, false, false]);
   });
 
   it('takes the IDNPS from SubjectNameID first, and wraps no RPPS for an ADELI-based one', () => {

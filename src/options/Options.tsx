@@ -96,6 +96,11 @@ export function Options() {
             {t('secretariatLink')}
           </a>
         </p>
+        <p>
+          <a href="../review/index.html" data-review-link>
+            {t('reviewLink')}
+          </a>
+        </p>
         <p class="muted">{t('extensionOrigin', browser.runtime.getURL('').replace(/\/$/, ''))}</p>
         <p class="muted">{t('redirectUri', browser.identity.getRedirectURL())}</p>
       </main>

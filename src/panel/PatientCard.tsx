@@ -11,6 +11,7 @@ import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { CareCircle } from './CareCircle.tsx';
+import { SharedRecord } from './SharedRecord.tsx';
 import { covers, IdentityConfirm } from './IdentityConfirm.tsx';
 import { displayName } from './PatientChoice.tsx';
 
@@ -84,6 +85,7 @@ function PlatformTraits({
         </div>
       )}
       {settled && <CareCircle patientId={patient.id} physician={physician} />}
+      {settled && <SharedRecord patientId={patient.id} />}
     </>
   );
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../server/config.ts';
+import { DEMO_PRIVACY_OFFICER, DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
+import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import {
+  endBreakGlass,
+  recordDocument,
+  recordDocuments,
+  recordSummary,
+  reviewCsv,
+  reviewList,
+  reviewMark,
+  startBreakGlass,
+} from './record-client.ts';
+
+let platform: TestPlatform;
+let baseUrl: string;
+const officerClaims = pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_PRIVACY_OFFICER)!);
+
+beforeAll(async () => {
+  platform = await testPlatform({ audit: { ...configFromEnv({}).audit, readers: [DEMO_PRIVACY_OFFICER] } });
+  baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(() => platform.close());
+
+const as = async (who: 'physician' | 'nurse' | 'officer') => ({
+  baseUrl,
+  accessToken: await platform.issuer.mint(
+    who === 'officer' ? { claims: officerClaims } : who === 'nurse' ? { as: 'nurse' } : {},
+  ),
+});
+const emergency = { mode: 'bris_de_glace' as const, reason: 'urgence-vitale', text: 'Arrêt cardio-respiratoire' };
+
+describe('shared record client against the real platform', () => {
+  it('is told it is refused and that break-glass is possible; a nurse is told she may not', async () => {
+    expect(await recordSummary('demo-nguyen', await as('physician'))).toEqual({
+      status: 'refused',
+      breakGlass: 'possible',
+      detail: expect.stringMatching(/^Vous ne faites pas partie de l’équipe de soins/),
+    });
+    expect(await recordSummary('demo-nguyen', await as('nurse'))).toMatchObject({ breakGlass: 'not-physician' });
+    expect(await startBreakGlass('demo-nguyen', emergency, await as('nurse'))).toEqual({
+      status: 'unavailable',
+      reason: 'forbidden',
+      detail: 'L’accès en bris de glace est réservé aux médecins.',
+    });
+  });
+
+  it('opens in break-glass: the summary first, the countdown’s end, documents by kind, one document', async () => {
+    const started = await startBreakGlass('demo-nguyen', emergency, await as('physician'));
+    expect(started).toMatchObject({ status: 'ok', mode: 'bris_de_glace' });
+    const summary = await recordSummary('demo-nguyen', await as('physician'));
+    if (summary.status !== 'ok') throw new Error(summary.status);
+    expect(summary.mode).toBe('bris_de_glace');
+    expect(summary.expiresAt).toBe(started.status === 'ok' && started.expiresAt);
+    expect(summary.alerts).toEqual(['Allergie à la pénicilline (éruption, 2019)']);
+    expect(summary.latest.map((d) => d.typeCode).sort()).toEqual([
+      '11488-4',
+      '11502-2',
+      '18842-5',
+      '57833-6',
+      '60591-5',
+    ]);
+    const labs = await recordDocuments('demo-nguyen', '11502-2', await as('physician'));
+    expect(labs.status === 'ok' && labs.documents.map((d) => d.id)).toEqual(['demo-nguyen-doc-3']);
+    const doc = await recordDocument('demo-nguyen-doc-3', await as('physician'));
+    expect(doc).toMatchObject({ status: 'ok', mode: 'bris_de_glace', text: expect.stringContaining('Créatinine') });
+    expect(await endBreakGlass('demo-nguyen', await as('physician'))).toEqual({ status: 'ok' });
+    expect(await recordSummary('demo-nguyen', await as('physician'))).toMatchObject({ status: 'refused' });
+  });
+
+  it('lets the privacy officer list, mark and export; nobody else', async () => {
+    expect(await reviewList(undefined, await as('physician'))).toMatchObject({
+      status: 'unavailable',
+      reason: 'forbidden',
+    });
+    const list = await reviewList(false, await as('officer'));
+    if (list.status !== 'ok') throw new Error(list.status);
+    expect(list.sessions[0]).toMatchObject({
+      patient: { id: 'demo-nguyen' },
+      documents: [{ title: 'Bilan biologique' }],
+    });
+    expect(await reviewMark(list.sessions[0]!.id, 'Justifié.', await as('officer'))).toEqual({ status: 'ok' });
+    const csv = await reviewCsv(await as('officer'));
+    expect(csv.status === 'ok' && csv.csv).toContain('"Justifié."');
+  });
+});

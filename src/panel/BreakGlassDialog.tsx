@@ -1,0 +1,123 @@
+/**
+ * The deliberate break-glass dialog (issue 8): what is about to happen, stated plainly; the mode
+ * (emergency, or centre 15 regulation); a coded reason and a description; an explicit confirmation.
+ * Nothing is opened before the platform has recorded the access (it refuses non-physicians and
+ * patients' oppositions itself).
+ */
+import { useState } from 'preact/hooks';
+import type { BreakGlassResult } from '../core/protocol.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+const REASONS = ['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence'] as const;
+
+export function BreakGlassDialog({
+  patientId,
+  onOpened,
+  onCancel,
+}: {
+  patientId: string;
+  onOpened: (result: Extract<BreakGlassResult, { status: 'ok' }>) => void;
+  onCancel: () => void;
+}) {
+  const [mode, setMode] = useState<'bris_de_glace' | 'centre_15'>('bris_de_glace');
+  const [reason, setReason] = useState<(typeof REASONS)[number] | ''>('');
+  const [text, setText] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const ready = reason !== '' && text.trim().length >= 10 && confirmed && !busy;
+
+  const open = () => {
+    if (!ready) return;
+    setBusy(true);
+    send({ v: 1, type: 'record.breakGlass', patientId, mode, reason, text: text.trim() }).then(
+      (result) => {
+        setBusy(false);
+        if (result.status === 'ok') return onOpened(result);
+        setError(
+          result.status === 'signed-out'
+            ? t('signInToLookup')
+            : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)),
+        );
+      },
+      () => {
+        setBusy(false);
+        setError(t('unavailable_bad_response'));
+      },
+    );
+  };
+
+  return (
+    <section class="dialog alert" role="dialog" aria-modal="true" aria-labelledby="bg-title" data-break-glass-dialog>
+      <h3 id="bg-title">{t('breakGlassTitle')}</h3>
+      <p>{t('breakGlassWarning')}</p>
+      <ul>
+        <li>{t('breakGlassFact1')}</li>
+        <li>{t('breakGlassFact2')}</li>
+        <li>{t('breakGlassFact3')}</li>
+      </ul>
+      <fieldset>
+        <legend>{t('breakGlassMode')}</legend>
+        <label>
+          <input
+            type="radio"
+            name="bg-mode"
+            checked={mode === 'bris_de_glace'}
+            onChange={() => setMode('bris_de_glace')}
+          />{' '}
+          {t('mode_bris_de_glace')}
+        </label>{' '}
+        <label>
+          <input type="radio" name="bg-mode" checked={mode === 'centre_15'} onChange={() => setMode('centre_15')} />{' '}
+          {t('mode_centre_15')}
+        </label>
+      </fieldset>
+      <label for="bg-reason">{t('breakGlassReason')}</label>
+      <select
+        id="bg-reason"
+        data-break-glass-reason
+        value={reason}
+        onChange={(e) => setReason((e.target as HTMLSelectElement).value as typeof reason)}
+      >
+        <option value="">{t('breakGlassChoose')}</option>
+        {REASONS.map((r) => (
+          <option key={r} value={r}>
+            {t(`reason_${r.replace(/-/g, '_')}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <label for="bg-text">{t('breakGlassText')}</label>
+      <textarea
+        id="bg-text"
+        data-break-glass-text
+        rows={3}
+        maxLength={500}
+        value={text}
+        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+      />
+      <label>
+        <input
+          type="checkbox"
+          data-break-glass-confirm-box
+          checked={confirmed}
+          onChange={() => setConfirmed(!confirmed)}
+        />{' '}
+        {t('breakGlassConfirmText')}
+      </label>
+      {error && (
+        <p class="alert" role="alert" data-break-glass-error>
+          {error}
+        </p>
+      )}
+      <p>
+        <button type="button" class="secondary" onClick={onCancel}>
+          {t('cancel')}
+        </button>{' '}
+        <button type="button" class="danger" data-break-glass-confirm disabled={!ready} onClick={open}>
+          {busy ? t('breakGlassOpening') : t('breakGlassOpen')}
+        </button>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { Review } from './Review.tsx';
+
+render(<Review />, document.getElementById('app')!);
