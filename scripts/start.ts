@@ -57,6 +57,8 @@ ${pages.url}. Ouvrez la page de messagerie, cliquez sur le bouton « P » en bas
 « Se connecter avec Pro Santé Connect » et choisissez un professionnel de test :
 ${DEV_PROFESSIONALS.map((p) => `  ${(p.profession?.label ?? p.job ?? '').padEnd(22)} ${p.givenName} ${p.familyName} (${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps}`})`).join('\n')}
 Secrétariat d'imagerie : options de l'extension → « Secrétariat d'imagerie » (codes de partage).
+Dossier partagé du patient (côté patient) : ${platform.url}/patient
+Revue des bris de glace : options de l'extension → « Revue des accès en bris de glace » (Sophie DUMAS).
 Ctrl-C pour arrêter.
 `);
 

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KINDS, type AuditKind } from '../audit/events.ts';
 import { consentOf } from '../record/access.ts';
+import { BREAK_GLASS_REASONS, type BreakGlassReason } from '../record/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import { findById } from '../storage/patients.ts';
 import { DEMO_PATIENTS } from '../demo/patients.ts';
@@ -72,17 +73,32 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, now: () => Date)
         .orderBy('seq', 'desc')
         .limit(200)
         .execute();
+      // Every read of a break-glass session carries the reason given when it started.
+      const reasons = new Map(
+        (
+          await db
+            .selectFrom('break_glass')
+            .select(['id', 'reason_code', 'reason_text'])
+            .where('patient_id', '=', patient.id)
+            .execute()
+        ).map((s) => [
+          s.id,
+          `${BREAK_GLASS_REASONS[s.reason_code as BreakGlassReason] ?? s.reason_code} — ${s.reason_text}`,
+        ]),
+      );
       const history: AccessLine[] = entries.map((e) => {
         const event = JSON.parse(e.resource) as {
           agent?: { who?: { display?: string } }[];
           purposeOfEvent?: { text?: string }[];
+          entity?: { detail?: { type: string; valueString: string }[] }[];
         };
+        const session = event.entity?.[0]?.detail?.find((d) => d.type === 'session')?.valueString;
         return {
           at: e.recorded,
           who: event.agent?.[0]?.who?.display ?? '',
           what: KINDS[e.kind as AuditKind]?.label ?? e.kind,
           mode: e.mode,
-          reason: event.purposeOfEvent?.[0]?.text ?? '',
+          reason: event.purposeOfEvent?.[0]?.text ?? (session ? (reasons.get(session) ?? '') : ''),
         };
       });
       return html(reply, patientPage({ patient, consent, documents, notifications, history }));

@@ -84,8 +84,9 @@ function PlatformTraits({
           />
         </div>
       )}
-      {settled && <CareCircle patientId={patient.id} physician={physician} />}
+      {/* The record's button first: the circle loads by itself and must not move it under the pointer. */}
       {settled && <SharedRecord patientId={patient.id} />}
+      {settled && <CareCircle patientId={patient.id} physician={physician} />}
     </>
   );
 }
