@@ -19,7 +19,7 @@ export const PARTICIPATION_FUNCTION_SYSTEM =
 export const MEDECIN_TRAITANT = 'PCP';
 
 /** SQLite's `CURRENT_TIMESTAMP` (`2026-11-23 10:42:00`, UTC) as a FHIR instant. */
-const instant = (at: string) => (at.includes('T') ? at : `${at.replace(' ', 'T')}Z`);
+export const instant = (at: string) => (at.includes('T') ? at : `${at.replace(' ', 'T')}Z`);
 
 export const memberName = (p: Pick<Member['practitioner'], 'title' | 'given_name' | 'family_name'>) =>
   [p.title, p.given_name, p.family_name].filter(Boolean).join(' ');

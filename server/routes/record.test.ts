@@ -99,11 +99,45 @@ describe('normal access (consent and care circle)', () => {
     expect(text(masked)).toBe(text(await call('GET', '/fhir/Binary/nothing')));
   });
 
+  it('returns no record data when the read cannot be audited', async () => {
+    await sql
+      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+      .execute(platform.db);
+    const summary = await call('GET', '/fhir/Patient/demo-lefevre/$summary');
+    const doc = await call('GET', '/fhir/Binary/demo-lefevre-doc-3');
+    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    for (const res of [summary, doc]) {
+      expect(res.statusCode).toBe(503);
+      expect(res.body).not.toContain('Allergie');
+      expect(res.body).not.toContain('Créatinine');
+      expect(res.json().resourceType).toBe('OperationOutcome');
+    }
+  });
+
   it('honours a withdrawn consent: a member is refused too', async () => {
     await join('demo-girard');
     const res = await call('GET', '/fhir/Patient/demo-girard/$summary');
     expect(res.statusCode).toBe(403);
     expect(res.headers['x-break-glass']).toBe('possible');
+  });
+});
+
+describe('the patient’s consent (FHIR Consent)', () => {
+  it('is a valid R4 Consent: permit for the circle, and a deny provision on BTG when opposed', async () => {
+    const permit = await call('GET', '/fhir/Consent?patient=demo-lefevre');
+    const [consent] = resources(permit) as unknown as { provision: { type: string; provision?: unknown[] } }[];
+    validateR4(consent);
+    expect(consent!.provision.type).toBe('permit');
+    expect(consent!.provision.provision).toBeUndefined();
+    const opposed = resources(await call('GET', '/fhir/Consent?patient=demo-casanova'))[0] as unknown as {
+      provision: { provision: { type: string; purpose: { code: string }[] }[] };
+    };
+    validateR4(opposed);
+    expect(opposed.provision.provision[0]).toMatchObject({ type: 'deny', purpose: [{ code: 'BTG' }] });
+    const denied = resources(await call('GET', '/fhir/Consent?patient=demo-girard'))[0] as unknown as {
+      provision: { type: string };
+    };
+    expect(denied.provision.type).toBe('deny');
   });
 });
 

@@ -5,6 +5,7 @@
  *   break-glass, `X-Break-Glass-Expires`;
  * - `GET /fhir/Patient/{id}/$documents[?type=LOINC]`: the documents (searchset), newest first;
  * - `GET /fhir/Binary/{id}`: a document itself;
+ * - `GET /fhir/Consent?patient={id}`: the patient's choices (consent, break-glass opposition);
  * - `POST /fhir/Patient/{id}/$break-glass` (`Parameters`: `mode`, `reason`, `text`) and
  *   `$break-glass-end`.
  * Refused access is `403` with `X-Break-Glass: possible | opposed | not-physician`. Masked
@@ -14,10 +15,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { searchBundle } from '../fhir/bundle.ts';
-import { toFhirCareTeam, circleIncludes } from '../fhir/care-team.ts';
+import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { toFhirBinary, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
-import { decideAccess } from '../record/access.ts';
+import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
+import { decideAccess, DEFAULT_CONSENT } from '../record/access.ts';
 import { BREAK_GLASS_REASONS, type BreakGlass, type BreakGlassReason } from '../record/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
@@ -136,6 +137,16 @@ export function recordRoutes(app: FastifyInstance, db: Db, audit: AuditLog, glas
         : undefined,
     );
     return reply.headers(fhir).send(toFhirBinary(doc));
+  });
+
+  /** The patient's choices as a FHIR `Consent`: what the platform enforces, for any professional. */
+  app.get('/fhir/Consent', async (req, reply) => {
+    const raw = (req.query as Record<string, unknown>).patient;
+    const patient = typeof raw === 'string' ? await findById(db, raw.replace(/^Patient\//, '')) : undefined;
+    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patient.id).executeTakeFirst();
+    const consent = row ?? { ...DEFAULT_CONSENT, updated_at: instant(patient.created_at) };
+    return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, consent, consent.updated_at)], req));
   });
 
   const parameter = (body: unknown, name: string) => {
