@@ -12,7 +12,7 @@ import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 import { PatientCard } from './PatientCard.tsx';
 import { PatientChoice } from './PatientChoice.tsx';
-import { ShareCodes } from './ShareCodes.tsx';
+import { FoundCodes, ShareCodes } from './ShareCodes.tsx';
 
 type State = { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null };
 
@@ -22,6 +22,7 @@ export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const [chosen, setChosen] = useState<DetectedPatient | undefined>();
   const auth = useAuth();
+  const [redeemed, setRedeemed] = useState(0);
 
   const load = useCallback((quiet = false) => {
     if (!quiet) setState({ phase: 'loading' });
@@ -79,6 +80,15 @@ export function App() {
             <p class="muted">{t('noPatientHint')}</p>
           </>
         )}
+        {/* Codes found in the message come first: the patient's sections below load by themselves
+            and must not move the "Ouvrir l'examen" button under the pointer. */}
+        {state.phase === 'ready' && (state.context?.shareCodes.length ?? 0) > 0 && (
+          <FoundCodes
+            found={state.context!.shareCodes}
+            signedIn={auth.signedIn}
+            onRedeemed={() => setRedeemed((n) => n + 1)}
+          />
+        )}
         {state.phase === 'ready' && patients.length > 1 && !current && (
           <PatientChoice patients={patients} onChoose={setChosen} />
         )}
@@ -92,7 +102,7 @@ export function App() {
             <PatientCard patient={current} auth={auth} />
           </>
         )}
-        {state.phase === 'ready' && <ShareCodes found={state.context?.shareCodes ?? []} signedIn={auth.signedIn} />}
+        {state.phase === 'ready' && <ShareCodes signedIn={auth.signedIn} redeemed={redeemed} />}
         {state.phase === 'ready' && state.context && <p class="muted">{t('detectedOn', state.context.origin)}</p>}
       </main>
     </>

@@ -1,8 +1,8 @@
 /**
  * Imaging share codes in the panel (issue 7): the codes found in the open message, each opened in
- * one click ("Ouvrir l'examen"); a field to type or paste one (checked here first: a typo never
- * reaches the platform); and the exams already shared with the professional. An opened exam shows
- * in the report page, a tab of the extension.
+ * one click ("Ouvrir l'examen"), first in the panel; at its end, a field to type or paste one
+ * (checked here first: a typo never reaches the platform) and the exams already shared with the
+ * professional. An opened exam shows in the report page, a tab of the extension.
  */
 import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
@@ -22,22 +22,11 @@ const failure = (result: Exclude<ExamResult | ExamsResult, { status: 'ok' }>) =>
     ? t('signInToLookup')
     : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey));
 
-export function ShareCodes({ found, signedIn }: { found: readonly string[]; signedIn: boolean }) {
-  const [typed, setTyped] = useState('');
+/** Redeeming a code (typed or found): checked here first, then the platform; the report opens. */
+function useRedeem(onRedeemed: () => void) {
   const [busy, setBusy] = useState<string | undefined>();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
-  const [exams, setExams] = useState<Exam[]>([]);
-
-  const list = useCallback(() => {
-    if (!signedIn) return;
-    send({ v: 1, type: 'exams.list' }).then(
-      (result) => result.status === 'ok' && setExams(result.exams),
-      () => undefined,
-    );
-  }, [signedIn]);
-  useEffect(list, [list]);
-
-  const redeem = (code: string) => {
+  const redeem = (code: string, done?: () => void) => {
     const parsed = parseCode(code);
     if (!parsed.ok) return setMessage({ ok: false, text: CODE_PROBLEMS[parsed.reason] });
     setBusy(parsed.code);
@@ -47,9 +36,9 @@ export function ShareCodes({ found, signedIn }: { found: readonly string[]; sign
         setBusy(undefined);
         if (result.status !== 'ok') return setMessage({ ok: false, text: failure(result) });
         setMessage({ ok: true, text: t('examOpened', result.exam.title) });
-        setTyped('');
+        done?.();
         openReport(result.exam);
-        list();
+        onRedeemed();
       },
       () => {
         setBusy(undefined);
@@ -57,10 +46,32 @@ export function ShareCodes({ found, signedIn }: { found: readonly string[]; sign
       },
     );
   };
+  const result = message && (
+    <p
+      class={message.ok ? 'status ok' : 'alert'}
+      role={message.ok ? 'status' : 'alert'}
+      data-share-result={message.ok ? 'ok' : 'refused'}
+    >
+      {message.text}
+    </p>
+  );
+  return { busy, redeem, result };
+}
 
+/** The codes found in the open message, each opened in one click. Shown first in the panel. */
+export function FoundCodes({
+  found,
+  signedIn,
+  onRedeemed,
+}: {
+  found: readonly string[];
+  signedIn: boolean;
+  onRedeemed: () => void;
+}) {
+  const { busy, redeem, result } = useRedeem(onRedeemed);
   return (
-    <section class="share" aria-labelledby="share-title" data-share>
-      <h2 id="share-title">{t('shareTitle')}</h2>
+    <section class="share" aria-labelledby="found-title" data-share-codes>
+      <h2 id="found-title">{t('shareTitle')}</h2>
       {found.map((code) => (
         <p key={code} data-share-found={code}>
           {t('shareFound')} <code>{formatCode(code)}</code>{' '}
@@ -69,10 +80,33 @@ export function ShareCodes({ found, signedIn }: { found: readonly string[]; sign
           </button>
         </p>
       ))}
+      {result}
+    </section>
+  );
+}
+
+/** A code typed or pasted, and the exams already shared with the professional. */
+export function ShareCodes({ signedIn, redeemed }: { signedIn: boolean; redeemed: number }) {
+  const [typed, setTyped] = useState('');
+  const [exams, setExams] = useState<Exam[]>([]);
+  const [own, setOwn] = useState(0);
+  const list = useCallback(() => {
+    if (!signedIn) return;
+    send({ v: 1, type: 'exams.list' }).then(
+      (result) => result.status === 'ok' && setExams(result.exams),
+      () => undefined,
+    );
+  }, [signedIn]);
+  useEffect(list, [list, redeemed, own]);
+  const { busy, redeem, result } = useRedeem(() => setOwn((n) => n + 1));
+
+  return (
+    <section class="share" aria-labelledby="share-title" data-share>
+      <h2 id="share-title">{t('shareTitle')}</h2>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          redeem(typed);
+          redeem(typed, () => setTyped(''));
         }}
       >
         <label for="share-input">{t('shareInputLabel')}</label>
@@ -89,15 +123,7 @@ export function ShareCodes({ found, signedIn }: { found: readonly string[]; sign
           {t('shareOpen')}
         </button>
       </form>
-      {message && (
-        <p
-          class={message.ok ? 'status ok' : 'alert'}
-          role={message.ok ? 'status' : 'alert'}
-          data-share-result={message.ok ? 'ok' : 'refused'}
-        >
-          {message.text}
-        </p>
-      )}
+      {result}
       {exams.length > 0 && (
         <>
           <h3>{t('sharedExams')}</h3>

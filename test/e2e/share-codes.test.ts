@@ -67,6 +67,7 @@ describe('share codes', () => {
     await signIn(h, panel, platform.issuer);
     // The message names the patient (found) and carries the code (found, check symbol verified).
     await panel.waitForSelector('[data-vigilance="agree"]');
+    await panel.waitForSelector('[data-circle="not-member"]');
     const open = await panel.waitForSelector(`[data-share-found="${issued.replace(/-/g, '')}"] [data-share-open]`);
     expect(await open!.evaluate((b) => (b as HTMLElement).innerText)).toBe("Ouvrir l'examen");
     const reportTarget = h.browser.waitForTarget((t) =>
