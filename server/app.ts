@@ -76,6 +76,8 @@ export function buildApp({
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Behind the hospital's reverse proxy, the client's address comes from X-Forwarded-For.
+    ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
   });
 
   const ownOrigin = (host: string | undefined, protocol: string) => `${protocol}://${host ?? ''}`;
@@ -166,7 +168,7 @@ export function buildApp({
   reviewRoutes(app, db, audit, config.audit.readers, now);
   if (demo) {
     demoViewerRoute(app, db);
-    patientPageRoutes(app, db, now);
+    patientPageRoutes(app, db, audit, now);
   }
   // Sessions whose time is up end with their `break-glass-end` entry, even if nobody asks.
   const sweeper = setInterval(

@@ -30,6 +30,11 @@ export interface PlatformConfig {
     /** IDNPS of the people who may read the whole audit log (security officer, DPO). */
     readers: string[];
   };
+  /**
+   * The reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDRs):
+   * the client address is what per-address throttling counts. None by default.
+   */
+  trustProxy: string[];
   /** Break-glass sessions last this many minutes (default 15), then end on their own. */
   breakGlassMinutes: number;
   /** Imaging share codes (issue 7; defaults documented in the README). */
@@ -86,6 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       checkpointEvery: integer('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100', 1, 1_000_000),
       readers: list(env.AUDIT_READERS ?? ''),
     },
+    trustProxy: list(env.TRUST_PROXY ?? ''),
     breakGlassMinutes: integer('BREAK_GLASS_MINUTES', env.BREAK_GLASS_MINUTES ?? '15', 1, 240),
     shareCodes: {
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),

@@ -67,6 +67,13 @@ export const KINDS = {
   'record-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation du dossier partagé' },
   'document-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un document du dossier' },
   'break-glass-review': { ...rest('operation', 'operation'), action: 'U', label: 'Revue d’un accès en bris de glace' },
+  // The patient's own choices, from their page.
+  'consent-change': { ...rest('update', 'update'), action: 'U', label: 'Choix du patient modifiés' },
+  'document-mask': {
+    ...rest('update', 'update'),
+    action: 'U',
+    label: 'Document masqué ou rendu visible par le patient',
+  },
   'break-glass-start': {
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: { system: DCM, code: '110127', display: 'Emergency Override Started' },
@@ -86,7 +93,8 @@ export const OUTCOMES = { success: '0', 'minor-failure': '4', 'serious-failure':
 
 export interface AuditInput {
   kind: AuditKind;
-  actor: Professional;
+  /** Who acted: a professional (from their token), or the patient themself (their own page). */
+  actor: Professional | PatientActor;
   patientId?: string;
   mode?: AccessMode;
   outcome?: keyof typeof OUTCOMES;
@@ -108,6 +116,43 @@ const QUERY_ENTITY = {
   type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '2', display: 'System Object' },
   role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' },
 };
+
+/** The patient acting on their own record (consent, opposition, masking) from their page. */
+export interface PatientActor {
+  patientId: string;
+  name: string;
+}
+
+export const isPatientActor = (actor: AuditInput['actor']): actor is PatientActor => 'patientId' in actor;
+
+/** The `agent_idnps` column: the IDNPS, or `Patient/{id}` for the patient themself. */
+export const agentKey = (actor: AuditInput['actor']) =>
+  isPatientActor(actor) ? `Patient/${actor.patientId}` : actor.idNps;
+
+function requestor(actor: AuditInput['actor']) {
+  if (isPatientActor(actor)) {
+    return {
+      type: { coding: [{ system: PARTICIPATION, code: 'AUT', display: 'author (originator)' }] },
+      who: { reference: `Patient/${actor.patientId}`, display: actor.name },
+      requestor: true,
+    };
+  }
+  return {
+    type: { coding: [{ system: PARTICIPATION, code: 'IRCP', display: 'information recipient' }] },
+    ...(actor.professions.length > 0
+      ? {
+          role: actor.professions.map((code) => ({
+            coding: [{ system: PROFESSION_SYSTEM, code, display: professionLabel(code) }],
+          })),
+        }
+      : {}),
+    who: {
+      identifier: { system: IDNPS_SYSTEM, value: actor.idNps },
+      display: [actor.title, actor.givenName, actor.familyName].filter(Boolean).join(' '),
+    },
+    requestor: true,
+  };
+}
 
 export function toAuditEvent(input: AuditInput, id: string, recorded: string) {
   const kind: KindShape = KINDS[input.kind];
@@ -150,21 +195,7 @@ export function toAuditEvent(input: AuditInput, id: string, recorded: string) {
       },
     ],
     agent: [
-      {
-        type: { coding: [{ system: PARTICIPATION, code: 'IRCP', display: 'information recipient' }] },
-        ...(actor.professions.length > 0
-          ? {
-              role: actor.professions.map((code) => ({
-                coding: [{ system: PROFESSION_SYSTEM, code, display: professionLabel(code) }],
-              })),
-            }
-          : {}),
-        who: {
-          identifier: { system: IDNPS_SYSTEM, value: actor.idNps },
-          display: [actor.title, actor.givenName, actor.familyName].filter(Boolean).join(' '),
-        },
-        requestor: true,
-      },
+      requestor(actor),
       {
         type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
         who: { display: 'Extension Passerelle' },

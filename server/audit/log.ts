@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
-import { toAuditEvent, type AuditInput } from './events.ts';
+import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
 import type { AuditSigner } from './signer.ts';
 
 /** Response header naming the audit entry of the answer, for traceability (and the crash test). */
@@ -132,7 +132,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
             recorded,
             kind: item.input.kind,
             patient_id: item.input.patientId ?? null,
-            agent_idnps: item.input.actor.idNps,
+            agent_idnps: agentKey(item.input.actor),
             mode: item.input.mode ?? 'normal',
             outcome: event.outcome,
             resource: canonical(event),

@@ -7,11 +7,12 @@
  * professionals; a real deployment signs patients in with FranceConnect / Mon Espace Santé. The
  * session is a random token in an `HttpOnly; SameSite=Strict` cookie scoped to `/patient`, kept in
  * memory for 30 minutes; forms post to the platform's own origin (foreign origins are refused by
- * the app's origin check).
+ * the app's origin check). Each of the patient's changes is audited with the patient as the agent.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KINDS, type AuditKind } from '../audit/events.ts';
+import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { consentOf } from '../record/access.ts';
 import { BREAK_GLASS_REASONS, type BreakGlassReason } from '../record/break-glass.ts';
 import type { Db } from '../storage/database.ts';
@@ -24,7 +25,7 @@ const SESSION_MS = 30 * 60_000;
 /** What the patient sees in their access history. */
 const SHOWN: AuditKind[] = ['record-read', 'document-read', 'break-glass-start', 'break-glass-end', 'patient-read'];
 
-export function patientPageRoutes(app: FastifyInstance, db: Db, now: () => Date): void {
+export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog, now: () => Date): void {
   const sessions = new Map<string, { patientId: string; until: number }>();
   const open = { config: { public: true } };
 
@@ -41,6 +42,10 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, now: () => Date)
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
       .send(body);
   const back = (reply: FastifyReply) => reply.code(303).header('location', '/patient').send();
+  const patientActor = async (patientId: string) => {
+    const p = (await findById(db, patientId))!;
+    return { patientId, name: `${p.given_names} ${p.birth_name}` };
+  };
 
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
@@ -134,23 +139,50 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, now: () => Date)
         break_glass_opposed: body.opposed === undefined ? consent.break_glass_opposed : body.opposed === '1' ? 1 : 0,
         updated_at: now().toISOString(),
       };
-      await db
-        .insertInto('consent')
-        .values({ patient_id: session.patientId, ...next })
-        .onConflict((oc) => oc.column('patient_id').doUpdateSet(next))
-        .execute();
+      // The patient's choice and its audit entry: both, or neither.
+      await recordOrRefuse(
+        audit,
+        {
+          kind: 'consent-change',
+          actor: await patientActor(session.patientId),
+          patientId: session.patientId,
+          detail: { circle: String(next.circle_access), opposed: String(next.break_glass_opposed) },
+        },
+        async (tx) => {
+          await tx
+            .insertInto('consent')
+            .values({ patient_id: session.patientId, ...next })
+            .onConflict((oc) => oc.column('patient_id').doUpdateSet(next))
+            .execute();
+        },
+      );
       return back(reply);
     });
 
     scope.post('/patient/documents/:id', open, async (req, reply) => {
       const session = sessionOf(req);
       if (!session) return back(reply);
-      await db
-        .updateTable('record_document')
-        .set({ masked: form(req).masked === '1' ? 1 : 0 })
-        .where('id', '=', (req.params as { id: string }).id)
+      const masked = form(req).masked === '1' ? 1 : 0;
+      const document = (req.params as { id: string }).id;
+      const owned = await db
+        .selectFrom('record_document')
+        .select('id')
+        .where('id', '=', document)
         .where('patient_id', '=', session.patientId)
-        .execute();
+        .executeTakeFirst();
+      if (!owned) return back(reply);
+      await recordOrRefuse(
+        audit,
+        {
+          kind: 'document-mask',
+          actor: await patientActor(session.patientId),
+          patientId: session.patientId,
+          detail: { document, masked: String(masked) },
+        },
+        async (tx) => {
+          await tx.updateTable('record_document').set({ masked }).where('id', '=', document).execute();
+        },
+      );
       return back(reply);
     });
   });

@@ -313,6 +313,20 @@ describe('the patient’s page', () => {
     const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
     expect(page.body).toContain('data-consent="deny"');
     expect(page.body).toContain('data-opposition="opposed"');
+    // Each choice is audited, the patient as the agent.
+    const changes = await platform.db
+      .selectFrom('audit_event')
+      .select(['kind', 'agent_idnps', 'resource'])
+      .where('kind', 'in', ['consent-change', 'document-mask'])
+      .where('patient_id', '=', 'demo-lefevre')
+      .execute();
+    expect(changes.map((c) => c.kind)).toEqual(['document-mask', 'consent-change', 'consent-change']);
+    expect(changes.every((c) => c.agent_idnps === 'Patient/demo-lefevre')).toBe(true);
+    const event = JSON.parse(changes[0]!.resource);
+    validateR4(event);
+    expect(event.agent[0]).toMatchObject({
+      who: { reference: 'Patient/demo-lefevre', display: 'MARIE CLAIRE LEFÈVRE' },
+    });
   });
 
   it('takes no change without a session, nor from another site', async () => {

@@ -247,6 +247,36 @@ describe('redeeming', () => {
   });
 });
 
+describe('behind the hospital’s reverse proxy', () => {
+  it('throttles per client address from X-Forwarded-For when the proxy is trusted', async () => {
+    const behind = await testPlatform({
+      trustProxy: ['127.0.0.1'],
+      shareCodes: { ...defaults, perAddress: 2, perProfessional: 100 },
+    });
+    const wrong = async (address: string, n: number) =>
+      (
+        await behind.app.inject({
+          method: 'POST',
+          url: '/fhir/$redeem-share-code',
+          headers: {
+            ...(await behind.issuer.bearer(colleague(400 + n))),
+            'content-type': 'application/json',
+            'x-forwarded-for': address,
+          },
+          payload: JSON.stringify({
+            resourceType: 'Parameters',
+            parameter: [{ name: 'code', valueString: formatCode(newCode()) }],
+          }),
+        })
+      ).statusCode;
+    expect([await wrong('10.1.1.1', 1), await wrong('10.1.1.1', 2), await wrong('10.1.1.1', 3)]).toEqual([
+      404, 404, 429,
+    ]);
+    expect(await wrong('10.2.2.2', 4)).toBe(404);
+    await behind.close();
+  });
+});
+
 describe('brute force', () => {
   it('fires wrong codes at full speed for a bounded time: no redemption, the code locked, the attackers throttled', async () => {
     const { id, code } = await issue('exam-girard-mri');
