@@ -61,6 +61,14 @@ describe('share codes', () => {
     expect(parseCode('7KQ4-MZ2T-9XHU-W')).toEqual({ ok: false, reason: 'symbol' }); // U: check symbol only
   });
 
+  it('are found at the very start of a text, never inside a longer run of symbols', () => {
+    const code = formatCode(CODES[2]!);
+    expect(findCodes(code)).toEqual([CODES[2]]);
+    expect(findCodes(`Code :\n${code.replace(/-/g, ' ')}`)).toEqual([CODES[2]]);
+    expect(findCodes(`X${code}`)).toEqual([]);
+    expect(findCodes(`${code}9`)).toEqual([]);
+  });
+
   it('are found in a message, written as on the slip, only with a valid check symbol', () => {
     const [a, b] = CODES.map(formatCode);
     const wrong = a!.slice(0, -1) + (a!.endsWith('0') ? '1' : '0');
