@@ -7,6 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { escapeHtml } from '../server/html.ts';
 
 interface Mail {
   file: string;
@@ -16,9 +17,6 @@ interface Mail {
   date: string;
   body: string;
 }
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const decodeWords = (value: string) =>
   value.replace(/=\?UTF-8\?B\?([^?]+)\?=/gi, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
@@ -55,13 +53,13 @@ export async function mailboxPage(dir: string, open: string | null): Promise<str
   const list = all
     .map(
       (m) => `<tr class="message${m === shown ? ' selected' : ''}"><td><a href="?m=${encodeURIComponent(m.file)}">
-        <span class="from">${escape(m.from)}</span><br /><span class="subject">${escape(m.subject)}</span></a></td></tr>`,
+        <span class="from">${escapeHtml(m.from)}</span><br /><span class="subject">${escapeHtml(m.subject)}</span></a></td></tr>`,
     )
     .join('');
   const reading = shown
-    ? `<div id="message-header"><h2 class="subject">${escape(shown.subject)}</h2>
-        <dl><dt>De</dt><dd>${escape(shown.from)}</dd><dt>À</dt><dd>${escape(shown.to)}</dd><dt>Date</dt><dd>${escape(shown.date)}</dd></dl></div>
-       <div id="messagebody"><div class="message-part"><pre>${escape(shown.body)}</pre></div></div>`
+    ? `<div id="message-header"><h2 class="subject">${escapeHtml(shown.subject)}</h2>
+        <dl><dt>De</dt><dd>${escapeHtml(shown.from)}</dd><dt>À</dt><dd>${escapeHtml(shown.to)}</dd><dt>Date</dt><dd>${escapeHtml(shown.date)}</dd></dl></div>
+       <div id="messagebody"><div class="message-part"><pre>${escapeHtml(shown.body)}</pre></div></div>`
     : '<p class="empty">Aucun message.</p>';
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8" /><title>Messagerie MSSanté (démo) — Boîte de réception</title>

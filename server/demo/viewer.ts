@@ -5,8 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../storage/database.ts';
 import { findExam } from '../storage/exams.ts';
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from '../html.ts';
 
 export function demoViewerRoute(app: FastifyInstance, db: Db): void {
   app.get('/demo/viewer/:id', { config: { public: true } }, async (req, reply) => {
@@ -15,10 +14,10 @@ export function demoViewerRoute(app: FastifyInstance, db: Db): void {
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8" />
 <title>Visionneuse d’images (démo)</title>
 <style>body{margin:0;background:#111;color:#ddd;font:14px system-ui;display:grid;place-items:center;height:100vh}</style></head>
-<body><figure data-viewer="${escape(exam.id)}"><svg width="360" height="360" viewBox="0 0 360 360" role="img" aria-label="Image de démonstration">
+<body><figure data-viewer="${escapeHtml(exam.id)}"><svg width="360" height="360" viewBox="0 0 360 360" role="img" aria-label="Image de démonstration">
 <rect width="360" height="360" fill="#000"/><ellipse cx="180" cy="180" rx="140" ry="120" fill="#333"/>
 <ellipse cx="125" cy="180" rx="50" ry="80" fill="#111"/><ellipse cx="235" cy="180" rx="50" ry="80" fill="#111"/>
 <rect x="170" y="70" width="20" height="220" fill="#bbb"/></svg>
-<figcaption>Modalité ${escape(exam.modality)} — images de démonstration (visionneuse fictive)</figcaption></figure></body></html>`);
+<figcaption>Modalité ${escapeHtml(exam.modality)} — images de démonstration (visionneuse fictive)</figcaption></figure></body></html>`);
   });
 }

@@ -1,12 +1,10 @@
 /** The development provider's pages: choose a fictitious professional, or an error. French, no script. */
 import type { DevProfessional } from './dev-professionals.ts';
-
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../html.ts';
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f3f5f9; color: #1b2430; }
   main { max-width: 34rem; margin: 2rem auto; background: #fff; padding: 1.5rem 2rem; border-radius: 8px; }
@@ -23,9 +21,9 @@ const page = (title: string, body: string) => `<!doctype html>
 export function loginPage(uid: string, professionals: readonly DevProfessional[]): string {
   const items = professionals
     .map(
-      (p) => `<li><button type="submit" name="account" value="${escape(p.accountId)}" data-rpps="${p.rpps}">
-        <strong>${p.doctor ? 'Dr ' : ''}${escape(p.givenName)} ${escape(p.familyName)}</strong>
-        <small>${escape(p.profession?.label ?? p.job ?? '')} · ${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps ?? ''}`} · ${escape(p.organization)}</small>
+      (p) => `<li><button type="submit" name="account" value="${escapeHtml(p.accountId)}" data-rpps="${p.rpps}">
+        <strong>${p.doctor ? 'Dr ' : ''}${escapeHtml(p.givenName)} ${escapeHtml(p.familyName)}</strong>
+        <small>${escapeHtml(p.profession?.label ?? p.job ?? '')} · ${p.rpps ? `RPPS ${p.rpps}` : `IDNPS ${p.idNps ?? ''}`} · ${escapeHtml(p.organization)}</small>
       </button></li>`,
     )
     .join('');
@@ -34,16 +32,16 @@ export function loginPage(uid: string, professionals: readonly DevProfessional[]
     `<h1>Pro Santé Connect (développement)</h1>
      <p class="dev">Fournisseur d’identité de <strong>développement</strong> : identités fictives, sans carte CPS
      ni e-CPS. En production, l’extension s’adresse à Pro Santé Connect.</p>
-     <form method="post" action="/interaction/${escape(uid)}/login">
+     <form method="post" action="/interaction/${escapeHtml(uid)}/login">
        <p>Choisissez le professionnel de test :</p>
        <ul>${items}</ul>
      </form>
-     <form method="post" action="/interaction/${escape(uid)}/abort">
+     <form method="post" action="/interaction/${escapeHtml(uid)}/abort">
        <button type="submit" class="cancel">Annuler</button>
      </form>`,
   );
 }
 
 export function errorPage(message: string): string {
-  return page('Erreur de connexion', `<h1>Connexion impossible</h1><p>${escape(message)}</p>`);
+  return page('Erreur de connexion', `<h1>Connexion impossible</h1><p>${escapeHtml(message)}</p>`);
 }

@@ -1,14 +1,13 @@
 /** The patient's pages (HTML, French, no script): sign-in (demo) and their record's settings. */
 import type { ConsentTable, PatientNotificationTable, PatientTable, RecordDocumentTable } from '../storage/schema.ts';
+import { escapeHtml } from '../html.ts';
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const when = (at: string) =>
   new Date(at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const MODES: Record<string, string> = { normal: 'normal', bris_de_glace: 'bris de glace', centre_15: 'centre 15' };
 
 const page = (title: string, body: string) => `<!doctype html>
-<html lang="fr"><head><meta charset="utf-8" /><title>${escape(title)}</title>
+<html lang="fr"><head><meta charset="utf-8" /><title>${escapeHtml(title)}</title>
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; color: #1d2733; max-width: 860px; margin: 24px auto; padding: 0 16px; }
   h1 { color: #0b5394; } section { border: 1px solid #d6dde4; border-radius: 8px; padding: 8px 16px; margin: 16px 0; }
@@ -26,7 +25,7 @@ export function patientLogin(patients: readonly Pick<PatientTable, 'id' | 'birth
      <form method="post" action="/patient/login">${patients
        .map(
          (p) =>
-           `<p><button type="submit" name="patient" value="${escape(p.id)}" data-patient="${escape(p.id)}">${escape(p.given_names)} ${escape(p.birth_name)}</button></p>`,
+           `<p><button type="submit" name="patient" value="${escapeHtml(p.id)}" data-patient="${escapeHtml(p.id)}">${escapeHtml(p.given_names)} ${escapeHtml(p.birth_name)}</button></p>`,
        )
        .join('')}</form>`,
   );
@@ -54,14 +53,14 @@ export function patientPage(input: {
   return page(
     'Mon dossier partagé',
     `<h1>Mon dossier partagé</h1>
-     <p>${escape(patient.given_names)} ${escape(patient.birth_name)} <span class="muted">— démonstration</span></p>
+     <p>${escapeHtml(patient.given_names)} ${escapeHtml(patient.birth_name)} <span class="muted">— démonstration</span></p>
      <form method="post" action="/patient/logout"><button type="submit">Se déconnecter</button></form>
      <section aria-label="Alertes" data-notifications>
        <h2>Accès d’urgence à votre dossier</h2>
        ${
          input.notifications.length === 0
            ? '<p class="muted">Aucun accès d’urgence.</p>'
-           : input.notifications.map((n) => `<p class="alert" data-notification>${escape(n.text)}</p>`).join('')
+           : input.notifications.map((n) => `<p class="alert" data-notification>${escapeHtml(n.text)}</p>`).join('')
        }
      </section>
      <section data-consent="${consent.circle_access === 1 ? 'permit' : 'deny'}">
@@ -89,8 +88,8 @@ export function patientPage(input: {
          .map(
            (
              d,
-           ) => `<tr data-document="${escape(d.id)}" data-masked="${d.masked}"><td>${escape(d.title)}</td><td>${escape(d.type_display)}</td>
-           <td>${when(d.date)}</td><td><form method="post" action="/patient/documents/${escape(d.id)}">
+           ) => `<tr data-document="${escapeHtml(d.id)}" data-masked="${d.masked}"><td>${escapeHtml(d.title)}</td><td>${escapeHtml(d.type_display)}</td>
+           <td>${when(d.date)}</td><td><form method="post" action="/patient/documents/${escapeHtml(d.id)}">
            <input type="hidden" name="masked" value="${d.masked === 1 ? '0' : '1'}" />
            <button type="submit">${d.masked === 1 ? 'Rendre visible' : 'Masquer'}</button></form></td></tr>`,
          )
@@ -101,7 +100,7 @@ export function patientPage(input: {
        <table><thead><tr><th>Quand</th><th>Qui</th><th>Quoi</th><th>Mode</th><th>Motif</th></tr></thead><tbody>${input.history
          .map(
            (h) =>
-             `<tr data-access="${escape(h.mode)}"><td>${when(h.at)}</td><td>${escape(h.who)}</td><td>${escape(h.what)}</td><td>${escape(MODES[h.mode] ?? h.mode)}</td><td>${escape(h.reason)}</td></tr>`,
+             `<tr data-access="${escapeHtml(h.mode)}"><td>${when(h.at)}</td><td>${escapeHtml(h.who)}</td><td>${escapeHtml(h.what)}</td><td>${escapeHtml(MODES[h.mode] ?? h.mode)}</td><td>${escapeHtml(h.reason)}</td></tr>`,
          )
          .join('')}</tbody></table>
      </section>`,
