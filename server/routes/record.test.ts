@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
@@ -233,6 +236,32 @@ describe('break-glass', () => {
     expect((await call('GET', '/fhir/Patient/demo-dubois/$summary')).statusCode).toBe(403);
     const ends = await kinds('break-glass-end');
     expect(ends.at(-1)).toMatchObject({ mode: 'centre_15' });
+  });
+});
+
+describe('the patient told by message (demo)', () => {
+  it('writes an MSSanté-style message to the patient’s Mon Espace Santé address (INS@patient.mssante.fr)', async () => {
+    const mailbox = mkdtempSync(joinPath(tmpdir(), 'passerelle-patient-mail-'));
+    const demo = await testPlatform({ shareCodes: { ...defaults.shareCodes, mailboxDir: mailbox } }, { demo: true });
+    const res = await demo.app.inject({
+      method: 'POST',
+      url: '/fhir/Patient/demo-lefevre/$break-glass',
+      headers: { ...(await demo.issuer.bearer()), 'content-type': 'application/fhir+json' },
+      payload: JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'reason', valueCode: 'urgence-vitale' },
+          { name: 'text', valueString: 'Arrêt cardio-respiratoire au domicile' },
+        ],
+      }),
+    });
+    expect(res.statusCode).toBe(201);
+    const [file] = readdirSync(mailbox);
+    const eml = readFileSync(joinPath(mailbox, file!), 'utf8');
+    expect(eml).toContain('To: <255081416802538@patient.mssante.fr>');
+    expect(eml).toContain('Motif : Urgence vitale — Arrêt cardio-respiratoire au domicile');
+    await demo.close();
+    rmSync(mailbox, { recursive: true, force: true });
   });
 });
 

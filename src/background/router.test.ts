@@ -67,6 +67,41 @@ describe('router: sender rules', () => {
     },
   );
 
+  // A hostile page drives its content script: it must never redeem a code, open a record, start
+  // break-glass, issue codes or read the review, whatever it sends.
+  it.each([
+    { type: 'share.redeem', code: '7KQ4-MZ2T-9XHC-W' },
+    { type: 'exam.get', examId: 'exam-lefevre-ct' },
+    { type: 'record.summary', patientId: 'demo-lefevre' },
+    { type: 'record.document', documentId: 'demo-lefevre-doc-6' },
+    {
+      type: 'record.breakGlass',
+      patientId: 'demo-lefevre',
+      mode: 'bris_de_glace',
+      reason: 'urgence-vitale',
+      text: 'Forged by the page itself',
+    },
+    { type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: false },
+    { type: 'review.csv' },
+  ])('refuses $type from a content script, and never calls the platform', async (message) => {
+    const { route, fetch, log } = setup();
+    expect(await route({ v: 1, ...message }, content)).toBeUndefined();
+    expect(fetch).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type: message.type });
+  });
+
+  it('takes share codes found by a content script only well-formed, for its own tab', async () => {
+    const { route } = setup();
+    const forged = { v: 1, type: 'context.detected', patients: [], shareCodes: ['javascript:alert(1)'] };
+    expect(await route(forged, content)).toBeUndefined();
+    const code = '7KQ4MZ2T9XHCW';
+    expect(await route({ v: 1, type: 'context.detected', patients: [], shareCodes: [code] }, content)).toEqual({
+      ok: true,
+    });
+    const got = (await route({ v: 1, type: 'context.get' }, panel)) as { context: PageContext };
+    expect(got.context.shareCodes).toEqual([code]);
+  });
+
   it('lets only extension pages choose where the content script runs', async () => {
     const { route, scripts, local } = setup();
     const forged = { v: 1, type: 'sites.set', sites: ['https://evil.example'] };
