@@ -1,9 +1,9 @@
 /**
  * Where the content script spends its time on a recognised webmail page: a CPU profile (CDP
- * \`Profiler\`, 0.1 ms sampling) of five reloads of the bench's 10 000-message page, keeping only
+ * `Profiler`, 0.1 ms sampling) of five reloads of the bench's 10 000-message page, keeping only
  * the extension's own JavaScript (its isolated world). Prints self time per load and the top
  * functions (minified names: map them with the build's output). Not a test; run after a build:
- * \`./node_modules/.bin/node scripts/profile-content-script.ts\`.
+ * `npm run build && npm run profile:content`.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
