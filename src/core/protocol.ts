@@ -1,7 +1,9 @@
 /**
  * The one protocol of Passerelle: every message between extension contexts and every stored record
  * is parsed by a schema from this file before it is used (the platform's FHIR answers, read only by
- * the background, by `src/background/fhir-answers.ts`).
+ * the background, by `src/background/fhir-answers.ts`). The messages are all here; the shapes of
+ * each workflow's results live beside it (`circle.ts`, `exams.ts`, `record.ts`, built from
+ * `results.ts`) and are re-exported from here: import from this file.
  *
  *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
  *        ▲                                   │  ▲     ◀──auth.status / signIn / signOut── (extension
@@ -13,6 +15,15 @@
  * Unknown or malformed messages are dropped and logged, never acted on.
  */
 import { z } from 'zod';
+import { CircleResult, OutboxItem } from './circle.ts';
+import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
+import { BreakGlassReason, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewSession } from './record.ts';
+import { DoneResult, httpUrl, SignedOut, text, Unavailable } from './results.ts';
+
+export * from './circle.ts';
+export * from './exams.ts';
+export * from './record.ts';
+export { UnavailableReason } from './results.ts';
 import { INS_OID } from './ins.ts';
 import { TRAITS } from './traits.ts';
 
@@ -21,8 +32,6 @@ z.config({ jitless: true });
 
 export const PROTOCOL_VERSION = 1;
 const v = z.literal(PROTOCOL_VERSION);
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 // ---------------------------------------------------------------------------------------------
 // Patient traits as read on a host page (never trusted: the page is hostile).
@@ -103,18 +112,6 @@ export const IdentityConfirmation = z.object({
 });
 export type IdentityConfirmation = z.infer<typeof IdentityConfirmation>;
 
-/** `refused`: the platform said no for a reason of its own (a wrong or expired code…), in `detail`. */
-export const UnavailableReason = z.enum(['unreachable', 'timeout', 'server', 'bad-response', 'forbidden', 'refused']);
-export type UnavailableReason = z.infer<typeof UnavailableReason>;
-
-/** No identity: nothing was asked of the platform; or the platform refused the token (`expired`). */
-const SignedOut = z.object({ status: z.literal('signed-out'), reason: z.literal('expired').optional() });
-const Unavailable = z.object({
-  status: z.literal('unavailable'),
-  reason: UnavailableReason,
-  detail: z.string().max(500).optional(),
-});
-
 export const LookupResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('found'), patient: PlatformPatient, confirmed: IdentityConfirmation.optional() }),
   z.object({ status: z.literal('unknown') }),
@@ -130,61 +127,6 @@ export const ConfirmResult = z.discriminatedUnion('status', [
   Unavailable,
 ]);
 export type ConfirmResult = z.infer<typeof ConfirmResult>;
-
-/** A current member of a patient's care circle, as the panel shows them (`CDSCareTeam`). */
-export const CircleMember = z.object({
-  name: text(200),
-  profession: text(100),
-  /** Where they practise (PractitionerRole.organization). */
-  organization: text(200).optional(),
-  mssante: z.email().max(200).optional(),
-  /** Declared médecin traitant (CDSCareTeam role TRE_R259 `PCP`). */
-  mt: z.boolean().optional(),
-  /** When this participation started (FHIR instant). */
-  since: z.string().max(40),
-  /** The signed-in professional. */
-  me: z.boolean(),
-});
-export type CircleMember = z.infer<typeof CircleMember>;
-
-/** `join-mt`: join as the patient's médecin traitant (physicians only; the platform decides). */
-export const CircleChange = z.enum(['join', 'join-mt', 'leave']);
-export type CircleChange = z.infer<typeof CircleChange>;
-
-export const CircleResult = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('ok'),
-    members: z.array(CircleMember).max(500),
-    /** A change for this patient the platform refused (from the outbox), in French. */
-    refused: z.string().max(500).optional(),
-  }),
-  /** The platform could not be reached: the change waits in the outbox, replayed with backoff. */
-  z.object({ status: z.literal('queued'), change: CircleChange }),
-  SignedOut,
-  Unavailable,
-]);
-
-/**
- * A care-circle change waiting for the platform, in IndexedDB (`src/background/outbox.ts`). Its
- * idempotency key goes with every replay, so the platform applies it once.
- */
-export const OutboxItem = z.object({
-  key: z.string().min(8).max(200),
-  change: CircleChange,
-  patientId: text(64),
-  /** The professional who made it: replayed only with their session. */
-  idNps: z.string().max(40),
-  createdAt: z.number().int(),
-  attempts: z.number().int().min(0),
-  nextAt: z.number().int(),
-  state: z.enum(['pending', 'refused']),
-  /** Why the platform refused it, in French. */
-  detail: z.string().max(500).optional(),
-});
-export type OutboxItem = z.infer<typeof OutboxItem>;
-export type CircleResult = z.infer<typeof CircleResult>;
-
-const httpUrl = z.url({ protocol: /^https?$/ }).max(300);
 
 export const Settings = z.object({
   platformUrl: httpUrl,
@@ -268,139 +210,6 @@ export const AuthSession = z.object({
   professional: Professional,
 });
 export type AuthSession = z.infer<typeof AuthSession>;
-
-// ---------------------------------------------------------------------------------------------
-// Imaging exams and share codes (issue 7), mapped from the platform by `share-client.ts`.
-
-/** An imaging exam the professional may open; `report` only when opened (the report page). */
-export const Exam = z.object({
-  id: text(64),
-  title: text(300),
-  date: z.string().max(40),
-  organization: text(200).optional(),
-  patientId: text(64),
-  report: z.string().max(200_000).optional(),
-  imagesUrl: httpUrl.optional(),
-});
-export type Exam = z.infer<typeof Exam>;
-export const ExamResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), exam: Exam }),
-  SignedOut,
-  Unavailable,
-]);
-export type ExamResult = z.infer<typeof ExamResult>;
-export const ExamsResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), exams: z.array(Exam).max(500) }),
-  SignedOut,
-  Unavailable,
-]);
-export type ExamsResult = z.infer<typeof ExamsResult>;
-
-/** The secretariat's view of an exam of the centre and its codes (never the codes themselves). */
-export const CentreExam = z.object({
-  id: text(64),
-  title: text(300),
-  performedAt: z.string().max(40),
-  patient: z.object({ birthName: text(100), givenNames: text(200), birthDate: z.iso.date() }),
-  prescriber: text(200).nullable(),
-  prescriberMssante: z.email().max(200).nullable(),
-  codes: z
-    .array(
-      z.object({
-        id: text(64),
-        createdAt: z.string().max(40),
-        expiresAt: z.string().max(40),
-        singleUse: z.boolean(),
-        status: z.enum(['active', 'expired', 'locked', 'revoked', 'used']),
-        wrongAttempts: z.number().int(),
-        sentTo: z.string().max(200).nullable(),
-      }),
-    )
-    .max(1000),
-});
-export type CentreExam = z.infer<typeof CentreExam>;
-export const IssuedCode = z.object({
-  id: text(64),
-  code: text(40),
-  expiresAt: z.string().max(40),
-  singleUse: z.boolean(),
-});
-export type IssuedCode = z.infer<typeof IssuedCode>;
-const DoneResult = z.discriminatedUnion('status', [z.object({ status: z.literal('ok') }), SignedOut, Unavailable]);
-
-// ---------------------------------------------------------------------------------------------
-// The shared record (issue 8), mapped from the platform by `record-client.ts`.
-
-export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
-export type AccessMode = z.infer<typeof AccessMode>;
-export const RecordDoc = z.object({
-  id: text(100),
-  title: text(300),
-  /** LOINC document type. */
-  typeCode: text(20),
-  date: z.string().max(40),
-  author: text(200).optional(),
-  organization: text(200).optional(),
-});
-export type RecordDoc = z.infer<typeof RecordDoc>;
-/** Why the record was refused, and whether break-glass is possible (the platform decides). */
-const RecordRefused = z.object({
-  status: z.literal('refused'),
-  breakGlass: z.enum(['possible', 'opposed', 'not-physician']),
-  detail: z.string().max(500),
-});
-const Access = { mode: AccessMode, expiresAt: z.string().max(40).optional() };
-export const RecordSummary = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('ok'),
-    ...Access,
-    alerts: z.array(text(500)).max(100),
-    latest: z.array(RecordDoc).max(100),
-    circle: z.array(z.object({ name: text(200), profession: text(100) })).max(500),
-  }),
-  RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
-export type RecordSummary = z.infer<typeof RecordSummary>;
-export const RecordDocs = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), ...Access, documents: z.array(RecordDoc).max(1000) }),
-  RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
-export type RecordDocs = z.infer<typeof RecordDocs>;
-export const RecordText = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), ...Access, text: z.string().max(500_000) }),
-  RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
-export type RecordText = z.infer<typeof RecordText>;
-export const BreakGlassReason = z.enum(['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence']);
-export const BreakGlassResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), mode: AccessMode, expiresAt: z.string().max(40) }),
-  SignedOut,
-  Unavailable,
-]);
-export type BreakGlassResult = z.infer<typeof BreakGlassResult>;
-
-/** A break-glass session as the privacy officer reviews it. */
-export const ReviewSession = z.object({
-  id: text(64),
-  actor: z.object({ idNps: text(40), name: text(200) }),
-  patient: z.object({ id: text(64), name: text(300), birthDate: z.string().max(10) }),
-  mode: text(20),
-  reason: z.object({ code: text(40), label: text(200), text: z.string().max(500) }),
-  startedAt: z.string().max(40),
-  endedAt: z.string().max(40).nullable(),
-  minutes: z.number().int().nullable(),
-  documents: z.array(z.object({ title: text(300), at: z.string().max(40) })).max(1000),
-  review: z
-    .object({ at: z.string().max(40), by: z.string().max(200).nullable(), comment: z.string().max(2000).nullable() })
-    .nullable(),
-});
-export type ReviewSession = z.infer<typeof ReviewSession>;
 
 // ---------------------------------------------------------------------------------------------
 // Messages. Requests carry `v` and `type`; each type has exactly one response schema.

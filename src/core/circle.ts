@@ -1,0 +1,59 @@
+/**
+ * The care circle (issue 6) as the panel and the options page see it, and the outbox's stored
+ * changes; part of the protocol (`protocol.ts` re-exports).
+ */
+import { z } from 'zod';
+import { SignedOut, text, Unavailable } from './results.ts';
+
+/** A current member of a patient's care circle, as the panel shows them (`CDSCareTeam`). */
+export const CircleMember = z.object({
+  name: text(200),
+  profession: text(100),
+  /** Where they practise (PractitionerRole.organization). */
+  organization: text(200).optional(),
+  mssante: z.email().max(200).optional(),
+  /** Declared médecin traitant (CDSCareTeam role TRE_R259 `PCP`). */
+  mt: z.boolean().optional(),
+  /** When this participation started (FHIR instant). */
+  since: z.string().max(40),
+  /** The signed-in professional. */
+  me: z.boolean(),
+});
+export type CircleMember = z.infer<typeof CircleMember>;
+
+/** `join-mt`: join as the patient's médecin traitant (physicians only; the platform decides). */
+export const CircleChange = z.enum(['join', 'join-mt', 'leave']);
+export type CircleChange = z.infer<typeof CircleChange>;
+
+export const CircleResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    members: z.array(CircleMember).max(500),
+    /** A change for this patient the platform refused (from the outbox), in French. */
+    refused: z.string().max(500).optional(),
+  }),
+  /** The platform could not be reached: the change waits in the outbox, replayed with backoff. */
+  z.object({ status: z.literal('queued'), change: CircleChange }),
+  SignedOut,
+  Unavailable,
+]);
+
+/**
+ * A care-circle change waiting for the platform, in IndexedDB (`src/background/outbox.ts`). Its
+ * idempotency key goes with every replay, so the platform applies it once.
+ */
+export const OutboxItem = z.object({
+  key: z.string().min(8).max(200),
+  change: CircleChange,
+  patientId: text(64),
+  /** The professional who made it: replayed only with their session. */
+  idNps: z.string().max(40),
+  createdAt: z.number().int(),
+  attempts: z.number().int().min(0),
+  nextAt: z.number().int(),
+  state: z.enum(['pending', 'refused']),
+  /** Why the platform refused it, in French. */
+  detail: z.string().max(500).optional(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+export type CircleResult = z.infer<typeof CircleResult>;

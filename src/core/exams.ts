@@ -1,0 +1,61 @@
+/**
+ * Imaging exams and share codes (issue 7) as the extension's pages see them, mapped from the
+ * platform by `src/background/share-client.ts`; part of the protocol (`protocol.ts` re-exports).
+ */
+import { z } from 'zod';
+import { httpUrl, SignedOut, text, Unavailable } from './results.ts';
+
+/** An imaging exam the professional may open; `report` only when opened (the report page). */
+export const Exam = z.object({
+  id: text(64),
+  title: text(300),
+  date: z.string().max(40),
+  organization: text(200).optional(),
+  patientId: text(64),
+  report: z.string().max(200_000).optional(),
+  imagesUrl: httpUrl.optional(),
+});
+export type Exam = z.infer<typeof Exam>;
+export const ExamResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), exam: Exam }),
+  SignedOut,
+  Unavailable,
+]);
+export type ExamResult = z.infer<typeof ExamResult>;
+export const ExamsResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), exams: z.array(Exam).max(500) }),
+  SignedOut,
+  Unavailable,
+]);
+export type ExamsResult = z.infer<typeof ExamsResult>;
+
+/** The secretariat's view of an exam of the centre and its codes (never the codes themselves). */
+export const CentreExam = z.object({
+  id: text(64),
+  title: text(300),
+  performedAt: z.string().max(40),
+  patient: z.object({ birthName: text(100), givenNames: text(200), birthDate: z.iso.date() }),
+  prescriber: text(200).nullable(),
+  prescriberMssante: z.email().max(200).nullable(),
+  codes: z
+    .array(
+      z.object({
+        id: text(64),
+        createdAt: z.string().max(40),
+        expiresAt: z.string().max(40),
+        singleUse: z.boolean(),
+        status: z.enum(['active', 'expired', 'locked', 'revoked', 'used']),
+        wrongAttempts: z.number().int(),
+        sentTo: z.string().max(200).nullable(),
+      }),
+    )
+    .max(1000),
+});
+export type CentreExam = z.infer<typeof CentreExam>;
+export const IssuedCode = z.object({
+  id: text(64),
+  code: text(40),
+  expiresAt: z.string().max(40),
+  singleUse: z.boolean(),
+});
+export type IssuedCode = z.infer<typeof IssuedCode>;

@@ -1,0 +1,77 @@
+/**
+ * The shared record (issue 8) as the extension's pages see it, mapped from the platform by
+ * `src/background/record-client.ts`; part of the protocol (`protocol.ts` re-exports).
+ */
+import { z } from 'zod';
+import { SignedOut, text, Unavailable } from './results.ts';
+
+export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
+export type AccessMode = z.infer<typeof AccessMode>;
+export const RecordDoc = z.object({
+  id: text(100),
+  title: text(300),
+  /** LOINC document type. */
+  typeCode: text(20),
+  date: z.string().max(40),
+  author: text(200).optional(),
+  organization: text(200).optional(),
+});
+export type RecordDoc = z.infer<typeof RecordDoc>;
+/** Why the record was refused, and whether break-glass is possible (the platform decides). */
+const RecordRefused = z.object({
+  status: z.literal('refused'),
+  breakGlass: z.enum(['possible', 'opposed', 'not-physician']),
+  detail: z.string().max(500),
+});
+const Access = { mode: AccessMode, expiresAt: z.string().max(40).optional() };
+export const RecordSummary = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    ...Access,
+    alerts: z.array(text(500)).max(100),
+    latest: z.array(RecordDoc).max(100),
+    circle: z.array(z.object({ name: text(200), profession: text(100) })).max(500),
+  }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordSummary = z.infer<typeof RecordSummary>;
+export const RecordDocs = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), ...Access, documents: z.array(RecordDoc).max(1000) }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordDocs = z.infer<typeof RecordDocs>;
+export const RecordText = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), ...Access, text: z.string().max(500_000) }),
+  RecordRefused,
+  SignedOut,
+  Unavailable,
+]);
+export type RecordText = z.infer<typeof RecordText>;
+export const BreakGlassReason = z.enum(['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence']);
+export const BreakGlassResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), mode: AccessMode, expiresAt: z.string().max(40) }),
+  SignedOut,
+  Unavailable,
+]);
+export type BreakGlassResult = z.infer<typeof BreakGlassResult>;
+
+/** A break-glass session as the privacy officer reviews it. */
+export const ReviewSession = z.object({
+  id: text(64),
+  actor: z.object({ idNps: text(40), name: text(200) }),
+  patient: z.object({ id: text(64), name: text(300), birthDate: z.string().max(10) }),
+  mode: text(20),
+  reason: z.object({ code: text(40), label: text(200), text: z.string().max(500) }),
+  startedAt: z.string().max(40),
+  endedAt: z.string().max(40).nullable(),
+  minutes: z.number().int().nullable(),
+  documents: z.array(z.object({ title: text(300), at: z.string().max(40) })).max(1000),
+  review: z
+    .object({ at: z.string().max(40), by: z.string().max(200).nullable(), comment: z.string().max(2000).nullable() })
+    .nullable(),
+});
+export type ReviewSession = z.infer<typeof ReviewSession>;
