@@ -4,6 +4,7 @@ import { join as joinPath } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
+import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
 import { configFromEnv } from '../config.ts';
@@ -29,18 +30,9 @@ beforeAll(async () => {
 });
 afterAll(() => platform.close());
 
-const call = async (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
-  platform.app.inject({
-    method,
-    url,
-    headers: {
-      ...(await platform.issuer.bearer(as)),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-const text = (res: { json(): unknown }) =>
-  (res.json() as { issue: { details: { text: string } }[] }).issue[0]!.details.text;
+const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
+  callAs(platform, method, url, as, body);
+const text = outcomeText;
 const join = async (patient: string, as: MintOptions = {}) =>
   platform.app.inject({
     method: 'POST',

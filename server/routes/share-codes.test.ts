@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSymbol, formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
+import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
 import { configFromEnv } from '../config.ts';
@@ -39,16 +40,8 @@ afterAll(async () => {
   rmSync(mailbox, { recursive: true, force: true });
 });
 
-const call = async (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
-  platform.app.inject({
-    method,
-    url,
-    headers: {
-      ...(await platform.issuer.bearer(as)),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
+const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
+  callAs(platform, method, url, as, body);
 
 const issue = async (exam = 'exam-lefevre-ct', body: unknown = {}) => {
   const res = await call('POST', `/share/exams/${exam}/codes`, secretariat, body);
@@ -60,8 +53,7 @@ const redeem = (code: string, as: MintOptions = {}) =>
     resourceType: 'Parameters',
     parameter: [{ name: 'code', valueString: code }],
   });
-const text = (res: { json(): unknown }) =>
-  (res.json() as { issue: { details: { text: string } }[] }).issue[0]!.details.text;
+const text = outcomeText;
 /** Same locator, another secret: a wrong attempt against that code. */
 const wrongSecret = (code: string) => {
   const clear = parseCode(code);
