@@ -164,7 +164,7 @@ export function buildApp({
     ...(demo && config.shareCodes.mailboxDir ? { tellPatient: mailPatient(db, config.shareCodes.mailboxDir) } : {}),
   });
   app.decorate('breakGlass', glass);
-  recordRoutes(app, db, audit, glass, now);
+  recordRoutes(app, db, audit, glass, config.audit.readers, now);
   reviewRoutes(app, db, audit, config.audit.readers, now);
   if (demo) {
     demoViewerRoute(app, db);

@@ -27,6 +27,13 @@ export interface PlatformConfig {
     /** Ed25519 PKCS#8 PEM signing checkpoints; default `DATA_DIR/audit-signing-key.pem`, created once. */
     keyFile?: string;
     checkpointEvery: number;
+    /** A checkpoint at least this often while entries are written (default 60 s). */
+    checkpointSeconds: number;
+    /**
+     * Where signed checkpoints are published outside the database (JSON lines); default
+     * `DATA_DIR/audit-checkpoints.jsonl`. In production: another volume, ideally write-once.
+     */
+    checkpointFile?: string;
     /** IDNPS of the people who may read the whole audit log (security officer, DPO). */
     readers: string[];
   };
@@ -89,6 +96,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),
       checkpointEvery: integer('AUDIT_CHECKPOINT_EVERY', env.AUDIT_CHECKPOINT_EVERY ?? '100', 1, 1_000_000),
+      checkpointSeconds: integer('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS ?? '60', 1, 3600),
+      ...(env.AUDIT_CHECKPOINT_FILE ? { checkpointFile: resolve(env.AUDIT_CHECKPOINT_FILE) } : {}),
       readers: list(env.AUDIT_READERS ?? ''),
     },
     trustProxy: list(env.TRUST_PROXY ?? ''),

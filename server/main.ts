@@ -4,10 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import { configFromEnv } from './config.ts';
+import { AuditIntegrityError } from './audit/log.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });
-const platform = await startPlatform(configFromEnv(), { demo: values.demo });
+const platform = await startPlatform(configFromEnv(), { demo: values.demo }).catch((error: unknown) => {
+  // A log that does not extend its published checkpoints, or a setting that is wrong: said plainly.
+  console.error(error instanceof AuditIntegrityError || error instanceof Error ? error.message : error);
+  process.exit(1);
+});
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

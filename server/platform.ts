@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { openAuditLog } from './audit/log.ts';
+import { checkpointFile, memoryCheckpoints } from './audit/published.ts';
 import { loadSigner } from './audit/signer.ts';
 import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
@@ -67,7 +68,13 @@ export async function startPlatform(
   if (options.demo) await seedDemo(db);
   const audit = await openAuditLog(db, await auditSigner(config), {
     checkpointEvery: config.audit.checkpointEvery,
+    checkpointIntervalMs: config.audit.checkpointSeconds * 1000,
     onCheckpointError: (error) => logger.error({ err: String(error) }, 'audit checkpoint failed'),
+    published: publishedCheckpoints(config),
+  }).catch(async (error: unknown) => {
+    await db.destroy();
+    await devProvider?.close();
+    throw error;
   });
   const codeHasher =
     config.shareCodes.keyFile || config.dataDir === ':memory:'
@@ -98,6 +105,14 @@ export async function startPlatform(
       await db.destroy();
     },
   };
+}
+
+/** Where checkpoints are published outside the database (in memory for `:memory:` test platforms). */
+export function publishedCheckpoints(config: PlatformConfig) {
+  if (config.audit.checkpointFile) return checkpointFile(config.audit.checkpointFile);
+  return config.dataDir === ':memory:'
+    ? memoryCheckpoints()
+    : checkpointFile(join(config.dataDir, 'audit-checkpoints.jsonl'));
 }
 
 /** The configured key, or one created once beside the database (an in-memory one for `:memory:`). */

@@ -66,6 +66,7 @@ export const KINDS = {
   'exam-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un examen d’imagerie' },
   'record-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation du dossier partagé' },
   'document-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation d’un document du dossier' },
+  'consent-read': { ...rest('search-type', 'search type'), action: 'R', label: 'Consultation des choix du patient' },
   'break-glass-review': { ...rest('operation', 'operation'), action: 'U', label: 'Revue d’un accès en bris de glace' },
   // The patient's own choices, from their page.
   'consent-change': { ...rest('update', 'update'), action: 'U', label: 'Choix du patient modifiés' },

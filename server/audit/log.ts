@@ -8,8 +8,10 @@
  * the table too). Entries asked for while a commit is under way are written together in the next
  * transaction (group commit: one durable sync for them all), each in its own savepoint so that a
  * change that fails takes back only its own entry. Every `checkpointEvery` entries, at the
- * interval, and at close, the head is signed (Ed25519) into `audit_checkpoint`. One platform
- * process per database.
+ * interval (while entries are written), at start and at close, the head is signed (Ed25519) into
+ * `audit_checkpoint` and published outside the database (`published.ts`). The log refuses to open
+ * on a database whose chain does not contain the last published checkpoint (truncated, rewritten,
+ * or an old backup). One platform process per database.
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -18,6 +20,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
+import { memoryCheckpoints, signedBy, toSigned, type CheckpointStore, type SignedCheckpoint } from './published.ts';
 import type { AuditSigner } from './signer.ts';
 
 /** Response header naming the audit entry of the answer, for traceability (and the crash test). */
@@ -31,7 +34,12 @@ export interface AuditOptions {
   maxBatch?: number;
   /** Told when a checkpoint could not be written (the entries themselves are safe). */
   onCheckpointError?: (error: unknown) => void;
+  /** Where checkpoints are published outside the database; in memory by default. */
+  published?: CheckpointStore;
 }
+
+/** The database does not extend what was published: the platform must not start on it. */
+export class AuditIntegrityError extends Error {}
 
 export interface Recorded {
   id: string;
@@ -44,6 +52,8 @@ export type Change = (tx: Db) => Promise<void>;
 export interface AuditLog {
   record(input: AuditInput, change?: Change): Promise<Recorded>;
   checkpoint(): Promise<void>;
+  /** The newest published checkpoint, for witnesses. */
+  lastCheckpoint(): SignedCheckpoint | undefined;
   publicKeys(): Promise<JWK[]>;
   close(): Promise<void>;
 }
@@ -56,6 +66,13 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     .values({ key_id: signer.keyId, public_jwk: JSON.stringify(signer.publicJwk), created_at: now().toISOString() })
     .onConflict((oc) => oc.doNothing())
     .execute();
+
+  const published = options.published ?? memoryCheckpoints();
+  const publicKeys = async () => {
+    const rows = await db.selectFrom('audit_key').select('public_jwk').orderBy('created_at').execute();
+    return rows.map((r) => JSON.parse(r.public_jwk) as JWK);
+  };
+  await refuseUnlessExtends(db, published, await publicKeys());
 
   let head: { seq: number; hash: string } | undefined;
   let sealed = 0;
@@ -87,15 +104,29 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     return run;
   };
 
+  /** Publishes the database's checkpoints the store does not hold yet (normally the newest one). */
+  const publish = async () => {
+    const after = published.last()?.seq ?? 0;
+    const pending = await db
+      .selectFrom('audit_checkpoint')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .execute();
+    for (const row of pending) published.append(toSigned(row));
+  };
+
   const seal = async () => {
     head ??= await readHead();
-    if (head.seq === 0 || head.seq <= sealed) return;
-    const checkpoint = { seq: head.seq, hash: head.hash, signed_at: now().toISOString(), key_id: signer.keyId };
-    await db
-      .insertInto('audit_checkpoint')
-      .values({ ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) })
-      .execute();
-    sealed = head.seq;
+    if (head.seq > sealed) {
+      const checkpoint = { seq: head.seq, hash: head.hash, signed_at: now().toISOString(), key_id: signer.keyId };
+      await db
+        .insertInto('audit_checkpoint')
+        .values({ ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) })
+        .execute();
+      sealed = head.seq;
+    }
+    await publish();
   };
 
   const sealQuietly = () =>
@@ -103,6 +134,8 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
       options.onCheckpointError?.(error);
     });
 
+  // What a crash left unsealed is sealed now; then at the interval while entries are written.
+  await serially(seal);
   const timer = setInterval(() => void serially(sealQuietly), options.checkpointIntervalMs ?? 60_000);
   timer.unref();
 
@@ -195,15 +228,46 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         drain();
       }),
     checkpoint: () => serially(seal),
-    async publicKeys() {
-      const rows = await db.selectFrom('audit_key').select('public_jwk').orderBy('created_at').execute();
-      return rows.map((r) => JSON.parse(r.public_jwk) as JWK);
-    },
+    lastCheckpoint: () => published.last(),
+    publicKeys,
     async close() {
       clearInterval(timer);
       await serially(sealQuietly);
     },
   };
+}
+
+/**
+ * The start-up check: the last published checkpoint (signed by one of the log's keys) must be an
+ * entry of this database's chain, with the same hash. A database behind it (truncated, wiped, an
+ * old backup) or beside it (rewritten) is refused, as is a database with checkpoints whose
+ * publication file is missing.
+ */
+async function refuseUnlessExtends(db: Db, published: CheckpointStore, keys: JWK[]): Promise<void> {
+  const last = published.last();
+  if (!last) {
+    const sealedBefore = await db.selectFrom('audit_checkpoint').select('seq').limit(1).executeTakeFirst();
+    if (sealedBefore && published.where !== '(memory)') {
+      throw new AuditIntegrityError(
+        `audit log: the database has signed checkpoints but their publication ${published.where} is missing or empty; ` +
+          'restore it (from a backup or a witness) before starting — refusing to start',
+      );
+    }
+    return;
+  }
+  if (!signedBy(last, keys)) {
+    throw new AuditIntegrityError(
+      `audit log: the last published checkpoint (entry ${last.seq}) is not signed by a key of this log — refusing to start`,
+    );
+  }
+  const entry = await db.selectFrom('audit_event').select('hash').where('seq', '=', last.seq).executeTakeFirst();
+  if (!entry || entry.hash !== last.hash) {
+    throw new AuditIntegrityError(
+      entry
+        ? `audit log: entry ${last.seq} differs from the published checkpoint (log rewritten) — refusing to start`
+        : `audit log: the database ends before entry ${last.seq}, published in ${published.where} (log truncated or an older backup) — refusing to start`,
+    );
+  }
 }
 
 /**

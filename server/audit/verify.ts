@@ -2,16 +2,20 @@
  * Checks an audit log: every entry's hash, every link to the previous entry, no gap in the
  * sequence, every checkpoint's signature (against trusted public keys) and that the head it signed
  * is the entry's hash, and that no signed checkpoint lies beyond the last entry (truncation).
- * Reports the first problem, by position in the chain, in French.
+ * Checkpoints held **outside** the database (the platform's published file, a witness's copy) are
+ * checked the same way: the log must contain and extend each of them, so deleting entries with
+ * their checkpoints, wiping the log or rewriting it is found. Given a clock, an unsealed tail older
+ * than the checkpoint interval allows is a failure too. Reports the first problem, in French.
  */
 import type { JWK } from 'jose';
 import type { Db } from '../storage/database.ts';
 import type { AuditCheckpointTable } from '../storage/schema.ts';
 import { checkpointPayload, entryHash, GENESIS, isCanonical } from './chain.ts';
+import { signedBy, type SignedCheckpoint } from './published.ts';
 import { verifySignature } from './signer.ts';
 
 export type ProblemKind =
-  'hash' | 'link' | 'gap' | 'checkpoint-signature' | 'checkpoint-hash' | 'checkpoint-key' | 'truncated';
+  'hash' | 'link' | 'gap' | 'checkpoint-signature' | 'checkpoint-hash' | 'checkpoint-key' | 'truncated' | 'unsealed';
 
 export interface VerifyReport {
   ok: boolean;
@@ -28,8 +32,12 @@ export interface VerifyReport {
 export interface VerifyOptions {
   from?: number;
   to?: number;
-  /** Public keys to trust; by default those the database lists (weaker: see the README). */
+  /** Public keys to trust; by default those the database lists (weaker: see docs/audit.md). */
   trustedKeys?: JWK[];
+  /** Checkpoints kept outside the database (published file, witness): each must be in the chain. */
+  external?: { where: string; checkpoints: SignedCheckpoint[] }[];
+  /** Entries may wait unsealed at most this long before `now` (twice the checkpoint interval). */
+  sealing?: { now: Date; maxUnsealedMs: number };
 }
 
 const BATCH = 1000;
@@ -49,6 +57,11 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
     .orderBy('seq')
     .execute();
   const checkpointAt = new Map(checkpoints.map((c) => [c.seq, c]));
+  const outside = (options.external ?? []).flatMap(({ where, checkpoints: held }) =>
+    held.filter((c) => c.seq >= from && c.seq <= to).map((c) => ({ where, c })),
+  );
+  const outsideAt = new Map<number, { where: string; c: SignedCheckpoint }[]>();
+  for (const o of outside) outsideAt.set(o.c.seq, [...(outsideAt.get(o.c.seq) ?? []), o]);
 
   const report: VerifyReport = { ok: true, entries: 0, checkpoints: 0 };
   const fail = (seq: number, kind: ProblemKind, message: string): VerifyReport => ({
@@ -124,6 +137,23 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
       const checkpoint = checkpointAt.get(row.seq);
       const broken = checkpoint && checkCheckpoint(checkpoint, hash);
       if (broken) return broken;
+      for (const { where, c } of outsideAt.get(row.seq) ?? []) {
+        if (!signedBy(c, keys)) {
+          return fail(
+            c.seq,
+            'checkpoint-signature',
+            `Point de contrôle n° ${c.seq} de ${where} : signature invalide ou clé non reconnue.`,
+          );
+        }
+        if (c.hash !== hash) {
+          return fail(
+            c.seq,
+            'checkpoint-hash',
+            `Entrée n° ${c.seq} : différente du point de contrôle publié dans ${where} (journal réécrit).`,
+          );
+        }
+        report.lastCheckpoint = Math.max(report.lastCheckpoint ?? 0, c.seq);
+      }
       report.entries++;
       report.first ??= row.seq;
       report.last = row.seq;
@@ -141,6 +171,31 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
       'truncated',
       `Journal tronqué : le point de contrôle signé n° ${beyond.seq} couvre des entrées absentes (dernière présente : n° ${expected - 1}).`,
     );
+  }
+  const beyondOutside = outside.find(({ c }) => c.seq >= expected);
+  if (beyondOutside) {
+    return fail(
+      expected,
+      'truncated',
+      `Journal tronqué : le point de contrôle n° ${beyondOutside.c.seq} publié dans ${beyondOutside.where} couvre des entrées absentes (dernière présente : n° ${expected - 1}).`,
+    );
+  }
+  if (options.sealing && report.last !== undefined && report.last > (report.lastCheckpoint ?? 0)) {
+    const firstUnsealed = await db
+      .selectFrom('audit_event')
+      .select(['seq', 'recorded'])
+      .where('seq', '=', (report.lastCheckpoint ?? 0) + 1)
+      .executeTakeFirst();
+    const age = firstUnsealed ? options.sealing.now.getTime() - Date.parse(firstUnsealed.recorded) : 0;
+    if (!(age <= options.sealing.maxUnsealedMs)) {
+      const minutes = Math.round(age / 60_000);
+      return fail(
+        (report.lastCheckpoint ?? 0) + 1,
+        'unsealed',
+        `${report.last - (report.lastCheckpoint ?? 0)} entrée(s) après le dernier point de contrôle, la première depuis ${minutes} min : ` +
+          'plus que l’intervalle de scellement ne le permet (points de contrôle supprimés, ou plateforme arrêtée sans scellement).',
+      );
+    }
   }
   return report;
 }

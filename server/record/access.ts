@@ -14,6 +14,7 @@ import type { Professional } from '../../src/core/protocol.ts';
 import type { AccessMode } from '../audit/events.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
+import { openSession } from '../storage/break-glass.ts';
 import type { BreakGlassTable, ConsentTable } from '../storage/schema.ts';
 
 /** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
@@ -25,23 +26,6 @@ export async function consentOf(
 ): Promise<Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'>> {
   const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
   return row ?? DEFAULT_CONSENT;
-}
-
-export async function openSession(
-  db: Db,
-  idnps: string,
-  patientId: string,
-  now: Date,
-): Promise<BreakGlassTable | undefined> {
-  return db
-    .selectFrom('break_glass')
-    .selectAll()
-    .where('idnps', '=', idnps)
-    .where('patient_id', '=', patientId)
-    .where('ended_at', 'is', null)
-    .where('expires_at', '>', now.toISOString())
-    .orderBy('started_at', 'desc')
-    .executeTakeFirst();
 }
 
 export type BreakGlassOption = 'possible' | 'opposed' | 'not-physician';

@@ -1,29 +1,22 @@
 /**
- * Break-glass sessions (issue 8). Starting one: physicians only (profession 10 in the token, nobody
- * else), never when the patient opposed it; a coded reason and a free text; the
- * `break-glass-start` AuditEvent, the session, and the patient's notification are one transaction,
- * committed before any data is returned. A session lasts `BREAK_GLASS_MINUTES` (15 by default) and
- * ends with a `break-glass-end` entry: when the professional ends it, or when it expires (swept).
- * In the demo, the patient is also written an MSSanté-style message at their INS address.
+ * Break-glass sessions (docs/domain.md, "Break-glass"). Starting one: physicians only (profession
+ * 10 in the token, nobody else), never when the patient opposed it; a coded reason from the closed
+ * set and a free text; the `break-glass-start` AuditEvent, the session, and the patient's
+ * notification are one transaction, committed before any data is returned. One open session per
+ * professional and patient (the database enforces it: parallel starts give the same session, with
+ * one start entry). A session lasts `BREAK_GLASS_MINUTES` (15 by default) and ends with a
+ * `break-glass-end` entry: when the professional ends it, or when it expires (swept).
  */
 import { randomUUID } from 'node:crypto';
+import { BREAK_GLASS_REASON_LABELS, type BreakGlassMode, type BreakGlassReason } from '../../src/core/break-glass.ts';
 import { isPhysician } from '../../src/core/psc.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
+import { dueSessions, endSession, insertSession, openSession } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
-import { consentOf, openSession } from './access.ts';
-
-/** Why break-glass is used: a coded reason, with free text. */
-export const BREAK_GLASS_REASONS = {
-  'urgence-vitale': 'Urgence vitale',
-  'patient-hors-etat': 'Patient hors d’état d’exprimer sa volonté',
-  'regulation-15': 'Régulation médicale (centre 15)',
-  'autre-urgence': 'Autre situation d’urgence',
-} as const;
-export type BreakGlassReason = keyof typeof BREAK_GLASS_REASONS;
-export const BREAK_GLASS_REASON_SYSTEM = 'https://passerelle.example/fhir/CodeSystem/break-glass-reason';
+import { consentOf } from './access.ts';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
 const paris = (at: Date) =>
@@ -36,28 +29,52 @@ export interface BreakGlassOptions {
   tellPatient?: (patientId: string, text: string, at: Date) => Promise<void>;
 }
 
+export interface BreakGlassRequest {
+  mode: BreakGlassMode;
+  reason: BreakGlassReason;
+  text: string;
+}
+
+/** Thrown inside a transaction that lost a race (already open, already ended): nothing is written. */
+class LostRace extends FhirError {
+  constructor() {
+    super(409, { code: 'conflict', text: 'Cet accès en bris de glace vient de changer : réessayez.' });
+  }
+}
+
 export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) {
-  const end = async (session: BreakGlassTable, at: Date, why: 'ended' | 'expired', actor: Professional) =>
-    recordOrRefuse(
-      audit,
-      {
-        kind: 'break-glass-end',
-        actor,
-        patientId: session.patient_id,
-        mode: session.mode as 'bris_de_glace' | 'centre_15',
-        detail: { session: session.id, end: why },
-      },
-      async (tx) => {
-        await tx.updateTable('break_glass').set({ ended_at: at.toISOString() }).where('id', '=', session.id).execute();
-      },
-    );
+  /** Ends the session with its entry, unless a parallel end already did (then writes nothing). */
+  const end = async (session: BreakGlassTable, at: Date, why: 'ended' | 'expired', actor: Professional) => {
+    try {
+      await recordOrRefuse(
+        audit,
+        {
+          kind: 'break-glass-end',
+          actor,
+          patientId: session.patient_id,
+          mode: session.mode as BreakGlassMode,
+          detail: { session: session.id, end: why },
+        },
+        async (tx) => {
+          if (!(await endSession(tx, session.id, at))) throw new LostRace();
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof LostRace)) throw error;
+    }
+  };
+
+  /** Ends the given expired sessions, each with its entry (as the professional whose session it was). */
+  const expire = async (due: BreakGlassTable[]) => {
+    for (const session of due) {
+      const actor: Professional = { idNps: session.idnps, familyName: session.actor_name, professions: ['10'] };
+      await end(session, new Date(session.expires_at), 'expired', actor);
+    }
+    return due.length;
+  };
 
   return {
-    async start(
-      actor: Professional,
-      patientId: string,
-      request: { mode: 'bris_de_glace' | 'centre_15'; reason: BreakGlassReason; text: string },
-    ): Promise<BreakGlassTable> {
+    async start(actor: Professional, patientId: string, request: BreakGlassRequest): Promise<BreakGlassTable> {
       if (!isPhysician(actor)) {
         throw new FhirError(403, {
           code: 'forbidden',
@@ -73,6 +90,8 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
         });
       }
       const now = options.now();
+      // A session of the same pair whose time is up but not yet swept ends first, with its entry.
+      await expire(await dueSessions(db, now, { idnps: actor.idNps, patientId }));
       const existing = await openSession(db, actor.idNps, patientId, now);
       if (existing) return existing;
       const session: BreakGlassTable = {
@@ -86,33 +105,39 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
         started_at: now.toISOString(),
         expires_at: new Date(now.getTime() + options.minutes * 60_000).toISOString(),
         ended_at: null,
-        reviewed_at: null,
-        reviewed_by: null,
-        review_comment: null,
       };
+      const label = BREAK_GLASS_REASON_LABELS[request.reason];
       const notice =
         `${paris(now)} : ${session.actor_name} a ouvert votre dossier en accès d’urgence ` +
         `(${request.mode === 'centre_15' ? 'régulation du centre 15' : 'bris de glace'}). ` +
-        `Motif : ${BREAK_GLASS_REASONS[request.reason]} — ${request.text}`;
+        `Motif : ${label} — ${request.text}`;
       // The entry, the session and the patient's notification: all durable before any data.
-      await recordOrRefuse(
-        audit,
-        {
-          kind: 'break-glass-start',
-          actor,
-          patientId,
-          mode: request.mode,
-          reason: `${BREAK_GLASS_REASONS[request.reason]} — ${request.text}`,
-          detail: { session: session.id, reason: request.reason },
-        },
-        async (tx) => {
-          await tx.insertInto('break_glass').values(session).execute();
-          await tx
-            .insertInto('patient_notification')
-            .values({ id: randomUUID(), patient_id: patientId, at: now.toISOString(), text: notice })
-            .execute();
-        },
-      );
+      try {
+        await recordOrRefuse(
+          audit,
+          {
+            kind: 'break-glass-start',
+            actor,
+            patientId,
+            mode: request.mode,
+            reason: `${label} — ${request.text}`,
+            detail: { session: session.id, reason: request.reason },
+          },
+          async (tx) => {
+            if (!(await insertSession(tx, session))) throw new LostRace();
+            await tx
+              .insertInto('patient_notification')
+              .values({ id: randomUUID(), patient_id: patientId, at: now.toISOString(), text: notice })
+              .execute();
+          },
+        );
+      } catch (error) {
+        // A parallel start won: its session (and its single entry) is the one.
+        if (!(error instanceof LostRace)) throw error;
+        const winner = await openSession(db, actor.idNps, patientId, now);
+        if (!winner) throw error;
+        return winner;
+      }
       await options.tellPatient?.(patientId, notice, now).catch(() => undefined);
       return session;
     },
@@ -125,20 +150,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
     },
 
     /** Ends the sessions whose time is up, each with its `break-glass-end` entry. */
-    async sweep(): Promise<number> {
-      const now = options.now();
-      const due = await db
-        .selectFrom('break_glass')
-        .selectAll()
-        .where('ended_at', 'is', null)
-        .where('expires_at', '<=', now.toISOString())
-        .execute();
-      for (const session of due) {
-        const actor: Professional = { idNps: session.idnps, familyName: session.actor_name, professions: ['10'] };
-        await end(session, new Date(session.expires_at), 'expired', actor);
-      }
-      return due.length;
-    },
+    sweep: async (): Promise<number> => expire(await dueSessions(db, options.now())),
   };
 }
 

@@ -5,7 +5,8 @@
  *     professional sees only their own actions;
  *   - `GET /fhir/Patient/{id}/$access-history`: who opened this patient's data, when, in which
  *     mode — the API of the later patient-facing and review views (readers only for now);
- *   - `GET /.well-known/audit-keys`: the public keys that sign checkpoints (JWKS), for verifiers.
+ *   - `GET /.well-known/audit-keys`: the public keys that sign checkpoints (JWKS), for verifiers;
+ *   - `GET /.well-known/audit-checkpoint`: the newest signed checkpoint, for witnesses.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
@@ -83,7 +84,10 @@ function filterFrom(query: Record<string, unknown>): AuditFilter {
 export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, readers: readonly string[]): void {
   const isReader = (req: FastifyRequest) => readers.includes(req.professional!.idNps);
 
-  app.get('/fhir/AuditEvent', async (req, reply) => {
+  // Staff without a health profession reach these routes too: audit readers see all, others their own.
+  const staff = { config: { staff: true } };
+
+  app.get('/fhir/AuditEvent', staff, async (req, reply) => {
     const filter = filterFrom(req.query as Record<string, unknown>);
     const me = req.professional!.idNps;
     if (!isReader(req)) {
@@ -105,7 +109,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
     return reply.type('application/fhir+json').send(searchBundle(parsed(await searchAuditEvents(db, filter)), req));
   });
 
-  app.get('/fhir/Patient/:id/$access-history', async (req, reply) => {
+  app.get('/fhir/Patient/:id/$access-history', staff, async (req, reply) => {
     if (!isReader(req)) {
       throw new FhirError(403, {
         code: 'forbidden',
@@ -125,4 +129,11 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
   });
 
   app.get('/.well-known/audit-keys', { config: { public: true } }, async () => ({ keys: await audit.publicKeys() }));
+
+  /** The newest signed checkpoint, for witnesses (`npm run audit:witness`); 404 before the first. */
+  app.get('/.well-known/audit-checkpoint', { config: { public: true } }, async (_req, reply) => {
+    const last = audit.lastCheckpoint();
+    if (!last) throw new FhirError(404, { code: 'not-found', text: 'Aucun point de contrôle publié pour l’instant.' });
+    return reply.header('cache-control', 'no-store').send(last);
+  });
 }

@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KINDS, type AuditKind } from '../audit/events.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { consentOf } from '../record/access.ts';
-import { BREAK_GLASS_REASONS, type BreakGlassReason } from '../record/break-glass.ts';
+import { reasonLabel } from '../../src/core/break-glass.ts';
+import { sessionsOfPatient } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import { findById } from '../storage/patients.ts';
 import { DEMO_PATIENTS } from '../demo/patients.ts';
@@ -80,15 +81,9 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
         .execute();
       // Every read of a break-glass session carries the reason given when it started.
       const reasons = new Map(
-        (
-          await db
-            .selectFrom('break_glass')
-            .select(['id', 'reason_code', 'reason_text'])
-            .where('patient_id', '=', patient.id)
-            .execute()
-        ).map((s) => [
+        (await sessionsOfPatient(db, patient.id)).map((s) => [
           s.id,
-          `${BREAK_GLASS_REASONS[s.reason_code as BreakGlassReason] ?? s.reason_code} — ${s.reason_text}`,
+          `${reasonLabel(s.reason_code) ?? 'Motif non reconnu'} — ${s.reason_text}`,
         ]),
       );
       const history: AccessLine[] = entries.map((e) => {

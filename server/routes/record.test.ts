@@ -270,7 +270,8 @@ describe('review by the privacy officer', () => {
       reason: { code: 'patient-hors-etat', label: 'Patient hors d’état d’exprimer sa volonté' },
       minutes: 15,
       documents: [{ title: 'Volet de synthèse médicale' }],
-      review: null,
+      reviews: [],
+      problems: [],
     });
     const marked = await call('POST', `/review/break-glass/${bernard.id}`, officer, {
       comment: 'Justifié : patient inconscient.',
@@ -285,9 +286,9 @@ describe('review by the privacy officer', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toMatch(/^debut;fin;minutes;mode;professionnel/);
+    expect(lines[0]).toMatch(/^"debut";"fin";"minutes";"mode";"professionnel"/);
     expect(lines).toHaveLength(sessions.length + 1);
-    expect(csv.body).toContain('"Justifié : patient inconscient."');
+    expect(csv.body).toContain(': Justifié : patient inconscient."');
   });
 });
 

@@ -13,17 +13,34 @@
  * is audited (BALP PatientRead, with the access mode) before any data leaves.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { searchBundle } from '../fhir/bundle.ts';
 import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
 import { decideAccess, DEFAULT_CONSENT } from '../record/access.ts';
-import { BREAK_GLASS_REASONS, type BreakGlass, type BreakGlassReason } from '../record/break-glass.ts';
+import type { BreakGlass } from '../record/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
 import { findById } from '../storage/patients.ts';
+import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
+import { isPhysician } from '../../src/core/psc.ts';
+import { readParameters } from '../fhir/parameters.ts';
+import { recordSessionRead } from '../storage/break-glass.ts';
+
+/** `$break-glass`'s parameters: closed sets for the mode and the reason, a bounded description. */
+const BreakGlassParameters = z.strictObject({
+  mode: BreakGlassMode.default('bris_de_glace'),
+  reason: BreakGlassReason,
+  text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
+});
+const BREAK_GLASS_MESSAGES = {
+  mode: 'Mode d’accès inconnu.',
+  reason: 'Choisissez le motif de l’accès en urgence.',
+  text: `Décrivez la situation d’urgence (${BREAK_GLASS_TEXT.min} à ${BREAK_GLASS_TEXT.max} caractères).`,
+};
 
 const fhir = { 'content-type': 'application/fhir+json' };
 
@@ -34,7 +51,14 @@ const REFUSED: Record<'possible' | 'opposed' | 'not-physician', string> = {
   'not-physician': 'Vous ne faites pas partie de l’équipe de soins de ce patient (ou il n’y a pas consenti).',
 };
 
-export function recordRoutes(app: FastifyInstance, db: Db, audit: AuditLog, glass: BreakGlass, now: () => Date): void {
+export function recordRoutes(
+  app: FastifyInstance,
+  db: Db,
+  audit: AuditLog,
+  glass: BreakGlass,
+  readers: readonly string[],
+  now: () => Date,
+): void {
   /** The access decision, or a refusal saying whether break-glass is possible. */
   const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
     const patient = await findById(db, patientId);
@@ -127,55 +151,40 @@ export function recordRoutes(app: FastifyInstance, db: Db, audit: AuditLog, glas
         mode,
         detail: { document: doc.id, ...(session ? { session: session.id } : {}) },
       },
-      session
-        ? async (tx) => {
-            await tx
-              .insertInto('break_glass_read')
-              .values({ break_glass_id: session.id, document_id: doc.id, at: now().toISOString() })
-              .execute();
-          }
-        : undefined,
+      session ? (tx) => recordSessionRead(tx, session.id, doc.id, now()) : undefined,
     );
     return reply.headers(fhir).send(toFhirBinary(doc));
   });
 
-  /** The patient's choices as a FHIR `Consent`: what the platform enforces, for any professional. */
-  app.get('/fhir/Consent', async (req, reply) => {
+  /**
+   * The patient's choices as a FHIR `Consent`, audited (`consent-read`), for those who need them:
+   * members of the care circle, physicians (deciding on break-glass), audit readers.
+   */
+  app.get('/fhir/Consent', { config: { staff: true } }, async (req, reply) => {
+    const actor = req.professional!;
     const raw = (req.query as Record<string, unknown>).patient;
     const patient = typeof raw === 'string' ? await findById(db, raw.replace(/^Patient\//, '')) : undefined;
     if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const member = current(await listCircle(db, patient.id)).some((m) => m.practitioner.idnps === actor.idNps);
+    if (!member && !isPhysician(actor) && !readers.includes(actor.idNps)) {
+      throw new FhirError(403, {
+        code: 'forbidden',
+        text: 'Les choix du patient ne sont consultables que par son équipe de soins, un médecin ou les responsables de la protection des données.',
+        diagnostics: 'care circle members, physicians and AUDIT_READERS only',
+      });
+    }
+    await recordOrRefuse(audit, { kind: 'consent-read', actor, patientId: patient.id, query: 'Consent' });
     const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patient.id).executeTakeFirst();
     const consent = row ?? { ...DEFAULT_CONSENT, updated_at: instant(patient.created_at) };
     return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, consent, consent.updated_at)], req));
   });
 
-  const parameter = (body: unknown, name: string) => {
-    const params = (body as { parameter?: { name?: string; valueCode?: string; valueString?: string }[] } | undefined)
-      ?.parameter;
-    const p = Array.isArray(params) ? params.find((x) => x?.name === name) : undefined;
-    return p?.valueCode ?? p?.valueString;
-  };
-
   app.post('/fhir/Patient/:id/$break-glass', async (req, reply) => {
     const actor = req.professional!;
+    const request = readParameters(req.body, BreakGlassParameters, { messages: BREAK_GLASS_MESSAGES });
     const patient = await findById(db, (req.params as { id: string }).id);
     if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
-    const mode = parameter(req.body, 'mode') ?? 'bris_de_glace';
-    const reason = parameter(req.body, 'reason');
-    const text = (parameter(req.body, 'text') ?? '').trim();
-    if (mode !== 'bris_de_glace' && mode !== 'centre_15') {
-      throw new FhirError(400, { code: 'invalid', text: 'Mode d’accès inconnu.' });
-    }
-    if (!reason || !(reason in BREAK_GLASS_REASONS)) {
-      throw new FhirError(400, { code: 'required', text: 'Choisissez le motif de l’accès en urgence.' });
-    }
-    if (text.length < 10 || text.length > 500) {
-      throw new FhirError(400, {
-        code: 'required',
-        text: 'Décrivez la situation d’urgence (10 à 500 caractères).',
-      });
-    }
-    const session = await glass.start(actor, patient.id, { mode, reason: reason as BreakGlassReason, text });
+    const session = await glass.start(actor, patient.id, request);
     return reply
       .code(201)
       .headers(fhir)

@@ -1,18 +1,45 @@
 /**
- * The privacy officer's review of break-glass sessions (issue 8), for `AUDIT_READERS` (staff
- * without a health profession admitted): every session with its actor, patient, reason, duration
- * and the documents opened; marked reviewed with a comment (itself audited); a CSV export.
+ * The privacy officer's review of break-glass sessions, for `AUDIT_READERS` (staff without a
+ * health profession admitted): every session with its actor, patient, reason, duration, the
+ * documents opened and every review so far (each review its own audited entry holding its text;
+ * none overwritten); a CSV export safe to open in a spreadsheet.
  * - `GET /review/break-glass[?reviewed=true|false]` (JSON), `GET /review/break-glass.csv`;
- * - `POST /review/break-glass/{id}` `{ comment }`.
+ * - `POST /review/break-glass/{id}` `{ comment }`: one more review of that session.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import { csvFile } from '../csv.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { BREAK_GLASS_REASONS } from '../record/break-glass.ts';
+import { toReviewSessions } from '../record/review.ts';
+import { addReview, findSession, reviewRows } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 
-const csvCell = (value: string) => `"${value.replace(/"/g, '""')}"`;
+const ListQuery = z.strictObject({ reviewed: z.enum(['true', 'false']).optional() });
+const ReviewBody = z.strictObject({ comment: z.string().trim().min(1).max(2000) });
+const SessionParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+const parse = <S extends z.ZodType>(schema: S, value: unknown, text: string): z.output<S> => {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new FhirError(400, { code: 'invalid', text, diagnostics: z.prettifyError(parsed.error) });
+  return parsed.data;
+};
+
+const CSV_HEADER = [
+  'debut',
+  'fin',
+  'minutes',
+  'mode',
+  'professionnel',
+  'idnps',
+  'patient',
+  'motif',
+  'precision',
+  'documents',
+  'revues',
+  'problemes',
+];
 
 export function reviewRoutes(
   app: FastifyInstance,
@@ -32,121 +59,62 @@ export function reviewRoutes(
     return req.professional!;
   };
   const staff = { config: { staff: true } };
-
-  const sessions = async (reviewed?: boolean) => {
-    const rows = await db
-      .selectFrom('break_glass as b')
-      .innerJoin('patient as p', 'p.id', 'b.patient_id')
-      .selectAll('b')
-      .select(['p.birth_name', 'p.given_names', 'p.birth_date'])
-      .$if(reviewed === true, (q) => q.where('b.reviewed_at', 'is not', null))
-      .$if(reviewed === false, (q) => q.where('b.reviewed_at', 'is', null))
-      .orderBy('b.started_at', 'desc')
-      .limit(1000)
-      .execute();
-    const reads = await db
-      .selectFrom('break_glass_read as r')
-      .innerJoin('record_document as d', 'd.id', 'r.document_id')
-      .select(['r.break_glass_id', 'r.at', 'd.title'])
-      .where('r.break_glass_id', 'in', rows.map((r) => r.id).concat(''))
-      .orderBy('r.at')
-      .execute();
-    const at = now().getTime();
-    return rows.map((r) => {
-      const end = r.ended_at ?? (Date.parse(r.expires_at) <= at ? r.expires_at : null);
-      return {
-        id: r.id,
-        actor: { idNps: r.idnps, name: r.actor_name },
-        patient: { id: r.patient_id, name: `${r.birth_name} ${r.given_names}`, birthDate: r.birth_date },
-        mode: r.mode,
-        reason: {
-          code: r.reason_code,
-          label: BREAK_GLASS_REASONS[r.reason_code as keyof typeof BREAK_GLASS_REASONS] ?? r.reason_code,
-          text: r.reason_text,
-        },
-        startedAt: r.started_at,
-        endedAt: end,
-        minutes: end ? Math.round((Date.parse(end) - Date.parse(r.started_at)) / 60_000) : null,
-        documents: reads.filter((d) => d.break_glass_id === r.id).map((d) => ({ title: d.title, at: d.at })),
-        review: r.reviewed_at ? { at: r.reviewed_at, by: r.reviewed_by, comment: r.review_comment } : null,
-      };
-    });
-  };
+  const sessions = async (reviewed?: boolean) =>
+    toReviewSessions(await reviewRows(db, { ...(reviewed === undefined ? {} : { reviewed }), limit: 1000 }), now());
 
   app.get('/review/break-glass', staff, async (req) => {
     const actor = officer(req);
-    const raw = (req.query as Record<string, unknown>).reviewed;
+    const { reviewed } = parse(ListQuery, req.query, 'Filtre de revue invalide.');
     await recordOrRefuse(audit, {
       kind: 'audit-search',
       actor,
-      query: `break-glass review${raw ? ` reviewed=${String(raw)}` : ''}`,
+      query: `break-glass review${reviewed ? ` reviewed=${reviewed}` : ''}`,
     });
-    return sessions(raw === 'true' ? true : raw === 'false' ? false : undefined);
+    return sessions(reviewed === undefined ? undefined : reviewed === 'true');
   });
 
   app.get('/review/break-glass.csv', staff, async (req, reply) => {
     const actor = officer(req);
     await recordOrRefuse(audit, { kind: 'audit-search', actor, query: 'break-glass review export' });
-    const header = [
-      'debut',
-      'fin',
-      'minutes',
-      'mode',
-      'professionnel',
-      'idnps',
-      'patient',
-      'motif',
-      'precision',
-      'documents',
-      'revu_le',
-      'commentaire',
-    ];
-    const lines = (await sessions()).map((s) =>
-      [
-        s.startedAt,
-        s.endedAt ?? '',
-        s.minutes === null ? '' : String(s.minutes),
-        s.mode,
-        s.actor.name,
-        s.actor.idNps,
-        s.patient.name,
-        s.reason.label,
-        s.reason.text,
-        s.documents.map((d) => d.title).join(' | '),
-        s.review?.at ?? '',
-        s.review?.comment ?? '',
-      ]
-        .map(csvCell)
-        .join(';'),
-    );
+    const rows = (await sessions()).map((s) => [
+      s.startedAt,
+      s.endedAt ?? '',
+      s.minutes === null ? '' : String(s.minutes),
+      s.mode,
+      s.actor.name,
+      s.actor.idNps,
+      s.patient.name,
+      s.reason.label,
+      s.reason.text,
+      s.documents.map((d) => d.title).join(' | '),
+      s.reviews.map((v) => `${v.at} ${v.by} : ${v.comment}`).join(' | '),
+      s.problems.join(' '),
+    ]);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="bris-de-glace.csv"')
-      .send(`\uFEFF${[header.join(';'), ...lines].join('\r\n')}\r\n`);
+      .send(csvFile(CSV_HEADER, rows));
   });
 
   app.post('/review/break-glass/:id', staff, async (req) => {
     const actor = officer(req);
-    const body = z.object({ comment: z.string().trim().min(1).max(2000) }).safeParse(req.body);
-    if (!body.success) throw new FhirError(400, { code: 'required', text: 'Écrivez un commentaire de revue.' });
-    const { id } = req.params as { id: string };
-    const session = await db.selectFrom('break_glass').selectAll().where('id', '=', id).executeTakeFirst();
+    const { id } = parse(SessionParams, req.params, 'Accès en bris de glace inconnu.');
+    const { comment } = parse(ReviewBody, req.body, 'Écrivez un commentaire de revue.');
+    const session = await findSession(db, id);
     if (!session) throw new FhirError(404, { code: 'not-found', text: 'Accès en bris de glace inconnu.' });
     const at = now().toISOString();
     await recordOrRefuse(
       audit,
-      { kind: 'break-glass-review', actor, patientId: session.patient_id, detail: { session: id } },
-      async (tx) => {
-        await tx
-          .updateTable('break_glass')
-          .set({
-            reviewed_at: at,
-            reviewed_by: [actor.givenName, actor.familyName].filter(Boolean).join(' '),
-            review_comment: body.data.comment,
-          })
-          .where('id', '=', id)
-          .execute();
-      },
+      { kind: 'break-glass-review', actor, patientId: session.patient_id, detail: { session: id, comment } },
+      (tx) =>
+        addReview(tx, {
+          id: randomUUID(),
+          break_glass_id: id,
+          at,
+          reviewer_idnps: actor.idNps,
+          reviewer_name: [actor.givenName, actor.familyName].filter(Boolean).join(' '),
+          comment,
+        }),
     );
     return { id, reviewedAt: at };
   });

@@ -195,9 +195,16 @@ export interface BreakGlassTable {
   started_at: string;
   expires_at: string;
   ended_at: string | null;
-  reviewed_at: string | null;
-  reviewed_by: string | null;
-  review_comment: string | null;
+}
+
+/** One review of a break-glass session by an audit reader; a session may have several. */
+export interface BreakGlassReviewTable {
+  id: string;
+  break_glass_id: string;
+  at: string;
+  reviewer_idnps: string;
+  reviewer_name: string;
+  comment: string;
 }
 
 /** A document opened during a break-glass session, for the review. */
@@ -233,5 +240,6 @@ export interface Database {
   consent: ConsentTable;
   break_glass: BreakGlassTable;
   break_glass_read: BreakGlassReadTable;
+  break_glass_review: BreakGlassReviewTable;
   patient_notification: PatientNotificationTable;
 }

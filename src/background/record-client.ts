@@ -9,6 +9,7 @@ import {
   AccessMode,
   RecordDoc,
   ReviewSession,
+  type ReviewItem,
   type BreakGlassResult,
   type RecordDocs,
   type RecordSummary,
@@ -169,8 +170,16 @@ export async function reviewList(reviewed: boolean | undefined, options: ClientO
   if (!(res instanceof Response)) return res;
   const got = await answer(res);
   if (!got.ok) return got.failure;
-  const sessions = z.array(ReviewSession).max(1000).safeParse(got.body);
-  return sessions.success ? { status: 'ok' as const, sessions: sessions.data } : unavailable('bad-response');
+  const list = z.array(z.unknown()).max(1000).safeParse(got.body);
+  if (!list.success) return unavailable('bad-response');
+  // Item by item: a session this page cannot read is listed as such, never drops the others.
+  const sessions = list.data.map((item): ReviewItem => {
+    const session = ReviewSession.safeParse(item);
+    if (session.success) return session.data;
+    const id = (item as { id?: unknown } | null)?.id;
+    return { unreadable: true, id: typeof id === 'string' ? id.slice(0, 64) : null };
+  });
+  return { status: 'ok' as const, sessions };
 }
 
 export const reviewMark = (id: string, comment: string, options: ClientOptions) =>

@@ -17,7 +17,8 @@
 import { z } from 'zod';
 import { CircleResult, OutboxItem } from './circle.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
-import { BreakGlassReason, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewSession } from './record.ts';
+import { BREAK_GLASS_TEXT, BreakGlassMode } from './break-glass.ts';
+import { BreakGlassReason, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
 import { DoneResult, httpUrl, SignedOut, text, Unavailable } from './results.ts';
 
 export * from './circle.ts';
@@ -290,9 +291,9 @@ export const RecordBreakGlass = z.object({
   v,
   type: z.literal('record.breakGlass'),
   patientId: text(64),
-  mode: z.enum(['bris_de_glace', 'centre_15']),
+  mode: BreakGlassMode,
   reason: BreakGlassReason,
-  text: z.string().trim().min(10).max(500),
+  text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
 });
 export const RecordBreakGlassEnd = z.object({ v, type: z.literal('record.breakGlassEnd'), patientId: text(64) });
 /** The privacy officer's review page. */
@@ -394,7 +395,7 @@ export const Responses = {
   'record.breakGlass': BreakGlassResult,
   'record.breakGlassEnd': DoneResult,
   'review.list': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), sessions: z.array(ReviewSession).max(1000) }),
+    z.object({ status: z.literal('ok'), sessions: z.array(ReviewItem).max(1000) }),
     SignedOut,
     Unavailable,
   ]),

@@ -51,7 +51,7 @@ export const RecordText = z.discriminatedUnion('status', [
   Unavailable,
 ]);
 export type RecordText = z.infer<typeof RecordText>;
-export const BreakGlassReason = z.enum(['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence']);
+export { BreakGlassReason } from './break-glass.ts';
 export const BreakGlassResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ok'), mode: AccessMode, expiresAt: z.string().max(40) }),
   SignedOut,
@@ -64,14 +64,21 @@ export const ReviewSession = z.object({
   id: text(64),
   actor: z.object({ idNps: text(40), name: text(200) }),
   patient: z.object({ id: text(64), name: text(300), birthDate: z.string().max(10) }),
-  mode: text(20),
+  mode: text(40),
   reason: z.object({ code: text(40), label: text(200), text: z.string().max(500) }),
   startedAt: z.string().max(40),
   endedAt: z.string().max(40).nullable(),
   minutes: z.number().int().nullable(),
   documents: z.array(z.object({ title: text(300), at: z.string().max(40) })).max(1000),
-  review: z
-    .object({ at: z.string().max(40), by: z.string().max(200).nullable(), comment: z.string().max(2000).nullable() })
-    .nullable(),
+  /** Every review so far, oldest first: none is overwritten. */
+  reviews: z
+    .array(z.object({ at: z.string().max(40), by: z.string().max(200), comment: z.string().max(2000) }))
+    .max(100),
+  /** What the platform could not read in the stored session (French): shown, never hidden. */
+  problems: z.array(z.string().max(300)).max(20),
 });
 export type ReviewSession = z.infer<typeof ReviewSession>;
+/** A session the extension could not read either: listed all the same, so that nothing is hidden. */
+export const UnreadableSession = z.object({ unreadable: z.literal(true), id: z.string().max(64).nullable() });
+export const ReviewItem = z.union([ReviewSession, UnreadableSession]);
+export type ReviewItem = z.infer<typeof ReviewItem>;

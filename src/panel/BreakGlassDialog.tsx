@@ -5,11 +5,12 @@
  * patients' oppositions itself).
  */
 import { useState } from 'preact/hooks';
+import { BreakGlassReason } from '../core/break-glass.ts';
 import type { BreakGlassResult } from '../core/protocol.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
-const REASONS = ['urgence-vitale', 'patient-hors-etat', 'regulation-15', 'autre-urgence'] as const;
+const REASONS = BreakGlassReason.options;
 
 export function BreakGlassDialog({
   patientId,

@@ -24,17 +24,28 @@ function SessionCard({ session, reload }: { session: ReviewSession; reload: () =
   const [error, setError] = useState<string | undefined>();
   const mark = () =>
     send({ v: 1, type: 'review.mark', id: session.id, comment }).then(
-      (r) => (r.status === 'ok' ? reload() : setError(failure(r))),
+      (r) => (r.status === 'ok' ? (setComment(''), reload()) : setError(failure(r))),
       () => setError(t('unavailable_bad_response')),
     );
   return (
-    <article data-session={session.id} data-reviewed={session.review ? 'yes' : 'no'}>
+    <article data-session={session.id} data-reviewed={session.reviews.length > 0 ? 'yes' : 'no'}>
       <h2>
         {session.patient.name} — {at(session.startedAt)}
       </h2>
+      {session.problems.length > 0 && (
+        <div class="alert" role="note" data-review-problems>
+          <p>{t('reviewProblems')}</p>
+          <ul>
+            {session.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p>
-        <strong>{session.actor.name}</strong> (IDNPS {session.actor.idNps}) · {t(`mode_${session.mode}` as MessageKey)}{' '}
-        · {session.minutes === null ? t('reviewOngoing') : t('reviewMinutes', String(session.minutes))}
+        <strong>{session.actor.name}</strong> (IDNPS {session.actor.idNps}) ·{' '}
+        {session.mode === 'bris_de_glace' || session.mode === 'centre_15' ? t(`mode_${session.mode}`) : session.mode} ·{' '}
+        {session.minutes === null ? t('reviewOngoing') : t('reviewMinutes', String(session.minutes))}
       </p>
       <p>
         {t('reviewReason')} <strong>{session.reason.label}</strong> — {session.reason.text}
@@ -43,29 +54,33 @@ function SessionCard({ session, reload }: { session: ReviewSession; reload: () =
         {t('reviewDocuments')}{' '}
         {session.documents.length === 0 ? t('reviewNoDocument') : session.documents.map((d) => d.title).join(', ')}
       </p>
-      {session.review ? (
-        <p class="status ok" data-review-done>
-          ✓ {t('reviewDone', at(session.review.at), session.review.by ?? '')} — {session.review.comment}
-        </p>
-      ) : (
+      {session.reviews.length > 0 && (
         <>
-          <label for={`c-${session.id}`}>{t('reviewComment')}</label>
-          <textarea
-            id={`c-${session.id}`}
-            data-review-comment
-            rows={2}
-            value={comment}
-            onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
-          />
-          <button type="button" data-review-mark disabled={comment.trim() === ''} onClick={mark}>
-            {t('reviewMark')}
-          </button>
-          {error && (
-            <p class="alert" role="alert">
-              {error}
-            </p>
-          )}
+          <p>{t('reviewHistory')}</p>
+          <ul data-review-history>
+            {session.reviews.map((v) => (
+              <li key={`${v.at}-${v.by}`} class="status ok" data-review-done>
+                ✓ {t('reviewDone', at(v.at), v.by)} — {v.comment}
+              </li>
+            ))}
+          </ul>
         </>
+      )}
+      <label for={`c-${session.id}`}>{t('reviewComment')}</label>
+      <textarea
+        id={`c-${session.id}`}
+        data-review-comment
+        rows={2}
+        value={comment}
+        onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+      />
+      <button type="button" data-review-mark disabled={comment.trim() === ''} onClick={mark}>
+        {t('reviewMark')}
+      </button>
+      {error && (
+        <p class="alert" role="alert">
+          {error}
+        </p>
       )}
     </article>
   );
@@ -127,7 +142,15 @@ export function Review() {
             {t('reviewNone')}
           </p>
         ) : (
-          list.sessions.map((s) => <SessionCard key={s.id} session={s} reload={load} />)
+          list.sessions.map((s, i) =>
+            'unreadable' in s ? (
+              <p key={`unreadable-${i}`} class="alert" role="note" data-review-unreadable>
+                {t('reviewUnreadable', s.id ?? '?')}
+              </p>
+            ) : (
+              <SessionCard key={s.id} session={s} reload={load} />
+            ),
+          )
         ))}
     </main>
   );

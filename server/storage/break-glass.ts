@@ -1,0 +1,115 @@
+/**
+ * Break-glass sessions, the documents they opened and their reviews: every query of the slice.
+ * The database allows one open session per professional and patient (partial unique index
+ * `break_glass_open`, migration 0008), whatever the concurrency.
+ */
+import type { Db } from './database.ts';
+import type { BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
+
+/** The open, unexpired session of this professional for this patient. */
+export async function openSession(db: Db, idnps: string, patientId: string, now: Date) {
+  return db
+    .selectFrom('break_glass')
+    .selectAll()
+    .where('idnps', '=', idnps)
+    .where('patient_id', '=', patientId)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+}
+
+/** Sessions not ended whose time is up (all, or this professional's for this patient). */
+export async function dueSessions(db: Db, now: Date, of?: { idnps: string; patientId: string }) {
+  return db
+    .selectFrom('break_glass')
+    .selectAll()
+    .where('ended_at', 'is', null)
+    .where('expires_at', '<=', now.toISOString())
+    .$if(of !== undefined, (q) => q.where('idnps', '=', of!.idnps).where('patient_id', '=', of!.patientId))
+    .execute();
+}
+
+/** Inserts the session unless one is open for the same pair; says whether it did. */
+export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {
+  const result = await tx
+    .insertInto('break_glass')
+    .values(session)
+    .onConflict((oc) => oc.columns(['idnps', 'patient_id']).where('ended_at', 'is', null).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** Ends the session if it is still open; says whether it did (a parallel end may have won). */
+export async function endSession(tx: Db, id: string, at: Date): Promise<boolean> {
+  const result = await tx
+    .updateTable('break_glass')
+    .set({ ended_at: at.toISOString() })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function recordSessionRead(tx: Db, sessionId: string, documentId: string, at: Date): Promise<void> {
+  await tx
+    .insertInto('break_glass_read')
+    .values({ break_glass_id: sessionId, document_id: documentId, at: at.toISOString() })
+    .execute();
+}
+
+export async function findSession(db: Db, id: string) {
+  return db.selectFrom('break_glass').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function addReview(tx: Db, review: BreakGlassReviewTable): Promise<void> {
+  await tx.insertInto('break_glass_review').values(review).execute();
+}
+
+/** A patient's break-glass sessions, newest first, for their own page. */
+export async function sessionsOfPatient(db: Db, patientId: string) {
+  return db
+    .selectFrom('break_glass')
+    .selectAll()
+    .where('patient_id', '=', patientId)
+    .orderBy('started_at', 'desc')
+    .execute();
+}
+
+/**
+ * The sessions the privacy officer reviews, newest first, with the patient's names (a session
+ * whose patient row is missing is still listed), the documents each opened and every review.
+ */
+export async function reviewRows(db: Db, filter: { reviewed?: boolean; limit: number }) {
+  const sessions = await db
+    .selectFrom('break_glass as b')
+    .leftJoin('patient as p', 'p.id', 'b.patient_id')
+    .selectAll('b')
+    .select(['p.birth_name', 'p.given_names', 'p.birth_date'])
+    .$if(filter.reviewed !== undefined, (q) =>
+      q.where(({ exists, not, selectFrom }) => {
+        const reviewed = exists(
+          selectFrom('break_glass_review as v').select('v.id').whereRef('v.break_glass_id', '=', 'b.id'),
+        );
+        return filter.reviewed ? reviewed : not(reviewed);
+      }),
+    )
+    .orderBy('b.started_at', 'desc')
+    .limit(filter.limit)
+    .execute();
+  const ids = sessions.map((s) => s.id);
+  if (ids.length === 0) return { sessions, reads: [], reviews: [] };
+  const reads = await db
+    .selectFrom('break_glass_read as r')
+    .leftJoin('record_document as d', 'd.id', 'r.document_id')
+    .select(['r.break_glass_id', 'r.at', 'd.title'])
+    .where('r.break_glass_id', 'in', ids)
+    .orderBy('r.at')
+    .execute();
+  const reviews = await db
+    .selectFrom('break_glass_review')
+    .selectAll()
+    .where('break_glass_id', 'in', ids)
+    .orderBy('at')
+    .execute();
+  return { sessions, reads, reviews };
+}
