@@ -5,36 +5,41 @@
  * are named in the entry, the page's values are not kept (they are the page's, not ours).
  *
  * Body: a FHIR `Parameters` with one `trait` (valueCode `birthName` | `givenName` | `birthDate` |
- * `sex`) per differing trait.
+ * `sex`) per differing trait and one `unverified` per trait the page does not show (the
+ * professional vouches for the patient without the page's help); at least one of them.
  */
 import type { FastifyInstance } from 'fastify';
-import { TRAITS, type Trait } from '../../src/core/traits.ts';
+import { z } from 'zod';
+import { Trait } from '../../src/core/protocol.ts';
+import { TRAITS, type Trait as TraitCode } from '../../src/core/traits.ts';
+import { readParameters } from '../fhir/parameters.ts';
 import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError, operationOutcome } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { findById } from '../storage/patients.ts';
 
-function traitsOf(body: unknown): Trait[] {
-  const parameters = (body as { resourceType?: unknown; parameter?: unknown } | null) ?? {};
-  const list = Array.isArray(parameters.parameter) ? (parameters.parameter as unknown[]) : [];
-  const traits = list.map((p) => {
-    const { name, valueCode } = (p ?? {}) as { name?: unknown; valueCode?: unknown };
-    return name === 'trait' && TRAITS.includes(valueCode as Trait) ? (valueCode as Trait) : undefined;
+const ConfirmParameters = z
+  .strictObject({
+    trait: z.array(Trait).max(TRAITS.length).default([]),
+    unverified: z.array(Trait).max(TRAITS.length).default([]),
+  })
+  .refine((p) => p.trait.length + p.unverified.length > 0, { path: ['trait'] });
+
+function traitsOf(body: unknown): { differing: TraitCode[]; unverified: TraitCode[] } {
+  const parsed = readParameters(body, ConfirmParameters, {
+    repeating: ['trait', 'unverified'],
+    messages: {
+      trait: 'Confirmation invalide : indiquez les traits discordants ou non vérifiables.',
+      unverified: 'Confirmation invalide : indiquez les traits discordants ou non vérifiables.',
+    },
   });
-  if (parameters.resourceType !== 'Parameters' || traits.length === 0 || traits.includes(undefined)) {
-    throw new FhirError(400, {
-      code: 'invalid',
-      text: 'Confirmation invalide : indiquez les traits discordants.',
-      diagnostics: `Parameters with one or more "trait" (valueCode one of ${TRAITS.join(', ')}) expected`,
-    });
-  }
-  return [...new Set(traits as Trait[])];
+  return { differing: [...new Set(parsed.trait)], unverified: [...new Set(parsed.unverified)] };
 }
 
 export function vigilanceRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
   app.post('/fhir/Patient/:id/$confirm-identity', async (req, reply) => {
     const { id } = req.params as { id: string };
-    const traits = traitsOf(req.body);
+    const { differing, unverified } = traitsOf(req.body);
     const row = await findById(db, id);
     if (!row) {
       throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
@@ -43,7 +48,10 @@ export function vigilanceRoutes(app: FastifyInstance, db: Db, audit: AuditLog): 
       kind: 'identity-confirmation',
       actor: req.professional!,
       patientId: row.id,
-      detail: { 'traits-discordants': traits.join(',') },
+      detail: {
+        ...(differing.length > 0 ? { 'traits-discordants': differing.join(',') } : {}),
+        ...(unverified.length > 0 ? { 'traits-non-verifiables': unverified.join(',') } : {}),
+      },
     });
     return reply
       .header(AUDIT_HEADER, recorded.id)
@@ -54,7 +62,7 @@ export function vigilanceRoutes(app: FastifyInstance, db: Db, audit: AuditLog): 
             severity: 'information',
             code: 'informational',
             text: 'Confirmation d’identité consignée au journal.',
-            diagnostics: `traits: ${traits.join(',')}`,
+            diagnostics: `differing: ${differing.join(',') || '-'}; unverified: ${unverified.join(',') || '-'}`,
           },
         ]),
       );

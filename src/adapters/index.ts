@@ -4,6 +4,7 @@
  * not stop the others (refined-github's feature isolation).
  */
 import type { DetectedPatient } from '../core/protocol.ts';
+import { mergeReadings } from '../core/traits.ts';
 import type { Adapter, Scope, Site } from './adapter.ts';
 import { banner } from './banner/detect.ts';
 import { generic } from './generic/detect.ts';
@@ -11,6 +12,7 @@ import { messageView } from './message-view/site.ts';
 import { outlook } from './outlook/site.ts';
 import { roundcube } from './roundcube/site.ts';
 import { table } from './table/detect.ts';
+import { findCodes } from '../core/share-code.ts';
 import { pageText } from './text.ts';
 import { zimbra } from './zimbra/site.ts';
 
@@ -61,16 +63,40 @@ export function detectPatients(doc: Document, options: DetectOptions = {}): Dete
     const regions = pageRegions(doc, options.sites ?? sites, onError);
     scope = { ...regions, text: pageText(regions.roots) };
   }
+  // Every reading of one INS (subject and body, banner and table…) makes one patient, merged: a
+  // trait one reading shows completes the others; two that differ are a discordance in itself.
   const found = new Map<string, DetectedPatient>();
   for (const adapter of list) {
     try {
       for (const patient of adapter.detect(doc, scope)) {
         const k = key(patient);
-        if (!found.has(k)) found.set(k, patient);
+        const earlier = found.get(k);
+        found.set(k, earlier ? mergeReadings(earlier, patient) : patient);
       }
     } catch (error) {
       onError(adapter.id, error);
     }
   }
   return [...found.values()].slice(0, 50);
+}
+
+/** What a page shows: its patients and the imaging share codes written in it (valid check only). */
+export interface PageFindings {
+  site?: string;
+  patients: DetectedPatient[];
+  shareCodes: string[];
+}
+
+export function findingsOf(doc: Document, scope: Scope, options: Omit<DetectOptions, 'scope'> = {}): PageFindings {
+  return {
+    ...(scope.site ? { site: scope.site } : {}),
+    patients: detectPatients(doc, { ...options, scope }),
+    shareCodes: findCodes(scope.text.text),
+  };
+}
+
+/** The whole page read at once (the corpus test, the bench); the content script reads in slices. */
+export function scanPage(doc: Document, options: Omit<DetectOptions, 'scope'> = {}): PageFindings {
+  const regions = pageRegions(doc, options.sites ?? sites, options.onError);
+  return findingsOf(doc, { ...regions, text: pageText(regions.roots) }, options);
 }

@@ -1,8 +1,10 @@
 /**
  * The visible text of one or more subtrees (regions), with block boundaries as new lines, and the
  * text range of every block element so that a match can be traced back to the smallest block that
- * holds it. Each region counts as a block of its own.
+ * holds it. Each region counts as a block of its own. What the user cannot see is skipped
+ * (`visible.ts`): hidden attributes always; styles and geometry where the page is laid out.
  */
+import { hasLayout, isShown } from './visible.ts';
 
 const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'HEAD', 'SELECT']);
 const BLOCK = new Set([
@@ -76,8 +78,16 @@ export class TextWalker {
   private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string; el: Element }[] = [];
   private readonly roots: Element[];
 
-  constructor(roots: Element | readonly Element[]) {
+  /** Whether an element is seen: checked for blocks and styled inline elements, where laid out. */
+  private readonly seen: (el: Element, block: boolean) => boolean;
+
+  constructor(roots: Element | readonly Element[], options: { visibleOnly?: boolean } = {}) {
     this.roots = Array.isArray(roots) ? [...(roots as readonly Element[])] : [roots as Element];
+    const doc = this.roots[0]?.ownerDocument;
+    const check = (options.visibleOnly ?? true) && doc !== undefined && hasLayout(doc);
+    this.seen = check
+      ? (el, block) => (!block && !el.hasAttribute('style') && !el.hasAttribute('class')) || isShown(el)
+      : () => true;
   }
 
   private push(s: string) {
@@ -96,6 +106,7 @@ export class TextWalker {
       if (this.stack.length === 0) {
         const root = this.roots.shift();
         if (!root) return true;
+        if (!this.seen(root, true)) continue;
         this.push('\n');
         this.stack.push({ next: root.firstChild, start: this.length, depth: 1, sep: '\n', el: root });
         continue;
@@ -117,8 +128,10 @@ export class TextWalker {
         const child = node as Element;
         const tag = child.tagName.toUpperCase();
         if (SKIP.has(tag) || hidden(child)) continue;
+        const block = BLOCK.has(tag);
+        if (tag !== 'BR' && !this.seen(child, block)) continue;
         const depth = this.stack.length;
-        if (!BLOCK.has(tag)) {
+        if (!block) {
           this.stack.push({ next: child.firstChild, start: -1, depth, sep: '', el: child });
           continue;
         }

@@ -82,7 +82,7 @@ export function createHandlers(deps: Deps): Handlers {
     },
     async 'identity.confirm'(message) {
       const result = await platform.call((accessToken, baseUrl) =>
-        confirmIdentity(message.patientId, message.traits, { baseUrl, fetch: deps.fetch, accessToken }),
+        confirmIdentity(message.patientId, message, { baseUrl, fetch: deps.fetch, accessToken }),
       );
       const key = await confirmationKey(message.patientId);
       if (result.status === 'recorded' && key) await deps.session.set({ [key]: result.confirmation });

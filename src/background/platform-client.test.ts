@@ -116,8 +116,15 @@ describe('platform client when the platform misbehaves', () => {
 
 describe('identity confirmation', () => {
   it('is recorded by the real platform, and only then counts', async () => {
-    const result = await confirmIdentity('demo-lefevre', ['birthDate', 'sex'], { baseUrl, accessToken, now: () => 42 });
-    expect(result).toEqual({ status: 'recorded', confirmation: { traits: ['birthDate', 'sex'], at: 42 } });
+    const result = await confirmIdentity(
+      'demo-lefevre',
+      { traits: ['birthDate', 'sex'], unverified: [] },
+      { baseUrl, accessToken, now: () => 42 },
+    );
+    expect(result).toEqual({
+      status: 'recorded',
+      confirmation: { traits: ['birthDate', 'sex'], unverified: [], at: 42 },
+    });
     const last = await platform.db
       .selectFrom('audit_event')
       .select(['kind', 'patient_id'])
@@ -128,16 +135,24 @@ describe('identity confirmation', () => {
 
   it('is not confirmed when signed out, expired, unknown patient, or the platform does not say it recorded', async () => {
     const fetch = vi.fn(globalThis.fetch);
-    expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl, accessToken: undefined, fetch })).toEqual({
+    expect(
+      await confirmIdentity(
+        'demo-lefevre',
+        { traits: ['sex'], unverified: [] },
+        { baseUrl, accessToken: undefined, fetch },
+      ),
+    ).toEqual({
       status: 'signed-out',
     });
     expect(fetch).not.toHaveBeenCalled();
     const expired = await platform.issuer.mint({ expiresIn: -120 });
-    expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl, accessToken: expired })).toEqual({
+    expect(
+      await confirmIdentity('demo-lefevre', { traits: ['sex'], unverified: [] }, { baseUrl, accessToken: expired }),
+    ).toEqual({
       status: 'signed-out',
       reason: 'expired',
     });
-    expect(await confirmIdentity('nobody', ['sex'], { baseUrl, accessToken })).toEqual({
+    expect(await confirmIdentity('nobody', { traits: ['sex'], unverified: [] }, { baseUrl, accessToken })).toEqual({
       status: 'unavailable',
       reason: 'refused',
       detail: 'Patient inconnu.',
@@ -154,7 +169,9 @@ describe('identity confirmation', () => {
     await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
-      expect(await confirmIdentity('demo-lefevre', ['sex'], { baseUrl: url, accessToken: 'x' })).toEqual({
+      expect(
+        await confirmIdentity('demo-lefevre', { traits: ['sex'], unverified: [] }, { baseUrl: url, accessToken: 'x' }),
+      ).toEqual({
         status: 'unavailable',
         reason: 'bad-response',
       });

@@ -124,17 +124,23 @@ export async function announceSession(options: ClientOptions): Promise<boolean> 
 
 /**
  * Records with the platform that the professional confirmed this patient although the page's
- * traits differ (`POST /fhir/Patient/{id}/$confirm-identity`, audited). Only a recorded
+ * traits differ, or the page does not show enough of them to compare (`POST /fhir/Patient/{id}/$confirm-identity`, audited). Only a recorded
  * confirmation counts: without the platform's acknowledgement, nothing is confirmed.
  */
 export async function confirmIdentity(
   patientId: string,
-  traits: readonly Trait[],
+  { traits, unverified }: { traits: readonly Trait[]; unverified: readonly Trait[] },
   options: ClientOptions & { now?: () => number },
 ): Promise<ConfirmResult> {
   if (!options.accessToken) return { status: 'signed-out' };
   const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$confirm-identity`, options.baseUrl);
-  const parameters = { resourceType: 'Parameters', parameter: traits.map((t) => ({ name: 'trait', valueCode: t })) };
+  const parameters = {
+    resourceType: 'Parameters',
+    parameter: [
+      ...traits.map((t) => ({ name: 'trait', valueCode: t })),
+      ...unverified.map((t) => ({ name: 'unverified', valueCode: t })),
+    ],
+  };
   const res = await request(url, options, { method: 'POST', body: parameters });
   if (!(res instanceof Response)) return res;
   const got = await answer(res);
@@ -142,5 +148,8 @@ export async function confirmIdentity(
   if (!FhirOperationOutcome.safeParse(got.body).success || !res.headers.get('x-audit-event')) {
     return unavailable('bad-response');
   }
-  return { status: 'recorded', confirmation: { traits: [...traits], at: (options.now ?? Date.now)() } };
+  return {
+    status: 'recorded',
+    confirmation: { traits: [...traits], unverified: [...unverified], at: (options.now ?? Date.now)() },
+  };
 }

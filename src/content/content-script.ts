@@ -9,10 +9,9 @@ import type { Runtime } from 'webextension-polyfill';
 import { ext as browser } from './ext.ts';
 import type { Adapter, Scope } from '../adapters/adapter.ts';
 import { configuredAdapter } from '../adapters/configured/detect.ts';
-import { adapters, detectPatients, pageRegions } from '../adapters/index.ts';
+import { adapters, findingsOf, pageRegions } from '../adapters/index.ts';
 import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
-import { findCodes } from '../core/share-code.ts';
 import { mountUi, type Ui } from './ui.ts';
 
 const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>([
@@ -39,9 +38,8 @@ const onError = (adapter: string) => console.warn(`[passerelle] adapter ${adapte
 
 /** Reports what the page shows now, when it changed; the top frame mounts the launcher. */
 function report(scope: Scope) {
-  const patients = detectPatients(document, { scope, adapters: pageAdapters, onError });
-  // Imaging share codes written in the message (valid check symbol only): "Ouvrir l'examen".
-  const shareCodes = findCodes(scope.text.text);
+  // Patients, and imaging share codes written in the message (valid check symbol only).
+  const { patients, shareCodes } = findingsOf(document, scope, { adapters: pageAdapters, onError });
   const summary = JSON.stringify([patients, shareCodes]);
   if (summary === reported) return;
   reported = summary;

@@ -9,6 +9,8 @@ describe('protocol', () => {
     const base = { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre' };
     expect(Request.safeParse({ ...base, traits: [] }).success).toBe(false);
     expect(Request.safeParse({ ...base, traits: ['eyeColour'] }).success).toBe(false);
+    expect(Request.safeParse({ ...base, traits: [], unverified: [] }).success).toBe(false);
+    expect(Request.safeParse({ ...base, traits: [], unverified: ['birthDate'] }).success).toBe(true);
   });
 
   it('parses every request type of the current version', () => {

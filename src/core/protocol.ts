@@ -48,8 +48,10 @@ export const PageIns = z.discriminatedUnion('status', [
     status: z.literal('valid'),
     value: z.string().regex(/^[12]\d{4}[\dAB]{2}\d{8}$/),
     kind: InsKind.optional(),
+    /** Not labelled INS on the page (a banner's bare number, "PatientID"): taken for its valid key. */
+    guessed: z.literal(true).optional(),
   }),
-  /** Looks like an INS but the key is wrong: never offered for lookup (DOMAIN.md). */
+  /** Looks like an INS but the key is wrong: never offered for lookup (docs/domain.md). */
   z.object({ status: z.literal('wrong-key'), value: text(40) }),
 ]);
 export type PageIns = z.infer<typeof PageIns>;
@@ -67,6 +69,8 @@ export const DetectedPatient = z.object({
   givenNames: text(200).optional(),
   birthDate: z.iso.date().optional(),
   sex: Sex.optional(),
+  /** Traits the page prints differently in two places for the same INS: a discordance in itself. */
+  conflicting: z.array(z.enum(TRAITS)).max(TRAITS.length).optional(),
 });
 export type DetectedPatient = z.infer<typeof DetectedPatient>;
 
@@ -107,10 +111,15 @@ export const Trait = z.enum(TRAITS);
  * The professional confirmed this patient despite the differing traits; the platform recorded it
  * (`$confirm-identity`, audited). Kept in `storage.session` for the session's professional.
  */
-export const IdentityConfirmation = z.object({
-  traits: z.array(Trait).min(1).max(TRAITS.length),
-  at: z.number().int(),
-});
+export const IdentityConfirmation = z
+  .object({
+    /** The traits that differed. */
+    traits: z.array(Trait).max(TRAITS.length),
+    /** The traits the page did not show, so could not be compared. */
+    unverified: z.array(Trait).max(TRAITS.length).default([]),
+    at: z.number().int(),
+  })
+  .refine((c) => c.traits.length + c.unverified.length > 0);
 export type IdentityConfirmation = z.infer<typeof IdentityConfirmation>;
 
 export const LookupResult = z.discriminatedUnion('status', [
@@ -235,12 +244,15 @@ export const ProfilesSet = z.object({ v, type: z.literal('profiles.set'), profil
 export const ProfilesForPage = z.object({ v, type: z.literal('profiles.forPage') });
 export const SitesGet = z.object({ v, type: z.literal('sites.get') });
 /** From the panel: the professional confirms a patient whose page traits differ (recorded first). */
-export const IdentityConfirm = z.object({
-  v,
-  type: z.literal('identity.confirm'),
-  patientId: text(64),
-  traits: z.array(Trait).min(1).max(TRAITS.length),
-});
+export const IdentityConfirm = z
+  .object({
+    v,
+    type: z.literal('identity.confirm'),
+    patientId: text(64),
+    traits: z.array(Trait).max(TRAITS.length),
+    unverified: z.array(Trait).max(TRAITS.length).default([]),
+  })
+  .refine((m) => m.traits.length + m.unverified.length > 0);
 /** From the options page, after the browser granted the host permission for each added site. */
 export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites });
 

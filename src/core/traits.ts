@@ -1,6 +1,9 @@
 /**
- * Identity vigilance: compare the strict traits printed on the page with those the platform holds.
- * A disagreement is a safety event (DOMAIN.md "Strict traits"), shown as a blocking warning.
+ * Identity vigilance (docs/domain.md, "Strict traits"): compare the strict traits printed on the
+ * page with those the platform holds. A disagreement is a safety event; and a page that does not
+ * show enough to compare is never taken for an agreement: "concordent" needs at least the birth
+ * name and the birth date read and agreeing, nothing read disagreeing, and the page's readings of
+ * the patient agreeing with each other.
  */
 import type { DetectedPatient, PlatformPatient } from './protocol.ts';
 
@@ -22,6 +25,49 @@ export function normalizeName(name: string): string {
 const tokens = (name: string) => normalizeName(name).split(' ').filter(Boolean);
 const firstGiven = (given: string) => tokens(given)[0] ?? '';
 
+/** Whether the page shows a trait at all (the name, as printed whole, counts for both name traits). */
+export function traitRead(page: DetectedPatient, trait: Trait): boolean {
+  switch (trait) {
+    case 'birthName':
+      return page.familyName !== undefined || page.displayName !== undefined;
+    case 'givenName':
+      return page.givenNames !== undefined || page.displayName !== undefined;
+    case 'birthDate':
+      return page.birthDate !== undefined;
+    case 'sex':
+      return page.sex !== undefined;
+  }
+}
+
+/** Without these two read and agreeing, the page cannot vouch for the patient. */
+export const REQUIRED_TRAITS: readonly Trait[] = ['birthName', 'birthDate'];
+
+export type Verdict = 'agree' | 'disagree' | 'not-verifiable';
+
+export interface Vigilance {
+  verdict: Verdict;
+  /** Per strict trait: read on the page, and if so whether it agrees with the platform. */
+  checks: { trait: Trait; read: boolean; agrees?: boolean }[];
+  /** Traits that differ from the platform's, or between two readings of the page. */
+  differing: Trait[];
+  /** Required traits the page does not show: what a confirmation must name as not verifiable. */
+  unverified: Trait[];
+}
+
+export function vigilance(page: DetectedPatient, platform: PlatformPatient): Vigilance {
+  const against = differingTraits(page, platform);
+  const conflicting = page.conflicting ?? [];
+  const checks = TRAITS.map((trait) => {
+    const read = traitRead(page, trait);
+    const agrees = read ? !against.includes(trait) && !conflicting.includes(trait) : undefined;
+    return agrees === undefined ? { trait, read } : { trait, read, agrees };
+  });
+  const differing = TRAITS.filter((t) => against.includes(t) || conflicting.includes(t));
+  const unverified = REQUIRED_TRAITS.filter((t) => !traitRead(page, t));
+  const verdict: Verdict = differing.length > 0 ? 'disagree' : unverified.length > 0 ? 'not-verifiable' : 'agree';
+  return { verdict, checks, differing, unverified };
+}
+
 export function differingTraits(page: DetectedPatient, platform: PlatformPatient): Trait[] {
   const differing: Trait[] = [];
   if (page.familyName !== undefined) {
@@ -38,4 +84,52 @@ export function differingTraits(page: DetectedPatient, platform: PlatformPatient
   if (page.birthDate !== undefined && page.birthDate !== platform.birthDate) differing.push('birthDate');
   if (page.sex !== undefined && page.sex !== platform.sex) differing.push('sex');
   return differing;
+}
+
+/**
+ * Two readings of the same patient on one page (the subject and the body of a message, a banner
+ * and a table): the traits they print differently. Each such trait is a discordance in itself.
+ */
+export function conflictingTraits(a: DetectedPatient, b: DetectedPatient): Trait[] {
+  const found: Trait[] = [];
+  const nameWords = (p: DetectedPatient) => tokens(p.displayName ?? `${p.familyName ?? ''} ${p.givenNames ?? ''}`);
+  if (a.familyName && b.familyName) {
+    if (normalizeName(a.familyName) !== normalizeName(b.familyName)) found.push('birthName');
+  } else if ((a.familyName || b.familyName) && (a.displayName || b.displayName)) {
+    const family = tokens((a.familyName ?? b.familyName)!);
+    const shown = new Set(nameWords(a.displayName ? a : b));
+    if (!family.every((w) => shown.has(w))) found.push('birthName');
+  } else if (a.displayName && b.displayName) {
+    const [x, y] = [new Set(nameWords(a)), nameWords(b)];
+    if (!y.every((w) => x.has(w)) && !nameWords(a).every((w) => y.includes(w))) found.push('birthName');
+  }
+  if (a.givenNames && b.givenNames && firstGiven(a.givenNames) !== firstGiven(b.givenNames)) found.push('givenName');
+  if (a.birthDate && b.birthDate && a.birthDate !== b.birthDate) found.push('birthDate');
+  if (a.sex && b.sex && a.sex !== b.sex) found.push('sex');
+  return found;
+}
+
+/** One patient from two readings: what either shows, the first one's where both do, their conflicts. */
+export function mergeReadings(a: DetectedPatient, b: DetectedPatient): DetectedPatient {
+  const conflicting = [...new Set([...(a.conflicting ?? []), ...(b.conflicting ?? []), ...conflictingTraits(a, b)])];
+  const aName = a.familyName !== undefined || a.givenNames !== undefined || a.displayName !== undefined;
+  const names = aName
+    ? {}
+    : Object.fromEntries(
+        (['familyName', 'givenNames', 'displayName', 'usedName'] as const).flatMap((k) =>
+          b[k] !== undefined ? [[k, b[k]]] : [],
+        ),
+      );
+  const merged: DetectedPatient = {
+    ...(b.birthDate ? { birthDate: b.birthDate } : {}),
+    ...(b.sex ? { sex: b.sex } : {}),
+    ...names,
+    ...a,
+  };
+  // A number labelled INS anywhere is not a guess.
+  if (merged.ins?.status === 'valid' && merged.ins.guessed && !(b.ins?.status === 'valid' && b.ins.guessed)) {
+    merged.ins = { status: 'valid', value: merged.ins.value, ...(merged.ins.kind ? { kind: merged.ins.kind } : {}) };
+  }
+  if (conflicting.length > 0) merged.conflicting = TRAITS.filter((t) => conflicting.includes(t));
+  return merged;
 }

@@ -1,6 +1,7 @@
 /**
- * Identity vigilance, after a disagreement: nothing may be done for this patient until the
- * professional states, deliberately (two steps), that the page's patient is this INS's patient.
+ * Identity vigilance, after a disagreement or when the page does not show enough to compare:
+ * nothing may be done for this patient until the professional states, deliberately (two steps),
+ * that the page's patient is this INS's patient (naming the traits that differ or are not shown).
  * The statement is recorded by the platform (audited) before it counts; a refusal or an outage
  * leaves the patient unconfirmed.
  */
@@ -13,25 +14,33 @@ import { send } from '../ui/messaging.ts';
 
 type Phase = 'idle' | 'asking' | 'sending' | 'failed';
 
-/** A confirmation covers the disagreement if it named every trait that differs now. */
-export const covers = (confirmation: IdentityConfirmation | undefined, differing: readonly Trait[]) =>
-  confirmation !== undefined && differing.every((trait) => confirmation.traits.includes(trait));
+/** A confirmation covers the page if it named every trait that differs, and every one not shown, now. */
+export const covers = (
+  confirmation: IdentityConfirmation | undefined,
+  differing: readonly Trait[],
+  unverified: readonly Trait[],
+) =>
+  confirmation !== undefined &&
+  differing.every((trait) => confirmation.traits.includes(trait)) &&
+  unverified.every((trait) => confirmation.unverified.includes(trait) || confirmation.traits.includes(trait));
 
 export function IdentityConfirm({
   patient,
   differing,
+  unverified,
   confirmed,
   onConfirmed,
 }: {
   patient: PlatformPatient;
   differing: readonly Trait[];
+  unverified: readonly Trait[];
   confirmed?: IdentityConfirmation;
   onConfirmed: (confirmation: IdentityConfirmation) => void;
 }) {
   const [phase, setPhase] = useState<Phase>('idle');
   const [detail, setDetail] = useState<string>();
 
-  if (covers(confirmed, differing)) {
+  if (covers(confirmed, differing, unverified)) {
     return (
       <p class="status" role="status" data-vigilance-confirmed>
         {t('identityConfirmed', formatTime(confirmed!.at))}
@@ -42,7 +51,13 @@ export function IdentityConfirm({
   const confirm = async () => {
     setPhase('sending');
     try {
-      const result = await send({ v: 1, type: 'identity.confirm', patientId: patient.id, traits: [...differing] });
+      const result = await send({
+        v: 1,
+        type: 'identity.confirm',
+        patientId: patient.id,
+        traits: [...differing],
+        unverified: [...unverified],
+      });
       if (result.status === 'recorded') {
         onConfirmed(result.confirmation);
         return setPhase('idle');
@@ -74,10 +89,10 @@ export function IdentityConfirm({
       <p id="confirm-title">
         <strong>
           {t(
-            'confirmIdentityStatement',
+            differing.length > 0 ? 'confirmIdentityStatement' : 'confirmIdentityUnverifiedStatement',
             `${patient.birthName} ${patient.givenNames}`,
             formatDate(patient.birthDate),
-            differing.map((d) => t(`trait_${d}`)).join(', '),
+            (differing.length > 0 ? differing : unverified).map((d) => t(`trait_${d}`)).join(', '),
           )}
         </strong>
       </p>

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, IdentityConfirmation, LookupResult, PlatformPatient } from '../core/protocol.ts';
 import type { AuthHandle } from '../ui/auth.ts';
 import { isPhysician } from '../core/psc.ts';
-import { differingTraits } from '../core/traits.ts';
+import { vigilance, type Trait, type Vigilance } from '../core/traits.ts';
 import { formatDate, formatIns } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
@@ -38,6 +38,71 @@ function PageTraits({ patient }: { patient: DetectedPatient }) {
   );
 }
 
+/** The page's reading of one strict trait, as printed. */
+function pageValue(page: DetectedPatient, trait: Trait): string | undefined {
+  switch (trait) {
+    case 'birthName':
+      return page.familyName ?? page.displayName;
+    case 'givenName':
+      return page.givenNames ?? page.displayName;
+    case 'birthDate':
+      return page.birthDate && formatDate(page.birthDate);
+    case 'sex':
+      return page.sex && t(`sex_${page.sex}`);
+  }
+}
+
+function platformValue(patient: PlatformPatient, trait: Trait): string {
+  switch (trait) {
+    case 'birthName':
+      return patient.birthName;
+    case 'givenName':
+      return patient.givenNames;
+    case 'birthDate':
+      return formatDate(patient.birthDate);
+    case 'sex':
+      return t(`sex_${patient.sex}`);
+  }
+}
+
+/** Per strict trait: what the page shows, what the platform holds, and whether they were compared. */
+function TraitTable({
+  page,
+  patient,
+  checks,
+}: {
+  page: DetectedPatient;
+  patient: PlatformPatient;
+  checks: Vigilance['checks'];
+}) {
+  return (
+    <table class="traits" data-traits>
+      <caption>{t('traitsTitle')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('traitColumn')}</th>
+          <th scope="col">{t('pageColumn')}</th>
+          <th scope="col">{t('onPlatform')}</th>
+          <th scope="col">{t('checkColumn')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {checks.map(({ trait, read, agrees }) => {
+          const state = !read ? 'unread' : agrees ? 'agree' : 'differ';
+          return (
+            <tr key={trait} data-trait={trait} data-check={state}>
+              <th scope="row">{t(`trait_${trait}`)}</th>
+              <td>{pageValue(page, trait) ?? t('notShown')}</td>
+              <td>{platformValue(patient, trait)}</td>
+              <td>{t(`check_${state}`)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 function PlatformTraits({
   patient,
   page,
@@ -49,39 +114,42 @@ function PlatformTraits({
   confirmed?: IdentityConfirmation;
   physician: boolean;
 }) {
-  const differing = differingTraits(page, patient);
+  const check = vigilance(page, patient);
   const [confirmation, setConfirmation] = useState(confirmed);
-  const settled = differing.length === 0 || covers(confirmation, differing);
+  const settled = check.verdict === 'agree' || covers(confirmation, check.differing, check.unverified);
+  const confirm = (
+    <IdentityConfirm
+      patient={patient}
+      differing={check.differing}
+      unverified={check.unverified}
+      confirmed={confirmation}
+      onConfirmed={setConfirmation}
+    />
+  );
   return (
     <>
       <h2>
         {t('onPlatform')}
         <span class="tag">{t(`insKind_${patient.insKind}`)}</span>
       </h2>
-      <dl>
-        <dt>{t('birthName')}</dt>
-        <dd>{patient.birthName}</dd>
-        <dt>{t('givenNames')}</dt>
-        <dd>{patient.givenNames}</dd>
-        <dt>{t('birthDate')}</dt>
-        <dd>{formatDate(patient.birthDate)}</dd>
-        <dt>{t('sex')}</dt>
-        <dd>{t(`sex_${patient.sex}`)}</dd>
-      </dl>
-      {differing.length === 0 ? (
+      <TraitTable page={page} patient={patient} checks={check.checks} />
+      {check.verdict === 'agree' && (
         <p class="status ok" data-vigilance="agree">
           ✓ {t('traitsAgree')}
         </p>
-      ) : (
+      )}
+      {check.verdict === 'disagree' && (
         <div class="alert" role="alert" data-vigilance="disagree">
-          <strong>{t('traitsDisagree', differing.map((d) => t(`trait_${d}`)).join(', '))}</strong>
+          <strong>{t('traitsDisagree', check.differing.map((d) => t(`trait_${d}`)).join(', '))}</strong>
           <p>{t('traitsDisagreeHelp')}</p>
-          <IdentityConfirm
-            patient={patient}
-            differing={differing}
-            confirmed={confirmation}
-            onConfirmed={setConfirmation}
-          />
+          {confirm}
+        </div>
+      )}
+      {check.verdict === 'not-verifiable' && (
+        <div class="alert" role="alert" data-vigilance="not-verifiable">
+          <strong>{t('traitsNotVerifiable', check.unverified.map((d) => t(`trait_${d}`)).join(', '))}</strong>
+          <p>{t('traitsNotVerifiableHelp')}</p>
+          {confirm}
         </div>
       )}
       {/* The record's button first: the circle loads by itself and must not move it under the pointer. */}

@@ -74,6 +74,16 @@ export interface Harness {
  * Enables Passerelle on a site the way a user does, in the options page (the loopback hosts are
  * already granted by the manifest, so the browser does not prompt).
  */
+/** Chromium without the extension (the detection corpus, saving pages of real software). */
+export const launchPlain = (): Promise<Browser> =>
+  puppeteer.launch({
+    headless: true,
+    executablePath: chromePath(),
+    pipe: true,
+    args: CHROMIUM_ARGS,
+    defaultViewport: { width: 1280, height: 900 },
+  });
+
 export async function enableSite(browser: Browser, extensionId: string, url: string): Promise<void> {
   const page = await browser.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);

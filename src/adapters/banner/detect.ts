@@ -10,7 +10,7 @@ import { checkIns } from '../../core/ins.ts';
 import { nameTraits } from '../../core/names.ts';
 import type { DetectedPatient } from '../../core/protocol.ts';
 import type { Adapter } from '../adapter.ts';
-import { insLike, parseSex, readTraits } from '../generic/detect.ts';
+import { insLike, parseSex, readTraits } from '../traits.ts';
 import { pageText } from '../text.ts';
 
 // Named as a banner; "patient" alone is not enough (a "patient-notes" section is no banner).

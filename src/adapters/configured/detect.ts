@@ -7,7 +7,7 @@ import { checkIns } from '../../core/ins.ts';
 import { parseDate } from '../../core/dates.ts';
 import type { DetectedPatient, DpiProfile } from '../../core/protocol.ts';
 import type { Adapter } from '../adapter.ts';
-import { parseSex } from '../generic/detect.ts';
+import { parseSex } from '../traits.ts';
 
 const read = (doc: Document, selector: string | undefined) =>
   selector ? doc.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim() || undefined : undefined;

@@ -8,7 +8,7 @@ import { checkIns } from '../../core/ins.ts';
 import { nameTraits } from '../../core/names.ts';
 import type { DetectedPatient } from '../../core/protocol.ts';
 import type { Adapter } from '../adapter.ts';
-import { insLike, parseSex } from '../generic/detect.ts';
+import { insLike, parseSex } from '../traits.ts';
 
 type Column = 'ins' | 'familyName' | 'usedName' | 'givenNames' | 'displayName' | 'birthDate' | 'sex';
 
