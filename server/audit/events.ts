@@ -1,5 +1,5 @@
 /**
- * What each audited action looks like as a FHIR R4 AuditEvent (DOMAIN.md "FHIR R4 shapes"):
+ * What each audited action looks like as a FHIR R4 AuditEvent (docs/domain.md "FHIR R4 shapes"):
  * reads and searches follow IHE BALP (type `rest`, subtype the FHIR interaction, agents user /
  * client / server, patient entity); break-glass uses DICOM 110113 "Security Alert" with
  * 110127 / 110138 and `v3-ActReason` ETREAT + BTG. The access mode (TRE_R248: `normal`,

@@ -1,7 +1,7 @@
 /**
  * A patient's care circle as a FHIR R4 `CareTeam` following the ANS "cercle de soins" profile
  * CDSCareTeam (canonical `…/cds/StructureDefinition/cds-ihe-careteam`, IG Cercle De Soins 2.0.1;
- * DOMAIN.md "FHIR R4 shapes"): identifier, status, subject (the patient) and period.start; each
+ * docs/domain.md "FHIR R4 shapes"): identifier, status, subject (the patient) and period.start; each
  * participant is a PractitionerRole with its profession (TRE_G15) and a period whose end is set
  * when the professional left. Past participations stay: the circle's history. The médecin traitant
  * carries a second role from the IG's `careteam-roles-vs`: TRE_R259 `PCP` (the IG's earlier

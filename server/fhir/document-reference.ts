@@ -1,5 +1,5 @@
 /**
- * An imaging exam as a FHIR R4 `DocumentReference` (IHE MHD, DOMAIN.md "FHIR R4 shapes"): the
+ * An imaging exam as a FHIR R4 `DocumentReference` (IHE MHD, docs/domain.md "FHIR R4 shapes"): the
  * report (LOINC 18748-4 "Diagnostic imaging study", plain text carried inline) and, as a second
  * content, the link to the images viewer.
  */

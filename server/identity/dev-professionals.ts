@@ -1,7 +1,7 @@
 /**
  * Fictitious professionals of the development identity provider. Their RPPS numbers are in a
  * test range (`997…`) and pass the Luhn check; their claims have the shape of Pro Santé Connect's
- * userinfo (DOMAIN.md), so that the platform and the extension read them as they would PSC's.
+ * userinfo (docs/domain.md), so that the platform and the extension read them as they would PSC's.
  */
 export interface DevProfessional {
   /** Account id at the provider; PSC's `sub` is opaque too (`f:<uuid>:<id>`). */

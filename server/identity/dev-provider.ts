@@ -134,7 +134,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       return grant;
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    // Access tokens carry what the platform decides from: `acr` and PSC's claims (DOMAIN.md).
+    // Access tokens carry what the platform decides from: `acr` and PSC's claims (docs/domain.md).
     async extraTokenClaims(ctx: KoaContextWithOIDC, token) {
       if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
       const professional = findDevProfessional(token.accountId);

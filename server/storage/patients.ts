@@ -3,7 +3,7 @@ import type { PatientTable } from './schema.ts';
 
 export type PatientRow = Omit<PatientTable, 'created_at'> & { created_at: string };
 
-/** Patients whose INS may be shared: qualified identities only (DOMAIN.md). */
+/** Patients whose INS may be shared: qualified identities only (docs/domain.md). */
 export function findQualifiedByIns(db: Db, ins: string, system?: string): Promise<PatientRow[]> {
   let query = db.selectFrom('patient').selectAll().where('ins', '=', ins).where('identity_status', '=', 'QUAL');
   if (system) query = query.where('ins_system', '=', system);

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Identity status of the INS referential: only `QUAL` lets the matricule travel (DOMAIN.md). */
+/** Identity status of the INS referential: only `QUAL` lets the matricule travel (docs/domain.md). */
 export type IdentityStatus = 'PROV' | 'RECUP' | 'VALI' | 'QUAL';
 
 export interface PatientTable {

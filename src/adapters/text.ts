@@ -75,11 +75,21 @@ export class TextWalker {
   private readonly blocks: Block[] = [];
   private length = 0;
   /** Open elements: the next child to visit, the block's start (-1 for inline), its separator. */
-  private readonly stack: { next: ChildNode | null; start: number; depth: number; sep: string; el: Element }[] = [];
+  private readonly stack: {
+    next: ChildNode | null;
+    start: number;
+    depth: number;
+    sep: string;
+    el: Element;
+    /** A flex or grid container: its children are laid out as cells, whatever their tag. */
+    cells?: boolean;
+  }[] = [];
   private readonly roots: Element[];
 
   /** Whether an element is seen: checked for blocks and styled inline elements, where laid out. */
   private readonly seen: (el: Element, block: boolean) => boolean;
+  /** Whether a block lays its children out as cells (flex, grid), where laid out. */
+  private readonly lays: (el: Element) => boolean;
 
   constructor(roots: Element | readonly Element[], options: { visibleOnly?: boolean } = {}) {
     this.roots = Array.isArray(roots) ? [...(roots as readonly Element[])] : [roots as Element];
@@ -88,6 +98,9 @@ export class TextWalker {
     this.seen = check
       ? (el, block) => (!block && !el.hasAttribute('style') && !el.hasAttribute('class')) || isShown(el)
       : () => true;
+    this.lays = check
+      ? (el) => /flex|grid/.test(el.ownerDocument.defaultView!.getComputedStyle(el).display)
+      : () => false;
   }
 
   private push(s: string) {
@@ -128,16 +141,18 @@ export class TextWalker {
         const child = node as Element;
         const tag = child.tagName.toUpperCase();
         if (SKIP.has(tag) || hidden(child)) continue;
-        const block = BLOCK.has(tag);
+        const cell = top.cells === true;
+        const block = BLOCK.has(tag) || cell;
         if (tag !== 'BR' && !this.seen(child, block)) continue;
         const depth = this.stack.length;
         if (!block) {
           this.stack.push({ next: child.firstChild, start: -1, depth, sep: '', el: child });
           continue;
         }
-        const sep = CELL.has(tag) ? ' \n' : '\n';
+        const sep = CELL.has(tag) || cell ? ' \n' : '\n';
         this.push(sep);
-        this.stack.push({ next: child.firstChild, start: this.length, depth: depth + 1, sep, el: child });
+        const cells = tag !== 'BR' && this.lays(child);
+        this.stack.push({ next: child.firstChild, start: this.length, depth: depth + 1, sep, el: child, cells });
       }
     }
   }

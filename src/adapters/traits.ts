@@ -34,9 +34,14 @@ export function insLike(page: PageText): { raw: string; el: Element; index: numb
 }
 
 /** A label and its value: after a colon, or in the next cell or line (key/value tables, `dl`). */
-const THEN = '(?:[^\\S\\n]*[:：][^\\S\\n]*|[^\\S\\n]*\\n\\s*)';
+const THEN = '(?:[^\\S\\n]*[:：]\\s*|[^\\S\\n]*\\n\\s*)';
 /** Where a label may start: not inside a word ("Prénom" holds no "nom"); `\b` knows no accents. */
 const START = '(?<![\\p{L}\\d])';
+/**
+ * Or, in a banner, a label then its value after a space, the value starting with a capital (the
+ * capital checked case-sensitively, inside patterns that are not).
+ */
+const NEXT = `(?:${THEN}|[^\\S\\n]+(?-i:(?=\\p{Lu})))`;
 
 const BIRTH_DATE = new RegExp(
   `(?:date\\s+de\\s+naissance|n[ée]\\(?e?\\)?\\s+le|\\bDDN|naissance|date\\s+of\\s+birth|birth\\s*date|\\bDOB|born(?:\\s+on)?)${THEN}?\\s*(${DATE_PATTERN})`,
@@ -45,23 +50,23 @@ const BIRTH_DATE = new RegExp(
 // DICOM's own date form (YYYYMMDD), only after a DICOM birth-date label: "PatientBirthDate: 19580312".
 const DICOM_BIRTH_DATE = new RegExp(`\\bPatient\\s*Birth\\s*Date${THEN}(\\d{4})(\\d{2})(\\d{2})(?!\\d)`, 'giu');
 const SEX_LABELLED = new RegExp(
-  `\\b(?:sexe|sex|Patient\\s*Sex)${THEN}(F|M|féminin|masculin|femme|homme|female|male)(?![\\p{L}])`,
+  `${START}(?:sexe|sex|gender|genre|Patient\\s*Sex)${NEXT}(F|M|féminin|masculin|femme|homme|female|male)(?![\\p{L}])`,
   'giu',
 );
 const SEX_WORD = /(?<![\p{L}])(female|male|féminin|masculin)(?![\p{L}])/giu;
 // "Née le" / "Né le" agree the participle with the patient; "Né(e) le" says nothing.
 const SEX_PARTICIPLE = /(?<![\p{L}])(née?)\s+le\b/giu;
 const FAMILY = new RegExp(
-  `${START}(?:nom\\s+de\\s+naissance|nom\\s+de\\s+famille|nom|birth\\s*name|family\\s*name)${THEN}([^\\n:]{1,80})`,
+  `${START}(?:nom\\s+de\\s+naissance|nom\\s+de\\s+famille|nom|birth\\s*name|family\\s*name)${NEXT}([^\\n:]{1,80})`,
   'giu',
 );
-const USED = new RegExp(`${START}nom\\s+(?:d['’]usage|utilisé|marital)${THEN}([^\\n:]{1,80})`, 'giu');
+const USED = new RegExp(`${START}nom\\s+(?:d['’]usage|utilisé|marital)${NEXT}([^\\n:]{1,80})`, 'giu');
 const GIVEN = new RegExp(
-  `${START}(?:pr[ée]noms?(?:\\(s\\))?(?:\\s+de\\s+naissance)?|given\\s*names?|first\\s*names?)${THEN}([^\\n:]{1,120})`,
+  `${START}(?:pr[ée]noms?(?:\\(s\\))?(?:\\s+de\\s+naissance)?|given\\s*names?|first\\s*names?)${NEXT}([^\\n:]{1,120})`,
   'giu',
 );
 const PATIENT = new RegExp(
-  `${START}(?:patient(?:e)?|nom\\s+du\\s+patient|Patient\\s*Name|identité)${THEN}([^\\n:]{2,120})`,
+  `${START}(?:Patient\\s*Name|nom\\s+du\\s+patient|patient(?:e)?|name|identité)${NEXT}([^\\n:]{2,120})`,
   'giu',
 );
 // A name in running text: capitalised words with one in capitals, after a civility or "patient(e)":
@@ -75,9 +80,9 @@ const RUNNING_NAME = new RegExp(
 // Where an unlabelled value runs into the next label on the same line.
 // "née MARTIN" (a birth name) belongs to the name; "née le 14/08/1955" does not.
 const VALUE_END =
-  /\s{2,}|[,;|]|\((?!n[ée]e?\s)|\s(?:n[ée]\(?e?\)?\s+le|sexe|INS|DDN|date|female|male|féminin|masculin|\d)\b/iu;
+  /\s{2,}|[,;|·•]|\((?!n[ée]e?\s)|\s(?:n[ée]\(?e?\)?\s+le|sexe|INS|DDN|date|female|male|féminin|masculin|\d)\b/iu;
 /** A value that is itself a label (a header row read as "Nom" then "Prénom") is no value. */
-const LABEL_WORD = /^(?:nom|pr[ée]noms?|date|sexe|sex|INS|NIR|DDN|naissance|patient|âge|age|IPP)\b/iu;
+const LABEL_WORD = /^(?:nom|name|pr[ée]noms?|date|sexe|sex|gender|INS|NIR|DDN|naissance|patient|âge|age|IPP)\b/iu;
 
 const SEX_CODES: Record<string, Sex> = {
   f: 'female',
@@ -157,7 +162,12 @@ function splitIfWhole(family: string): { familyName?: string; givenNames?: strin
 /** A banner that starts with the name in capitals: "JEANNE MARIE DARK Female, …". */
 function unlabelledName(block: string): string | undefined {
   const line = block.split('\n').find((l) => l.trim().length > 0) ?? '';
-  return /^\s*((?:[A-ZÀ-Ý][A-ZÀ-Ý'’-]+\s+){1,5}[A-ZÀ-Ý][A-ZÀ-Ý'’-]+)(?=\s)/u.exec(line)?.[1];
+  const capitals = /^\s*((?:[A-ZÀ-Ý][A-ZÀ-Ý'’-]+\s+){1,5}[A-ZÀ-Ý][A-ZÀ-Ý'’-]+)(?=\s)/u.exec(line)?.[1];
+  if (capitals) return capitals;
+  // "BERNARD Lucas Pierre · né le …", "GIRARD^CAMILLE ANNE · DDN …": a first segment that reads as a name.
+  const first = line.split(/\s[·•|]\s|\s{2,}/)[0]?.trim() ?? '';
+  const name = nameTraits(first);
+  return first.length <= 80 && (name.familyName || /^\p{Lu}[\p{Lu}'’ -]*\^\p{Lu}/u.test(first)) ? first : undefined;
 }
 
 /** Whether a text carries something of a patient's identity besides a number. */

@@ -1,6 +1,6 @@
 /**
  * Sign-in with Pro Santé Connect (OpenID Connect, authorization code + PKCE, `oauth4webapi`),
- * through `identity.launchWebAuthFlow` (Chrome and Firefox). DOMAIN.md: scopes `openid scope_all`,
+ * through `identity.launchWebAuthFlow` (Chrome and Firefox). docs/domain.md: scopes `openid scope_all`,
  * `acr_values=eidas1`, PKCE although PSC does not require it (public client in a browser).
  *
  * Tokens live only in `storage.session` (cleared with the browser session, out of reach of content

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIns, INS_KINDS, INS_OID, insKey, insKindOf, normalizeIns } from './ins.ts';
 
-describe('INS key (DOMAIN.md worked examples)', () => {
+describe('INS key (docs/domain.md worked examples)', () => {
   it('computes the key of 2550814168025 as 38', () => {
     expect(insKey('2550814168025')).toBe(38);
   });

@@ -1,6 +1,6 @@
 /**
  * INS (Identité Nationale de Santé) — pure rules, shared by every context.
- * Source: shared/DOMAIN.md "Patient identity: INS"; FR Core `FRCorePatientINSProfile`.
+ * Source: docs/domain.md "Patient identity: INS"; FR Core `FRCorePatientINSProfile`.
  */
 
 /** Identifier systems of FR Core (`FRCorePatientINSProfile`). */
@@ -17,7 +17,7 @@ export type InsSystem = (typeof INS_OID)[InsKind];
 export const INS_SYSTEMS: readonly InsSystem[] = Object.values(INS_OID);
 
 /**
- * What each kind of INS is and allows (DOMAIN.md; FR Core `FRCorePatientINSProfile`):
+ * What each kind of INS is and allows (docs/domain.md; FR Core `FRCorePatientINSProfile`):
  * - `nir`: the person's NIR, identifier use `official`; a real patient;
  * - `nia`: a temporary number awaiting the NIR, identifier use `temp`; a real patient, but the
  *   number will change, so it is shown as provisional and never kept as a lasting key;
@@ -43,7 +43,7 @@ export function normalizeIns(raw: string): string {
 }
 
 // sex(1|2) year(2) month(2) department(2, 2A/2B) commune(3) order(3) key(2).
-// Months 20-42 and 50+ are fictitious months and must be accepted (DOMAIN.md).
+// Months 20-42 and 50+ are fictitious months and must be accepted (docs/domain.md).
 const MATRICULE = /^[12]\d{4}(?:\d{2}|2[AB])\d{6}\d{2}$/;
 
 /**

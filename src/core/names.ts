@@ -1,6 +1,6 @@
 /**
  * Patient names as clinicians' software prints them, split into the strict traits where the form
- * says which part is which (DOMAIN.md "Strict traits": birth name, first given names; the used name
+ * says which part is which (docs/domain.md "Strict traits": birth name, first given names; the used name
  * is not a strict trait). When it does not (all capitals, one word), the name is left whole for a
  * token comparison rather than guessed.
  *

@@ -28,7 +28,7 @@ export { UnavailableReason } from './results.ts';
 import { INS_OID } from './ins.ts';
 import { TRAITS } from './traits.ts';
 
-// MV3 pages and workers forbid eval: make zod's non-JIT path explicit (TOOLCHAIN.md).
+// MV3 pages and workers forbid eval: make zod's non-JIT path explicit (docs/toolchain.md).
 z.config({ jitless: true });
 
 export const PROTOCOL_VERSION = 1;
@@ -158,6 +158,7 @@ export const DpiProfile = z.object({
   selectors: z.object({
     ins: Selector,
     familyName: Selector.optional(),
+    usedName: Selector.optional(),
     givenNames: Selector.optional(),
     /** The name as printed, when the banner does not split it. */
     displayName: Selector.optional(),
@@ -182,7 +183,7 @@ export const Sites = z.array(SiteOrigin).max(200);
 // The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
 
 export const Professional = z.object({
-  /** IDNPS: `8` + RPPS or `0` + ADELI (DOMAIN.md). */
+  /** IDNPS: `8` + RPPS or `0` + ADELI (docs/domain.md). */
   idNps: z.string().regex(/^[0-9][0-9A-Za-z]{4,30}$/),
   rpps: z
     .string()

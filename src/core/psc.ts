@@ -1,7 +1,7 @@
 /**
  * Pro Santé Connect: the claims a professional's token carries, and who they make the professional.
  * Shared by the extension (ID token) and the platform (access token), so both read a token alike.
- * Source: shared/DOMAIN.md "Authentication: Pro Santé Connect" and "Professionals"; claim names as
+ * Source: docs/domain.md "Authentication: Pro Santé Connect" and "Professionals"; claim names as
  * PSC's userinfo spells them (`nomDexercice`, `prenomDexercice`, …).
  */
 import { z } from 'zod';
@@ -11,13 +11,13 @@ import type { Professional } from './protocol.ts';
 export const PSC_ACR = 'eidas1';
 export const PSC_SCOPES = 'openid scope_all';
 
-/** National identifier of health professionals: `8` + RPPS or `0` + ADELI (DOMAIN.md). */
+/** National identifier of health professionals: `8` + RPPS or `0` + ADELI (docs/domain.md). */
 export const IDNPS_SYSTEM = 'urn:oid:1.2.250.1.71.4.2.1';
 export const RPPS_SYSTEM = 'https://rpps.esante.gouv.fr';
 /** TRE_G15 ProfessionSante (`1.2.250.1.71.1.2.7`). */
 export const PROFESSION_SYSTEM = 'https://mos.esante.gouv.fr/NOS/TRE_G15-ProfessionSante/FHIR/TRE-G15-ProfessionSante';
 
-/** TRE_G15 labels, in French, as the panel shows them (DOMAIN.md "Professionals"). */
+/** TRE_G15 labels, in French, as the panel shows them (docs/domain.md "Professionals"). */
 export const PROFESSIONS: Readonly<Record<string, string>> = {
   '10': 'Médecin',
   '21': 'Pharmacien',

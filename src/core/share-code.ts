@@ -1,5 +1,5 @@
 /**
- * Imaging share codes (issue 7; DOMAIN.md "Share codes"): Crockford base32, typed by people.
+ * Imaging share codes (issue 7; docs/domain.md "Share codes"): Crockford base32, typed by people.
  *
  * A code is 12 symbols of the alphabet `0123456789ABCDEFGHJKMNPQRSTVWXYZ` (60 random bits) and a
  * mod-37 check symbol (the 37 symbols are the alphabet and `*~$=U`), written in groups of four:

@@ -7,7 +7,7 @@
  */
 import type { DetectedPatient, PlatformPatient } from './protocol.ts';
 
-/** The strict traits compared (DOMAIN.md); birth place is not printed by host pages. */
+/** The strict traits compared (docs/domain.md); birth place is not printed by host pages. */
 export const TRAITS = ['birthName', 'givenName', 'birthDate', 'sex'] as const;
 export type Trait = (typeof TRAITS)[number];
 

@@ -9,12 +9,14 @@ import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 type Status = 'idle' | 'saved' | 'refused';
-const SELECTORS = ['ins', 'familyName', 'givenNames', 'birthDate', 'sex'] as const;
+const SELECTORS = ['ins', 'displayName', 'familyName', 'usedName', 'givenNames', 'birthDate', 'sex'] as const;
 const EMPTY: Record<string, string> = {
   name: '',
   urlPrefix: '',
   ins: '',
+  displayName: '',
   familyName: '',
+  usedName: '',
   givenNames: '',
   birthDate: '',
   sex: '',

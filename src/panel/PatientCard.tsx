@@ -235,6 +235,11 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
         {patient.ins?.status === 'valid' && patient.ins.kind && (
           <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>
         )}
+        {patient.ins?.status === 'valid' && patient.ins.guessed && (
+          <span class="tag" data-ins-guessed>
+            {t('insGuessed')}
+          </span>
+        )}
       </h2>
       <PageTraits patient={patient} />
       {patient.ins?.status === 'wrong-key' && (

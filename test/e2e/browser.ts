@@ -1,6 +1,6 @@
 /**
  * Real Chromium (Debian's) with the built extension, a fresh profile, its own platform and demo
- * pages on free loopback ports (TOOLCHAIN.md for the flags and the install dance).
+ * pages on free loopback ports (docs/toolchain.md for the flags and the install dance).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
 import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
 import { logCollector } from '../support/logs.ts';
 
-/** Headless Chromium on a machine without internet (TOOLCHAIN.md): no background connections. */
+/** Headless Chromium on a machine without internet (docs/toolchain.md): no background connections. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -37,6 +37,8 @@ export function chromePath(): string {
 export interface TestPlatform extends RunningPlatform {
   /** The platform's log lines (JSON): one per request, with its route pattern and status. */
   logs: string[];
+  /** Its data folder: tests read what it recorded (`openDatabaseReadOnly`). */
+  dataDir: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startTestPlatform(options: { port?: number; issuer?: strin
     issuer: platform.issuer,
     mailboxDir: platform.mailboxDir,
     logs,
+    dataDir,
     async close() {
       await platform.close();
       rmSync(dataDir, { recursive: true, force: true });

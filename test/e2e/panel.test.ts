@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabaseReadOnly } from '../../server/storage/database.ts';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import {
   configure,
@@ -37,6 +38,41 @@ describe('panel in the demo webmail', () => {
     expect(shown).toContain('Identité de test');
     expect(shown).toContain('MARIE CLAIRE');
     expect(shown).toContain('Les traits affichés concordent avec ceux de la plateforme.');
+    // Per strict trait: read on the page and compared, or said not to be shown.
+    const checks = await panel.$$eval('[data-trait]', (rows) =>
+      rows.map((r) => `${r.getAttribute('data-trait')}:${r.getAttribute('data-check')}`),
+    );
+    expect(checks).toEqual(['birthName:agree', 'givenName:agree', 'birthDate:agree', 'sex:agree']);
+    await page.close();
+  });
+
+  it('never reassures when the page shows only the INS: not verifiable, confirmed deliberately and recorded', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail-ins-only.html');
+    const alert = await panel.waitForSelector('[data-vigilance="not-verifiable"]');
+    expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toContain(
+      "Identité non vérifiable : la page n'affiche pas nom de naissance, date de naissance.",
+    );
+    expect(await panel.$('[data-vigilance="agree"]')).toBeNull();
+    const checks = await panel.$$eval('[data-trait]', (rows) => rows.map((r) => r.getAttribute('data-check')));
+    expect(checks).toEqual(['unread', 'unread', 'unread', 'unread']);
+    expect(await panel.$('[data-circle]')).toBeNull();
+    await (await panel.waitForSelector('[data-vigilance-confirm="idle"] button'))!.click();
+    const statement = await panel.waitForSelector('[data-vigilance-confirm="asking"]');
+    expect(await statement!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
+      /bien que la page n'affiche pas : nom de naissance, date de naissance/,
+    );
+    await (await panel.waitForSelector('[data-confirm]'))!.click();
+    await panel.waitForSelector('[data-vigilance-confirmed]');
+    await panel.waitForSelector('[data-circle="not-member"]');
+    const db = openDatabaseReadOnly(platform.dataDir);
+    const entry = await db
+      .selectFrom('audit_event')
+      .select('resource')
+      .where('kind', '=', 'identity-confirmation')
+      .where('patient_id', '=', 'demo-bernard')
+      .executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(entry.resource).toContain('"type":"traits-non-verifiables","valueString":"birthName,birthDate"');
     await page.close();
   });
 

@@ -16,7 +16,7 @@ describe('generic patient banner', () => {
     expect(detectPatients(doc, { adapters: [banner] })).toEqual([
       {
         source: 'banner',
-        ins: { status: 'valid', value: '258037511234509' },
+        ins: { status: 'valid', value: '258037511234509', guessed: true },
         familyName: 'MARTIN',
         usedName: 'DUPONT',
         givenNames: 'Marie',
@@ -42,7 +42,7 @@ describe('generic patient banner', () => {
     expect(detectPatients(doc)).toEqual([
       {
         source: 'banner',
-        ins: { status: 'valid', value: '171059205601832' },
+        ins: { status: 'valid', value: '171059205601832', guessed: true },
         familyName: 'LEROY',
         givenNames: 'Paul',
         birthDate: '1971-07-04',

@@ -1,7 +1,7 @@
 /**
- * Generic patient banner. DPIs show the open record's patient in a banner whose markup says what
- * it is (a class or id with "bandeau", "banner" or "patient-header", `role="banner"`), often without
- * labels: `DUPONT Marie · 12/03/1958 (68 ans) · F · 2 58 03 75 112 345 09`. There, and only
+ * Generic patient banner. DPIs show the open record's patient in a banner — named as such in its
+ * markup (a class or id with "bandeau", "banner" or "patient-header", `role="banner"`), or simply
+ * a compact region holding a name, a birth date and the number — often without labels: `DUPONT Marie · 12/03/1958 (68 ans) · F · 2 58 03 75 112 345 09`. There, and only
  * there, an unlabelled number is taken for an INS, and only with a valid key (a wrong key could
  * be any number: a labelled wrong-key INS is reported by the generic adapter instead).
  */
@@ -58,7 +58,11 @@ function readBanner(el: Element, raw: string): DetectedPatient | undefined {
   const { text } = pageText(el);
   if (text.length > MAX_TEXT) return undefined;
   const labelled = readTraits(text);
-  const patient: DetectedPatient = { source: 'banner', ins: { status: 'valid', value: check.value }, ...labelled };
+  // Unlabelled, the number is taken for an INS for its valid key alone: the panel says so.
+  const ins = /(?<![\p{L}])(?:INS|NIR)(?![\p{L}])/u.test(text)
+    ? { status: 'valid' as const, value: check.value }
+    : { status: 'valid' as const, value: check.value, guessed: true as const };
+  const patient: DetectedPatient = { source: 'banner', ins, ...labelled };
   if (!labelled.familyName && !labelled.givenNames) {
     const name = nameOf(text);
     if (name) {
@@ -73,13 +77,28 @@ function readBanner(el: Element, raw: string): DetectedPatient | undefined {
   return patient;
 }
 
+/**
+ * A banner recognised by its structure, whatever its classes: the smallest region around the
+ * number that holds a name with its parts told apart and a birth date, climbing no further than a
+ * banner's size (a line or two) and never into prose (paragraphs, tables, lists, quotes).
+ */
+const PROSE = 'p, table, pre, blockquote, ul, ol, article, main';
+function compactRegion(el: Element, raw: string): DetectedPatient | undefined {
+  for (let a: Element | null = el, i = 0; a && i < 5; a = a.parentElement, i++) {
+    if ((a.textContent?.length ?? 0) > MAX_TEXT || a.tagName === 'BODY' || a.querySelector(PROSE)) return undefined;
+    const patient = readBanner(a, raw);
+    if (patient?.birthDate && (patient.familyName ?? patient.displayName)) return patient;
+  }
+  return undefined;
+}
+
 export const banner: Adapter = {
   id: 'banner',
   detect(_doc, { text }) {
     const patients = new Map<string, DetectedPatient>();
     for (const { raw, el } of insLike(text)) {
       const found = el.closest(BANNER);
-      const patient = found ? readBanner(found, raw) : undefined;
+      const patient = found ? readBanner(found, raw) : compactRegion(el, raw);
       if (patient && !patients.has(patient.ins!.value)) patients.set(patient.ins!.value, patient);
     }
     return [...patients.values()];

@@ -23,7 +23,7 @@ const WEAK_LABEL = new RegExp(
   `(?:\\bPatient\\s*ID|\\bID\\s+patient|\\bIPP|\\bidentifiant(?:\\s+patient)?|\\bN°\\s*patient)\\b[^\\S\\n]*[:：=#]?\\s*(${INS_VALUE})(?!\\d)`,
   'giu',
 );
-const OID_INS = /urn:oid:(1\.2\.250\.1\.213\.1\.4\.(?:8|9|10|11))\b\s*[#|:]?\s*([12][\dAB]{12}\d{2})(?!\d)/g;
+const OID_INS = /urn:oid:(1\.2\.250\.1\.213\.1\.4\.(?:8|9|10|11))\b\s*[#|:]?\s*([12][\dAB]{12}\d{2})(?!\d)/gi;
 
 /** Text read around an INS for what its own block does not show. */
 const WINDOW = 1200;

@@ -1,0 +1,1 @@
+export default { build: { cssMinify: false, target: 'esnext' } };
