@@ -1,5 +1,17 @@
 /** What the background does for each message type; the router has already checked the sender. */
-import { IdentityConfirmation, type ContentCommand } from '../core/protocol.ts';
+import {
+  IdentityConfirmation,
+  Tampered,
+  type ContentCommand,
+  type DetectedPatient,
+  type PreviewResult,
+} from '../core/protocol.ts';
+
+/** Two readings of a patient are the same when every field is (whatever the order of the keys). */
+const sameReading = (a: DetectedPatient, b: DetectedPatient) => {
+  const canonical = (p: DetectedPatient) => JSON.stringify(Object.entries(p).sort(([x], [y]) => x.localeCompare(y)));
+  return canonical(a) === canonical(b);
+};
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
 import { announceSession, confirmIdentity, lookupPatient, type ClientOptions } from './platform-client.ts';
@@ -27,6 +39,8 @@ export interface Deps {
   session: SessionArea;
   local: SessionArea;
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
+  /** Asks the top frame of the most recent tab under `urlPrefix` what these selectors read. */
+  previewProfile(urlPrefix: string, selectors: Partial<Record<string, string>>): Promise<PreviewResult>;
   hasOrigin(origin: string): Promise<boolean>;
   sites: SitesManager;
   /** Platform calls for the signed-in professional (`platform-session.ts`). */
@@ -54,6 +68,26 @@ export function createHandlers(deps: Deps): Handlers {
   const withPlatform = <R extends { status: string; reason?: string }>(run: (options: ClientOptions) => Promise<R>) =>
     platform.call((accessToken, baseUrl) => run({ baseUrl, accessToken, fetch: deps.fetch }));
 
+  /**
+   * The patient the user saw when pressing the button must still be what the page shows in that
+   * tab: a page that swapped it in the meantime gets nothing done (issue 15).
+   */
+  const unlessSwapped = async <R>(
+    tabId: number | undefined,
+    seen: DetectedPatient,
+    act: () => Promise<R>,
+  ): Promise<R | { status: 'unavailable'; reason: 'refused'; detail: string }> => {
+    const context = tabId === undefined ? null : await loadTabContext(deps.session, tabId);
+    if (!context?.patients.some((p) => sameReading(p, seen))) {
+      return {
+        status: 'unavailable',
+        reason: 'refused',
+        detail: 'Le patient affiché par la page a changé : rien n’a été fait. Vérifiez le patient, puis recommencez.',
+      };
+    }
+    return act();
+  };
+
   return {
     async 'context.detected'(message, { tabId, frameId, origin }) {
       if (tabId === undefined) throw new Error('no tab');
@@ -70,7 +104,19 @@ export function createHandlers(deps: Deps): Handlers {
       return { ok: true };
     },
     async 'context.get'(_message, { tabId }) {
-      return { context: tabId === undefined ? null : await loadTabContext(deps.session, tabId) };
+      if (tabId === undefined) return { context: null };
+      const key = `tampered:${tabId}`;
+      const tampered = Tampered.safeParse((await deps.session.get(key))[key]);
+      return {
+        context: await loadTabContext(deps.session, tabId),
+        ...(tampered.success ? { tampered: tampered.data } : {}),
+      };
+    },
+    async 'panel.tampered'(message, { tabId, frameId }) {
+      // Only the top frame holds the panel; the next panel of this tab says what happened.
+      if (tabId === undefined || (frameId ?? 0) !== 0) throw new Error('not the top frame');
+      await deps.session.set({ [`tampered:${tabId}`]: { why: message.why, at: Date.now() } });
+      return { ok: true };
     },
     async 'patient.lookup'(message) {
       const result = await platform.call((accessToken, baseUrl) =>
@@ -80,9 +126,11 @@ export function createHandlers(deps: Deps): Handlers {
       const confirmed = await loadConfirmation(result.patient.id);
       return confirmed ? { ...result, confirmed } : result;
     },
-    async 'identity.confirm'(message) {
-      const result = await platform.call((accessToken, baseUrl) =>
-        confirmIdentity(message.patientId, message, { baseUrl, fetch: deps.fetch, accessToken }),
+    async 'identity.confirm'(message, { tabId }) {
+      const result = await unlessSwapped(tabId, message.seen, () =>
+        platform.call((accessToken, baseUrl) =>
+          confirmIdentity(message.patientId, message, { baseUrl, fetch: deps.fetch, accessToken }),
+        ),
       );
       const key = await confirmationKey(message.patientId);
       if (result.status === 'recorded' && key) await deps.session.set({ [key]: result.confirmation });
@@ -108,9 +156,14 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.get': () => loadProfiles(deps.local),
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
+    'profiles.preview': (message) => deps.previewProfile(message.urlPrefix, message.selectors),
     'circle.get': (message) => deps.circle.get(message.patientId),
-    'circle.join': (message) => deps.circle.change(message.asMt ? 'join-mt' : 'join', message.patientId),
-    'circle.leave': (message) => deps.circle.change('leave', message.patientId),
+    'circle.join': (message, { tabId }) =>
+      unlessSwapped(tabId, message.seen, () =>
+        deps.circle.change(message.asMt ? 'join-mt' : 'join', message.patientId),
+      ),
+    'circle.leave': (message, { tabId }) =>
+      unlessSwapped(tabId, message.seen, () => deps.circle.change('leave', message.patientId)),
     'outbox.list': () => deps.circle.outbox.list(),
     'share.redeem': (message) => withPlatform((o) => redeemCode(message.code, o)),
     'exams.list': () => withPlatform(grantedExams),
@@ -120,12 +173,15 @@ export function createHandlers(deps: Deps): Handlers {
       withPlatform((o) => issueCode(message.examId, { singleUse: message.singleUse, days: message.days }, o)),
     'secretariat.revoke': (message) => withPlatform((o) => revokeCode(message.codeId, o)),
     'secretariat.send': (message) => withPlatform((o) => sendCode(message.codeId, message.code, o)),
-    'record.summary': (message) => withPlatform((o) => recordSummary(message.patientId, o)),
+    'record.summary': (message, { tabId }) =>
+      unlessSwapped(tabId, message.seen, () => withPlatform((o) => recordSummary(message.patientId, o))),
     'record.documents': (message) => withPlatform((o) => recordDocuments(message.patientId, message.typeCode, o)),
     'record.document': (message) => withPlatform((o) => recordDocument(message.documentId, o)),
-    'record.breakGlass': (message) =>
-      withPlatform((o) =>
-        startBreakGlass(message.patientId, { mode: message.mode, reason: message.reason, text: message.text }, o),
+    'record.breakGlass': (message, { tabId }) =>
+      unlessSwapped(tabId, message.seen, () =>
+        withPlatform((o) =>
+          startBreakGlass(message.patientId, { mode: message.mode, reason: message.reason, text: message.text }, o),
+        ),
       ),
     'record.breakGlassEnd': (message) => withPlatform((o) => endBreakGlass(message.patientId, o)),
     'review.list': (message) => withPlatform((o) => reviewList(message.reviewed, o)),

@@ -4,7 +4,7 @@
  * as MV3 requires for a worker woken by an event.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
-import type { ContentCommand } from '../core/protocol.ts';
+import { ProfileReadings, type ContentCommand, type PreviewResult } from '../core/protocol.ts';
 import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
@@ -21,6 +21,27 @@ const log = (event: string, detail: Record<string, unknown>) => console.warn(`[p
 
 const sendToTab = async (tabId: number, command: ContentCommand) => {
   await browser.tabs.sendMessage(tabId, command, { frameId: 0 });
+};
+
+/**
+ * The options page's preview of a banner profile: the top frame of the most recently used tab
+ * under the profile's address reads each selector (visible elements only) and answers.
+ */
+const previewProfile = async (
+  urlPrefix: string,
+  selectors: Partial<Record<string, string>>,
+): Promise<PreviewResult> => {
+  const tabs = (await browser.tabs.query({})).filter((t) => t.id !== undefined && t.url?.startsWith(urlPrefix));
+  const tab = tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+  if (!tab) return { status: 'no-page' };
+  try {
+    const answer = ProfileReadings.safeParse(
+      await browser.tabs.sendMessage(tab.id!, { v: 1, type: 'profile.preview', selectors }, { frameId: 0 }),
+    );
+    return answer.success ? { status: 'ok', ...answer.data } : { status: 'no-page' };
+  } catch {
+    return { status: 'no-page' }; // Passerelle is not active on that page
+  }
 };
 
 const auth = createAuth({
@@ -63,6 +84,7 @@ const route = createRouter({
     session: browser.storage.session,
     local: browser.storage.local,
     sendToTab,
+    previewProfile,
     hasOrigin: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     sites,
     platform,

@@ -17,6 +17,7 @@ function setup() {
   const session = memoryArea();
   const local = memoryArea();
   const sendToTab = vi.fn(async () => {});
+  const previewProfile = vi.fn(async () => ({ status: 'no-page' as const }));
   const fetch = vi.fn(async () => new Response('{}'));
   const log = vi.fn();
   const launchWebAuthFlow = vi.fn(async () => 'https://example.invalid/');
@@ -33,6 +34,7 @@ function setup() {
       session,
       local,
       sendToTab,
+      previewProfile,
       hasOrigin: async () => true,
       fetch,
       sites,
@@ -40,7 +42,7 @@ function setup() {
       circle: createCircle({ session: platform, store: memoryOutboxStore(), schedule: () => {}, fetch }),
     }),
   });
-  return { route, session, local, sendToTab, fetch, log, launchWebAuthFlow, scripts };
+  return { route, session, local, sendToTab, previewProfile, fetch, log, launchWebAuthFlow, scripts };
 }
 
 const content: Sender = { id: ID, url: 'http://127.0.0.1:8788/webmail.html', tab: { id: 7 }, frameId: 0 };
@@ -72,11 +74,12 @@ describe('router: sender rules', () => {
   it.each([
     { type: 'share.redeem', code: '7KQ4-MZ2T-9XHC-W' },
     { type: 'exam.get', examId: 'exam-lefevre-ct' },
-    { type: 'record.summary', patientId: 'demo-lefevre' },
+    { type: 'record.summary', patientId: 'demo-lefevre', seen: patient },
     { type: 'record.document', documentId: 'demo-lefevre-doc-6' },
     {
       type: 'record.breakGlass',
       patientId: 'demo-lefevre',
+      seen: patient,
       mode: 'bris_de_glace',
       reason: 'urgence-vitale',
       text: 'Forged by the page itself',
@@ -118,7 +121,7 @@ describe('router: sender rules', () => {
 
   it('refuses an identity confirmation from a content script: only the panel may confirm', async () => {
     const { route, fetch } = setup();
-    const forged = { v: 1, type: 'identity.confirm', patientId: 'demo-lefevre', traits: ['sex'] };
+    const forged = { v: 1, type: 'identity.confirm', patientId: 'demo-lefevre', seen: patient, traits: ['sex'] };
     expect(await route(forged, content)).toBeUndefined();
     expect(fetch).not.toHaveBeenCalled();
   });
@@ -160,6 +163,15 @@ describe('router: sender rules', () => {
     const { route, sendToTab } = setup();
     expect(await route({ v: 1, type: 'panel.close' }, panel)).toEqual({ ok: true });
     expect(sendToTab).toHaveBeenCalledWith(7, { v: 1, type: 'panel.hide' });
+  });
+
+  it('asks for a banner preview only for an extension page, never for a content script', async () => {
+    const { route, previewProfile } = setup();
+    const message = { v: 1, type: 'profiles.preview', urlPrefix: 'http://127.0.0.1:8788/', selectors: { ins: '#ins' } };
+    expect(await route(message, content)).toBeUndefined();
+    expect(previewProfile).not.toHaveBeenCalled();
+    expect(await route(message, panel)).toEqual({ status: 'no-page' });
+    expect(previewProfile).toHaveBeenCalledWith('http://127.0.0.1:8788/', { ins: '#ins' });
   });
 
   it('forgets a frame when its content script reports no patient', async () => {

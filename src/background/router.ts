@@ -31,7 +31,7 @@ export interface Context {
 }
 
 export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
-  content: new Set(['context.detected', 'profiles.forPage']),
+  content: new Set(['context.detected', 'profiles.forPage', 'panel.tampered']),
   'extension-page': new Set([
     'context.get',
     'patient.lookup',
@@ -43,6 +43,7 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'auth.signOut',
     'profiles.get',
     'profiles.set',
+    'profiles.preview',
     'sites.get',
     'sites.set',
     'identity.confirm',

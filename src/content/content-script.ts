@@ -2,13 +2,13 @@
  * Content script (standalone, small), in every frame of an enabled page. It asks for the banner
  * profiles of its page, detects patients with the adapters (in idle slices, again when the page
  * changes), reports them to the background, and, in the top frame, mounts the launcher when there
- * is someone to act on. It accepts commands only from its own extension, and only the four below;
+ * is someone to act on. It accepts commands only from its own extension, and only the five below;
  * it never asks for record data.
  */
 import type { Runtime } from 'webextension-polyfill';
 import { ext as browser } from './ext.ts';
 import type { Adapter, Scope } from '../adapters/adapter.ts';
-import { configuredAdapter } from '../adapters/configured/detect.ts';
+import { configuredAdapter, readSelector } from '../adapters/configured/detect.ts';
 import { adapters, findingsOf, pageRegions } from '../adapters/index.ts';
 import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
@@ -19,6 +19,7 @@ const COMMANDS: ReadonlySet<unknown> = new Set<ContentCommand['type']>([
   'panel.hide',
   'panel.toggle',
   'launcher.show',
+  'profile.preview',
 ]);
 const TOP = window.top === window;
 
@@ -28,6 +29,11 @@ const getUi = () =>
     panelUrl: browser.runtime.getURL('src/panel/index.html'),
     label: browser.i18n.getMessage('launcherLabel'),
     title: browser.i18n.getMessage('panelTitle'),
+    // The page moved, restyled, hid or removed the panel: it is closed; the next one says why.
+    onTamper: (why) => {
+      if (why === 'removed') ui = undefined;
+      browser.runtime.sendMessage({ v: 1, type: 'panel.tampered', why }).catch(() => {});
+    },
   }));
 
 /** The built-in adapters, preceded by a configured one when this page has banner profiles. */
@@ -47,15 +53,37 @@ function report(scope: Scope) {
   if (TOP && (patients.length > 0 || shareCodes.length > 0)) getUi();
 }
 
-browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+browser.runtime.onMessage.addListener(((
+  message: unknown,
+  sender: Runtime.MessageSender,
+  sendResponse: (answer: unknown) => void,
+) => {
   const command = message as Partial<ContentCommand> | null;
   if (sender.id !== browser.runtime.id || command?.v !== 1 || !COMMANDS.has(command.type)) return;
   if (!TOP) return;
+  if (command.type === 'profile.preview') {
+    // What each selector of a profile being written reads here (visible elements only), for the
+    // options page: text the user sees on this page anyway, never sent anywhere else.
+    const selectors = (command as { selectors?: unknown }).selectors;
+    const readings: Record<string, string | null> = {};
+    if (selectors && typeof selectors === 'object') {
+      for (const [key, selector] of Object.entries(selectors).slice(0, 10)) {
+        if (typeof selector !== 'string') continue;
+        try {
+          readings[key] = readSelector(document, selector)?.slice(0, 200) ?? null;
+        } catch {
+          readings[key] = null;
+        }
+      }
+    }
+    sendResponse({ url: location.href.slice(0, 2000), readings });
+    return;
+  }
   if (command.type === 'panel.show') getUi().show();
   else if (command.type === 'panel.hide') ui?.hide();
   else if (command.type === 'launcher.show') getUi();
   else getUi().toggle();
-});
+}) as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
 
 /** Time given to each slice of reading the page: well under the 50 ms of a long task. */
 const SLICE_MS = 4;

@@ -6,7 +6,7 @@ const patient = { source: 'generic', ins: { status: 'valid', value: '25508141680
 
 describe('protocol', () => {
   it('refuses an identity confirmation without traits or with an unknown one', () => {
-    const base = { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre' };
+    const base = { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre', seen: patient };
     expect(Request.safeParse({ ...base, traits: [] }).success).toBe(false);
     expect(Request.safeParse({ ...base, traits: ['eyeColour'] }).success).toBe(false);
     expect(Request.safeParse({ ...base, traits: [], unverified: [] }).success).toBe(false);
@@ -17,6 +17,13 @@ describe('protocol', () => {
     const requests = [
       { v: PROTOCOL_VERSION, type: 'context.detected', patients: [patient] },
       { v: PROTOCOL_VERSION, type: 'context.get' },
+      { v: PROTOCOL_VERSION, type: 'panel.tampered', why: 'moved' },
+      {
+        v: PROTOCOL_VERSION,
+        type: 'profiles.preview',
+        urlPrefix: 'http://127.0.0.1:8788/',
+        selectors: { ins: '#ins' },
+      },
       { v: PROTOCOL_VERSION, type: 'patient.lookup', ins: '255081416802538' },
       { v: PROTOCOL_VERSION, type: 'panel.close' },
       { v: PROTOCOL_VERSION, type: 'settings.get' },
@@ -29,10 +36,10 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'profiles.forPage' },
       { v: PROTOCOL_VERSION, type: 'sites.get' },
       { v: PROTOCOL_VERSION, type: 'sites.set', sites: ['https://webmail.chu.fr', 'http://127.0.0.1'] },
-      { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre', traits: ['birthDate'] },
+      { v: PROTOCOL_VERSION, type: 'identity.confirm', patientId: 'demo-lefevre', seen: patient, traits: ['birthDate'] },
       { v: PROTOCOL_VERSION, type: 'circle.get', patientId: 'demo-lefevre' },
-      { v: PROTOCOL_VERSION, type: 'circle.join', patientId: 'demo-lefevre' },
-      { v: PROTOCOL_VERSION, type: 'circle.leave', patientId: 'demo-lefevre' },
+      { v: PROTOCOL_VERSION, type: 'circle.join', patientId: 'demo-lefevre', seen: patient },
+      { v: PROTOCOL_VERSION, type: 'circle.leave', patientId: 'demo-lefevre', seen: patient },
       { v: PROTOCOL_VERSION, type: 'outbox.list' },
       { v: PROTOCOL_VERSION, type: 'intent.take' },
       { v: PROTOCOL_VERSION, type: 'outbox.dismiss', key: 'a-key-of-8+' },
@@ -43,12 +50,13 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: true },
       { v: PROTOCOL_VERSION, type: 'secretariat.revoke', codeId: 'c1' },
       { v: PROTOCOL_VERSION, type: 'secretariat.send', codeId: 'c1', code: '7KQ4-MZ2T-9XHC-W' },
-      { v: PROTOCOL_VERSION, type: 'record.summary', patientId: 'demo-bernard' },
+      { v: PROTOCOL_VERSION, type: 'record.summary', patientId: 'demo-bernard', seen: patient },
       { v: PROTOCOL_VERSION, type: 'record.documents', patientId: 'demo-bernard', typeCode: '11488-4' },
       { v: PROTOCOL_VERSION, type: 'record.document', documentId: 'demo-bernard-doc-1' },
       {
         v: PROTOCOL_VERSION,
         type: 'record.breakGlass',
+        seen: patient,
         patientId: 'demo-bernard',
         mode: 'bris_de_glace',
         reason: 'urgence-vitale',

@@ -232,6 +232,12 @@ export const ContextDetected = z.object({
   shareCodes: ShareCodes.default([]),
 });
 export const ContextGet = z.object({ v, type: z.literal('context.get') });
+/** Why the content script closed the panel: the page moved, restyled, hid or removed it. */
+export const TamperReason = z.enum(['moved', 'restyled', 'hidden', 'removed']);
+export const Tampered = z.object({ why: TamperReason, at: z.number().int() });
+export type Tampered = z.infer<typeof Tampered>;
+/** From the content script: it closed the panel because the page tampered with it. */
+export const PanelTampered = z.object({ v, type: z.literal('panel.tampered'), why: TamperReason });
 export const PatientLookup = z.object({ v, type: z.literal('patient.lookup'), ins: text(40) });
 export const PanelClose = z.object({ v, type: z.literal('panel.close') });
 export const SettingsGet = z.object({ v, type: z.literal('settings.get') });
@@ -243,6 +249,23 @@ export const ProfilesGet = z.object({ v, type: z.literal('profiles.get') });
 export const ProfilesSet = z.object({ v, type: z.literal('profiles.set'), profiles: DpiProfiles });
 /** From a content script: the profiles for its own page (the background matches the sender's URL). */
 export const ProfilesForPage = z.object({ v, type: z.literal('profiles.forPage') });
+/** From the options page: what each selector of a profile being written reads on the open DPI page. */
+export const ProfilesPreview = z.object({
+  v,
+  type: z.literal('profiles.preview'),
+  urlPrefix: httpUrl,
+  selectors: DpiProfile.shape.selectors.partial(),
+});
+/** What the content script of that page answers: the visible text each selector reads, or nothing. */
+export const ProfileReadings = z.object({
+  url: z.string().max(2000),
+  readings: z.record(z.string().max(20), z.string().max(200).nullable()),
+});
+export const PreviewResult = z.discriminatedUnion('status', [
+  ProfileReadings.extend({ status: z.literal('ok') }),
+  z.object({ status: z.literal('no-page') }),
+]);
+export type PreviewResult = z.infer<typeof PreviewResult>;
 export const SitesGet = z.object({ v, type: z.literal('sites.get') });
 /** From the panel: the professional confirms a patient whose page traits differ (recorded first). */
 export const IdentityConfirm = z
@@ -250,6 +273,8 @@ export const IdentityConfirm = z
     v,
     type: z.literal('identity.confirm'),
     patientId: text(64),
+    /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+    seen: DetectedPatient,
     traits: z.array(Trait).max(TRAITS.length),
     unverified: z.array(Trait).max(TRAITS.length).default([]),
   })
@@ -263,9 +288,17 @@ export const CircleJoin = z.object({
   v,
   type: z.literal('circle.join'),
   patientId: text(64),
+  /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+  seen: DetectedPatient,
   asMt: z.boolean().optional(),
 });
-export const CircleLeave = z.object({ v, type: z.literal('circle.leave'), patientId: text(64) });
+export const CircleLeave = z.object({
+  v,
+  type: z.literal('circle.leave'),
+  patientId: text(64),
+  /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+  seen: DetectedPatient,
+});
 /**
  * From the panel: the action asked by keyboard shortcut in this tab (`declare-care-team`), taken
  * once; it lapses after 30 seconds.
@@ -289,7 +322,13 @@ export const SecretariatIssue = z.object({
 export const SecretariatRevoke = z.object({ v, type: z.literal('secretariat.revoke'), codeId: text(64) });
 export const SecretariatSend = z.object({ v, type: z.literal('secretariat.send'), codeId: text(64), code: text(40) });
 /** The shared record (issue 8): summary, documents, one document, break-glass start and end. */
-export const RecordSummaryGet = z.object({ v, type: z.literal('record.summary'), patientId: text(64) });
+export const RecordSummaryGet = z.object({
+  v,
+  type: z.literal('record.summary'),
+  patientId: text(64),
+  /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+  seen: DetectedPatient,
+});
 export const RecordDocumentsGet = z.object({
   v,
   type: z.literal('record.documents'),
@@ -304,6 +343,8 @@ export const RecordBreakGlass = z.object({
   v,
   type: z.literal('record.breakGlass'),
   patientId: text(64),
+  /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+  seen: DetectedPatient,
   mode: BreakGlassMode,
   reason: BreakGlassReason,
   text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
@@ -325,6 +366,7 @@ export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), ke
 export const Request = z.discriminatedUnion('type', [
   ContextDetected,
   ContextGet,
+  PanelTampered,
   PatientLookup,
   PanelClose,
   SettingsGet,
@@ -335,6 +377,7 @@ export const Request = z.discriminatedUnion('type', [
   ProfilesGet,
   ProfilesSet,
   ProfilesForPage,
+  ProfilesPreview,
   SitesGet,
   SitesSet,
   IdentityConfirm,
@@ -367,7 +410,8 @@ const Ack = z.object({ ok: z.literal(true) });
 
 export const Responses = {
   'context.detected': Ack,
-  'context.get': z.object({ context: PageContext.nullable() }),
+  'context.get': z.object({ context: PageContext.nullable(), tampered: Tampered.optional() }),
+  'panel.tampered': z.object({ ok: z.literal(true) }),
   'patient.lookup': LookupResult,
   'panel.close': Ack,
   'settings.get': Settings,
@@ -378,6 +422,7 @@ export const Responses = {
   'profiles.get': DpiProfiles,
   'profiles.set': DpiProfiles,
   'profiles.forPage': DpiProfiles,
+  'profiles.preview': PreviewResult,
   'sites.get': Sites,
   'sites.set': Sites,
   'identity.confirm': ConfirmResult,
@@ -427,7 +472,7 @@ export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;
  * Sent by the background to the content script of a tab's top frame (it accepts these only).
  * `launcher.show`: a patient was found in a sub-frame (a reading pane in an iframe).
  */
-export type ContentCommand = {
-  v: typeof PROTOCOL_VERSION;
-  type: 'panel.show' | 'panel.hide' | 'panel.toggle' | 'launcher.show';
-};
+export type ContentCommand =
+  | { v: typeof PROTOCOL_VERSION; type: 'panel.show' | 'panel.hide' | 'panel.toggle' | 'launcher.show' }
+  /** What each selector reads on this page (the options page's preview of a banner profile). */
+  | { v: typeof PROTOCOL_VERSION; type: 'profile.preview'; selectors: Partial<Record<string, string>> };

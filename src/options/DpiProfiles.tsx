@@ -4,7 +4,7 @@
  * validates everything (`DpiProfiles` in the protocol) and refuses what does not parse.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { DpiProfile } from '../core/protocol.ts';
+import type { DpiProfile, PreviewResult } from '../core/protocol.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
@@ -73,6 +73,22 @@ export function DpiProfiles() {
     if (await save([...kept, ...incoming])) setJson('');
   };
 
+  // The live preview: once asked, what each selector reads on the open DPI page, again at each change.
+  const [preview, setPreview] = useState<PreviewResult | undefined>();
+  const [previewing, setPreviewing] = useState(false);
+  useEffect(() => {
+    if (!previewing || !/^https?:\/\//.test(form.urlPrefix!.trim())) return;
+    const selectors = Object.fromEntries(SELECTORS.filter((k) => form[k]!.trim()).map((k) => [k, form[k]!.trim()]));
+    let current = true;
+    send({ v: 1, type: 'profiles.preview', urlPrefix: form.urlPrefix!.trim(), selectors }).then(
+      (r) => current && setPreview(r),
+      () => current && setPreview({ status: 'no-page' }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [previewing, form]);
+
   const field = (name: string, label: MessageKey, required = false) => (
     <p key={name}>
       <label for={`dpi-${name}`}>{t(label)}</label>
@@ -82,8 +98,15 @@ export function DpiProfiles() {
         spellcheck={false}
         required={required}
         value={form[name]}
+        aria-describedby={preview?.status === 'ok' && name in preview.readings ? `dpi-${name}-reads` : undefined}
         onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
       />
+      {preview?.status === 'ok' && name in preview.readings && (
+        <output id={`dpi-${name}-reads`} data-dpi-reads={name}>
+          {' '}
+          → {preview.readings[name] ?? t('dpiPreviewNothing')}
+        </output>
+      )}
     </p>
   );
 
@@ -109,6 +132,13 @@ export function DpiProfiles() {
         {field('name', 'dpiName', true)}
         {field('urlPrefix', 'dpiUrlPrefix', true)}
         {SELECTORS.map((k) => field(k, `dpiSel_${k}`, k === 'ins'))}
+        <p aria-live="polite" data-dpi-preview={preview?.status ?? 'none'}>
+          {preview?.status === 'ok' && t('dpiPreviewFrom', preview.url)}
+          {preview?.status === 'no-page' && t('dpiPreviewNone')}
+        </p>
+        <button type="button" class="secondary" data-dpi-preview-ask onClick={() => setPreviewing(true)}>
+          {t('dpiPreview')}
+        </button>{' '}
         <button type="submit">{t('dpiAdd')}</button>
       </form>
       <p>

@@ -5,16 +5,19 @@
  */
 import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { DetectedPatient, PageContext } from '../core/protocol.ts';
+import type { DetectedPatient, PageContext, Tampered } from '../core/protocol.ts';
+import { formatTime } from '../ui/format.ts';
 import { useAuth } from '../ui/auth.ts';
 import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
+import { startGuard, type Guard } from './guard.ts';
 import { PatientCard } from './PatientCard.tsx';
 import { PatientChoice } from './PatientChoice.tsx';
 import { FoundCodes, ShareCodes } from './ShareCodes.tsx';
 
-type State = { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null };
+type State =
+  { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null; tampered?: Tampered };
 
 const close = () => void send({ v: 1, type: 'panel.close' }).catch(() => {});
 
@@ -27,9 +30,18 @@ export function App() {
   const load = useCallback((quiet = false) => {
     if (!quiet) setState({ phase: 'loading' });
     send({ v: 1, type: 'context.get' }).then(
-      ({ context }) => setState({ phase: 'ready', context }),
+      ({ context, tampered }) => setState({ phase: 'ready', context, ...(tampered ? { tampered } : {}) }),
       () => setState({ phase: 'error' }),
     );
+  }, []);
+
+  // Input protection (guard.ts): clicks count only once the panel has been visible and unchanged.
+  const [refused, setRefused] = useState(false);
+  const [guard, setGuard] = useState<Guard | undefined>();
+  useEffect(() => {
+    const started = startGuard(document, { onRefused: () => setRefused(true) });
+    setGuard(started);
+    return () => started.stop();
   }, []);
 
   useEffect(() => {
@@ -51,6 +63,12 @@ export function App() {
   // A choice holds while that patient is still on the page.
   const kept = chosen && patients.find((p) => JSON.stringify(p) === JSON.stringify(chosen));
   const current = kept ?? (patients.length === 1 ? patients[0] : undefined);
+  // Another patient shown: no click counts until it has been on screen long enough to be seen.
+  const shownKey = current ? JSON.stringify(current) : '';
+  useEffect(() => {
+    guard?.reset();
+    setRefused(false);
+  }, [guard, shownKey]);
 
   return (
     <>
@@ -62,6 +80,16 @@ export function App() {
       </header>
       <main>
         <Identity auth={auth} />
+        {state.phase === 'ready' && state.tampered && (
+          <p class="alert" role="alert" data-tampered={state.tampered.why}>
+            {t(`tampered_${state.tampered.why}`, formatTime(state.tampered.at))}
+          </p>
+        )}
+        {refused && (
+          <p class="alert" role="alert" data-guard-refused>
+            {t('guardRefused')}
+          </p>
+        )}
         {state.phase === 'loading' && <p aria-busy="true">{t('loading')}</p>}
         {state.phase === 'error' && (
           <div role="alert">

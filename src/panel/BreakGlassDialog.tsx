@@ -9,6 +9,7 @@ import { BreakGlassReason } from '../core/break-glass.ts';
 import type { BreakGlassResult } from '../core/protocol.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
+import { useSeen } from './seen.ts';
 
 const REASONS = BreakGlassReason.options;
 
@@ -27,12 +28,13 @@ export function BreakGlassDialog({
   const [confirmed, setConfirmed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const seen = useSeen();
   const ready = reason !== '' && text.trim().length >= 10 && confirmed && !busy;
 
   const open = () => {
     if (!ready) return;
     setBusy(true);
-    send({ v: 1, type: 'record.breakGlass', patientId, mode, reason, text: text.trim() }).then(
+    send({ v: 1, type: 'record.breakGlass', patientId, seen, mode, reason, text: text.trim() }).then(
       (result) => {
         setBusy(false);
         if (result.status === 'ok') return onOpened(result);

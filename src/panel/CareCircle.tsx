@@ -9,21 +9,27 @@ import type { CircleResult } from '../core/protocol.ts';
 import { formatDate } from '../ui/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
+import { useSeen } from './seen.ts';
 
 type State = { phase: 'loading' | 'sending' } | { phase: 'done'; result: CircleResult };
 
 export function CareCircle({ patientId, physician }: { patientId: string; physician: boolean }) {
   const [state, setState] = useState<State>({ phase: 'loading' });
+  const seen = useSeen();
 
   const run = useCallback(
     (type: 'circle.get' | 'circle.join' | 'circle.leave', asMt?: boolean) => {
       setState({ phase: type === 'circle.get' ? 'loading' : 'sending' });
-      send({ v: 1, type, patientId, ...(asMt ? { asMt } : {}) }).then(
+      const sent =
+        type === 'circle.get'
+          ? send({ v: 1, type, patientId })
+          : send({ v: 1, type, patientId, seen, ...(asMt ? { asMt } : {}) });
+      sent.then(
         (result) => setState({ phase: 'done', result }),
         () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
       );
     },
-    [patientId],
+    [patientId, seen],
   );
   useEffect(() => run('circle.get'), [run]);
 

@@ -11,6 +11,7 @@ import type { Trait } from '../core/traits.ts';
 import { formatDate, formatTime } from '../ui/format.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
+import { useSeen } from './seen.ts';
 
 type Phase = 'idle' | 'asking' | 'sending' | 'failed';
 
@@ -38,6 +39,7 @@ export function IdentityConfirm({
   onConfirmed: (confirmation: IdentityConfirmation) => void;
 }) {
   const [phase, setPhase] = useState<Phase>('idle');
+  const seen = useSeen();
   const [detail, setDetail] = useState<string>();
 
   if (covers(confirmed, differing, unverified)) {
@@ -55,6 +57,7 @@ export function IdentityConfirm({
         v: 1,
         type: 'identity.confirm',
         patientId: patient.id,
+        seen,
         traits: [...differing],
         unverified: [...unverified],
       });

@@ -14,6 +14,7 @@ import { CareCircle } from './CareCircle.tsx';
 import { SharedRecord } from './SharedRecord.tsx';
 import { covers, IdentityConfirm } from './IdentityConfirm.tsx';
 import { displayName } from './PatientChoice.tsx';
+import { SeenPatient } from './seen.ts';
 
 type Lookup = { phase: 'loading' } | { phase: 'done'; result: LookupResult };
 
@@ -229,26 +230,28 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
   useEffect(run, [run]);
 
   return (
-    <section class="card" aria-label={displayName(patient)}>
-      <h2>
-        {t('onPage')}
-        {patient.ins?.status === 'valid' && patient.ins.kind && (
-          <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>
+    <SeenPatient.Provider value={patient}>
+      <section class="card" aria-label={displayName(patient)}>
+        <h2>
+          {t('onPage')}
+          {patient.ins?.status === 'valid' && patient.ins.kind && (
+            <span class="tag">{t(`insKind_${patient.ins.kind}`)}</span>
+          )}
+          {patient.ins?.status === 'valid' && patient.ins.guessed && (
+            <span class="tag" data-ins-guessed>
+              {t('insGuessed')}
+            </span>
+          )}
+        </h2>
+        <PageTraits patient={patient} />
+        {patient.ins?.status === 'wrong-key' && (
+          <p class="alert" role="alert" data-lookup="wrong-key">
+            {t('wrongKeyIns', formatIns(patient.ins.value))}
+          </p>
         )}
-        {patient.ins?.status === 'valid' && patient.ins.guessed && (
-          <span class="tag" data-ins-guessed>
-            {t('insGuessed')}
-          </span>
-        )}
-      </h2>
-      <PageTraits patient={patient} />
-      {patient.ins?.status === 'wrong-key' && (
-        <p class="alert" role="alert" data-lookup="wrong-key">
-          {t('wrongKeyIns', formatIns(patient.ins.value))}
-        </p>
-      )}
-      {!patient.ins && <p class="muted">{t('noInsOnPage')}</p>}
-      {ins && <LookupStatus lookup={lookup} page={patient} retry={run} physician={physician} />}
-    </section>
+        {!patient.ins && <p class="muted">{t('noInsOnPage')}</p>}
+        {ins && <LookupStatus lookup={lookup} page={patient} retry={run} physician={physician} />}
+      </section>
+    </SeenPatient.Provider>
   );
 }

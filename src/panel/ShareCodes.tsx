@@ -104,6 +104,7 @@ export function ShareCodes({ signedIn, redeemed }: { signedIn: boolean; redeemed
     <section class="share" aria-labelledby="share-title" data-share>
       <h2 id="share-title">{t('shareTitle')}</h2>
       <form
+        data-share-typed
         onSubmit={(e) => {
           e.preventDefault();
           redeem(typed, () => setTyped(''));

@@ -14,6 +14,7 @@ import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { BreakGlassDialog } from './BreakGlassDialog.tsx';
 import { Countdown } from './Countdown.tsx';
+import { useSeen } from './seen.ts';
 
 type State =
   | { phase: 'closed' }
@@ -88,13 +89,14 @@ function DocumentList({ patientId }: { patientId: string }) {
 
 export function SharedRecord({ patientId }: { patientId: string }) {
   const [state, setState] = useState<State>({ phase: 'closed' });
+  const seen = useSeen();
   const load = useCallback(() => {
     setState({ phase: 'loading' });
-    send({ v: 1, type: 'record.summary', patientId }).then(
+    send({ v: 1, type: 'record.summary', patientId, seen }).then(
       (summary) => setState({ phase: 'done', summary }),
       () => setState({ phase: 'done', summary: { status: 'unavailable', reason: 'bad-response' } }),
     );
-  }, [patientId]);
+  }, [patientId, seen]);
   const ended = useCallback(() => setState({ phase: 'ended' }), []);
   const endNow = () => void send({ v: 1, type: 'record.breakGlassEnd', patientId }).finally(ended);
 

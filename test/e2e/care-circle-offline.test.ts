@@ -13,6 +13,7 @@ import {
   startTestPlatform,
   type Harness,
   type TestPlatform,
+  inputReady,
 } from './browser.ts';
 
 let h: Harness;
@@ -46,6 +47,7 @@ describe('care circle while the platform is down', () => {
     await platform!.close();
     platform = undefined;
 
+    await inputReady(panel);
     await join!.click();
     const queued = await panel.waitForSelector('[data-circle="queued"]');
     expect(await queued!.evaluate((el) => (el as HTMLElement).innerText)).toContain('Déclaration en attente');

@@ -83,6 +83,17 @@ describe('live host pages', () => {
     const options = await h.browser.newPage();
     await options.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
     await options.waitForSelector('#dpi-json');
+    // Writing a profile by hand: the live preview says what each selector reads on the open page.
+    await options.type('#dpi-urlPrefix', `${h.pages.url}/dpi-custom.html`);
+    await options.type('#dpi-ins', '#zone-identite .pat-id');
+    await options.type('#dpi-familyName', '#zone-identite .pat-nom');
+    await options.click('[data-dpi-preview-ask]');
+    const reads = await options.waitForSelector('[data-dpi-reads="familyName"]');
+    expect(await reads!.evaluate((el) => (el as HTMLElement).innerText)).toContain('BERNARD');
+    await options.type('#dpi-sex', '.nothing-here');
+    await options.waitForFunction(
+      () => document.querySelector('[data-dpi-reads="sex"]')?.textContent?.includes('aucun élément visible') ?? false,
+    );
     await options.$eval(
       '#dpi-json',
       (el, value) => {

@@ -11,6 +11,7 @@ import {
   startTestPlatform,
   type Harness,
   type TestPlatform,
+  inputReady,
 } from './browser.ts';
 
 let h: Harness;
@@ -61,6 +62,7 @@ describe('panel in the demo webmail', () => {
     expect(await statement!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
       /bien que la page n'affiche pas : nom de naissance, date de naissance/,
     );
+    await inputReady(panel);
     await (await panel.waitForSelector('[data-confirm]'))!.click();
     await panel.waitForSelector('[data-vigilance-confirmed]');
     await panel.waitForSelector('[data-circle="not-member"]');
@@ -113,6 +115,7 @@ describe('panel in the demo webmail', () => {
     );
     await (await panel.waitForSelector('[data-vigilance-confirm="asking"] button.secondary'))!.click();
     await ask();
+    await inputReady(panel);
     await (await panel.waitForSelector('[data-confirm]'))!.click();
     const confirmed = await panel.waitForSelector('[data-vigilance-confirmed]');
     expect(await confirmed!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
@@ -134,6 +137,7 @@ describe('panel in the demo webmail', () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     const join = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
     expect(await join!.evaluate((b) => (b as HTMLElement).innerText)).toBe("Je fais partie de l'équipe de soins");
+    await inputReady(panel);
     await join!.click();
     const circle = await panel.waitForSelector('[data-circle="member"]');
     const shown = await circle!.evaluate((el) => (el as HTMLElement).innerText);
@@ -146,6 +150,7 @@ describe('panel in the demo webmail', () => {
 
     // A physician, and the patient has no médecin traitant: they may declare themself one.
     expect(await circle!.$('[data-member-mt]')).toBeNull();
+    await inputReady(panel);
     await (await circle!.$('[data-circle-join-mt]'))!.click();
     const mt = await panel.waitForSelector('[data-circle="member"] [data-member="me"] [data-member-mt]');
     expect(await mt!.evaluate((el) => (el as HTMLElement).innerText)).toBe('Médecin traitant');
@@ -154,7 +159,9 @@ describe('panel in the demo webmail', () => {
     // Still a member when the panel opens again; leaving is offered and works.
     await page.reload();
     const again = await openPanel(h, page);
-    await (await again.waitForSelector('[data-circle="member"] [data-circle-leave]'))!.click();
+    const leave = await again.waitForSelector('[data-circle="member"] [data-circle-leave]');
+    await inputReady(again);
+    await leave!.click();
     await again.waitForSelector('[data-circle="not-member"]');
     await page.close();
   });

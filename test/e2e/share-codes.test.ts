@@ -14,6 +14,7 @@ import {
   startTestPlatform,
   type Harness,
   type TestPlatform,
+  inputReady,
 } from './browser.ts';
 
 let h: Harness;
@@ -73,6 +74,7 @@ describe('share codes', () => {
     const reportTarget = h.browser.waitForTarget((t) =>
       t.url().includes('/src/report/index.html?exam=exam-lefevre-ct'),
     );
+    await inputReady(panel);
     await open!.click();
     const report = (await (await reportTarget).asPage())!;
     const text = await report.waitForSelector('[data-report-text]');
@@ -94,6 +96,7 @@ describe('share codes', () => {
     const input = await panel.waitForSelector('[data-share-input]');
     const typo = (issued[0] === '8' ? '9' : '8') + issued.slice(1);
     await input!.type(typo);
+    await inputReady(panel);
     await (await panel.$('[data-share] form button[type=submit]'))!.click();
     const alert = await panel.waitForSelector('[data-share-result="refused"]');
     expect(await alert!.evaluate((el) => (el as HTMLElement).innerText)).toBe(

@@ -5,7 +5,15 @@
  * officer's review page lists it and marks it reviewed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameText, openDemoPage, signIn, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
+import {
+  frameText,
+  openDemoPage,
+  signIn,
+  startSignedIn,
+  type Harness,
+  type TestPlatform,
+  inputReady,
+} from './browser.ts';
 
 let h: Harness;
 let platform: TestPlatform;
@@ -21,11 +29,13 @@ describe('shared record and break-glass', () => {
   it('refuses a physician outside the circle, then opens in break-glass with a reason, a countdown and the summary', async () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('[data-circle="not-member"]');
+    await inputReady(panel);
     await (await panel.waitForSelector('[data-record-open]'))!.click();
     const refused = await panel.waitForSelector('[data-record="refused"]');
     expect(await refused!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
       /Vous ne faites pas partie de l’équipe de soins/,
     );
+    await inputReady(panel);
     await (await panel.$('[data-break-glass]'))!.click();
     const confirm = await panel.waitForSelector('[data-break-glass-confirm]');
     expect(await confirm!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
@@ -33,6 +43,7 @@ describe('shared record and break-glass', () => {
     await panel.select('[data-break-glass-reason]', 'patient-hors-etat');
     await (await panel.$('[data-break-glass-text]'))!.type('Patiente inconsciente aux urgences, traitement inconnu');
     await (await panel.$('[data-break-glass-confirm-box]'))!.click();
+    await inputReady(panel);
     await confirm!.click();
 
     await panel.waitForSelector('[data-record="bris_de_glace"]');
