@@ -31,7 +31,7 @@ export interface Ui {
 }
 
 /** Why the panel was closed by the integrity watch, shown on the launcher (localised). */
-export type Tamper = 'moved' | 'restyled' | 'hidden' | 'removed';
+export type Tamper = 'moved' | 'restyled' | 'hidden' | 'removed' | 'navigated';
 
 export interface UiOptions {
   panelUrl: string;
@@ -140,7 +140,12 @@ export function mountUi({ panelUrl, label, title, onTamper }: UiOptions): Ui {
       frame = document.createElement('iframe');
       frame.src = panelUrl;
       frame.title = title;
-      frame.addEventListener('load', () => frame?.focus());
+      // The panel never navigates itself: a second load is the page navigating the frame.
+      let loads = 0;
+      frame.addEventListener('load', () => {
+        if (++loads > 1) return tampered('navigated');
+        frame?.focus();
+      });
       root.append(frame);
     }
     frame.hidden = false;

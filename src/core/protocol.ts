@@ -233,7 +233,7 @@ export const ContextDetected = z.object({
 });
 export const ContextGet = z.object({ v, type: z.literal('context.get') });
 /** Why the content script closed the panel: the page moved, restyled, hid or removed it. */
-export const TamperReason = z.enum(['moved', 'restyled', 'hidden', 'removed']);
+export const TamperReason = z.enum(['moved', 'restyled', 'hidden', 'removed', 'navigated']);
 export const Tampered = z.object({ why: TamperReason, at: z.number().int() });
 export type Tampered = z.infer<typeof Tampered>;
 /** From the content script: it closed the panel because the page tampered with it. */

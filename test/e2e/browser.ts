@@ -180,7 +180,6 @@ export async function openPanel(h: Harness, page: Page): Promise<Frame> {
   return page.waitForFrame((f) => isPanelUrl(f.url()));
 }
 
-/** The panel's address: in Chrome its host is a per-session id, not the extension id (`use_dynamic_url`). */
 /**
  * Waits until the panel accepts sensitive clicks: visible and unchanged for the input-protection
  * delay (`src/panel/guard.ts` marks it `data-input-ready`). A clinician's click comes later anyway.
@@ -189,6 +188,7 @@ export const inputReady = async (panel: Frame) => {
   await panel.waitForSelector('html[data-input-ready]');
 };
 
+/** The panel's address: in Chrome its host is a per-session id, not the extension id (`use_dynamic_url`). */
 export const isPanelUrl = (url: string) => /^chrome-extension:\/\/[^/]+\/src\/panel\/index\.html/.test(url);
 
 /** Opens a demo host page in a new tab and its panel; the caller closes the page. */
