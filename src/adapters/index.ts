@@ -13,7 +13,8 @@ import { outlook } from './outlook/site.ts';
 import { roundcube } from './roundcube/site.ts';
 import { table } from './table/detect.ts';
 import { findCodes } from '../core/share-code.ts';
-import { pageText } from './text.ts';
+import { enclosingBlocks, pageText, type PageText } from './text.ts';
+import { insLike } from './traits.ts';
 import { zimbra } from './zimbra/site.ts';
 
 export const sites: readonly Site[] = [roundcube, zimbra, outlook, messageView];
@@ -95,8 +96,37 @@ export function findingsOf(doc: Document, scope: Scope, options: Omit<DetectOpti
   };
 }
 
+/** Text read on each side of a candidate, visibly: more than any detector reads around an INS. */
+const NEIGHBOURHOOD = 3000;
+
+/**
+ * Where the visible reading must happen, from a first plain reading of the regions (cheap: no
+ * style or layout): nowhere when the text holds nothing shaped like an INS or a share code (there
+ * is nobody to find); else the subtrees around each candidate large enough to hold what the
+ * detectors read around it; the whole regions when a share code may be anywhere. Only what these
+ * subtrees show on screen is then read again, with the visibility test, and detected.
+ */
+export function visibleRegions(plain: PageText, roots: readonly Element[], site?: string): readonly Element[] {
+  const candidates = insLike(plain);
+  const codes = findCodes(plain.text).length > 0;
+  if (candidates.length === 0 && !codes) return [];
+  // A recognised site's regions are the open message or record already: read them all, visibly.
+  if (codes || site !== undefined) return roots;
+  const around = candidates.map(({ index }) => {
+    const blocks = enclosingBlocks(plain, index, index + 1);
+    const fit = blocks.find((b) => b.end - b.start >= NEIGHBOURHOOD) ?? blocks.at(-1);
+    // A whole page far larger than a neighbourhood: the largest section below it holds the patient.
+    const below = blocks.filter((b) => b !== blocks.at(-1)).at(-1);
+    return (fit === blocks.at(-1) && below && fit!.end - fit!.start > 10 * NEIGHBOURHOOD ? below : fit)?.el;
+  });
+  const unique = [...new Set(around.filter((el): el is Element => el !== undefined))];
+  return unique.filter((el) => !unique.some((other) => other !== el && other.contains(el)));
+}
+
 /** The whole page read at once (the corpus test, the bench); the content script reads in slices. */
 export function scanPage(doc: Document, options: Omit<DetectOptions, 'scope'> = {}): PageFindings {
   const regions = pageRegions(doc, options.sites ?? sites, options.onError);
-  return findingsOf(doc, { ...regions, text: pageText(regions.roots) }, options);
+  const plain = pageText(regions.roots, { visibleOnly: false });
+  const roots = visibleRegions(plain, regions.roots, regions.site);
+  return findingsOf(doc, { ...regions, roots, text: pageText(roots) }, options);
 }

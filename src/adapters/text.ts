@@ -162,8 +162,8 @@ export class TextWalker {
   }
 }
 
-export function pageText(roots: Element | readonly Element[]): PageText {
-  const walker = new TextWalker(roots);
+export function pageText(roots: Element | readonly Element[], options: { visibleOnly?: boolean } = {}): PageText {
+  const walker = new TextWalker(roots, options);
   walker.step();
   return walker.result();
 }

@@ -9,7 +9,7 @@ import type { Runtime } from 'webextension-polyfill';
 import { ext as browser } from './ext.ts';
 import type { Adapter, Scope } from '../adapters/adapter.ts';
 import { configuredAdapter, readSelector } from '../adapters/configured/detect.ts';
-import { adapters, findingsOf, pageRegions } from '../adapters/index.ts';
+import { adapters, findingsOf, pageRegions, visibleRegions } from '../adapters/index.ts';
 import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';
 import { mountUi, type Ui } from './ui.ts';
@@ -106,14 +106,23 @@ function detectWhenIdle() {
   }
   running = true;
   const regions = pageRegions(document, undefined, onError);
-  const walker = new TextWalker(regions.roots);
+  // Two readings, both in slices: the regions' plain text (no style, no layout), then only around
+  // what could be a patient or a share code, what the user can see (`visibleRegions`).
+  let walker = new TextWalker(regions.roots, { visibleOnly: false });
+  let visible: readonly Element[] | undefined;
   const slice = (deadline: IdleDeadline) => {
     const end = performance.now() + Math.min(SLICE_MS, deadline.timeRemaining() || SLICE_MS);
     if (!walker.step(() => performance.now() < end)) {
       requestIdleCallback(slice, { timeout: 1000 });
       return;
     }
-    report({ ...regions, text: walker.result() });
+    if (visible === undefined) {
+      visible = visibleRegions(walker.result(), regions.roots, regions.site);
+      walker = new TextWalker(visible);
+      requestIdleCallback(slice, { timeout: 1000 });
+      return;
+    }
+    report({ ...regions, roots: visible, text: walker.result() });
     running = false;
     if (again) {
       again = false;
