@@ -70,6 +70,7 @@ export default defineConfig(({ mode }) => {
           secretariat: resolve(import.meta.dirname, 'src/secretariat/index.html'),
           document: resolve(import.meta.dirname, 'src/document/index.html'),
           review: resolve(import.meta.dirname, 'src/review/index.html'),
+          breakGlass: resolve(import.meta.dirname, 'src/break-glass/index.html'),
         },
       },
     },

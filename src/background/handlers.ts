@@ -1,11 +1,19 @@
 /** What the background does for each message type; the router has already checked the sender. */
+import { z } from 'zod';
 import {
+  BreakGlassRequest,
   IdentityConfirmation,
   Tampered,
   type ContentCommand,
   type DetectedPatient,
   type PreviewResult,
 } from '../core/protocol.ts';
+
+const PendingBreakGlass = z.object({
+  request: BreakGlassRequest,
+  tabId: z.number().int().optional(),
+  at: z.number().int(),
+});
 
 /** Two readings of a patient are the same when every field is (whatever the order of the keys). */
 const sameReading = (a: DetectedPatient, b: DetectedPatient) => {
@@ -39,6 +47,8 @@ export interface Deps {
   session: SessionArea;
   local: SessionArea;
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
+  /** Opens an extension page in a window of its own (break-glass confirmation). */
+  openWindow(path: string): Promise<void>;
   /** Asks the top frame of the most recent tab under `urlPrefix` what these selectors read. */
   previewProfile(urlPrefix: string, selectors: Partial<Record<string, string>>): Promise<PreviewResult>;
   hasOrigin(origin: string): Promise<boolean>;
@@ -67,6 +77,13 @@ export function createHandlers(deps: Deps): Handlers {
   /** A call to the platform as the signed-in professional (renewing the token once if refused). */
   const withPlatform = <R extends { status: string; reason?: string }>(run: (options: ClientOptions) => Promise<R>) =>
     platform.call((accessToken, baseUrl) => run({ baseUrl, accessToken, fetch: deps.fetch }));
+
+  /** A prepared break-glass request, for 5 minutes at most. */
+  const pendingBreakGlass = async (pendingId: string) => {
+    const key = `breakGlass:${pendingId}`;
+    const stored = PendingBreakGlass.safeParse((await deps.session.get(key))[key]);
+    return stored.success && Date.now() - stored.data.at < 5 * 60_000 ? stored.data : undefined;
+  };
 
   /**
    * The patient the user saw when pressing the button must still be what the page shows in that
@@ -177,12 +194,39 @@ export function createHandlers(deps: Deps): Handlers {
       unlessSwapped(tabId, message.seen, () => withPlatform((o) => recordSummary(message.patientId, o))),
     'record.documents': (message) => withPlatform((o) => recordDocuments(message.patientId, message.typeCode, o)),
     'record.document': (message) => withPlatform((o) => recordDocument(message.documentId, o)),
-    'record.breakGlass': (message, { tabId }) =>
-      unlessSwapped(tabId, message.seen, () =>
+    async 'breakGlass.prepare'(message, { tabId }) {
+      const request = BreakGlassRequest.parse(message);
+      return unlessSwapped(tabId, message.seen, async () => {
+        const pendingId = crypto.randomUUID();
+        await deps.session.set({ [`breakGlass:${pendingId}`]: { request, tabId, at: Date.now() } });
+        await deps.openWindow(`src/break-glass/index.html?id=${pendingId}`);
+        return { status: 'ok' as const, pendingId };
+      });
+    },
+    async 'breakGlass.pending'(message) {
+      const pending = await pendingBreakGlass(message.pendingId);
+      return pending ? { status: 'ok' as const, request: pending.request } : { status: 'none' as const };
+    },
+    async 'record.breakGlass'(message) {
+      const pending = await pendingBreakGlass(message.pendingId);
+      if (!pending) {
+        return {
+          status: 'unavailable',
+          reason: 'refused',
+          detail: 'Demande d’accès en urgence expirée : recommencez depuis le panneau.',
+        };
+      }
+      await deps.session.remove(`breakGlass:${message.pendingId}`);
+      const { request } = pending;
+      const result = await unlessSwapped(pending.tabId, request.seen, () =>
         withPlatform((o) =>
-          startBreakGlass(message.patientId, { mode: message.mode, reason: message.reason, text: message.text }, o),
+          startBreakGlass(request.patientId, { mode: request.mode, reason: request.reason, text: request.text }, o),
         ),
-      ),
+      );
+      // The panel that prepared the request learns the outcome from the session store.
+      await deps.session.set({ [`breakGlassResult:${message.pendingId}`]: result });
+      return result;
+    },
     'record.breakGlassEnd': (message) => withPlatform((o) => endBreakGlass(message.patientId, o)),
     'review.list': (message) => withPlatform((o) => reviewList(message.reviewed, o)),
     'review.mark': (message) => withPlatform((o) => reviewMark(message.id, message.comment, o)),

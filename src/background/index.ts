@@ -85,6 +85,9 @@ const route = createRouter({
     local: browser.storage.local,
     sendToTab,
     previewProfile,
+    openWindow: async (path) => {
+      await browser.windows.create({ url: browser.runtime.getURL(path), type: 'popup', width: 480, height: 620 });
+    },
     hasOrigin: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     sites,
     platform,

@@ -35,6 +35,7 @@ function setup() {
       local,
       sendToTab,
       previewProfile,
+      openWindow: async () => {},
       hasOrigin: async () => true,
       fetch,
       sites,
@@ -77,13 +78,14 @@ describe('router: sender rules', () => {
     { type: 'record.summary', patientId: 'demo-lefevre', seen: patient },
     { type: 'record.document', documentId: 'demo-lefevre-doc-6' },
     {
-      type: 'record.breakGlass',
+      type: 'breakGlass.prepare',
       patientId: 'demo-lefevre',
       seen: patient,
       mode: 'bris_de_glace',
       reason: 'urgence-vitale',
       text: 'Forged by the page itself',
     },
+    { type: 'record.breakGlass', pendingId: '0b6e6900-0000-4000-8000-000000000001' },
     { type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: false },
     { type: 'review.csv' },
   ])('refuses $type from a content script, and never calls the platform', async (message) => {
@@ -172,6 +174,20 @@ describe('router: sender rules', () => {
     expect(previewProfile).not.toHaveBeenCalled();
     expect(await route(message, panel)).toEqual({ status: 'no-page' });
     expect(previewProfile).toHaveBeenCalledWith('http://127.0.0.1:8788/', { ins: '#ins' });
+  });
+
+  it('accepts the final break-glass confirmation only from its own window, never from the panel', async () => {
+    const { route, fetch, log } = setup();
+    const message = { v: 1, type: 'record.breakGlass', pendingId: '0b6e6900-0000-4000-8000-000000000001' };
+    expect(await route(message, panel)).toBeUndefined();
+    expect(log).toHaveBeenCalledWith('message.dropped', {
+      reason: 'not-allowed',
+      kind: 'extension-page',
+      type: 'record.breakGlass',
+    });
+    const window = { ...panel, url: `${ORIGIN}src/break-glass/index.html?id=x`, tab: undefined };
+    expect(await route(message, window)).toMatchObject({ status: 'unavailable', reason: 'refused' });
+    expect(fetch).not.toHaveBeenCalled();
   });
 
   it('forgets a frame when its content script reports no patient', async () => {

@@ -63,12 +63,23 @@ export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
     'record.summary',
     'record.documents',
     'record.document',
+    'breakGlass.prepare',
+    'breakGlass.pending',
     'record.breakGlass',
     'record.breakGlassEnd',
     'review.list',
     'review.mark',
     'review.csv',
   ]),
+};
+
+/**
+ * Messages only one extension page may send, by path: break-glass is confirmed in its own window,
+ * never from the panel framed in the host page.
+ */
+export const PAGE_ONLY: Partial<Record<RequestType, string>> = {
+  'record.breakGlass': 'src/break-glass/',
+  'breakGlass.pending': 'src/break-glass/',
 };
 
 export type Handlers = { [T in RequestType]: (message: RequestOf<T>, context: Context) => Promise<ResponseOf<T>> };
@@ -102,6 +113,11 @@ export function createRouter({ extensionId, extensionOrigin, handlers, log }: Ro
     }
     const message = parsed.data;
     if (!ALLOWED[kind].has(message.type)) {
+      log('message.dropped', { reason: 'not-allowed', kind, type: message.type });
+      return undefined;
+    }
+    const page = PAGE_ONLY[message.type];
+    if (page !== undefined && !sender.url!.startsWith(extensionOrigin + page)) {
       log('message.dropped', { reason: 'not-allowed', kind, type: message.type });
       return undefined;
     }

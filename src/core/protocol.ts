@@ -339,16 +339,23 @@ export const RecordDocumentsGet = z.object({
     .optional(),
 });
 export const RecordDocumentGet = z.object({ v, type: z.literal('record.document'), documentId: text(100) });
-export const RecordBreakGlass = z.object({
-  v,
-  type: z.literal('record.breakGlass'),
+/**
+ * Break-glass in two places (issue 15): the panel, inside the host page, only prepares the request;
+ * the final confirmation happens in an extension window the page cannot reach (`src/break-glass/`),
+ * which alone may send `record.breakGlass`, naming the prepared request.
+ */
+export const BreakGlassRequest = z.object({
   patientId: text(64),
-  /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
+  /** The patient on screen when the request was prepared: refused if the page shows another. */
   seen: DetectedPatient,
   mode: BreakGlassMode,
   reason: BreakGlassReason,
   text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
 });
+export type BreakGlassRequest = z.infer<typeof BreakGlassRequest>;
+export const BreakGlassPrepare = BreakGlassRequest.extend({ v, type: z.literal('breakGlass.prepare') });
+export const BreakGlassPendingGet = z.object({ v, type: z.literal('breakGlass.pending'), pendingId: z.uuid() });
+export const RecordBreakGlass = z.object({ v, type: z.literal('record.breakGlass'), pendingId: z.uuid() });
 export const RecordBreakGlassEnd = z.object({ v, type: z.literal('record.breakGlassEnd'), patientId: text(64) });
 /** The privacy officer's review page. */
 export const ReviewList = z.object({ v, type: z.literal('review.list'), reviewed: z.boolean().optional() });
@@ -397,6 +404,8 @@ export const Request = z.discriminatedUnion('type', [
   RecordSummaryGet,
   RecordDocumentsGet,
   RecordDocumentGet,
+  BreakGlassPrepare,
+  BreakGlassPendingGet,
   RecordBreakGlass,
   RecordBreakGlassEnd,
   ReviewList,
@@ -451,6 +460,15 @@ export const Responses = {
   'record.documents': RecordDocs,
   'record.document': RecordText,
   'record.breakGlass': BreakGlassResult,
+  'breakGlass.prepare': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), pendingId: z.uuid() }),
+    SignedOut,
+    Unavailable,
+  ]),
+  'breakGlass.pending': z.discriminatedUnion('status', [
+    z.object({ status: z.literal('ok'), request: BreakGlassRequest }),
+    z.object({ status: z.literal('none') }),
+  ]),
   'record.breakGlassEnd': DoneResult,
   'review.list': z.discriminatedUnion('status', [
     z.object({ status: z.literal('ok'), sessions: z.array(ReviewItem).max(1000) }),

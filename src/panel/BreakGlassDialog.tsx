@@ -2,11 +2,13 @@
  * The deliberate break-glass dialog (issue 8): what is about to happen, stated plainly; the mode
  * (emergency, or centre 15 regulation); a coded reason and a description; an explicit confirmation.
  * Nothing is opened before the platform has recorded the access (it refuses non-physicians and
- * patients' oppositions itself).
+ * patients' oppositions itself). The last step — the confirmation itself — is in an extension
+ * window (`src/break-glass/`), out of the host page's reach.
  */
-import { useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { useEffect, useState } from 'preact/hooks';
 import { BreakGlassReason } from '../core/break-glass.ts';
-import type { BreakGlassResult } from '../core/protocol.ts';
+import { BreakGlassResult } from '../core/protocol.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
@@ -31,13 +33,37 @@ export function BreakGlassDialog({
   const seen = useSeen();
   const ready = reason !== '' && text.trim().length >= 10 && confirmed && !busy;
 
+  // The final confirmation happens in an extension window the host page cannot reach; this
+  // dialog only prepares the request, then waits for the window's outcome.
+  const [pendingId, setPendingId] = useState<string | undefined>();
+  useEffect(() => {
+    if (!pendingId) return;
+    const key = `breakGlassResult:${pendingId}`;
+    const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+      if (area !== 'session' || !(key in changes)) return;
+      const result = BreakGlassResult.safeParse(changes[key]!.newValue);
+      setPendingId(undefined);
+      setBusy(false);
+      if (!result.success) return setError(t('unavailable_bad_response'));
+      if (result.data.status === 'ok') return onOpened(result.data);
+      setError(
+        result.data.status === 'signed-out'
+          ? t('signInToLookup')
+          : (result.data.detail ?? t(`unavailable_${result.data.reason.replace('-', '_')}` as MessageKey)),
+      );
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  }, [pendingId, onOpened]);
+
   const open = () => {
     if (!ready) return;
     setBusy(true);
-    send({ v: 1, type: 'record.breakGlass', patientId, seen, mode, reason, text: text.trim() }).then(
+    setError(undefined);
+    send({ v: 1, type: 'breakGlass.prepare', patientId, seen, mode, reason, text: text.trim() }).then(
       (result) => {
+        if (result.status === 'ok') return setPendingId(result.pendingId);
         setBusy(false);
-        if (result.status === 'ok') return onOpened(result);
         setError(
           result.status === 'signed-out'
             ? t('signInToLookup')
@@ -108,6 +134,11 @@ export function BreakGlassDialog({
         />{' '}
         {t('breakGlassConfirmText')}
       </label>
+      {pendingId && (
+        <p class="status" role="status" data-break-glass-waiting>
+          {t('breakGlassConfirmInWindow')}
+        </p>
+      )}
       {error && (
         <p class="alert" role="alert" data-break-glass-error>
           {error}

@@ -286,6 +286,29 @@ describe('a hostile page cannot act for the clinician', () => {
     await page.close();
   });
 
+  it('focus stolen while typing a code: the keys go to the page, nothing is redeemed', async () => {
+    const { page, panel } = await ready();
+    const before = await acts();
+    const input = await panel.waitForSelector('[data-share-input]');
+    await input!.focus();
+    await page.evaluate(() => {
+      const trap = document.createElement('input');
+      document.body.append(trap);
+      // The page takes the focus back at every frame.
+      const steal = () => {
+        trap.focus();
+        requestAnimationFrame(steal);
+      };
+      requestAnimationFrame(steal);
+    });
+    await page.keyboard.type('7Q2M4K8RT3VXD', { delay: 20 });
+    await page.keyboard.press('Enter');
+    await panel.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await acts()).toBe(before);
+    expect(await page.evaluate(() => (document.querySelector('body > input') as HTMLInputElement).value)).not.toBe('');
+    await page.close();
+  });
+
   it('a patient swapped just before the click: nothing is done for the patient the user never saw', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.pages.url}/dpi-spa.html`);

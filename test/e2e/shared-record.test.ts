@@ -43,8 +43,18 @@ describe('shared record and break-glass', () => {
     await panel.select('[data-break-glass-reason]', 'patient-hors-etat');
     await (await panel.$('[data-break-glass-text]'))!.type('Patiente inconsciente aux urgences, traitement inconnu');
     await (await panel.$('[data-break-glass-confirm-box]'))!.click();
+    // The panel only prepares: the confirmation happens in an extension window the page cannot reach.
+    const windowTarget = h.browser.waitForTarget((t) => t.url().includes('/src/break-glass/index.html?id='));
     await inputReady(panel);
     await confirm!.click();
+    await panel.waitForSelector('[data-break-glass-waiting]');
+    expect(platform.logs.some((l) => l.includes('$break-glass"'))).toBe(false);
+    const confirmWindow = (await (await windowTarget).asPage())!;
+    const shownInWindow = await confirmWindow.waitForSelector('[data-break-glass-window="ready"]');
+    expect(await shownInWindow!.evaluate((el) => (el as HTMLElement).innerText)).toMatch(
+      /LEFÈVRE[^]*14\/08\/1955[^]*Patient hors d.état d.exprimer sa volonté[^]*Patiente inconsciente aux urgences/,
+    );
+    await (await confirmWindow.waitForSelector('[data-break-glass-final]'))!.click().catch(() => {});
 
     await panel.waitForSelector('[data-record="bris_de_glace"]');
     const left = Number(await panel.$eval('[data-countdown]', (el) => el.getAttribute('data-countdown')));

@@ -1,0 +1,100 @@
+/**
+ * The break-glass confirmation, in an extension window of its own (issue 15): the host page can
+ * neither cover, restyle nor click it. It shows what the panel prepared — the patient as the page
+ * showed them, the mode, the coded reason and the description typed — and only here can the
+ * physician confirm (the background accepts `record.breakGlass` from this page only).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { BreakGlassRequest, BreakGlassResult } from '../core/protocol.ts';
+import { formatDate, formatIns } from '../ui/format.ts';
+import { t, type MessageKey } from '../ui/i18n.ts';
+import { send } from '../ui/messaging.ts';
+
+type State =
+  | { phase: 'loading' }
+  | { phase: 'none' }
+  | { phase: 'ready'; request: BreakGlassRequest }
+  | { phase: 'sending'; request: BreakGlassRequest }
+  | { phase: 'done'; result: BreakGlassResult };
+
+const pendingId = new URLSearchParams(location.search).get('id') ?? '';
+
+export function BreakGlassConfirm() {
+  const [state, setState] = useState<State>({ phase: 'loading' });
+  useEffect(() => {
+    send({ v: 1, type: 'breakGlass.pending', pendingId }).then(
+      (r) => setState(r.status === 'ok' ? { phase: 'ready', request: r.request } : { phase: 'none' }),
+      () => setState({ phase: 'none' }),
+    );
+  }, []);
+
+  if (state.phase === 'loading') return <p aria-busy="true">{t('loading')}</p>;
+  if (state.phase === 'none') {
+    return (
+      <main>
+        <p class="alert" role="alert" data-break-glass-window="none">
+          {t('breakGlassWindowNone')}
+        </p>
+      </main>
+    );
+  }
+  if (state.phase === 'done') {
+    const { result } = state;
+    if (result.status === 'ok') window.close();
+    return (
+      <main>
+        <p class={result.status === 'ok' ? 'status ok' : 'alert'} role="status" data-break-glass-window={result.status}>
+          {result.status === 'ok'
+            ? t('breakGlassWindowDone')
+            : result.status === 'signed-out'
+              ? t('signInToLookup')
+              : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey))}
+        </p>
+      </main>
+    );
+  }
+  const { request } = state;
+  const seen = request.seen;
+  const name = seen.familyName ? `${seen.familyName} ${seen.givenNames ?? ''}` : (seen.displayName ?? '—');
+  const confirm = () => {
+    setState({ phase: 'sending', request });
+    send({ v: 1, type: 'record.breakGlass', pendingId }).then(
+      (result) => setState({ phase: 'done', result }),
+      () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
+    );
+  };
+  return (
+    <main>
+      <h1>{t('breakGlassTitle')}</h1>
+      <p>{t('breakGlassWarning')}</p>
+      <dl data-break-glass-window="ready">
+        <dt>{t('name')}</dt>
+        <dd>{name}</dd>
+        <dt>{t('birthDate')}</dt>
+        <dd>{seen.birthDate ? formatDate(seen.birthDate) : t('notShown')}</dd>
+        <dt>{t('ins')}</dt>
+        <dd>{seen.ins ? formatIns(seen.ins.value) : t('notShown')}</dd>
+        <dt>{t('breakGlassMode')}</dt>
+        <dd>{t(`mode_${request.mode}`)}</dd>
+        <dt>{t('breakGlassReason')}</dt>
+        <dd>{t(`reason_${request.reason.replace(/-/g, '_')}` as MessageKey)}</dd>
+        <dt>{t('breakGlassText')}</dt>
+        <dd data-break-glass-window-text>{request.text}</dd>
+      </dl>
+      <p>
+        <button type="button" class="secondary" onClick={() => window.close()}>
+          {t('cancel')}
+        </button>{' '}
+        <button
+          type="button"
+          class="danger"
+          data-break-glass-final
+          disabled={state.phase === 'sending'}
+          onClick={confirm}
+        >
+          {t('breakGlassOpen')}
+        </button>
+      </p>
+    </main>
+  );
+}
