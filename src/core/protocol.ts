@@ -2,7 +2,7 @@
  * The one protocol of Passerelle: every message between extension contexts and every stored record
  * is parsed by a schema from this file before it is used (the platform's FHIR answers, read only by
  * the background, by `src/background/fhir-answers.ts`). The messages are all here; the shapes of
- * each workflow's results live beside it (`circle.ts`, `exams.ts`, `record.ts`, built from
+ * each workflow's results live beside it (`page.ts`, `circle.ts`, `exams.ts`, `record.ts`, built from
  * `results.ts`) and are re-exported from here: import from this file.
  *
  *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
@@ -17,15 +17,24 @@
 import { z } from 'zod';
 import { CircleResult, OutboxItem } from './circle.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
-import { BREAK_GLASS_TEXT, BreakGlassMode } from './break-glass.ts';
-import { BreakGlassReason, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
+import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
 import { DoneResult, httpUrl, SignedOut, text, Unavailable } from './results.ts';
 
 export * from './circle.ts';
+export * from './page.ts';
 export * from './exams.ts';
 export * from './record.ts';
 export { UnavailableReason } from './results.ts';
-import { INS_OID } from './ins.ts';
+import {
+  DetectedPatient,
+  DetectedPatients,
+  InsKind,
+  PageContext,
+  Sex,
+  ShareCodes,
+  TamperReason,
+  Tampered,
+} from './page.ts';
 import { TRAITS } from './traits.ts';
 
 // MV3 pages and workers forbid eval: make zod's non-JIT path explicit (docs/toolchain.md).
@@ -33,61 +42,6 @@ z.config({ jitless: true });
 
 export const PROTOCOL_VERSION = 1;
 const v = z.literal(PROTOCOL_VERSION);
-
-// ---------------------------------------------------------------------------------------------
-// Patient traits as read on a host page (never trusted: the page is hostile).
-
-export const Sex = z.enum(['female', 'male']);
-export type Sex = z.infer<typeof Sex>;
-
-export const InsKind = z.enum(Object.keys(INS_OID) as [keyof typeof INS_OID]);
-
-export const PageIns = z.discriminatedUnion('status', [
-  /** Matricule with a correct key (`src/core/ins.ts`). */
-  z.object({
-    status: z.literal('valid'),
-    value: z.string().regex(/^[12]\d{4}[\dAB]{2}\d{8}$/),
-    kind: InsKind.optional(),
-    /** Not labelled INS on the page (a banner's bare number, "PatientID"): taken for its valid key. */
-    guessed: z.literal(true).optional(),
-  }),
-  /** Looks like an INS but the key is wrong: never offered for lookup (docs/domain.md). */
-  z.object({ status: z.literal('wrong-key'), value: text(40) }),
-]);
-export type PageIns = z.infer<typeof PageIns>;
-
-export const DetectedPatient = z.object({
-  /** Adapter that found the patient (e.g. `generic`). */
-  source: text(40),
-  ins: PageIns.optional(),
-  /** The name as printed, when the page does not label its parts. */
-  displayName: text(200).optional(),
-  /** Birth name (nom de naissance), a strict trait. */
-  familyName: text(100).optional(),
-  /** Used name (nom d'usage), shown but not compared: it is not a strict trait. */
-  usedName: text(100).optional(),
-  givenNames: text(200).optional(),
-  birthDate: z.iso.date().optional(),
-  sex: Sex.optional(),
-  /** Traits the page prints differently in two places for the same INS: a discordance in itself. */
-  conflicting: z.array(z.enum(TRAITS)).max(TRAITS.length).optional(),
-});
-export type DetectedPatient = z.infer<typeof DetectedPatient>;
-
-/** Bounded so that a hostile page cannot flood storage through the content script. */
-export const DetectedPatients = z.array(DetectedPatient).max(50);
-
-/** A share code found in the page (`src/core/share-code.ts`), normalised, check symbol verified. */
-export const ShareCodeText = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}[0-9A-HJKMNP-TV-Z*~$=U]$/);
-export const ShareCodes = z.array(ShareCodeText).max(5);
-
-export const PageContext = z.object({
-  origin: z.string().max(300),
-  patients: DetectedPatients,
-  shareCodes: ShareCodes.default([]),
-  detectedAt: z.number().int(),
-});
-export type PageContext = z.infer<typeof PageContext>;
 
 // ---------------------------------------------------------------------------------------------
 // What the platform holds for an INS, mapped from FHIR by `src/background/platform-client.ts`.
@@ -232,10 +186,6 @@ export const ContextDetected = z.object({
   shareCodes: ShareCodes.default([]),
 });
 export const ContextGet = z.object({ v, type: z.literal('context.get') });
-/** Why the content script closed the panel: the page moved, restyled, hid or removed it. */
-export const TamperReason = z.enum(['moved', 'restyled', 'hidden', 'removed', 'navigated']);
-export const Tampered = z.object({ why: TamperReason, at: z.number().int() });
-export type Tampered = z.infer<typeof Tampered>;
 /** From the content script: it closed the panel because the page tampered with it. */
 export const PanelTampered = z.object({ v, type: z.literal('panel.tampered'), why: TamperReason });
 export const PatientLookup = z.object({ v, type: z.literal('patient.lookup'), ins: text(40) });
@@ -339,20 +289,6 @@ export const RecordDocumentsGet = z.object({
     .optional(),
 });
 export const RecordDocumentGet = z.object({ v, type: z.literal('record.document'), documentId: text(100) });
-/**
- * Break-glass in two places (issue 15): the panel, inside the host page, only prepares the request;
- * the final confirmation happens in an extension window the page cannot reach (`src/break-glass/`),
- * which alone may send `record.breakGlass`, naming the prepared request.
- */
-export const BreakGlassRequest = z.object({
-  patientId: text(64),
-  /** The patient on screen when the request was prepared: refused if the page shows another. */
-  seen: DetectedPatient,
-  mode: BreakGlassMode,
-  reason: BreakGlassReason,
-  text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
-});
-export type BreakGlassRequest = z.infer<typeof BreakGlassRequest>;
 export const BreakGlassPrepare = BreakGlassRequest.extend({ v, type: z.literal('breakGlass.prepare') });
 export const BreakGlassPendingGet = z.object({ v, type: z.literal('breakGlass.pending'), pendingId: z.uuid() });
 export const RecordBreakGlass = z.object({ v, type: z.literal('record.breakGlass'), pendingId: z.uuid() });

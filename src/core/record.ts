@@ -3,6 +3,8 @@
  * `src/background/record-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from 'zod';
+import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from './break-glass.ts';
+import { DetectedPatient } from './page.ts';
 import { SignedOut, text, Unavailable } from './results.ts';
 
 export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
@@ -82,3 +84,18 @@ export type ReviewSession = z.infer<typeof ReviewSession>;
 export const UnreadableSession = z.object({ unreadable: z.literal(true), id: z.string().max(64).nullable() });
 export const ReviewItem = z.union([ReviewSession, UnreadableSession]);
 export type ReviewItem = z.infer<typeof ReviewItem>;
+
+/**
+ * Break-glass in two places (issue 15): the panel, inside the host page, only prepares the request;
+ * the final confirmation happens in an extension window the page cannot reach (`src/break-glass/`),
+ * which alone may send `record.breakGlass`, naming the prepared request.
+ */
+export const BreakGlassRequest = z.object({
+  patientId: text(64),
+  /** The patient on screen when the request was prepared: refused if the page shows another. */
+  seen: DetectedPatient,
+  mode: BreakGlassMode,
+  reason: BreakGlassReason,
+  text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
+});
+export type BreakGlassRequest = z.infer<typeof BreakGlassRequest>;

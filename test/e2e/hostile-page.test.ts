@@ -258,7 +258,7 @@ describe('a hostile page cannot act for the clinician', () => {
   });
 
   it('postMessage to the panel frame does nothing', async () => {
-    const { page } = await ready();
+    const { page, panel } = await ready();
     const before = await acts();
     await page.evaluate(() => {
       for (let i = 0; i < window.frames.length; i++) {
@@ -266,7 +266,8 @@ describe('a hostile page cannot act for the clinician', () => {
           window.frames[i]!.postMessage({ v: 1, type, patientId: 'demo-lefevre', reason: 'urgence-vitale' }, '*');
       }
     });
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+    // Whatever was posted is queued before this task of the panel's own.
+    await panel.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(r))));
     expect(await acts()).toBe(before);
     await page.close();
   });
