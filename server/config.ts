@@ -22,6 +22,10 @@ export interface PlatformConfig {
     acceptedAcr: string[];
     /** Port of the development provider when the platform starts it. */
     devProviderPort: number;
+    /** OpenID clients whose access tokens are accepted (`client_id`/`azp`); the dev provider's with `--demo`. */
+    clientIds: string[];
+    /** The longest access-token lifetime accepted (`exp − iat`), in seconds. */
+    maxLifetimeSeconds: number;
   };
   audit: {
     /** Ed25519 PKCS#8 PEM signing checkpoints; default `DATA_DIR/audit-signing-key.pem`, created once. */
@@ -92,6 +96,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
       acceptedAcr: list(env.OIDC_ACR_VALUES ?? PSC_ACR),
       devProviderPort: portOf('DEV_IDP_PORT', env.DEV_IDP_PORT ?? '8789'),
+      clientIds: list(env.OIDC_CLIENT_IDS ?? ''),
+      maxLifetimeSeconds: integer('OIDC_MAX_TOKEN_SECONDS', env.OIDC_MAX_TOKEN_SECONDS ?? '3600', 60, 86_400),
     },
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),

@@ -13,7 +13,7 @@ import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
 import { seedDemo } from './demo/patients.ts';
 import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
-import { startDevProvider, type DevProvider } from './identity/dev-provider.ts';
+import { DEV_CLIENT_ID, startDevProvider, type DevProvider } from './identity/dev-provider.ts';
 import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
 import { openDatabase } from './storage/database.ts';
 
@@ -62,7 +62,9 @@ export async function startPlatform(
     });
   }
   const issuer = config.identity.issuer ?? devProvider!.issuer;
-  const verify = createVerifier({ ...config.identity, issuer }, discoveredKeys(issuer));
+  // The development provider's tokens are issued to its own client; a real provider's, to those configured.
+  const clientIds = devProvider && config.identity.clientIds.length === 0 ? [DEV_CLIENT_ID] : config.identity.clientIds;
+  const verify = createVerifier({ ...config.identity, issuer, clientIds }, discoveredKeys(issuer));
 
   const db = await openDatabase(config.dataDir);
   if (options.demo) await seedDemo(db);

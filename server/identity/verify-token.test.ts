@@ -67,6 +67,11 @@ describe('platform: bearer token checks', () => {
     ['signed with a shared secret (HS256)', { alg: 'HS256' }],
     ['without an expiry', { omit: ['exp'] }],
     ['without a subject', { omit: ['sub'] }],
+    ['without an issue time', { omit: ['iat'] }],
+    ['that is not an access token (typ JWT)', { typ: 'JWT' }],
+    ['that is an ID token (typ absent)', { typ: '' }],
+    ['issued a day in the future', { claims: { iat: Math.floor(Date.now() / 1000) + 86_400 } }],
+    ['claiming to live ten years', { expiresIn: 10 * 365 * 86_400 }],
   ])('refuses a token %s', async (_what, options) => {
     const res = await withToken(options);
     expectRefusal(res, 401, /Jeton de connexion refusé/);
@@ -113,6 +118,16 @@ describe('platform: bearer token checks', () => {
     expect((await get('/fhir/Observation')).statusCode).toBe(401);
     expect((await get('/health')).statusCode).toBe(200);
     expect((await get('/fhir/metadata')).statusCode).toBe(200);
+  });
+
+  it('accepts only the configured clients (client_id, else azp)', async () => {
+    const token = await platform.issuer.mint();
+    const strict = platform.issuer.verifierWith({ clientIds: ['passerelle'] });
+    await expect(strict(`Bearer ${token}`)).rejects.toMatchObject({ status: 401 });
+    const ours = await platform.issuer.mint({ claims: { client_id: 'passerelle' } });
+    await expect(strict(`Bearer ${ours}`)).resolves.toMatchObject({ familyName: 'MOREAU' });
+    const byAzp = await platform.issuer.mint({ omit: ['client_id'], claims: { azp: 'passerelle' } });
+    await expect(strict(`Bearer ${byAzp}`)).resolves.toMatchObject({ familyName: 'MOREAU' });
   });
 
   it('answers 503, not 401, when the provider keys cannot be had', async () => {

@@ -14,7 +14,14 @@ export interface IdentityConfig {
   issuer: string;
   audience: string;
   acceptedAcr: readonly string[];
+  /** The OpenID clients whose access tokens are accepted (`client_id`, else `azp`); unchecked if empty. */
+  clientIds?: readonly string[];
+  /** The longest lifetime an access token may claim (`exp − iat`), in seconds (default one hour). */
+  maxLifetimeSeconds?: number;
 }
+
+/** Clock skew tolerated on `exp` and `iat`. */
+const SKEW = 30;
 
 /**
  * `staff`: the route also serves staff without a health profession in their token (an imaging
@@ -77,8 +84,10 @@ export function createVerifier(config: IdentityConfig, keys: JWTVerifyGetKey): V
         issuer: config.issuer,
         audience: config.audience,
         algorithms: ALGORITHMS,
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: 30,
+        requiredClaims: ['exp', 'sub', 'iat'],
+        clockTolerance: SKEW,
+        // RFC 9068: an access token says it is one (an ID token or another JWT is not).
+        typ: 'at+jwt',
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
@@ -93,6 +102,19 @@ export function createVerifier(config: IdentityConfig, keys: JWTVerifyGetKey): V
         text: 'Le service d’identité est injoignable. Réessayez dans un instant.',
         diagnostics: 'could not obtain the identity provider keys',
       });
+    }
+
+    // RFC 9068 strictness: not issued in the future, not living longer than an access token does,
+    // and issued to a client of ours.
+    const now = Math.floor(Date.now() / 1000);
+    if (payload.iat! > now + SKEW)
+      throw unauthorized('Jeton de connexion refusé : reconnectez-vous.', 'iat in the future');
+    if (payload.exp! - payload.iat! > (config.maxLifetimeSeconds ?? 3600)) {
+      throw unauthorized('Jeton de connexion refusé : reconnectez-vous.', 'token lifetime too long');
+    }
+    const client = typeof payload.client_id === 'string' ? payload.client_id : payload.azp;
+    if (config.clientIds?.length && (typeof client !== 'string' || !config.clientIds.includes(client))) {
+      throw unauthorized('Jeton de connexion refusé : reconnectez-vous.', 'client_id not accepted');
     }
 
     if (typeof payload.acr !== 'string' || !config.acceptedAcr.includes(payload.acr)) {

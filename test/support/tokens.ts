@@ -5,7 +5,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { DEFAULT_AUDIENCE } from '../../server/config.ts';
 import { DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
-import { createVerifier, type Verifier } from '../../server/identity/verify-token.ts';
+import { createVerifier, type IdentityConfig, type Verifier } from '../../server/identity/verify-token.ts';
 
 export const TEST_ISSUER = 'https://psc.test.passerelle.example';
 
@@ -23,10 +23,14 @@ export interface MintOptions {
   /** Sign with another key than the issuer's (a forgery). */
   forged?: boolean;
   alg?: 'ES256' | 'HS256';
+  /** The JOSE `typ` header (`at+jwt` by default, as RFC 9068 access tokens). */
+  typ?: string;
 }
 
 export interface TestIssuer {
   verify: Verifier;
+  /** A verifier of this issuer's tokens with stricter settings (accepted clients, lifetime…). */
+  verifierWith(settings: Partial<IdentityConfig>): Verifier;
   mint(options?: MintOptions): Promise<string>;
   bearer(options?: MintOptions): Promise<{ authorization: string }>;
 }
@@ -37,7 +41,9 @@ export async function testIssuer(): Promise<TestIssuer> {
   const own = await generateKeyPair('ES256', { extractable: true });
   const other = await generateKeyPair('ES256');
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(own.publicKey)), kid: 'test', alg: 'ES256' }] });
-  const verify = createVerifier({ issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE, acceptedAcr: ['eidas1'] }, jwks);
+  const base = { issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE, acceptedAcr: ['eidas1'] };
+  const verify = createVerifier(base, jwks);
+  const verifierWith = (settings: Partial<IdentityConfig>) => createVerifier({ ...base, ...settings }, jwks);
 
   const mint = async (o: MintOptions = {}) => {
     const now = Math.floor(Date.now() / 1000);
@@ -48,6 +54,7 @@ export async function testIssuer(): Promise<TestIssuer> {
       aud: o.audience ?? DEFAULT_AUDIENCE,
       iat: now,
       exp: now + (o.expiresIn ?? 600),
+      client_id: 'passerelle-test',
       ...o.claims,
     };
     const payload = Object.fromEntries(Object.entries(full).filter(([name]) => !o.omit?.includes(name)));
@@ -58,7 +65,7 @@ export async function testIssuer(): Promise<TestIssuer> {
         : o.forged
           ? other.privateKey
           : own.privateKey;
-    return new SignJWT(payload).setProtectedHeader({ alg, kid: 'test', typ: 'at+jwt' }).sign(key);
+    return new SignJWT(payload).setProtectedHeader({ alg, kid: 'test', typ: o.typ ?? 'at+jwt' }).sign(key);
   };
-  return { verify, mint, bearer: async (o) => ({ authorization: `Bearer ${await mint(o)}` }) };
+  return { verify, verifierWith, mint, bearer: async (o) => ({ authorization: `Bearer ${await mint(o)}` }) };
 }
