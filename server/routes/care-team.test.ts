@@ -153,10 +153,14 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('declares only the token’s professional, whatever the body says', async () => {
-    const res = await operation('join', 'demo-dubois', {
+    // A parameter naming someone else is not part of the operation: refused, nothing declared.
+    const forged = await operation('join', 'demo-dubois', {
       as: { as: 'nurse' },
       body: { resourceType: 'Parameters', parameter: [{ name: 'practitioner', valueString: '899700100011' }] },
     });
+    expect(forged.statusCode).toBe(400);
+    expect(participants((await read('demo-dubois')).json())).toHaveLength(0);
+    const res = await operation('join', 'demo-dubois', { as: { as: 'nurse' } });
     expect(res.statusCode).toBe(201);
     const members = participants(res.json());
     expect(members).toHaveLength(1);

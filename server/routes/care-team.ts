@@ -10,6 +10,8 @@
  * `Idempotency-Key`; both answer with the same searchset as the read. Every change is audited in
  * the transaction that makes it; every read is audited before it is answered.
  */
+import { z } from 'zod';
+import { readParameters } from '../fhir/parameters.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { searchBundle } from '../fhir/bundle.ts';
@@ -38,19 +40,13 @@ const send = (reply: FastifyReply, answer: Answer, auditId?: string) => {
   return reply.code(answer.status).type('application/fhir+json').send(answer.json);
 };
 
-/** The function asked for in the join's `Parameters` body (`role`), if any: only `PCP` exists. */
+/** The join's optional `Parameters` body: `role` = `PCP` (médecin traitant) is the only one. */
+const JoinParameters = z.strictObject({ role: z.literal(MEDECIN_TRAITANT).optional() });
+
+/** The function asked for in the join's body, if any (no body: a plain member). */
 function requestedFunction(body: unknown): typeof MEDECIN_TRAITANT | undefined {
-  const parameters = (body as { parameter?: unknown } | undefined)?.parameter;
-  const role = Array.isArray(parameters)
-    ? (parameters as { name?: unknown; valueCode?: unknown }[]).find((p) => p?.name === 'role')
-    : undefined;
-  if (!role) return undefined;
-  if (role.valueCode === MEDECIN_TRAITANT) return MEDECIN_TRAITANT;
-  throw new FhirError(400, {
-    code: 'invalid',
-    text: 'Rôle inconnu dans le cercle de soins.',
-    diagnostics: 'role must be PCP (médecin traitant) when given',
-  });
+  if (body === undefined || body === null || body === '') return undefined;
+  return readParameters(body, JoinParameters, { messages: { role: 'Rôle inconnu dans le cercle de soins.' } }).role;
 }
 
 const dayOf = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });

@@ -13,8 +13,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { readParameters } from '../fhir/parameters.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatCode, parseCode } from '../../src/core/share-code.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { PlatformConfig } from '../config.ts';
@@ -34,6 +35,9 @@ const IssueBody = z.object({
 });
 
 const fhir = { type: 'application/fhir+json' };
+
+/** `$redeem-share-code`: one `code` (valueString), as typed or found; its form is checked by the domain. */
+const RedeemParameters = z.strictObject({ code: z.string().min(1).max(64) });
 
 export function shareCodeRoutes(
   app: FastifyInstance,
@@ -63,11 +67,7 @@ export function shareCodeRoutes(
   const staff = { config: { staff: true } };
 
   app.post('/fhir/$redeem-share-code', async (req, reply) => {
-    const parameters = (req.body as { parameter?: { name?: string; valueString?: string }[] } | undefined)?.parameter;
-    const code = Array.isArray(parameters) ? parameters.find((p) => p?.name === 'code')?.valueString : undefined;
-    if (typeof code !== 'string' || code.length > 64) {
-      throw new FhirError(400, { code: 'required', text: 'Indiquez le code de partage.' });
-    }
+    const { code } = readParameters(req.body, RedeemParameters, { messages: { code: 'Indiquez le code de partage.' } });
     const exam = await codes.redeem(req.professional!, req.ip, code);
     return reply.headers(fhir).send(toFhirDocumentReference(exam));
   });
