@@ -1,11 +1,12 @@
 /**
  * What a host page shows, as the content script reports it (never trusted: the page is hostile):
- * the patients detected with their traits, the share codes, and why the panel had to be closed.
+ * the patients detected with their traits, the share codes, why the panel had to be closed, and
+ * the DPI banner profiles that say where a page prints its patient (with their live preview).
  * Part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from 'zod';
 import { INS_OID } from './ins.ts';
-import { text } from './results.ts';
+import { httpUrl, text } from './results.ts';
 import { TRAITS } from './traits.ts';
 
 export const Sex = z.enum(['female', 'male']);
@@ -64,3 +65,45 @@ export type PageContext = z.infer<typeof PageContext>;
 export const TamperReason = z.enum(['moved', 'restyled', 'hidden', 'removed', 'navigated']);
 export const Tampered = z.object({ why: TamperReason, at: z.number().int() });
 export type Tampered = z.infer<typeof Tampered>;
+
+// A DPI's patient banner, pointed at by CSS selectors (set by the user or imported for a hospital).
+
+const Selector = z.string().trim().min(1).max(300);
+
+export const DpiProfile = z.object({
+  name: text(100),
+  /** Pages whose address starts with this (scheme, host, and optionally a path). */
+  urlPrefix: httpUrl,
+  selectors: z.object({
+    ins: Selector,
+    familyName: Selector.optional(),
+    usedName: Selector.optional(),
+    givenNames: Selector.optional(),
+    /** The name as printed, when the banner does not split it. */
+    displayName: Selector.optional(),
+    birthDate: Selector.optional(),
+    sex: Selector.optional(),
+  }),
+});
+export type DpiProfile = z.infer<typeof DpiProfile>;
+export const DpiProfiles = z.array(DpiProfile).max(200);
+
+/** What the content script of that page answers: the visible text each selector reads, or nothing. */
+export const ProfileReadings = z.object({
+  url: z.string().max(2000),
+  readings: z.record(z.string().max(20), z.string().max(200).nullable()),
+});
+export const PreviewResult = z.discriminatedUnion('status', [
+  ProfileReadings.extend({ status: z.literal('ok') }),
+  z.object({ status: z.literal('no-page') }),
+]);
+export type PreviewResult = z.infer<typeof PreviewResult>;
+
+// Sites where the content script runs: only those the user enabled (`src/background/sites.ts`).
+
+/** An origin, `https://webmail.chu-exemple.fr` (scheme, host, optional port; nothing after). */
+export const SiteOrigin = z
+  .string()
+  .max(300)
+  .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/);
+export const Sites = z.array(SiteOrigin).max(200);

@@ -34,6 +34,10 @@ import {
   ShareCodes,
   TamperReason,
   Tampered,
+  DpiProfile,
+  DpiProfiles,
+  PreviewResult,
+  Sites,
 } from './page.ts';
 import { TRAITS } from './traits.ts';
 
@@ -99,39 +103,6 @@ export const Settings = z.object({
   clientId: text(200),
 });
 export type Settings = z.infer<typeof Settings>;
-
-// ---------------------------------------------------------------------------------------------
-// A DPI's patient banner, pointed at by CSS selectors (set by the user or imported for a hospital).
-
-const Selector = z.string().trim().min(1).max(300);
-
-export const DpiProfile = z.object({
-  name: text(100),
-  /** Pages whose address starts with this (scheme, host, and optionally a path). */
-  urlPrefix: httpUrl,
-  selectors: z.object({
-    ins: Selector,
-    familyName: Selector.optional(),
-    usedName: Selector.optional(),
-    givenNames: Selector.optional(),
-    /** The name as printed, when the banner does not split it. */
-    displayName: Selector.optional(),
-    birthDate: Selector.optional(),
-    sex: Selector.optional(),
-  }),
-});
-export type DpiProfile = z.infer<typeof DpiProfile>;
-export const DpiProfiles = z.array(DpiProfile).max(200);
-
-// ---------------------------------------------------------------------------------------------
-// Sites where the content script runs: only those the user enabled (`src/background/sites.ts`).
-
-/** An origin, `https://webmail.chu-exemple.fr` (scheme, host, optional port; nothing after). */
-export const SiteOrigin = z
-  .string()
-  .max(300)
-  .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/);
-export const Sites = z.array(SiteOrigin).max(200);
 
 // ---------------------------------------------------------------------------------------------
 // The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
@@ -206,16 +177,6 @@ export const ProfilesPreview = z.object({
   urlPrefix: httpUrl,
   selectors: DpiProfile.shape.selectors.partial(),
 });
-/** What the content script of that page answers: the visible text each selector reads, or nothing. */
-export const ProfileReadings = z.object({
-  url: z.string().max(2000),
-  readings: z.record(z.string().max(20), z.string().max(200).nullable()),
-});
-export const PreviewResult = z.discriminatedUnion('status', [
-  ProfileReadings.extend({ status: z.literal('ok') }),
-  z.object({ status: z.literal('no-page') }),
-]);
-export type PreviewResult = z.infer<typeof PreviewResult>;
 export const SitesGet = z.object({ v, type: z.literal('sites.get') });
 /** From the panel: the professional confirms a patient whose page traits differ (recorded first). */
 export const IdentityConfirm = z
