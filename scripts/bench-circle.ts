@@ -13,11 +13,12 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../server/app.ts';
+import { platformDeps } from '../server/platform.ts';
 import { openAuditLog } from '../server/audit/log.ts';
 import { loadSigner } from '../server/audit/signer.ts';
 import { loadCodeKey } from '../server/share/code-key.ts';
 import { configFromEnv } from '../server/config.ts';
-import { seedDemo } from '../server/demo/patients.ts';
+import { seedDemo } from '../server/demo/index.ts';
 import { sql } from 'kysely';
 import { INS_OID, insKey } from '../src/core/ins.ts';
 import { openDatabase } from '../server/storage/database.ts';
@@ -37,13 +38,9 @@ async function throughput() {
   await seedDemo(db);
   const issuer = await testIssuer();
   const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 100 });
-  const app = buildApp({
-    audit,
-    db,
-    config,
+  const app = buildApp(platformDeps({ audit, db, config, codeHasher: loadCodeKey({}) }), {
     logger: pino({ level: 'silent' }) as FastifyBaseLogger,
     verify: issuer.verify,
-    codeHasher: loadCodeKey({}),
   });
   // Synthetic patients (demo INS OID, valid keys) so that circles stay the size of real ones.
   const PATIENTS = 200;

@@ -3,10 +3,22 @@
  * no health data (method, route pattern and status only: never a query string, never a body).
  */
 import cors from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { originAllowed, type PlatformConfig } from './config.ts';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { originAllowed } from './config.ts';
+import type { App, Deps, Routes } from './deps.ts';
 import { FhirError, operationOutcome, type Issue } from './fhir/operation-outcome.ts';
-import type { AuditLog } from './audit/log.ts';
 import type { Verifier } from './identity/verify-token.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
@@ -14,26 +26,19 @@ import { careTeamRoutes } from './routes/care-team.ts';
 import { shareCodeRoutes } from './routes/share-codes.ts';
 import { recordRoutes } from './routes/record.ts';
 import { reviewRoutes } from './routes/review.ts';
-import { patientPageRoutes } from './routes/patient-page.ts';
-import { breakGlass, type BreakGlass } from './record/break-glass.ts';
-import { demoViewerRoute } from './demo/viewer.ts';
-import { mailPatient } from './demo/mail-patient.ts';
-import type { CodeHasher } from './share/code-key.ts';
 import { vigilanceRoutes } from './routes/vigilance.ts';
 import { patientRoutes } from './routes/patient.ts';
 import { practitionerRoutes } from './routes/practitioner.ts';
-import type { Db } from './storage/database.ts';
 import { practitionerRecorder } from './storage/practitioners.ts';
 import type { Professional } from '../src/core/protocol.ts';
+
+// Validation messages zod writes itself (those a schema does not give) are in French.
+z.config(z.locales.fr());
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in professional, from the verified token only (`server/identity/verify-token.ts`). */
     professional?: Professional;
-  }
-  interface FastifyInstance {
-    /** Break-glass sessions (`server/record/break-glass.ts`): the sweeper, for tests. */
-    breakGlass: BreakGlass;
   }
   interface FastifyContextConfig {
     /** Routes anyone may call (health, capability statement); every other one needs a token. */
@@ -43,34 +48,64 @@ declare module 'fastify' {
   }
 }
 
-export interface AppDeps {
-  db: Db;
-  config: PlatformConfig;
+/** The platform's own route modules; the demo's are added by `platform.ts` with `--demo` only. */
+const ROUTES: readonly Routes[] = [
+  metadataRoutes,
+  patientRoutes,
+  vigilanceRoutes,
+  careTeamRoutes,
+  shareCodeRoutes,
+  recordRoutes,
+  reviewRoutes,
+  practitionerRoutes,
+  auditRoutes,
+];
+
+export interface AppOptions {
   logger: FastifyBaseLogger;
   verify: Verifier;
-  audit: AuditLog;
-  /** The share codes' keyed hash (`server/share/code-key.ts`). */
-  codeHasher: CodeHasher;
-  /** The clock of time-limited rules (share-code expiry, break-glass time box); injectable in tests. */
-  now?: () => Date;
-  /** Demo: the images viewer, the patient's page with its demo sign-in, mail to patients. */
-  demo?: boolean;
+  /** More routes (the demo's: `server/demo/index.ts`). */
+  extra?: Routes;
+}
+
+const WHERE = { params: 'Adresse', querystring: 'Paramètre de recherche', body: 'Contenu', headers: 'En-tête' };
+
+/**
+ * A request zod refused, as French issues naming the value (`patient`, `code`…). A message the
+ * schema gives is a sentence of ours (it ends with a full stop) and is shown as it is; zod's own
+ * (French, see above) are prefixed with what was wrong.
+ */
+function invalidRequest(error: FastifyError, req: FastifyRequest): Issue[] {
+  const context = (error.validationContext ?? 'body') as keyof typeof WHERE;
+  const given: unknown = { params: req.params, querystring: req.query, body: req.body, headers: req.headers }[context];
+  return (error.validation ?? []).slice(0, 10).map((v) => {
+    const steps = v.instancePath.split('/').filter(Boolean);
+    const path = steps.join('.');
+    const message = v.message ?? 'valeur invalide';
+    // A value absent from the request is `required`; one present but wrong, `invalid`.
+    const value = steps.reduce<unknown>(
+      (at, step) =>
+        at !== null && typeof at === 'object' && Object.hasOwn(at, step)
+          ? (at as Record<string, unknown>)[step]
+          : undefined,
+      given,
+    );
+    return {
+      code: value === undefined ? ('required' as const) : ('invalid' as const),
+      text: message.endsWith('.')
+        ? message
+        : `${WHERE[context] ?? 'Requête'}${path ? ` « ${path} »` : ''} invalide : ${message}.`,
+      diagnostics: `${context}${path ? `.${path}` : ''}: ${v.keyword}`,
+    };
+  });
 }
 
 function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp({
-  db,
-  config,
-  logger,
-  verify,
-  audit,
-  codeHasher,
-  now = () => new Date(),
-  demo = false,
-}: AppDeps): FastifyInstance {
+export function buildApp(deps: Deps, { logger, verify, extra }: AppOptions): App {
+  const { config, db } = deps;
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
@@ -78,7 +113,8 @@ export function buildApp({
     bodyLimit: 64 * 1024,
     // Behind the hospital's reverse proxy, the client's address comes from X-Forwarded-For.
     ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
-  });
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
 
   const ownOrigin = (host: string | undefined, protocol: string) => `${protocol}://${host ?? ''}`;
 
@@ -134,15 +170,14 @@ export function buildApp({
     );
   });
 
-  app.setErrorHandler((error, req, reply) => {
+  app.setErrorHandler((error: FastifyError, req, reply) => {
     if (error instanceof FhirError) return sendOutcome(reply.headers(error.headers), error.status, error.issues);
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (hasZodFastifySchemaValidationErrors(error)) return sendOutcome(reply, 400, invalidRequest(error, req));
+    const status = error.statusCode ?? 500;
     if (status < 500) {
-      return sendOutcome(reply, status, [
-        { code: 'invalid', text: 'Requête invalide.', diagnostics: (error as Error).message },
-      ]);
+      return sendOutcome(reply, status, [{ code: 'invalid', text: 'Requête invalide.', diagnostics: error.message }]);
     }
-    req.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'request failed');
+    req.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
     return sendOutcome(reply, 500, [{ code: 'exception', text: 'Erreur interne de la plateforme. Réessayez.' }]);
   });
   app.setNotFoundHandler((_req, reply) =>
@@ -153,32 +188,7 @@ export function buildApp({
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-  metadataRoutes(app);
-  patientRoutes(app, db, audit);
-  vigilanceRoutes(app, db, audit);
-  careTeamRoutes(app, db, audit);
-  shareCodeRoutes(app, db, audit, codeHasher, config.shareCodes, now);
-  const glass = breakGlass(db, audit, {
-    minutes: config.breakGlassMinutes,
-    now,
-    ...(demo && config.shareCodes.mailboxDir ? { tellPatient: mailPatient(db, config.shareCodes.mailboxDir) } : {}),
-  });
-  app.decorate('breakGlass', glass);
-  recordRoutes(app, db, audit, glass, config.audit.readers, now);
-  reviewRoutes(app, db, audit, config.audit.readers, now);
-  if (demo) {
-    demoViewerRoute(app, db);
-    patientPageRoutes(app, db, audit, now);
-  }
-  // Sessions whose time is up end with their `break-glass-end` entry, even if nobody asks.
-  const sweeper = setInterval(
-    () =>
-      void glass.sweep().catch((error: unknown) => logger.error({ err: String(error) }, 'break-glass sweep failed')),
-    30_000,
-  );
-  sweeper.unref();
-  app.addHook('onClose', async () => clearInterval(sweeper));
-  practitionerRoutes(app, db, audit);
-  auditRoutes(app, db, audit, config.audit.readers);
+  for (const routes of ROUTES) routes(app, deps);
+  extra?.(app, deps);
   return app;
 }

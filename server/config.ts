@@ -55,8 +55,8 @@ export interface PlatformConfig {
     keyFile?: string;
     /** Validity of a new code, in days (default 30). */
     days: number;
-    /** Wrong attempts a code survives in its lifetime (default 5): then it is locked. */
-    maxWrong: number;
+    /** Professionals whose wrong attempts lock a code (default 3): one alone never locks it. */
+    lockProfessionals: number;
     /** Wrong codes allowed per professional (default 10) and per address (default 30) per window. */
     perProfessional: number;
     perAddress: number;
@@ -112,7 +112,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),
       ...(env.SHARE_CODE_KEY_FILE ? { keyFile: resolve(env.SHARE_CODE_KEY_FILE) } : {}),
       days: integer('SHARE_CODE_DAYS', env.SHARE_CODE_DAYS ?? '30', 1, 365),
-      maxWrong: integer('SHARE_CODE_MAX_WRONG', env.SHARE_CODE_MAX_WRONG ?? '5', 1, 100),
+      lockProfessionals: integer('SHARE_CODE_LOCK_PROFESSIONALS', env.SHARE_CODE_LOCK_PROFESSIONALS ?? '3', 2, 100),
       perProfessional: integer('SHARE_CODE_PER_PROFESSIONAL', env.SHARE_CODE_PER_PROFESSIONAL ?? '10', 1, 10_000),
       perAddress: integer('SHARE_CODE_PER_ADDRESS', env.SHARE_CODE_PER_ADDRESS ?? '30', 1, 100_000),
       windowMinutes: integer('SHARE_CODE_WINDOW_MINUTES', env.SHARE_CODE_WINDOW_MINUTES ?? '15', 1, 24 * 60),

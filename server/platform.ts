@@ -6,16 +6,18 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
-import { openAuditLog } from './audit/log.ts';
+import { openAuditLog, type AuditLog } from './audit/log.ts';
 import { checkpointFile, memoryCheckpoints } from './audit/published.ts';
 import { loadSigner } from './audit/signer.ts';
-import { loadCodeKey } from './share/code-key.ts';
 import type { PlatformConfig } from './config.ts';
-import { seedDemo } from './demo/patients.ts';
-import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from './identity/dev-professionals.ts';
-import { DEV_CLIENT_ID, startDevProvider, type DevProvider } from './identity/dev-provider.ts';
+import type { Deps } from './deps.ts';
 import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
-import { openDatabase } from './storage/database.ts';
+import { breakGlass, type BreakGlassOptions } from './record/break-glass.ts';
+import { loadCodeKey, type CodeHasher } from './share/code-key.ts';
+import { openDatabase, type Db } from './storage/database.ts';
+
+/** How often expired break-glass sessions are ended with their entry, even if nobody asks. */
+const SWEEP_MS = 30_000;
 
 export interface RunningPlatform {
   url: string;
@@ -30,44 +32,25 @@ export async function startPlatform(
   given: PlatformConfig,
   options: { demo?: boolean; logStream?: NodeJS.WritableStream } = {},
 ): Promise<RunningPlatform> {
-  // The demo's imaging secretariat may issue codes, and "MSSanté" is a folder the demo webmail reads.
-  const config: PlatformConfig =
-    options.demo && given.dataDir !== ':memory:'
-      ? {
-          ...given,
-          // The demo's privacy officer reviews break-glass accesses.
-          audit: {
-            ...given.audit,
-            readers: given.audit.readers.length > 0 ? given.audit.readers : [DEMO_PRIVACY_OFFICER],
-          },
-          shareCodes: {
-            ...given.shareCodes,
-            issuers: given.shareCodes.issuers.length > 0 ? given.shareCodes.issuers : [DEMO_SECRETARIAT],
-            mailboxDir: given.shareCodes.mailboxDir ?? join(given.dataDir, 'mailbox'),
-          },
-        }
-      : given;
+  // The demo module is loaded with --demo only: production never carries its code.
+  const demo = options.demo ? await import('./demo/index.ts') : undefined;
+  const config = demo ? demo.demoConfig(given) : given;
   const logger = pino(
     { level: config.logLevel, base: { service: 'passerelle-platform' } },
     options.logStream ?? process.stdout,
-  );
-  let devProvider: DevProvider | undefined;
-  if (!config.identity.issuer) {
-    if (!options.demo) throw new Error('OIDC_ISSUER is required (or run with --demo for the development provider)');
-    devProvider = await startDevProvider({
-      host: config.host,
-      port: config.identity.devProviderPort,
-      audience: config.identity.audience,
-      allowedOrigins: config.allowedOrigins,
-    });
+  ) as FastifyBaseLogger;
+  if (!config.identity.issuer && !demo) {
+    throw new Error('OIDC_ISSUER is required (or run with --demo for the development provider)');
   }
-  const issuer = config.identity.issuer ?? devProvider!.issuer;
+  const devIdentity = config.identity.issuer ? undefined : await demo!.demoIdentity(config);
+  const issuer = config.identity.issuer ?? devIdentity!.provider.issuer;
   // The development provider's tokens are issued to its own client; a real provider's, to those configured.
-  const clientIds = devProvider && config.identity.clientIds.length === 0 ? [DEV_CLIENT_ID] : config.identity.clientIds;
+  const clientIds =
+    devIdentity && config.identity.clientIds.length === 0 ? [devIdentity.clientId] : config.identity.clientIds;
   const verify = createVerifier({ ...config.identity, issuer, clientIds }, discoveredKeys(issuer));
 
   const db = await openDatabase(config.dataDir);
-  if (options.demo) await seedDemo(db);
+  if (demo) await demo.seedDemo(db);
   const audit = await openAuditLog(db, await auditSigner(config), {
     checkpointEvery: config.audit.checkpointEvery,
     checkpointIntervalMs: config.audit.checkpointSeconds * 1000,
@@ -75,38 +58,63 @@ export async function startPlatform(
     published: publishedCheckpoints(config),
   }).catch(async (error: unknown) => {
     await db.destroy();
-    await devProvider?.close();
+    await devIdentity?.provider.close();
     throw error;
   });
   const codeHasher =
     config.shareCodes.keyFile || config.dataDir === ':memory:'
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
-  const app = buildApp({
-    db,
-    config,
-    logger: logger as FastifyBaseLogger,
-    verify,
-    audit,
-    codeHasher,
-    demo: Boolean(options.demo),
-  });
+  const tellPatient = demo?.demoTellPatient(db, config);
+  const deps = platformDeps({ db, audit, config, codeHasher, ...(tellPatient ? { tellPatient } : {}) });
+  const app = buildApp(deps, { logger, verify, ...(demo ? { extra: demo.demoRoutes } : {}) });
+  const stopSweeper = sweepBreakGlass(deps, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, issuer, demo: Boolean(options.demo) }, 'platform listening');
+  logger.info({ url, issuer, demo: Boolean(demo) }, 'platform listening');
   return {
     url,
     issuer,
     ...(config.shareCodes.mailboxDir ? { mailboxDir: config.shareCodes.mailboxDir } : {}),
     async close() {
+      stopSweeper();
       await app.close();
-      await devProvider?.close();
+      await devIdentity?.provider.close();
       await audit.close();
       await db.destroy();
     },
   };
+}
+
+/** The dependencies every route module is given (`deps.ts`), from what the platform opened. */
+export function platformDeps(opened: {
+  db: Db;
+  audit: AuditLog;
+  config: PlatformConfig;
+  codeHasher: CodeHasher;
+  now?: () => Date;
+  tellPatient?: BreakGlassOptions['tellPatient'];
+}): Deps {
+  const { db, audit, config, codeHasher, now = () => new Date(), tellPatient } = opened;
+  const glass = breakGlass(db, audit, {
+    minutes: config.breakGlassMinutes,
+    now,
+    ...(tellPatient ? { tellPatient } : {}),
+  });
+  return { db, audit, config, codeHasher, now, glass };
+}
+
+/** Ends expired break-glass sessions with their entry every `SWEEP_MS`; returns how to stop. */
+export function sweepBreakGlass({ glass }: Deps, logger: FastifyBaseLogger): () => void {
+  const timer = setInterval(
+    () =>
+      void glass.sweep().catch((error: unknown) => logger.error({ err: String(error) }, 'break-glass sweep failed')),
+    SWEEP_MS,
+  );
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** Where checkpoints are published outside the database (in memory for `:memory:` test platforms). */

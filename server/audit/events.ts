@@ -5,6 +5,7 @@
  * 110127 / 110138 and `v3-ActReason` ETREAT + BTG. The access mode (TRE_R248: `normal`,
  * `bris_de_glace`, `centre_15`) is an extension, and a column for searching.
  */
+import { AccessMode } from '../../src/core/record.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { IDNPS_SYSTEM, PROFESSION_SYSTEM, professionLabel } from '../../src/core/psc.ts';
 
@@ -16,8 +17,8 @@ const PARTICIPATION = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationTyp
 export const ACCESS_MODE_SYSTEM = 'urn:oid:1.2.250.1.213.1.1.4.248';
 export const ACCESS_MODE_EXTENSION = 'https://passerelle.example/fhir/StructureDefinition/access-mode';
 
-export const ACCESS_MODES = ['normal', 'bris_de_glace', 'centre_15'] as const;
-export type AccessMode = (typeof ACCESS_MODES)[number];
+export const ACCESS_MODES = AccessMode.options;
+export type { AccessMode };
 
 interface Coding {
   system: string;

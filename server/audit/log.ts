@@ -15,8 +15,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
-import { sql } from 'kysely';
 import { FhirError } from '../fhir/operation-outcome.ts';
+import {
+  appendEntry,
+  chainHead,
+  checkpointsBetween,
+  entryAt,
+  insertCheckpoint,
+  lastSealed,
+  registerKey,
+  storedKeys,
+} from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
@@ -61,17 +70,14 @@ export interface AuditLog {
 export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOptions = {}): Promise<AuditLog> {
   const every = options.checkpointEvery ?? 100;
   const now = options.now ?? (() => new Date());
-  await db
-    .insertInto('audit_key')
-    .values({ key_id: signer.keyId, public_jwk: JSON.stringify(signer.publicJwk), created_at: now().toISOString() })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await registerKey(db, {
+    key_id: signer.keyId,
+    public_jwk: JSON.stringify(signer.publicJwk),
+    created_at: now().toISOString(),
+  });
 
   const published = options.published ?? memoryCheckpoints();
-  const publicKeys = async () => {
-    const rows = await db.selectFrom('audit_key').select('public_jwk').orderBy('created_at').execute();
-    return rows.map((r) => JSON.parse(r.public_jwk) as JWK);
-  };
+  const publicKeys = async () => (await storedKeys(db)).map((jwk) => JSON.parse(jwk) as JWK);
   await refuseUnlessExtends(db, published, await publicKeys());
 
   let head: { seq: number; hash: string } | undefined;
@@ -79,19 +85,8 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   let tail: Promise<unknown> = Promise.resolve();
 
   const readHead = async () => {
-    const last = await db
-      .selectFrom('audit_event')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const checkpoint = await db
-      .selectFrom('audit_checkpoint')
-      .select('seq')
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    sealed = checkpoint?.seq ?? 0;
+    const last = await chainHead(db);
+    sealed = await lastSealed(db);
     return last ?? { seq: 0, hash: GENESIS };
   };
 
@@ -107,12 +102,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   /** Publishes the database's checkpoints the store does not hold yet (normally the newest one). */
   const publish = async () => {
     const after = published.last()?.seq ?? 0;
-    const pending = await db
-      .selectFrom('audit_checkpoint')
-      .selectAll()
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .execute();
+    const pending = await checkpointsBetween(db, after + 1);
     for (const row of pending) published.append(toSigned(row));
   };
 
@@ -120,10 +110,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     head ??= await readHead();
     if (head.seq > sealed) {
       const checkpoint = { seq: head.seq, hash: head.hash, signed_at: now().toISOString(), key_id: signer.keyId };
-      await db
-        .insertInto('audit_checkpoint')
-        .values({ ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) })
-        .execute();
+      await insertCheckpoint(db, { ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) });
       sealed = head.seq;
     }
     await publish();
@@ -172,18 +159,10 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
             prev_hash: hash,
           };
           const entryHashValue = entryHash(fields);
-          await sql`SAVEPOINT audit_entry`.execute(tx);
           try {
-            await tx
-              .insertInto('audit_event')
-              .values({ ...fields, hash: entryHashValue })
-              .execute();
-            await item.change?.(tx);
-            await sql`RELEASE audit_entry`.execute(tx);
+            await appendEntry(tx, { ...fields, hash: entryHashValue }, item.change);
           } catch (error) {
             // Only this entry and its change are taken back; the batch goes on.
-            await sql`ROLLBACK TO audit_entry`.execute(tx);
-            await sql`RELEASE audit_entry`.execute(tx);
             item.reject(error);
             continue;
           }
@@ -246,8 +225,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
 async function refuseUnlessExtends(db: Db, published: CheckpointStore, keys: JWK[]): Promise<void> {
   const last = published.last();
   if (!last) {
-    const sealedBefore = await db.selectFrom('audit_checkpoint').select('seq').limit(1).executeTakeFirst();
-    if (sealedBefore && published.where !== '(memory)') {
+    if ((await lastSealed(db)) > 0 && published.where !== '(memory)') {
       throw new AuditIntegrityError(
         `audit log: the database has signed checkpoints but their publication ${published.where} is missing or empty; ` +
           'restore it (from a backup or a witness) before starting — refusing to start',
@@ -260,7 +238,7 @@ async function refuseUnlessExtends(db: Db, published: CheckpointStore, keys: JWK
       `audit log: the last published checkpoint (entry ${last.seq}) is not signed by a key of this log — refusing to start`,
     );
   }
-  const entry = await db.selectFrom('audit_event').select('hash').where('seq', '=', last.seq).executeTakeFirst();
+  const entry = await entryAt(db, last.seq);
   if (!entry || entry.hash !== last.hash) {
     throw new AuditIntegrityError(
       entry

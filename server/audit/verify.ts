@@ -8,6 +8,7 @@
  * than the checkpoint interval allows is a failure too. Reports the first problem, in French.
  */
 import type { JWK } from 'jose';
+import { checkpointsBetween, entriesBetween, entryAt, storedKeys } from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
 import type { AuditCheckpointTable } from '../storage/schema.ts';
 import { checkpointPayload, entryHash, GENESIS, isCanonical } from './chain.ts';
@@ -45,17 +46,9 @@ const BATCH = 1000;
 export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<VerifyReport> {
   const from = Math.max(1, options.from ?? 1);
   const to = options.to ?? Number.MAX_SAFE_INTEGER;
-  const keys =
-    options.trustedKeys ??
-    (await db.selectFrom('audit_key').select('public_jwk').execute()).map((k) => JSON.parse(k.public_jwk) as JWK);
+  const keys = options.trustedKeys ?? (await storedKeys(db)).map((jwk) => JSON.parse(jwk) as JWK);
   const keyById = new Map(keys.map((k) => [k.kid, k]));
-  const checkpoints = await db
-    .selectFrom('audit_checkpoint')
-    .selectAll()
-    .where('seq', '>=', from)
-    .where('seq', '<=', to)
-    .orderBy('seq')
-    .execute();
+  const checkpoints = await checkpointsBetween(db, from, to);
   const checkpointAt = new Map(checkpoints.map((c) => [c.seq, c]));
   const outside = (options.external ?? []).flatMap(({ where, checkpoints: held }) =>
     held.filter((c) => c.seq >= from && c.seq <= to).map((c) => ({ where, c })),
@@ -95,26 +88,10 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
 
   // The link into the range: the hash of the entry before it, or the genesis value.
   let expected = from;
-  let previous =
-    from === 1
-      ? GENESIS
-      : (
-          await db
-            .selectFrom('audit_event')
-            .select('hash')
-            .where('seq', '=', from - 1)
-            .executeTakeFirst()
-        )?.hash;
+  let previous = from === 1 ? GENESIS : (await entryAt(db, from - 1))?.hash;
 
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_event')
-      .selectAll()
-      .where('seq', '>=', expected)
-      .where('seq', '<=', to)
-      .orderBy('seq')
-      .limit(BATCH)
-      .execute();
+    const rows = await entriesBetween(db, expected, to, BATCH);
     for (const row of rows) {
       if (row.seq !== expected) {
         return fail(
@@ -181,11 +158,7 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
     );
   }
   if (options.sealing && report.last !== undefined && report.last > (report.lastCheckpoint ?? 0)) {
-    const firstUnsealed = await db
-      .selectFrom('audit_event')
-      .select(['seq', 'recorded'])
-      .where('seq', '=', (report.lastCheckpoint ?? 0) + 1)
-      .executeTakeFirst();
+    const firstUnsealed = await entryAt(db, (report.lastCheckpoint ?? 0) + 1);
     const age = firstUnsealed ? options.sealing.now.getTime() - Date.parse(firstUnsealed.recorded) : 0;
     if (!(age <= options.sealing.maxUnsealedMs)) {
       const minutes = Math.round(age / 60_000);

@@ -5,6 +5,7 @@
  */
 import { DEV_PROFESSIONALS } from '../identity/dev-professionals.ts';
 import type { Db } from '../storage/database.ts';
+import { insertExamsIfAbsent } from '../storage/exams.ts';
 import type { ImagingExamTable } from '../storage/schema.ts';
 
 export const DEMO_IMAGING_CENTRE = 'CENTRE D’IMAGERIE DE DEMONSTRATION';
@@ -72,9 +73,5 @@ Document de démonstration : patiente fictive.`,
 ];
 
 export async function seedDemoExams(db: Db): Promise<void> {
-  await db
-    .insertInto('imaging_exam')
-    .values([...DEMO_EXAMS])
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await insertExamsIfAbsent(db, DEMO_EXAMS);
 }

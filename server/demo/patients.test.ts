@@ -3,7 +3,8 @@ import { checkIns, INS_OID } from '../../src/core/ins.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
 import { findQualifiedByIns, insertPatientIfAbsent } from '../storage/patients.ts';
 import { openDatabase, type Db } from '../storage/database.ts';
-import { DEMO_PATIENTS, seedDemo } from './patients.ts';
+import { seedDemo } from './index.ts';
+import { DEMO_PATIENTS } from './patients.ts';
 
 let db: Db;
 beforeAll(async () => {

@@ -5,8 +5,6 @@
 import { INS_OID } from '../../src/core/ins.ts';
 import type { Db } from '../storage/database.ts';
 import { insertPatientIfAbsent } from '../storage/patients.ts';
-import { seedDemoExams } from './exams.ts';
-import { seedDemoRecords } from './record.ts';
 import type { PatientTable } from '../storage/schema.ts';
 
 type DemoPatient = Omit<PatientTable, 'created_at' | 'ins_system' | 'identity_status'>;
@@ -75,10 +73,8 @@ export const DEMO_PATIENTS: readonly DemoPatient[] = [
 ];
 
 /** Idempotent: running it twice leaves one copy of each patient. */
-export async function seedDemo(db: Db): Promise<void> {
+export async function seedDemoPatients(db: Db): Promise<void> {
   for (const p of DEMO_PATIENTS) {
     await insertPatientIfAbsent(db, { ...p, ins_system: INS_OID.test, identity_status: 'QUAL' });
   }
-  await seedDemoExams(db);
-  await seedDemoRecords(db);
 }

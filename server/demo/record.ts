@@ -4,6 +4,7 @@
  * not consent to her care circle. Fictitious content.
  */
 import type { Db } from '../storage/database.ts';
+import { insertRecordIfAbsent } from '../storage/record.ts';
 import type { RecordDocumentTable } from '../storage/schema.ts';
 import { DEMO_PATIENTS } from './patients.ts';
 
@@ -98,27 +99,16 @@ const documentsFor = (patientId: string, name: string): RecordDocumentTable[] =>
 };
 
 export async function seedDemoRecords(db: Db): Promise<void> {
-  for (const p of DEMO_PATIENTS) {
-    await db
-      .insertInto('record_document')
-      .values(documentsFor(p.id, `${p.given_names} ${p.birth_name}`))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    await db
-      .insertInto('record_alert')
-      .values({ id: `${p.id}-alert-1`, patient_id: p.id, text: 'Allergie à la pénicilline (éruption, 2019)' })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-  }
-  const choices = [
-    { patient_id: 'demo-casanova', circle_access: 1, break_glass_opposed: 1 },
-    { patient_id: 'demo-girard', circle_access: 0, break_glass_opposed: 0 },
-  ];
-  for (const c of choices) {
-    await db
-      .insertInto('consent')
-      .values({ ...c, updated_at: '2026-01-01T00:00:00Z' })
-      .onConflict((oc) => oc.column('patient_id').doNothing())
-      .execute();
-  }
+  await insertRecordIfAbsent(db, {
+    documents: DEMO_PATIENTS.flatMap((p) => documentsFor(p.id, `${p.given_names} ${p.birth_name}`)),
+    alerts: DEMO_PATIENTS.map((p) => ({
+      id: `${p.id}-alert-1`,
+      patient_id: p.id,
+      text: 'Allergie à la pénicilline (éruption, 2019)',
+    })),
+    consents: [
+      { patient_id: 'demo-casanova', circle_access: 1, break_glass_opposed: 1, updated_at: '2026-01-01T00:00:00Z' },
+      { patient_id: 'demo-girard', circle_access: 0, break_glass_opposed: 0, updated_at: '2026-01-01T00:00:00Z' },
+    ],
+  });
 }

@@ -2,14 +2,14 @@
  * The demo's images viewer (issue 7): what a PACS viewer link would open. A drawn placeholder, no
  * patient data: a real viewer authenticates its users itself.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../storage/database.ts';
+import type { App, Deps } from '../deps.ts';
 import { findExam } from '../storage/exams.ts';
 import { escapeHtml } from '../html.ts';
+import { ById } from '../routes/input.ts';
 
-export function demoViewerRoute(app: FastifyInstance, db: Db): void {
-  app.get('/demo/viewer/:id', { config: { public: true } }, async (req, reply) => {
-    const exam = await findExam(db, (req.params as { id: string }).id);
+export function demoViewerRoute(app: App, { db }: Deps): void {
+  app.get('/demo/viewer/:id', { config: { public: true }, schema: { params: ById } }, async (req, reply) => {
+    const exam = await findExam(db, req.params.id);
     if (!exam) return reply.code(404).type('text/plain; charset=utf-8').send('Examen inconnu.');
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8" />
 <title>Visionneuse d’images (démo)</title>

@@ -7,16 +7,13 @@
  * carries a second role from the IG's `careteam-roles-vs`: TRE_R259 `PCP` (the IG's earlier
  * versions coded it `MT`).
  */
+import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/circle.ts';
 import { PROFESSION_SYSTEM, professionLabel } from '../../src/core/psc.ts';
 import type { Member } from '../storage/care-team.ts';
 import { toFhirPractitioner, toFhirPractitionerRoles } from './practitioner.ts';
 
 export const CDS_CARE_TEAM_PROFILE = 'https://interop.esante.gouv.fr/ig/fhir/cds/StructureDefinition/cds-ihe-careteam';
 export const CARE_TEAM_IDENTIFIER_SYSTEM = 'https://passerelle.example/fhir/NamingSystem/cercle-de-soins';
-export const PARTICIPATION_FUNCTION_SYSTEM =
-  'https://mos.esante.gouv.fr/NOS/TRE_R259-HL7ParticipationFunction/FHIR/TRE-R259-HL7ParticipationFunction';
-/** The médecin traitant, in `careteam-roles-vs`. */
-export const MEDECIN_TRAITANT = 'PCP';
 
 /** SQLite's `CURRENT_TIMESTAMP` (`2026-11-23 10:42:00`, UTC) as a FHIR instant. */
 export const instant = (at: string) => (at.includes('T') ? at : `${at.replace(' ', 'T')}Z`);

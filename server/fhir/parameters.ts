@@ -89,3 +89,36 @@ export function readParameters<S extends z.ZodType>(
   }
   return parsed.data;
 }
+
+/**
+ * `readParameters` as a route's body schema (`schema: { body: parametersBody(S) }`): the route
+ * reads typed values; a refusal is the app's 400 with the same French texts.
+ */
+export const parametersBody = <S extends z.ZodType>(schema: S, options: Parameters<typeof readParameters>[2] = {}) =>
+  z.unknown().transform((body, ctx): z.output<S> => read(body, ctx, schema, options));
+
+/** The same for an operation whose body may be left out (no body, or an empty one: `undefined`). */
+export const optionalParametersBody = <S extends z.ZodType>(
+  schema: S,
+  options: Parameters<typeof readParameters>[2] = {},
+) =>
+  z
+    .unknown()
+    .transform((body, ctx): z.output<S> | undefined =>
+      body === undefined || body === null || body === '' ? undefined : read(body, ctx, schema, options),
+    );
+
+function read<S extends z.ZodType>(
+  body: unknown,
+  ctx: z.core.$RefinementCtx,
+  schema: S,
+  options: Parameters<typeof readParameters>[2],
+): z.output<S> {
+  try {
+    return readParameters(body, schema, options);
+  } catch (error) {
+    if (!(error instanceof FhirError)) throw error;
+    for (const issue of error.issues) ctx.addIssue({ code: 'custom', message: issue.text, input: body });
+    return z.NEVER;
+  }
+}

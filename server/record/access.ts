@@ -11,24 +11,12 @@
  */
 import { isPhysician } from '../../src/core/psc.ts';
 import type { Professional } from '../../src/core/protocol.ts';
-import type { AccessMode } from '../audit/events.ts';
+import type { AccessMode, BreakGlassOption } from '../../src/core/record.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
 import { openSession } from '../storage/break-glass.ts';
-import type { BreakGlassTable, ConsentTable } from '../storage/schema.ts';
-
-/** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
-export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
-
-export async function consentOf(
-  db: Db,
-  patientId: string,
-): Promise<Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'>> {
-  const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
-  return row ?? DEFAULT_CONSENT;
-}
-
-export type BreakGlassOption = 'possible' | 'opposed' | 'not-physician';
+import { consentOf } from '../storage/record.ts';
+import type { BreakGlassTable } from '../storage/schema.ts';
 
 export type Access =
   { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BREAK_GLASS_REASON_LABELS, type BreakGlassMode, type BreakGlassReason } from '../../src/core/break-glass.ts';
+import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
@@ -16,11 +17,9 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import { dueSessions, endSession, insertSession, openSession } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
-import { consentOf } from './access.ts';
+import { consentOf, notifyPatient } from '../storage/record.ts';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
-const paris = (at: Date) =>
-  at.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 export interface BreakGlassOptions {
   minutes: number;
@@ -108,7 +107,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
       };
       const label = BREAK_GLASS_REASON_LABELS[request.reason];
       const notice =
-        `${paris(now)} : ${session.actor_name} a ouvert votre dossier en accès d’urgence ` +
+        `${parisDateTime(now)} : ${session.actor_name} a ouvert votre dossier en accès d’urgence ` +
         `(${request.mode === 'centre_15' ? 'régulation du centre 15' : 'bris de glace'}). ` +
         `Motif : ${label} — ${request.text}`;
       // The entry, the session and the patient's notification: all durable before any data.
@@ -125,10 +124,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
           },
           async (tx) => {
             if (!(await insertSession(tx, session))) throw new LostRace();
-            await tx
-              .insertInto('patient_notification')
-              .values({ id: randomUUID(), patient_id: patientId, at: now.toISOString(), text: notice })
-              .execute();
+            await notifyPatient(tx, patientId, now, notice);
           },
         );
       } catch (error) {

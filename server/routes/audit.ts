@@ -8,13 +8,15 @@
  *   - `GET /.well-known/audit-keys`: the public keys that sign checkpoints (JWKS), for verifiers;
  *   - `GET /.well-known/audit-checkpoint`: the newest signed checkpoint, for witnesses.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordOrRefuse } from '../audit/log.ts';
 import { ACCESS_MODES, KINDS, OUTCOMES, type AuditKind } from '../audit/events.ts';
+import type { App, Deps } from '../deps.ts';
 import { searchBundle } from '../fhir/bundle.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { searchAuditEvents, type AuditFilter } from '../storage/audit-events.ts';
-import type { Db } from '../storage/database.ts';
+import { ById, PatientReference, repeatable } from './input.ts';
 
 /** What counts as "opening" a patient's data, for their access history. */
 const ACCESS_KINDS: AuditKind[] = ['patient-search', 'patient-read', 'break-glass-start', 'break-glass-end'];
@@ -23,9 +25,25 @@ const parsed = (stored: string[]) => stored.map((r) => JSON.parse(r) as unknown)
 
 const invalid = (text: string, diagnostics: string) => new FhirError(400, { code: 'invalid', text, diagnostics });
 
-const one = (value: unknown): string | undefined => (Array.isArray(value) ? value[0] : value) as string | undefined;
-const all = (value: unknown): string[] =>
-  (value === undefined ? [] : Array.isArray(value) ? value : [value]) as string[];
+const token = z.string().min(1).max(200);
+
+/** `GET /fhir/AuditEvent`'s search parameters (others are ignored, as FHIR servers do). */
+const AuditQuery = z.object({
+  patient: PatientReference.optional(),
+  agent: token.optional(),
+  'agent:identifier': token.optional(),
+  type: repeatable(token).optional(),
+  subtype: repeatable(token).optional(),
+  date: repeatable(z.string().max(40)).optional(),
+  outcome: z.enum(OUTCOMES, { error: 'Issue de recherche invalide.' }).optional(),
+  'access-mode': z.enum(ACCESS_MODES, { error: 'Mode d’accès invalide.' }).optional(),
+  _count: z.coerce
+    .number({ error: 'Nombre de résultats invalide.' })
+    .int('Nombre de résultats invalide.')
+    .min(1, 'Nombre de résultats invalide.')
+    .default(50),
+});
+type AuditQuery = z.output<typeof AuditQuery>;
 
 /** `date=[ge|gt|le|lt|eq]YYYY-MM-DD[Thh:mm:ss[.sss]Z]`, possibly twice, to a half-open interval. */
 export function dateRange(values: string[]): { from?: string; to?: string } {
@@ -56,39 +74,29 @@ function kindsFor(token: string): AuditKind[] {
   );
 }
 
-function filterFrom(query: Record<string, unknown>): AuditFilter {
-  const count = Number(one(query._count) ?? 50);
-  if (!Number.isInteger(count) || count < 1) throw invalid('Nombre de résultats invalide.', '_count must be ≥ 1');
-  const patient = one(query.patient)?.replace(/^Patient\//, '');
-  const agent = one(query.agent) ?? one(query['agent:identifier']);
-  const types = [...all(query.type), ...all(query.subtype)];
-  const outcome = one(query.outcome);
-  const mode = one(query['access-mode']);
-  if (outcome && !Object.values<string>(OUTCOMES).includes(outcome)) {
-    throw invalid('Issue de recherche invalide.', 'outcome must be 0, 4 or 8');
-  }
-  if (mode && !(ACCESS_MODES as readonly string[]).includes(mode)) {
-    throw invalid('Mode d’accès invalide.', `access-mode must be one of ${ACCESS_MODES.join(', ')}`);
-  }
+function filterFrom(query: AuditQuery): AuditFilter {
+  const agent = query.agent ?? query['agent:identifier'];
+  const types = [...(query.type ?? []), ...(query.subtype ?? [])];
+  const mode = query['access-mode'];
   return {
-    limit: Math.min(count, 200),
-    ...(patient ? { patientId: patient } : {}),
+    limit: Math.min(query._count, 200),
+    ...(query.patient ? { patientId: query.patient } : {}),
     ...(agent ? { agentIdnps: agent.slice(agent.indexOf('|') + 1) } : {}),
     ...(types.length > 0 ? { kinds: types.flatMap(kindsFor) } : {}),
-    ...dateRange(all(query.date)),
-    ...(outcome ? { outcome } : {}),
+    ...dateRange(query.date ?? []),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(mode ? { mode } : {}),
   };
 }
 
-export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, readers: readonly string[]): void {
-  const isReader = (req: FastifyRequest) => readers.includes(req.professional!.idNps);
+export function auditRoutes(app: App, { db, audit, config }: Deps): void {
+  const isReader = (req: FastifyRequest) => config.audit.readers.includes(req.professional!.idNps);
 
   // Staff without a health profession reach these routes too: audit readers see all, others their own.
   const staff = { config: { staff: true } };
 
-  app.get('/fhir/AuditEvent', staff, async (req, reply) => {
-    const filter = filterFrom(req.query as Record<string, unknown>);
+  app.get('/fhir/AuditEvent', { ...staff, schema: { querystring: AuditQuery } }, async (req, reply) => {
+    const filter = filterFrom(req.query);
     const me = req.professional!.idNps;
     if (!isReader(req)) {
       if (filter.agentIdnps && filter.agentIdnps !== me) {
@@ -109,7 +117,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
     return reply.type('application/fhir+json').send(searchBundle(parsed(await searchAuditEvents(db, filter)), req));
   });
 
-  app.get('/fhir/Patient/:id/$access-history', staff, async (req, reply) => {
+  app.get('/fhir/Patient/:id/$access-history', { ...staff, schema: { params: ById } }, async (req, reply) => {
     if (!isReader(req)) {
       throw new FhirError(403, {
         code: 'forbidden',
@@ -117,7 +125,7 @@ export function auditRoutes(app: FastifyInstance, db: Db, audit: AuditLog, reade
         diagnostics: 'audit readers only (AUDIT_READERS)',
       });
     }
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     await recordOrRefuse(audit, {
       kind: 'audit-search',
       actor: req.professional!,

@@ -11,25 +11,22 @@
  * the transaction that makes it; every read is audited before it is answered.
  */
 import { z } from 'zod';
-import { readParameters } from '../fhir/parameters.ts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUDIT_HEADER, recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
 import { searchBundle } from '../fhir/bundle.ts';
-import { circleIncludes, MEDECIN_TRAITANT, memberName, toFhirCareTeam } from '../fhir/care-team.ts';
+import { circleIncludes, memberName, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
+import { optionalParametersBody } from '../fhir/parameters.ts';
+import { MEDECIN_TRAITANT } from '../../src/core/circle.ts';
+import { parisDay } from '../../src/core/format.ts';
 import { PHYSICIAN } from '../../src/core/psc.ts';
 import { activeRoles, current, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';
-import type { Db } from '../storage/database.ts';
 import { idempotencyKey, remember, replayOf, type Answer } from '../storage/idempotency.ts';
-import { findById } from '../storage/patients.ts';
+import { patientOr404 } from '../storage/patients.ts';
+import { ById, PatientReference } from './input.ts';
 
 type Patient = { id: string; created_at: string };
-
-async function patientOr404(db: Db, id: string) {
-  const row = await findById(db, id);
-  if (!row) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
-  return row;
-}
 
 /** The circle as a searchset: the CareTeam, then each member's roles and practitioner. */
 const circleBundle = (patient: Patient, members: readonly Member[], req: FastifyRequest) =>
@@ -41,20 +38,19 @@ const send = (reply: FastifyReply, answer: Answer, auditId?: string) => {
 };
 
 /** The join's optional `Parameters` body: `role` = `PCP` (médecin traitant) is the only one. */
-const JoinParameters = z.strictObject({ role: z.literal(MEDECIN_TRAITANT).optional() });
+const JoinBody = optionalParametersBody(z.strictObject({ role: z.literal(MEDECIN_TRAITANT).optional() }), {
+  messages: { role: 'Rôle inconnu dans le cercle de soins.' },
+});
+/** Leaving takes no parameter (an empty `Parameters` is accepted). */
+const LeaveBody = optionalParametersBody(z.strictObject({}));
 
-/** The function asked for in the join's body, if any (no body: a plain member). */
-function requestedFunction(body: unknown): typeof MEDECIN_TRAITANT | undefined {
-  if (body === undefined || body === null || body === '') return undefined;
-  return readParameters(body, JoinParameters, { messages: { role: 'Rôle inconnu dans le cercle de soins.' } }).role;
-}
+const CircleQuery = z.object({
+  patient: PatientReference.optional(),
+});
 
-const dayOf = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
-
-export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, now = () => new Date()): void {
-  app.get('/fhir/CareTeam', async (req, reply) => {
-    const raw = (req.query as Record<string, unknown>).patient;
-    const id = typeof raw === 'string' ? raw.replace(/^Patient\//, '') : '';
+export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
+  app.get('/fhir/CareTeam', { schema: { querystring: CircleQuery } }, async (req, reply) => {
+    const id = req.query.patient;
     if (!id) {
       throw new FhirError(400, {
         code: 'required',
@@ -74,80 +70,85 @@ export function careTeamRoutes(app: FastifyInstance, db: Db, audit: AuditLog, no
   });
 
   const operation = (name: 'join' | 'leave') =>
-    app.post(`/fhir/Patient/:id/$care-team-${name}`, async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const actor = req.professional!;
-      const fn = name === 'join' ? requestedFunction(req.body) : undefined;
-      const scope = {
-        idnps: actor.idNps,
-        key: idempotencyKey(req.headers['idempotency-key']),
-        request: [name, fn, id].filter(Boolean).join(' '),
-      };
-      const replay = await replayOf(db, scope);
-      if (replay) return send(reply.header('idempotent-replayed', 'true'), replay);
+    app.post(
+      `/fhir/Patient/:id/$care-team-${name}`,
+      { schema: { params: ById, body: name === 'join' ? JoinBody : LeaveBody } },
+      async (req, reply) => {
+        const { id } = req.params;
+        const actor = req.professional!;
+        const fn = req.body && 'role' in req.body ? req.body.role : undefined;
+        const scope = {
+          idnps: actor.idNps,
+          key: idempotencyKey(req.headers['idempotency-key']),
+          request: [name, fn, id].filter(Boolean).join(' '),
+        };
+        const replay = await replayOf(db, scope);
+        if (replay) return send(reply.header('idempotent-replayed', 'true'), replay);
 
-      const patient = await patientOr404(db, id);
-      const roles = await activeRoles(db, actor.idNps);
-      if (roles.length === 0) {
-        throw new FhirError(403, {
-          code: 'forbidden',
-          text: 'Aucune profession de santé active : vous ne pouvez pas rejoindre un cercle de soins.',
-        });
-      }
-      const circle = await listCircle(db, patient.id);
-      const mine = current(circle).filter((m) => m.practitioner.idnps === actor.idNps);
-      const role = fn ? roles.find((r) => r.professionCode === PHYSICIAN) : roles[0];
-      if (!role) {
-        throw new FhirError(403, {
-          code: 'forbidden',
-          text: 'Seul un médecin peut se déclarer médecin traitant.',
-          diagnostics: 'médecin traitant needs profession 10 in the token',
-        });
-      }
-      const otherPcp = fn && current(circle).find((m) => m.functionCode === fn && m.practitioner.idnps !== actor.idNps);
-      if (otherPcp) {
-        throw new FhirError(409, {
-          code: 'conflict',
-          text: `${memberName(otherPcp.practitioner)} est déclaré médecin traitant de ce patient depuis le ${dayOf(otherPcp.start)}.`,
-          diagnostics: 'another open PCP participation exists',
-        });
-      }
-      // Nothing to change: a second declaration, or leaving a circle one is not in.
-      const unchanged =
-        name === 'leave' ? mine.length === 0 : fn ? mine.some((m) => m.functionCode === fn) : mine.length > 0;
-      if (unchanged) {
-        const answer = { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) };
-        await remember(db, scope, answer);
-        return send(reply, answer);
-      }
-      // The change, its audit entry and the answer kept for replays: one transaction.
-      const at = now();
-      let answer: Answer | undefined;
-      const recorded = await recordOrRefuse(
-        audit,
-        {
-          kind: `care-team-${name}`,
-          actor,
-          patientId: patient.id,
-          ...(fn ? { detail: { function: fn } } : {}),
-        },
-        async (tx) => {
-          // Becoming médecin traitant while a member: the plain participation ends, the new one starts.
-          if (name === 'leave' || mine.length > 0)
-            await leaveCircle(
-              tx,
-              patient.id,
-              mine.map((m) => m.role.id),
-              at,
-            );
-          if (name === 'join') await joinCircle(tx, patient.id, role.id, at, fn ?? null);
-          const json = JSON.stringify(circleBundle(patient, await listCircle(tx, patient.id), req));
-          answer = { status: name === 'join' ? 201 : 200, json };
-          await remember(tx, scope, answer, at);
-        },
-      );
-      return send(reply, answer!, recorded.id);
-    });
+        const patient = await patientOr404(db, id);
+        const roles = await activeRoles(db, actor.idNps);
+        if (roles.length === 0) {
+          throw new FhirError(403, {
+            code: 'forbidden',
+            text: 'Aucune profession de santé active : vous ne pouvez pas rejoindre un cercle de soins.',
+          });
+        }
+        const circle = await listCircle(db, patient.id);
+        const mine = current(circle).filter((m) => m.practitioner.idnps === actor.idNps);
+        const role = fn ? roles.find((r) => r.professionCode === PHYSICIAN) : roles[0];
+        if (!role) {
+          throw new FhirError(403, {
+            code: 'forbidden',
+            text: 'Seul un médecin peut se déclarer médecin traitant.',
+            diagnostics: 'médecin traitant needs profession 10 in the token',
+          });
+        }
+        const otherPcp =
+          fn && current(circle).find((m) => m.functionCode === fn && m.practitioner.idnps !== actor.idNps);
+        if (otherPcp) {
+          throw new FhirError(409, {
+            code: 'conflict',
+            text: `${memberName(otherPcp.practitioner)} est déclaré médecin traitant de ce patient depuis le ${parisDay(otherPcp.start)}.`,
+            diagnostics: 'another open PCP participation exists',
+          });
+        }
+        // Nothing to change: a second declaration, or leaving a circle one is not in.
+        const unchanged =
+          name === 'leave' ? mine.length === 0 : fn ? mine.some((m) => m.functionCode === fn) : mine.length > 0;
+        if (unchanged) {
+          const answer = { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) };
+          await remember(db, scope, answer);
+          return send(reply, answer);
+        }
+        // The change, its audit entry and the answer kept for replays: one transaction.
+        const at = now();
+        let answer: Answer | undefined;
+        const recorded = await recordOrRefuse(
+          audit,
+          {
+            kind: `care-team-${name}`,
+            actor,
+            patientId: patient.id,
+            ...(fn ? { detail: { function: fn } } : {}),
+          },
+          async (tx) => {
+            // Becoming médecin traitant while a member: the plain participation ends, the new one starts.
+            if (name === 'leave' || mine.length > 0)
+              await leaveCircle(
+                tx,
+                patient.id,
+                mine.map((m) => m.role.id),
+                at,
+              );
+            if (name === 'join') await joinCircle(tx, patient.id, role.id, at, fn ?? null);
+            const json = JSON.stringify(circleBundle(patient, await listCircle(tx, patient.id), req));
+            answer = { status: name === 'join' ? 201 : 200, json };
+            await remember(tx, scope, answer, at);
+          },
+        );
+        return send(reply, answer!, recorded.id);
+      },
+    );
   operation('join');
   operation('leave');
 }

@@ -1,7 +1,7 @@
 /** `GET /fhir/metadata`: what this FHIR server supports, so that integrators need not guess. */
-import type { FastifyInstance } from 'fastify';
+import type { App } from '../deps.ts';
 
-export function metadataRoutes(app: FastifyInstance): void {
+export function metadataRoutes(app: App): void {
   app.get('/fhir/metadata', { config: { public: true } }, async (_req, reply) =>
     reply.type('application/fhir+json').send({
       resourceType: 'CapabilityStatement',

@@ -1,22 +1,20 @@
 /** `GET /fhir/Patient?identifier=[system|]INS` and `GET /fhir/Patient/{id}`. */
-import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { checkIns, INS_SYSTEMS, insKindOf } from '../../src/core/ins.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { searchBundle } from '../fhir/bundle.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
-import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
-import type { Db } from '../storage/database.ts';
-import { findById, findQualifiedByIns } from '../storage/patients.ts';
+import { AUDIT_HEADER, recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
+import { findQualifiedByIns, patientOr404 } from '../storage/patients.ts';
+import { ById } from './input.ts';
+
+const INS_REQUIRED = 'La recherche de patient se fait par INS.';
+/** One `identifier` token; the INS itself is checked by `parseInsToken` (its key, its system). */
+const SearchQuery = z.object({ identifier: z.string({ error: INS_REQUIRED }).min(1, INS_REQUIRED).max(200) });
 
 /** FHIR token search `[system]|[code]`; only INS identifiers are searchable (data minimisation). */
-export function parseInsToken(token: unknown): { system?: string; ins: string } {
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new FhirError(400, {
-      code: 'required',
-      text: 'La recherche de patient se fait par INS.',
-      diagnostics: 'identifier=[system|]value is required',
-    });
-  }
+export function parseInsToken(token: string): { system?: string; ins: string } {
   const bar = token.indexOf('|');
   const system = bar >= 0 ? token.slice(0, bar) || undefined : undefined;
   const value = bar >= 0 ? token.slice(bar + 1) : token;
@@ -39,10 +37,9 @@ export function parseInsToken(token: unknown): { system?: string; ins: string } 
 }
 
 /** Every answer about a patient is audited first (`server/audit/log.ts`): no entry, no data. */
-export function patientRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
-  app.get('/fhir/Patient', async (req, reply) => {
-    const { identifier } = req.query as Record<string, unknown>;
-    const { system, ins } = parseInsToken(Array.isArray(identifier) ? identifier[0] : identifier);
+export function patientRoutes(app: App, { db, audit }: Deps): void {
+  app.get('/fhir/Patient', { schema: { querystring: SearchQuery } }, async (req, reply) => {
+    const { system, ins } = parseInsToken(req.query.identifier);
     const rows = await findQualifiedByIns(db, ins, system);
     const { id } = await recordOrRefuse(audit, {
       kind: 'patient-search',
@@ -56,12 +53,8 @@ export function patientRoutes(app: FastifyInstance, db: Db, audit: AuditLog): vo
       .send(searchBundle(rows.map(toFhirPatient), req));
   });
 
-  app.get('/fhir/Patient/:id', async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const row = await findById(db, id);
-    if (!row) {
-      throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
-    }
+  app.get('/fhir/Patient/:id', { schema: { params: ById } }, async (req, reply) => {
+    const row = await patientOr404(db, req.params.id);
     const recorded = await recordOrRefuse(audit, { kind: 'patient-read', actor: req.professional!, patientId: row.id });
     return reply.header(AUDIT_HEADER, recorded.id).type('application/fhir+json').send(toFhirPatient(row));
   });

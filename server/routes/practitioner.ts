@@ -2,14 +2,13 @@
  * `GET /fhir/Practitioner/$me`: the platform's record of the signed-in professional, as it decides
  * from their token: a Bundle with the Practitioner and their PractitionerRoles. Audited as a login.
  */
-import type { FastifyInstance } from 'fastify';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { toFhirPractitioner, toFhirPractitionerRoles } from '../fhir/practitioner.ts';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
-import type { Db } from '../storage/database.ts';
+import { recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
 import { findPractitioner } from '../storage/practitioners.ts';
 
-export function practitionerRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
+export function practitionerRoutes(app: App, { db, audit }: Deps): void {
   // The extension calls it right after sign-in: the platform's trace of the session opening.
   app.get('/fhir/Practitioner/$me', { config: { staff: true } }, async (req, reply) => {
     const record = await findPractitioner(db, req.professional!.idNps);

@@ -213,10 +213,10 @@ describe('break-glass', () => {
   it('ends when its time is up, with a break-glass-end entry', async () => {
     clock = new Date(clock.getTime() + 16 * 60_000);
     expect((await call('GET', '/fhir/Patient/demo-bernard/$summary')).statusCode).toBe(403);
-    expect(await platform.app.breakGlass.sweep()).toBe(1);
+    expect(await platform.deps.glass.sweep()).toBe(1);
     const [end] = await kinds('break-glass-end');
     expect(JSON.parse(end!.resource).entity[0].detail).toContainEqual({ type: 'end', valueString: 'expired' });
-    expect(await platform.app.breakGlass.sweep()).toBe(0);
+    expect(await platform.deps.glass.sweep()).toBe(0);
   });
 
   it('can be ended early; the centre 15 mode leaves the same trace', async () => {

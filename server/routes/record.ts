@@ -12,23 +12,25 @@
  * documents are never listed nor returned, in any mode (`404` as for an unknown one). Every read
  * is audited (BALP PatientRead, with the access mode) before any data leaves.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import { recordOrRefuse } from '../audit/log.ts';
+import type { Deps, App } from '../deps.ts';
 import { searchBundle } from '../fhir/bundle.ts';
 import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
+import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
-import { decideAccess, DEFAULT_CONSENT } from '../record/access.ts';
-import type { BreakGlass } from '../record/break-glass.ts';
+import { decideAccess } from '../record/access.ts';
+import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
-import type { Db } from '../storage/database.ts';
-import { findById } from '../storage/patients.ts';
+import { patientOr404 } from '../storage/patients.ts';
+import { alertsOf, consentOf, findDocument, visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
+import type { BreakGlassOption } from '../../src/core/record.ts';
 import { isPhysician } from '../../src/core/psc.ts';
-import { readParameters } from '../fhir/parameters.ts';
-import { recordSessionRead } from '../storage/break-glass.ts';
+import { ById, PatientReference } from './input.ts';
 
 /** `$break-glass`'s parameters: closed sets for the mode and the reason, a bounded description. */
 const BreakGlassParameters = z.strictObject({
@@ -36,33 +38,35 @@ const BreakGlassParameters = z.strictObject({
   reason: BreakGlassReason,
   text: z.string().trim().min(BREAK_GLASS_TEXT.min).max(BREAK_GLASS_TEXT.max),
 });
-const BREAK_GLASS_MESSAGES = {
-  mode: 'Mode d’accès inconnu.',
-  reason: 'Choisissez le motif de l’accès en urgence.',
-  text: `Décrivez la situation d’urgence (${BREAK_GLASS_TEXT.min} à ${BREAK_GLASS_TEXT.max} caractères).`,
-};
+const BreakGlassBody = parametersBody(BreakGlassParameters, {
+  messages: {
+    mode: 'Mode d’accès inconnu.',
+    reason: 'Choisissez le motif de l’accès en urgence.',
+    text: `Décrivez la situation d’urgence (${BREAK_GLASS_TEXT.min} à ${BREAK_GLASS_TEXT.max} caractères).`,
+  },
+});
+/** `$documents?type=`: a LOINC code (digits and a dash). */
+const DocumentsQuery = z.object({
+  type: z
+    .string()
+    .regex(/^[\d-]{3,10}$/, 'Type de document invalide.')
+    .optional(),
+});
+const ConsentQuery = z.object({ patient: PatientReference });
 
 const fhir = { 'content-type': 'application/fhir+json' };
 
-const REFUSED: Record<'possible' | 'opposed' | 'not-physician', string> = {
+const REFUSED: Record<BreakGlassOption, string> = {
   possible:
     'Vous ne faites pas partie de l’équipe de soins de ce patient (ou il n’y a pas consenti). En cas d’urgence, un accès en bris de glace est possible.',
   opposed: 'Vous ne faites pas partie de l’équipe de soins de ce patient, qui s’est opposé à l’accès en bris de glace.',
   'not-physician': 'Vous ne faites pas partie de l’équipe de soins de ce patient (ou il n’y a pas consenti).',
 };
 
-export function recordRoutes(
-  app: FastifyInstance,
-  db: Db,
-  audit: AuditLog,
-  glass: BreakGlass,
-  readers: readonly string[],
-  now: () => Date,
-): void {
+export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps): void {
   /** The access decision, or a refusal saying whether break-glass is possible. */
   const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
-    const patient = await findById(db, patientId);
-    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const patient = await patientOr404(db, patientId);
     const decision = await decideAccess(db, actor, patient.id, now());
     if (!decision.granted) {
       throw new FhirError(403, {
@@ -76,19 +80,9 @@ export function recordRoutes(
     return { patient, ...decision };
   };
 
-  const visibleDocuments = (patientId: string, type?: string) =>
-    db
-      .selectFrom('record_document')
-      .selectAll()
-      .where('patient_id', '=', patientId)
-      .where('masked', '=', 0)
-      .$if(type !== undefined, (q) => q.where('type_code', '=', type!))
-      .orderBy('date', 'desc')
-      .execute();
-
-  app.get('/fhir/Patient/:id/$summary', async (req, reply) => {
+  app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const { patient, mode, session } = await access(actor, (req.params as { id: string }).id, reply);
+    const { patient, mode, session } = await access(actor, req.params.id, reply);
     await recordOrRefuse(audit, {
       kind: 'record-read',
       actor,
@@ -97,11 +91,11 @@ export function recordRoutes(
       query: '$summary',
       ...(session ? { detail: { session: session.id } } : {}),
     });
-    const documents = await visibleDocuments(patient.id);
+    const documents = await visibleDocuments(db, patient.id);
     const latest = [...new Map(documents.map((d) => [d.type_code, d] as const).reverse()).values()].sort((a, b) =>
       b.date.localeCompare(a.date),
     );
-    const alerts = await db.selectFrom('record_alert').selectAll().where('patient_id', '=', patient.id).execute();
+    const alerts = await alertsOf(db, patient.id);
     const members = current(await listCircle(db, patient.id));
     return reply.headers(fhir).send({
       resourceType: 'Bundle',
@@ -115,30 +109,29 @@ export function recordRoutes(
     });
   });
 
-  app.get('/fhir/Patient/:id/$documents', async (req, reply) => {
-    const actor = req.professional!;
-    const { patient, mode, session } = await access(actor, (req.params as { id: string }).id, reply);
-    const raw = (req.query as Record<string, unknown>).type;
-    const type = typeof raw === 'string' && /^[\d-]{3,10}$/.test(raw) ? raw : undefined;
-    await recordOrRefuse(audit, {
-      kind: 'record-read',
-      actor,
-      patientId: patient.id,
-      mode,
-      query: `$documents${type ? `?type=${type}` : ''}`,
-      ...(session ? { detail: { session: session.id } } : {}),
-    });
-    const documents = await visibleDocuments(patient.id, type);
-    return reply.headers(fhir).send(searchBundle(documents.map(toFhirRecordDocument), req));
-  });
+  app.get(
+    '/fhir/Patient/:id/$documents',
+    { schema: { params: ById, querystring: DocumentsQuery } },
+    async (req, reply) => {
+      const actor = req.professional!;
+      const { patient, mode, session } = await access(actor, req.params.id, reply);
+      const { type } = req.query;
+      await recordOrRefuse(audit, {
+        kind: 'record-read',
+        actor,
+        patientId: patient.id,
+        mode,
+        query: `$documents${type ? `?type=${type}` : ''}`,
+        ...(session ? { detail: { session: session.id } } : {}),
+      });
+      const documents = await visibleDocuments(db, patient.id, type);
+      return reply.headers(fhir).send(searchBundle(documents.map(toFhirRecordDocument), req));
+    },
+  );
 
-  app.get('/fhir/Binary/:id', async (req, reply) => {
+  app.get('/fhir/Binary/:id', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const doc = await db
-      .selectFrom('record_document')
-      .selectAll()
-      .where('id', '=', (req.params as { id: string }).id)
-      .executeTakeFirst();
+    const doc = await findDocument(db, req.params.id);
     // Masked reads as unknown: the patient's choice is not disclosed.
     if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
     const { mode, session } = await access(actor, doc.patient_id, reply);
@@ -160,13 +153,11 @@ export function recordRoutes(
    * The patient's choices as a FHIR `Consent`, audited (`consent-read`), for those who need them:
    * members of the care circle, physicians (deciding on break-glass), audit readers.
    */
-  app.get('/fhir/Consent', { config: { staff: true } }, async (req, reply) => {
+  app.get('/fhir/Consent', { config: { staff: true }, schema: { querystring: ConsentQuery } }, async (req, reply) => {
     const actor = req.professional!;
-    const raw = (req.query as Record<string, unknown>).patient;
-    const patient = typeof raw === 'string' ? await findById(db, raw.replace(/^Patient\//, '')) : undefined;
-    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
+    const patient = await patientOr404(db, req.query.patient);
     const member = current(await listCircle(db, patient.id)).some((m) => m.practitioner.idnps === actor.idNps);
-    if (!member && !isPhysician(actor) && !readers.includes(actor.idNps)) {
+    if (!member && !isPhysician(actor) && !config.audit.readers.includes(actor.idNps)) {
       throw new FhirError(403, {
         code: 'forbidden',
         text: 'Les choix du patient ne sont consultables que par son équipe de soins, un médecin ou les responsables de la protection des données.',
@@ -174,17 +165,14 @@ export function recordRoutes(
       });
     }
     await recordOrRefuse(audit, { kind: 'consent-read', actor, patientId: patient.id, query: 'Consent' });
-    const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patient.id).executeTakeFirst();
-    const consent = row ?? { ...DEFAULT_CONSENT, updated_at: instant(patient.created_at) };
-    return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, consent, consent.updated_at)], req));
+    const consent = await consentOf(db, patient.id);
+    const updated = consent.updated_at ?? instant(patient.created_at);
+    return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, consent, updated)], req));
   });
 
-  app.post('/fhir/Patient/:id/$break-glass', async (req, reply) => {
-    const actor = req.professional!;
-    const request = readParameters(req.body, BreakGlassParameters, { messages: BREAK_GLASS_MESSAGES });
-    const patient = await findById(db, (req.params as { id: string }).id);
-    if (!patient) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.' });
-    const session = await glass.start(actor, patient.id, request);
+  app.post('/fhir/Patient/:id/$break-glass', { schema: { params: ById, body: BreakGlassBody } }, async (req, reply) => {
+    const patient = await patientOr404(db, req.params.id);
+    const session = await glass.start(req.professional!, patient.id, req.body);
     return reply
       .code(201)
       .headers(fhir)
@@ -198,8 +186,8 @@ export function recordRoutes(
       });
   });
 
-  app.post('/fhir/Patient/:id/$break-glass-end', async (req, reply) => {
-    const session = await glass.end(req.professional!, (req.params as { id: string }).id);
+  app.post('/fhir/Patient/:id/$break-glass-end', { schema: { params: ById } }, async (req, reply) => {
+    const session = await glass.end(req.professional!, req.params.id);
     return reply.headers(fhir).send({
       resourceType: 'Parameters',
       parameter: [{ name: 'ended', valueBoolean: session !== undefined }],

@@ -7,24 +7,24 @@
  * - `POST /review/break-glass/{id}` `{ comment }`: one more review of that session.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
+import { recordOrRefuse } from '../audit/log.ts';
 import { csvFile } from '../csv.ts';
+import type { App, Deps } from '../deps.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { toReviewSessions } from '../record/review.ts';
 import { addReview, findSession, reviewRows } from '../storage/break-glass.ts';
-import type { Db } from '../storage/database.ts';
+import { ById } from './input.ts';
 
-const ListQuery = z.strictObject({ reviewed: z.enum(['true', 'false']).optional() });
-const ReviewBody = z.strictObject({ comment: z.string().trim().min(1).max(2000) });
-const SessionParams = z.strictObject({ id: z.string().min(1).max(64) });
-
-const parse = <S extends z.ZodType>(schema: S, value: unknown, text: string): z.output<S> => {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new FhirError(400, { code: 'invalid', text, diagnostics: z.prettifyError(parsed.error) });
-  return parsed.data;
-};
+const ListQuery = z.object({ reviewed: z.enum(['true', 'false'], { error: 'Filtre de revue invalide.' }).optional() });
+const ReviewBody = z.strictObject({
+  comment: z
+    .string({ error: 'Écrivez un commentaire de revue.' })
+    .trim()
+    .min(1, 'Écrivez un commentaire de revue.')
+    .max(2000),
+});
 
 const CSV_HEADER = [
   'debut',
@@ -41,15 +41,9 @@ const CSV_HEADER = [
   'problemes',
 ];
 
-export function reviewRoutes(
-  app: FastifyInstance,
-  db: Db,
-  audit: AuditLog,
-  readers: readonly string[],
-  now: () => Date,
-) {
+export function reviewRoutes(app: App, { db, audit, config, now }: Deps): void {
   const officer = (req: FastifyRequest) => {
-    if (!readers.includes(req.professional!.idNps)) {
+    if (!config.audit.readers.includes(req.professional!.idNps)) {
       throw new FhirError(403, {
         code: 'forbidden',
         text: 'La revue des accès en bris de glace est réservée aux responsables de la protection des données.',
@@ -62,9 +56,9 @@ export function reviewRoutes(
   const sessions = async (reviewed?: boolean) =>
     toReviewSessions(await reviewRows(db, { ...(reviewed === undefined ? {} : { reviewed }), limit: 1000 }), now());
 
-  app.get('/review/break-glass', staff, async (req) => {
+  app.get('/review/break-glass', { ...staff, schema: { querystring: ListQuery } }, async (req) => {
     const actor = officer(req);
-    const { reviewed } = parse(ListQuery, req.query, 'Filtre de revue invalide.');
+    const { reviewed } = req.query;
     await recordOrRefuse(audit, {
       kind: 'audit-search',
       actor,
@@ -96,10 +90,10 @@ export function reviewRoutes(
       .send(csvFile(CSV_HEADER, rows));
   });
 
-  app.post('/review/break-glass/:id', staff, async (req) => {
+  app.post('/review/break-glass/:id', { ...staff, schema: { params: ById, body: ReviewBody } }, async (req) => {
     const actor = officer(req);
-    const { id } = parse(SessionParams, req.params, 'Accès en bris de glace inconnu.');
-    const { comment } = parse(ReviewBody, req.body, 'Écrivez un commentaire de revue.');
+    const { id } = req.params;
+    const { comment } = req.body;
     const session = await findSession(db, id);
     if (!session) throw new FhirError(404, { code: 'not-found', text: 'Accès en bris de glace inconnu.' });
     const at = now().toISOString();

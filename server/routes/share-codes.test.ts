@@ -10,8 +10,17 @@ import type { MintOptions } from '../../test/support/tokens.ts';
 import { configFromEnv } from '../config.ts';
 import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts';
 
-const secretariat: MintOptions = {
-  claims: pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_SECRETARIAT)!),
+const demoSecretary = DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_SECRETARIAT)!;
+const secretariat: MintOptions = { claims: pscClaimsOf(demoSecretary) };
+/** The secretariat of another imaging centre, also allowed to issue codes (for its own exams). */
+const OTHER_SECRETARY_IDNPS = '3999700000033';
+const otherCentre: MintOptions = {
+  claims: pscClaimsOf({
+    ...demoSecretary,
+    accountId: 'f:other-centre:secretariat',
+    idNps: OTHER_SECRETARY_IDNPS,
+    organization: 'CABINET DE RADIOLOGIE VOISIN',
+  }),
 };
 const colleague = (n: number): MintOptions => ({
   claims: pscClaimsOf({
@@ -30,7 +39,12 @@ beforeAll(async () => {
   mailbox = mkdtempSync(join(tmpdir(), 'passerelle-mailbox-'));
   platform = await testPlatform(
     {
-      shareCodes: { ...defaults, issuers: [DEMO_SECRETARIAT], mailboxDir: mailbox, perAddress: 1000 },
+      shareCodes: {
+        ...defaults,
+        issuers: [DEMO_SECRETARIAT, OTHER_SECRETARY_IDNPS],
+        mailboxDir: mailbox,
+        perAddress: 1000,
+      },
     },
     { now: () => clock },
   );
@@ -100,6 +114,19 @@ describe('issuing (imaging secretariat)', () => {
     expect((await call('GET', '/fhir/Patient?identifier=x', secretariat)).statusCode).toBe(403);
   });
 
+  it('another imaging centre can neither list, revoke nor send this centre’s codes', async () => {
+    const issued = await issue();
+    expect((await call('GET', '/share/exams', otherCentre)).json()).toEqual([]);
+    const revoke = await call('POST', `/share/codes/${issued.id}/revoke`, otherCentre);
+    const send = await call('POST', `/share/codes/${issued.id}/send`, otherCentre, { code: issued.code });
+    const unknown = await call('POST', '/share/codes/no-such-code/revoke', otherCentre);
+    for (const res of [revoke, send]) {
+      expect(res.statusCode).toBe(404);
+      expect(text(res)).toBe(text(unknown));
+    }
+    expect((await redeem(issued.code, colleague(30))).statusCode).toBe(200);
+  });
+
   it('sends the code to the prescriber as an MSSanté-style message naming the patient', async () => {
     const issued = await issue();
     const before = readdirSync(mailbox).length;
@@ -142,22 +169,57 @@ describe('redeeming', () => {
     expect(text(other)).toBe(text(await call('GET', '/fhir/DocumentReference/nothing', colleague(1))));
   });
 
-  it('counts wrong attempts against the code, tells what is left, then locks it', async () => {
+  it('one professional’s wrong guesses never lock a code its holder is about to use', async () => {
     const { code } = await issue('exam-girard-mri');
-    const as = colleague(2);
-    for (const left of [4, 3, 2, 1]) {
-      const res = await redeem(wrongSecret(code), as);
-      expect(res.statusCode).toBe(422);
+    const attacker = colleague(2);
+    // The attacker knows the locator (first group) and tries secrets: each answer counts down
+    // *their own* attempts before a pause, not the code's.
+    for (const left of [9, 8, 7, 6, 5]) {
+      const res = await redeem(wrongSecret(code), attacker);
+      expect(res.statusCode).toBe(404);
       expect(res.headers['remaining-attempts']).toBe(String(left));
-      expect(text(res)).toBe(`Code erroné. Il reste ${left} essai${left > 1 ? 's' : ''} avant le blocage de ce code.`);
+      expect(text(res)).toBe(
+        `Code erroné ou inconnu : vérifiez-le auprès du patient. Il vous reste ${left} essais avant une pause de 15 minutes.`,
+      );
     }
-    const last = await redeem(wrongSecret(code), colleague(3));
-    expect(text(last)).toMatch(/maintenant bloqué/);
-    const right = await redeem(code, colleague(4));
+    // The prescriber who holds the code opens the exam.
+    expect((await redeem(code, colleague(4))).statusCode).toBe(200);
+  });
+
+  it('locks a code once wrong guesses for it came from several professionals', async () => {
+    const { id, code } = await issue('exam-girard-mri');
+    const listed = async () =>
+      (await call('GET', '/share/exams', secretariat))
+        .json()
+        .flatMap((e: { codes: { id: string }[] }) => e.codes)
+        .find((c: { id: string }) => c.id === id);
+    for (const n of [11, 12]) expect((await redeem(wrongSecret(code), colleague(n))).statusCode).toBe(404);
+    expect(await listed()).toMatchObject({ id, status: 'active' });
+    await redeem(wrongSecret(code), colleague(13));
+    expect(await listed()).toMatchObject({
+      id,
+      status: 'locked',
+      wrongAttempts: 3,
+    });
+    const right = await redeem(code, colleague(14));
     expect(right.statusCode).toBe(410);
     expect(text(right)).toBe(
-      'Ce code est bloqué après trop d’essais erronés. Demandez un nouveau code au secrétariat d’imagerie.',
+      'Ce code est bloqué après des essais erronés de plusieurs professionnels. Demandez un nouveau code au secrétariat d’imagerie.',
     );
+  });
+
+  it('answers a guess at a live locator exactly as one at a locator that names no code', async () => {
+    const { code } = await issue('exam-girard-mri');
+    const live = await redeem(wrongSecret(code), colleague(15));
+    let dead = formatCode(newCode());
+    while (dead.slice(0, 4) === code.slice(0, 4)) dead = formatCode(newCode());
+    const none = await redeem(dead, colleague(16));
+    expect([none.statusCode, text(none), none.headers['remaining-attempts']]).toEqual([
+      live.statusCode,
+      text(live),
+      live.headers['remaining-attempts'],
+    ]);
+    expect(Object.keys(none.headers).sort()).toEqual(Object.keys(live.headers).sort());
   });
 
   it('says clearly, and differently, when a code expired or was revoked; a typo never reaches the platform’s counts', async () => {
@@ -192,26 +254,20 @@ describe('redeeming', () => {
     expect(text(next)).toBe('Ce code à usage unique a déjà été utilisé.');
   });
 
-  it('serialises parallel attempts: 20 wrong ones at once count 5, and lock the code', async () => {
+  it('serialises parallel attempts: 20 wrong ones at once lock the code at exactly the third professional', async () => {
     const { id, code } = await issue('exam-girard-mri');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => redeem(wrongSecret(code), colleague(100 + i))),
     );
-    const statuses = results.map((r) => r.statusCode);
-    expect(statuses.filter((s) => s === 422)).toHaveLength(5);
-    expect(statuses.filter((s) => s === 404)).toHaveLength(15);
-    expect(
-      results
-        .map((r) => r.headers['remaining-attempts'])
-        .filter(Boolean)
-        .sort(),
-    ).toEqual(['0', '1', '2', '3', '4']);
+    expect(new Set(results.map((r) => r.statusCode))).toEqual(new Set([404]));
+    expect(new Set(results.map((r) => r.headers['remaining-attempts']))).toEqual(new Set(['9']));
     const row = await platform.db
       .selectFrom('share_code')
-      .select('wrong_attempts')
+      .select(['wrong_attempts', 'status'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(row.wrong_attempts).toBe(5);
+    // Serialised: exactly three counted against it, the third locking it (later guesses meet a locked code).
+    expect(row).toEqual({ wrong_attempts: 3, status: 'locked' });
   });
 
   it('throttles a professional who gives too many wrong codes, with the same answer whatever the code', async () => {
@@ -240,31 +296,43 @@ describe('redeeming', () => {
 });
 
 describe('behind the hospital’s reverse proxy', () => {
-  it('throttles per client address from X-Forwarded-For when the proxy is trusted', async () => {
+  it('holds back those who guessed wrong from a busy address, never a colleague with the right code', async () => {
     const behind = await testPlatform({
       trustProxy: ['127.0.0.1'],
-      shareCodes: { ...defaults, perAddress: 2, perProfessional: 100 },
+      shareCodes: { ...defaults, issuers: [DEMO_SECRETARIAT], perAddress: 2, perProfessional: 100 },
     });
-    const wrong = async (address: string, n: number) =>
+    const redeemFrom = async (address: string, as: MintOptions, code: string) =>
       (
         await behind.app.inject({
           method: 'POST',
           url: '/fhir/$redeem-share-code',
           headers: {
-            ...(await behind.issuer.bearer(colleague(400 + n))),
+            ...(await behind.issuer.bearer(as)),
             'content-type': 'application/json',
             'x-forwarded-for': address,
           },
-          payload: JSON.stringify({
-            resourceType: 'Parameters',
-            parameter: [{ name: 'code', valueString: formatCode(newCode()) }],
-          }),
+          payload: JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'code', valueString: code }] }),
         })
       ).statusCode;
-    expect([await wrong('10.1.1.1', 1), await wrong('10.1.1.1', 2), await wrong('10.1.1.1', 3)]).toEqual([
-      404, 404, 429,
-    ]);
-    expect(await wrong('10.2.2.2', 4)).toBe(404);
+    const guess = () => formatCode(newCode());
+    const hospital = '10.1.1.1';
+    // Two wrong codes from the hospital's address: its count is reached.
+    expect([
+      await redeemFrom(hospital, colleague(401), guess()),
+      await redeemFrom(hospital, colleague(402), guess()),
+    ]).toEqual([404, 404]);
+    // Those who guessed wrong from it are held back, whatever they type…
+    expect(await redeemFrom(hospital, colleague(401), guess())).toBe(429);
+    // …a colleague behind the same proxy with the code the patient gave is not.
+    const issued = await behind.app.inject({
+      method: 'POST',
+      url: '/share/exams/exam-lefevre-ct/codes',
+      headers: { ...(await behind.issuer.bearer(secretariat)), 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    expect(await redeemFrom(hospital, colleague(403), issued.json().code)).toBe(200);
+    // Another address is counted apart.
+    expect(await redeemFrom('10.2.2.2', colleague(404), guess())).toBe(404);
     await behind.close();
   });
 });
@@ -287,14 +355,14 @@ describe('brute force', () => {
     );
     expect(statuses.length).toBeGreaterThan(80);
     expect(statuses).not.toContain(200);
-    expect(new Set(statuses)).toEqual(new Set([422, 404, 429]));
+    expect(new Set(statuses)).toEqual(new Set([404, 429]));
     expect(await count('exam_access')).toBe(accessBefore);
     const row = await platform.db
       .selectFrom('share_code')
-      .select('wrong_attempts')
+      .select('status')
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(row.wrong_attempts).toBe(5);
+    expect(row.status).toBe('locked');
     // Once locked, even the right code no longer opens it.
     expect((await redeem(code, colleague(300))).statusCode).toBe(410);
   });

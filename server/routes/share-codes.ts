@@ -14,41 +14,41 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readParameters } from '../fhir/parameters.ts';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { formatCode, parseCode } from '../../src/core/share-code.ts';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
-import type { PlatformConfig } from '../config.ts';
+import { recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
 import { searchBundle } from '../fhir/bundle.ts';
 import { toFhirDocumentReference } from '../fhir/document-reference.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import type { CodeHasher } from '../share/code-key.ts';
+import { parametersBody } from '../fhir/parameters.ts';
 import { mssanteMessage } from '../share/message.ts';
-import { shareCodes } from '../share/codes.ts';
-import type { Db } from '../storage/database.ts';
+import { centreCode, codeStatus, shareCodes } from '../share/codes.ts';
 import { examsGrantedTo, examsOf, findExam, hasAccess } from '../storage/exams.ts';
-import { findById } from '../storage/patients.ts';
+import { patientOr404 } from '../storage/patients.ts';
+import { codesOfExams, markSent } from '../storage/share-codes.ts';
+import { ById } from './input.ts';
 
-const IssueBody = z.object({
-  singleUse: z.boolean().default(false),
-  days: z.number().int().min(1).max(365).optional(),
-});
+const IssueBody = z
+  .strictObject({
+    singleUse: z.boolean().default(false),
+    days: z.number().int().min(1).max(365).optional(),
+  })
+  .default({ singleUse: false });
+const SendBody = z.strictObject({ code: z.string({ error: 'Indiquez le code à envoyer.' }).max(32) });
 
 const fhir = { type: 'application/fhir+json' };
 
 /** `$redeem-share-code`: one `code` (valueString), as typed or found; its form is checked by the domain. */
-const RedeemParameters = z.strictObject({ code: z.string().min(1).max(64) });
+const RedeemBody = parametersBody(z.strictObject({ code: z.string().min(1).max(64) }), {
+  messages: { code: 'Indiquez le code de partage.' },
+});
 
 export function shareCodeRoutes(
-  app: FastifyInstance,
-  db: Db,
-  audit: AuditLog,
-  hasher: CodeHasher,
-  config: PlatformConfig['shareCodes'],
-  now = () => new Date(),
+  app: App,
+  { db, audit, codeHasher: hasher, config: { shareCodes: config }, now }: Deps,
 ): void {
   const codes = shareCodes(db, audit, hasher, config, now);
-
   /** The secretariat's routes: staff listed in `SHARE_CODE_ISSUERS` only. */
   const secretariat = (req: FastifyRequest) => {
     const actor = req.professional!;
@@ -66,9 +66,8 @@ export function shareCodeRoutes(
   };
   const staff = { config: { staff: true } };
 
-  app.post('/fhir/$redeem-share-code', async (req, reply) => {
-    const { code } = readParameters(req.body, RedeemParameters, { messages: { code: 'Indiquez le code de partage.' } });
-    const exam = await codes.redeem(req.professional!, req.ip, code);
+  app.post('/fhir/$redeem-share-code', { schema: { body: RedeemBody } }, async (req, reply) => {
+    const exam = await codes.redeem(req.professional!, req.ip, req.body.code);
     return reply.headers(fhir).send(toFhirDocumentReference(exam));
   });
 
@@ -77,10 +76,9 @@ export function shareCodeRoutes(
     return reply.headers(fhir).send(searchBundle(exams.map(toFhirDocumentReference), req));
   });
 
-  app.get('/fhir/DocumentReference/:id', async (req, reply) => {
-    const { id } = req.params as { id: string };
+  app.get('/fhir/DocumentReference/:id', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const exam = await findExam(db, id);
+    const exam = await findExam(db, req.params.id);
     // Unknown and not granted read the same: nothing to learn by probing.
     if (!exam || !(await hasAccess(db, exam.id, actor.idNps))) {
       throw new FhirError(404, { code: 'not-found', text: 'Examen introuvable ou non partagé avec vous.' });
@@ -92,13 +90,11 @@ export function shareCodeRoutes(
   app.get('/share/exams', staff, async (req) => {
     const actor = secretariat(req);
     const exams = await examsOf(db, actor.organization);
-    const rows = await db
-      .selectFrom('share_code')
-      .select(['id', 'exam_id', 'created_at', 'expires_at', 'single_use', 'status', 'wrong_attempts', 'sent_to'])
-      .where('exam_id', 'in', exams.map((e) => e.id).concat(''))
-      .orderBy('created_at', 'desc')
-      .execute();
-    const at = now().getTime();
+    const rows = await codesOfExams(
+      db,
+      exams.map((e) => e.id),
+    );
+    const at = now();
     return exams.map((e) => ({
       id: e.id,
       title: e.title,
@@ -113,30 +109,20 @@ export function shareCodeRoutes(
           createdAt: c.created_at,
           expiresAt: c.expires_at,
           singleUse: c.single_use === 1,
-          status:
-            c.status !== 'active'
-              ? c.status
-              : Date.parse(c.expires_at) <= at
-                ? 'expired'
-                : c.wrong_attempts >= config.maxWrong
-                  ? 'locked'
-                  : 'active',
+          status: codeStatus(c, at),
           wrongAttempts: c.wrong_attempts,
           sentTo: c.sent_to,
         })),
     }));
   });
 
-  app.post('/share/exams/:id/codes', staff, async (req, reply) => {
+  app.post('/share/exams/:id/codes', { ...staff, schema: { params: ById, body: IssueBody } }, async (req, reply) => {
     const actor = secretariat(req);
-    const body = IssueBody.safeParse(req.body ?? {});
-    if (!body.success) throw new FhirError(400, { code: 'invalid', text: 'Demande de code invalide.' });
-    const { id } = req.params as { id: string };
-    const exam = await findExam(db, id);
+    const exam = await findExam(db, req.params.id);
     if (!exam || exam.organization !== actor.organization) {
       throw new FhirError(404, { code: 'not-found', text: 'Examen inconnu.' });
     }
-    const issued = await codes.issue(actor, exam.id, body.data);
+    const issued = await codes.issue(actor, exam.id, req.body);
     return reply.code(201).send({
       id: issued.row.id,
       code: issued.code,
@@ -145,9 +131,9 @@ export function shareCodeRoutes(
     });
   });
 
-  app.post('/share/codes/:id/revoke', staff, async (req) => {
+  app.post('/share/codes/:id/revoke', { ...staff, schema: { params: ById } }, async (req) => {
     const actor = secretariat(req);
-    const row = await codes.revoke(actor, (req.params as { id: string }).id);
+    const row = await codes.revoke(actor, req.params.id);
     return { id: row.id, status: row.status };
   });
 
@@ -155,18 +141,11 @@ export function shareCodeRoutes(
    * Sends the code to the prescriber by MSSanté. The code itself is not kept: the secretariat
    * sends it right after issuing it (the page holds it until then), as the body says.
    */
-  app.post('/share/codes/:id/send', staff, async (req) => {
+  app.post('/share/codes/:id/send', { ...staff, schema: { params: ById, body: SendBody } }, async (req) => {
     const actor = secretariat(req);
-    const { id } = req.params as { id: string };
-    const parsed = z.object({ code: z.string().max(32) }).safeParse(req.body);
-    if (!parsed.success) throw new FhirError(400, { code: 'required', text: 'Indiquez le code à envoyer.' });
-    const row = await db.selectFrom('share_code').selectAll().where('id', '=', id).executeTakeFirst();
-    const exam = row && (await findExam(db, row.exam_id));
-    if (!row || !exam || exam.organization !== actor.organization) {
-      throw new FhirError(404, { code: 'not-found', text: 'Code de partage inconnu.' });
-    }
+    const { row, exam } = await centreCode(db, req.params.id, actor.organization);
     // The code sent must be this one: checked against its keyed hash.
-    const clear = parseCode(parsed.data.code);
+    const clear = parseCode(req.body.code);
     if (!clear.ok || !hasher.same(hasher.hash('code', clear.code), row.code_hash)) {
       throw new FhirError(422, { code: 'invalid', text: 'Ce n’est pas le code émis pour cet examen.' });
     }
@@ -180,7 +159,7 @@ export function shareCodeRoutes(
         diagnostics: 'MAILBOX_DIR unset (demo only); an MSSanté gateway is needed in production',
       });
     }
-    const patient = (await findById(db, exam.patient_id))!;
+    const patient = await patientOr404(db, exam.patient_id);
     const message = mssanteMessage({
       from: actor,
       to: exam.prescriber_mssante,
@@ -199,7 +178,7 @@ export function shareCodeRoutes(
         detail: { exam: exam.id, code: row.id, to: exam.prescriber_mssante },
       },
       async (tx) => {
-        await tx.updateTable('share_code').set({ sent_to: exam.prescriber_mssante }).where('id', '=', row.id).execute();
+        await markSent(tx, row.id, exam.prescriber_mssante!);
         mkdirSync(config.mailboxDir!, { recursive: true });
         writeFileSync(join(config.mailboxDir!, message.fileName), message.eml, { mode: 0o600 });
       },

@@ -8,15 +8,15 @@
  * `sex`) per differing trait and one `unverified` per trait the page does not show (the
  * professional vouches for the patient without the page's help); at least one of them.
  */
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Trait } from '../../src/core/protocol.ts';
-import { TRAITS, type Trait as TraitCode } from '../../src/core/traits.ts';
-import { readParameters } from '../fhir/parameters.ts';
-import { AUDIT_HEADER, recordOrRefuse, type AuditLog } from '../audit/log.ts';
-import { FhirError, operationOutcome } from '../fhir/operation-outcome.ts';
-import type { Db } from '../storage/database.ts';
-import { findById } from '../storage/patients.ts';
+import { TRAITS } from '../../src/core/traits.ts';
+import { AUDIT_HEADER, recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
+import { operationOutcome } from '../fhir/operation-outcome.ts';
+import { parametersBody } from '../fhir/parameters.ts';
+import { patientOr404 } from '../storage/patients.ts';
+import { ById } from './input.ts';
 
 const ConfirmParameters = z
   .strictObject({
@@ -25,25 +25,17 @@ const ConfirmParameters = z
   })
   .refine((p) => p.trait.length + p.unverified.length > 0, { path: ['trait'] });
 
-function traitsOf(body: unknown): { differing: TraitCode[]; unverified: TraitCode[] } {
-  const parsed = readParameters(body, ConfirmParameters, {
-    repeating: ['trait', 'unverified'],
-    messages: {
-      trait: 'Confirmation invalide : indiquez les traits discordants ou non vérifiables.',
-      unverified: 'Confirmation invalide : indiquez les traits discordants ou non vérifiables.',
-    },
-  });
-  return { differing: [...new Set(parsed.trait)], unverified: [...new Set(parsed.unverified)] };
-}
+const INVALID = 'Confirmation invalide : indiquez les traits discordants ou non vérifiables.';
+const ConfirmBody = parametersBody(ConfirmParameters, {
+  repeating: ['trait', 'unverified'],
+  messages: { trait: INVALID, unverified: INVALID },
+}).transform((p) => ({ differing: [...new Set(p.trait)], unverified: [...new Set(p.unverified)] }));
 
-export function vigilanceRoutes(app: FastifyInstance, db: Db, audit: AuditLog): void {
-  app.post('/fhir/Patient/:id/$confirm-identity', async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const { differing, unverified } = traitsOf(req.body);
-    const row = await findById(db, id);
-    if (!row) {
-      throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
-    }
+export function vigilanceRoutes(app: App, { db, audit }: Deps): void {
+  const schema = { params: ById, body: ConfirmBody };
+  app.post('/fhir/Patient/:id/$confirm-identity', { schema }, async (req, reply) => {
+    const { differing, unverified } = req.body;
+    const row = await patientOr404(db, req.params.id);
     const recorded = await recordOrRefuse(audit, {
       kind: 'identity-confirmation',
       actor: req.professional!,

@@ -1,20 +1,27 @@
 /**
  * Share codes on the platform (issue 7; docs/domain.md "Share codes", SMART Health Links rules):
  * issued by the imaging secretariat for one exam; redeemed by a professional, which grants them
- * lasting access to the exam. Codes are stored only as keyed hashes (`code-key.ts`).
+ * lasting access to the exam. Codes are stored only as keyed hashes (`code-key.ts`); the secret
+ * part carries 40 bits, so each guess has a 2⁻⁴⁰ chance.
  *
  * Redeeming, in order (attempts serialised in this process, so counts cannot race):
- * 1. the professional or their address gave too many wrong codes lately → 429, whatever the code
- *    (the answer says nothing of it);
- * 2. no code matches: if the locator (first group) names a live code, that code's lifetime count
- *    of wrong attempts goes up and the answer tells the attempts left (locked at the limit);
- *    otherwise "unknown". Either way the professional's and address's counts go up;
+ * 1. the professional gave too many wrong codes lately, or did at least once from an address that
+ *    gave too many → 429, whatever the code. A colleague behind the same proxy who did not guess
+ *    wrong is never held back by the address's count;
+ * 2. no code matches: one answer, whether the locator (first group) names a live code or none —
+ *    "wrong or unknown", with the attempts the *professional* has left before the pause. A live
+ *    code's count goes up; it is locked once wrong codes for it came from
+ *    `SHARE_CODE_LOCK_PROFESSIONALS` professionals, so no single professional can lock a code its
+ *    holder is about to use;
  * 3. the code matches: revoked, expired, locked, or already used (single use) each get their own
  *    French message — the person holds the code, nothing is revealed; else access is granted.
- * Every attempt is audited, in the transaction of what it changes.
+ * Revoking and sending belong to the issuing imaging centre only. Every attempt is audited, in
+ * the transaction of what it changes.
  */
 import { randomUUID } from 'node:crypto';
 import { formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
+import type { CodeStatus } from '../../src/core/exams.ts';
+import { parisDay } from '../../src/core/format.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { PlatformConfig } from '../config.ts';
@@ -22,11 +29,33 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import { findExam, grantAccess, hasAccess } from '../storage/exams.ts';
 import type { ShareCodeTable } from '../storage/schema.ts';
+import {
+  codesByLocator,
+  findCode,
+  insertCode,
+  recordWrongAttempt,
+  setCodeStatus,
+  wrongAttemptsSince,
+} from '../storage/share-codes.ts';
 import type { CodeHasher } from './code-key.ts';
 
 export type Limits = PlatformConfig['shareCodes'];
 
-const day = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+/** The one rule for a code's status: as stored, but an active code past its expiry is expired. */
+export function codeStatus(code: Pick<ShareCodeTable, 'status' | 'expires_at'>, at: Date): CodeStatus {
+  if (code.status === 'active' && Date.parse(code.expires_at) <= at.getTime()) return 'expired';
+  return code.status as CodeStatus;
+}
+
+/** A code of the secretariat's own centre, or the same 404 as an unknown one. */
+export async function centreCode(db: Db, id: string, organization: string) {
+  const row = await findCode(db, id);
+  const exam = row && (await findExam(db, row.exam_id));
+  if (!row || !exam || exam.organization !== organization) {
+    throw new FhirError(404, { code: 'not-found', text: 'Code de partage inconnu.' });
+  }
+  return { row, exam };
+}
 
 export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: Limits, now = () => new Date()) {
   let chain: Promise<unknown> = Promise.resolve();
@@ -35,24 +64,16 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
     chain = run.catch(() => undefined);
     return run;
   };
+  const locatorHash = (locator: string) => hasher.hash('locator', locator);
 
-  const live = (c: ShareCodeTable, at: Date) =>
-    c.status === 'active' && Date.parse(c.expires_at) > at.getTime() && c.wrong_attempts < limits.maxWrong;
-
-  /** Wrong codes of this professional and of this address within the window. */
-  async function throttled(idnps: string, address: string, at: Date): Promise<boolean> {
-    const since = new Date(at.getTime() - limits.windowMinutes * 60_000).toISOString();
-    const count = (column: 'idnps' | 'address', value: string) =>
-      db
-        .selectFrom('share_attempt')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where(column, '=', value)
-        .where('at', '>', since)
-        .executeTakeFirstOrThrow();
-    return (
-      Number((await count('idnps', idnps)).n) >= limits.perProfessional ||
-      Number((await count('address', address)).n) >= limits.perAddress
-    );
+  /** How many wrong codes the professional may still give in the window (0: throttled). */
+  async function attemptsLeft(idnps: string, address: string, at: Date): Promise<number> {
+    const since = new Date(at.getTime() - limits.windowMinutes * 60_000);
+    const mine = await wrongAttemptsSince(db, { idnps }, since);
+    if (mine >= limits.perProfessional) return 0;
+    // The address's count holds back only those who guessed wrong from it themselves.
+    if (mine > 0 && (await wrongAttemptsSince(db, { address }, since)) >= limits.perAddress) return 0;
+    return limits.perProfessional - mine;
   }
 
   return {
@@ -64,19 +85,15 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
       let code = newCode();
       // The locator must name one live code: draw again on the rare collision.
       for (let i = 0; i < 10; i++) {
-        const clash = await db
-          .selectFrom('share_code')
-          .selectAll()
-          .where('locator_hash', '=', hasher.hash('locator', code.slice(0, 4)))
-          .execute();
-        if (!clash.some((c) => live(c, at))) break;
+        const clash = await codesByLocator(db, locatorHash(code.slice(0, 4)));
+        if (!clash.some((c) => codeStatus(c, at) === 'active')) break;
         code = newCode();
       }
       const days = options.days ?? limits.days;
       const row: ShareCodeTable = {
         id: randomUUID(),
         exam_id: exam.id,
-        locator_hash: hasher.hash('locator', code.slice(0, 4)),
+        locator_hash: locatorHash(code.slice(0, 4)),
         code_hash: hasher.hash('code', code),
         created_by: actor.idNps,
         created_at: at.toISOString(),
@@ -90,31 +107,22 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
       await recordOrRefuse(
         audit,
         { kind: 'share-code-issue', actor, patientId: exam.patient_id, detail: { exam: exam.id, code: row.id } },
-        async (tx) => {
-          await tx.insertInto('share_code').values(row).execute();
-        },
+        (tx) => insertCode(tx, row),
       );
       return { row, code: formatCode(code), exam };
     },
 
-    async revoke(actor: Professional, id: string) {
-      const row = await db.selectFrom('share_code').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new FhirError(404, { code: 'not-found', text: 'Code de partage inconnu.' });
-      const exam = (await findExam(db, row.exam_id))!;
+    /** Revokes a code of the actor's own centre (another centre's reads as unknown). */
+    async revoke(actor: Professional & { organization: string }, id: string) {
+      const { row, exam } = await centreCode(db, id, actor.organization);
       if (row.status === 'revoked') return row;
-      const at = now().toISOString();
+      const at = now();
       await recordOrRefuse(
         audit,
         { kind: 'share-code-revoke', actor, patientId: exam.patient_id, detail: { exam: exam.id, code: row.id } },
-        async (tx) => {
-          await tx
-            .updateTable('share_code')
-            .set({ status: 'revoked', revoked_at: at })
-            .where('id', '=', row.id)
-            .execute();
-        },
+        (tx) => setCodeStatus(tx, row.id, 'revoked', at),
       );
-      return { ...row, status: 'revoked', revoked_at: at };
+      return { ...row, status: 'revoked', revoked_at: at.toISOString() };
     },
 
     redeem: (actor: Professional, address: string, input: string) =>
@@ -148,56 +156,47 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
           return new FhirError(status, { code: status === 429 ? 'throttled' : 'security', text });
         };
 
-        if (await throttled(actor.idNps, address, at)) {
+        const left = await attemptsLeft(actor.idNps, address, at);
+        if (left === 0) {
           const error = await refused(429, `Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`);
           throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
         }
 
-        const candidates = await db
-          .selectFrom('share_code')
-          .selectAll()
-          .where('locator_hash', '=', hasher.hash('locator', parsed.locator))
-          .execute();
+        const candidates = await codesByLocator(db, locatorHash(parsed.locator));
         const hash = hasher.hash('code', parsed.code);
         const match = candidates.find((c) => hasher.same(c.code_hash, hash));
 
         if (!match) {
-          const target = candidates.find((c) => live(c, at));
-          const attempt = async (tx: Db) => {
-            await tx
-              .insertInto('share_attempt')
-              .values({ id: null, at: at.toISOString(), idnps: actor.idNps, address })
-              .execute();
-            if (target) {
-              await tx
-                .updateTable('share_code')
-                .set((eb) => ({ wrong_attempts: eb('wrong_attempts', '+', 1) }))
-                .where('id', '=', target.id)
-                .execute();
-            }
-          };
-          if (!target) throw await refused(404, 'Code inconnu. Vérifiez-le auprès du patient.', attempt);
-          const left = limits.maxWrong - target.wrong_attempts - 1;
-          const error = await refused(
-            422,
-            left > 0
-              ? `Code erroné. Il reste ${left} essai${left > 1 ? 's' : ''} avant le blocage de ce code.`
-              : 'Code erroné. Ce code est maintenant bloqué : demandez-en un nouveau au secrétariat d’imagerie.',
-            attempt,
-          );
-          throw error.withHeaders({ 'remaining-attempts': String(Math.max(0, left)) });
+          // Live locator or none: the same answer, so guessing tells nothing of which codes exist.
+          const target = candidates.find((c) => codeStatus(c, at) === 'active');
+          const after = left - 1;
+          const text =
+            after > 0
+              ? `Code erroné ou inconnu : vérifiez-le auprès du patient. Il vous reste ${after} essai${after > 1 ? 's' : ''} avant une pause de ${limits.windowMinutes} minutes.`
+              : `Code erroné ou inconnu. Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`;
+          const error = await refused(404, text, async (tx) => {
+            const professionals = await recordWrongAttempt(tx, {
+              at,
+              idnps: actor.idNps,
+              address,
+              ...(target ? { codeId: target.id } : {}),
+            });
+            if (target && professionals >= limits.lockProfessionals) await setCodeStatus(tx, target.id, 'locked', at);
+          });
+          throw error.withHeaders({ 'remaining-attempts': String(after) });
         }
 
         const exam = (await findExam(db, match.exam_id))!;
         const already = await hasAccess(db, exam.id, actor.idNps);
+        const status = codeStatus(match, at);
         const reason =
-          match.status === 'revoked'
-            ? `Ce code a été révoqué le ${day(match.revoked_at!)} par le secrétariat d’imagerie.`
-            : Date.parse(match.expires_at) <= at.getTime()
-              ? `Ce code a expiré le ${day(match.expires_at)}. Demandez un nouveau code au patient ou au secrétariat d’imagerie.`
-              : match.wrong_attempts >= limits.maxWrong
-                ? 'Ce code est bloqué après trop d’essais erronés. Demandez un nouveau code au secrétariat d’imagerie.'
-                : match.status === 'used' && !already
+          status === 'revoked'
+            ? `Ce code a été révoqué le ${parisDay(match.revoked_at!)} par le secrétariat d’imagerie.`
+            : status === 'expired'
+              ? `Ce code a expiré le ${parisDay(match.expires_at)}. Demandez un nouveau code au patient ou au secrétariat d’imagerie.`
+              : status === 'locked'
+                ? 'Ce code est bloqué après des essais erronés de plusieurs professionnels. Demandez un nouveau code au secrétariat d’imagerie.'
+                : status === 'used' && !already
                   ? 'Ce code à usage unique a déjà été utilisé.'
                   : undefined;
         if (reason) throw await refused(410, reason, undefined, exam.patient_id);
@@ -207,8 +206,7 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
           { kind: 'share-code-redeem', actor, patientId: exam.patient_id, detail: { exam: exam.id, code: match.id } },
           async (tx) => {
             await grantAccess(tx, exam.id, actor.idNps, match.id, at);
-            if (match.single_use)
-              await tx.updateTable('share_code').set({ status: 'used' }).where('id', '=', match.id).execute();
+            if (match.single_use) await setCodeStatus(tx, match.id, 'used', at);
           },
         );
         return exam;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Professional } from '../../src/core/protocol.ts';
-import { formatDate, formatIns } from '../../src/ui/format.ts';
+import { formatDate, formatIns } from '../../src/core/format.ts';
 import type { ImagingExamTable, PatientTable } from '../storage/schema.ts';
 
 /** RFC 2047 encoded word, for non-ASCII header values. */

@@ -25,3 +25,14 @@ export async function searchAuditEvents(db: Db, f: AuditFilter): Promise<string[
   const rows = await query.orderBy('seq', 'desc').limit(f.limit).execute();
   return rows.map((r) => r.resource);
 }
+
+/** A patient's entries of these kinds, newest first: their access history. */
+export const patientEntries = (db: Db, patientId: string, kinds: readonly string[], limit: number) =>
+  db
+    .selectFrom('audit_event')
+    .select(['recorded', 'kind', 'mode', 'resource'])
+    .where('patient_id', '=', patientId)
+    .where('kind', 'in', [...kinds, ''])
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();

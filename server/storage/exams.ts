@@ -1,5 +1,6 @@
 /** Imaging exams, and who was given lasting access to one by redeeming its share code (issue 7). */
 import type { Db } from './database.ts';
+import type { ImagingExamTable } from './schema.ts';
 
 export const findExam = (db: Db, id: string) =>
   db.selectFrom('imaging_exam').selectAll().where('id', '=', id).executeTakeFirst();
@@ -41,3 +42,13 @@ export const grantAccess = (db: Db, examId: string, idnps: string, shareCodeId: 
     .values({ exam_id: examId, idnps, granted_at: at.toISOString(), share_code_id: shareCodeId })
     .onConflict((oc) => oc.columns(['exam_id', 'idnps']).doNothing())
     .execute();
+
+/** Adds the exams not stored yet (the imaging centre's feed; the demo's seed). */
+export async function insertExamsIfAbsent(db: Db, exams: readonly ImagingExamTable[]): Promise<void> {
+  if (exams.length === 0) return;
+  await db
+    .insertInto('imaging_exam')
+    .values([...exams])
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}

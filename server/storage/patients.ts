@@ -1,3 +1,4 @@
+import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from './database.ts';
 import type { PatientTable } from './schema.ts';
 
@@ -12,6 +13,13 @@ export function findQualifiedByIns(db: Db, ins: string, system?: string): Promis
 
 export function findById(db: Db, id: string): Promise<PatientRow | undefined> {
   return db.selectFrom('patient').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The patient, or the API's one answer for an unknown one (404 "Patient inconnu."). */
+export async function patientOr404(db: Db, id: string): Promise<PatientRow> {
+  const row = await findById(db, id);
+  if (!row) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
+  return row;
 }
 
 export async function insertPatientIfAbsent(db: Db, row: Omit<PatientTable, 'created_at'>): Promise<void> {

@@ -125,9 +125,9 @@ export interface ShareCodeTable {
   created_at: string;
   expires_at: string;
   single_use: number;
-  /** `active`, `revoked`, or `used` (single use); expiry is read from `expires_at`. */
+  /** `active`, `revoked`, `used` (single use) or `locked`; expiry is read from `expires_at`. */
   status: string;
-  /** Wrong attempts in the code's lifetime; locked at the limit. */
+  /** Wrong attempts against the code in its lifetime (shown to the secretariat). */
   wrong_attempts: number;
   revoked_at: string | null;
   sent_to: string | null;
@@ -139,6 +139,8 @@ export interface ShareAttemptTable {
   at: string;
   idnps: string;
   address: string;
+  /** The live code the attempt's locator named, if any. */
+  code_id: string | null;
 }
 
 /** Lasting access to an exam, granted by redeeming its code. */

@@ -5,6 +5,7 @@
  * sent twice (a retry, a replay from the outbox) changes the circle once.
  */
 import { CircleMember, type CircleChange, type CircleResult } from '../core/protocol.ts';
+import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../core/circle.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
 import { IDNPS_SYSTEM } from '../core/psc.ts';
 import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
@@ -19,10 +20,6 @@ interface Participant {
   role?: { coding?: { system?: string; code?: string; display?: string }[] }[];
   period?: { start?: string; end?: string };
 }
-
-/** CDSCareTeam's role system for the médecin traitant (`PCP`). */
-const PARTICIPATION_FUNCTION =
-  'https://mos.esante.gouv.fr/NOS/TRE_R259-HL7ParticipationFunction/FHIR/TRE-R259-HL7ParticipationFunction';
 
 /** Current members (no `period.end`), the signed-in professional marked. */
 export function circleMembers(body: unknown, myIdNps: string | undefined): CircleResult {
@@ -45,7 +42,9 @@ export function circleMembers(body: unknown, myIdNps: string | undefined): Circl
       name: p.member.display,
       profession: p.role?.[0]?.coding?.[0]?.display,
       organization: role?.organization?.display,
-      mt: p.role?.some((r) => r.coding?.some((c) => c.system === PARTICIPATION_FUNCTION && c.code === 'PCP')),
+      mt: p.role?.some((r) =>
+        r.coding?.some((c) => c.system === PARTICIPATION_FUNCTION_SYSTEM && c.code === MEDECIN_TRAITANT),
+      ),
       mssante: practitioner?.telecom?.find((t) => t.system === 'email')?.value,
       since: p.period?.start,
       me: idNps !== undefined && idNps === myIdNps,

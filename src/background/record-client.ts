@@ -15,12 +15,12 @@ import {
   type RecordSummary,
   type RecordText,
 } from '../core/protocol.ts';
+import { BreakGlassOption } from '../core/record.ts';
 import { professionLabel } from '../core/psc.ts';
 import { FhirOperationOutcome, FhirSearchBundle } from './fhir-answers.ts';
 import { answer, request, unavailable, type ClientOptions, type Failure } from './platform-client.ts';
 
-const BREAK_GLASS = ['possible', 'opposed', 'not-physician'] as const;
-type Refused = { status: 'refused'; breakGlass: (typeof BREAK_GLASS)[number]; detail: string };
+type Refused = { status: 'refused'; breakGlass: BreakGlassOption; detail: string };
 
 interface Resource {
   resourceType: string;
@@ -34,7 +34,7 @@ async function granted(
 ): Promise<{ body: unknown; mode: AccessMode; expiresAt?: string } | Refused | Failure> {
   if (!(res instanceof Response)) return res;
   const option = res.headers.get('x-break-glass') as Refused['breakGlass'] | null;
-  if (res.status === 403 && option && BREAK_GLASS.includes(option)) {
+  if (res.status === 403 && option && BreakGlassOption.options.includes(option as BreakGlassOption)) {
     const outcome = FhirOperationOutcome.safeParse(await res.json().catch(() => undefined));
     return { status: 'refused', breakGlass: option, detail: outcome.data?.issue[0]?.details?.text ?? '' };
   }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { BreakGlassRequest, BreakGlassResult } from '../core/protocol.ts';
-import { formatDate, formatIns } from '../ui/format.ts';
+import { formatDate, formatIns } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 

@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { SignedOut, text, Unavailable } from './results.ts';
 
+/** CDSCareTeam's participation functions (TRE_R259), where the médecin traitant is `PCP`. */
+export const PARTICIPATION_FUNCTION_SYSTEM =
+  'https://mos.esante.gouv.fr/NOS/TRE_R259-HL7ParticipationFunction/FHIR/TRE-R259-HL7ParticipationFunction';
+/** The médecin traitant, in `careteam-roles-vs`. */
+export const MEDECIN_TRAITANT = 'PCP';
+
 /** A current member of a patient's care circle, as the panel shows them (`CDSCareTeam`). */
 export const CircleMember = z.object({
   name: text(200),

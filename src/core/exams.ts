@@ -29,6 +29,10 @@ export const ExamsResult = z.discriminatedUnion('status', [
 ]);
 export type ExamsResult = z.infer<typeof ExamsResult>;
 
+/** A share code's status, as the secretariat sees it (`server/share/codes.ts` decides it). */
+export const CodeStatus = z.enum(['active', 'expired', 'locked', 'revoked', 'used']);
+export type CodeStatus = z.infer<typeof CodeStatus>;
+
 /** The secretariat's view of an exam of the centre and its codes (never the codes themselves). */
 export const CentreExam = z.object({
   id: text(64),
@@ -44,7 +48,7 @@ export const CentreExam = z.object({
         createdAt: z.string().max(40),
         expiresAt: z.string().max(40),
         singleUse: z.boolean(),
-        status: z.enum(['active', 'expired', 'locked', 'revoked', 'used']),
+        status: CodeStatus,
         wrongAttempts: z.number().int(),
         sentTo: z.string().max(200).nullable(),
       }),

@@ -9,6 +9,9 @@ import { SignedOut, text, Unavailable } from './results.ts';
 
 export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
 export type AccessMode = z.infer<typeof AccessMode>;
+/** When the record is refused: whether break-glass is possible (`X-Break-Glass`; the platform decides). */
+export const BreakGlassOption = z.enum(['possible', 'opposed', 'not-physician']);
+export type BreakGlassOption = z.infer<typeof BreakGlassOption>;
 export const RecordDoc = z.object({
   id: text(100),
   title: text(300),
@@ -22,7 +25,7 @@ export type RecordDoc = z.infer<typeof RecordDoc>;
 /** Why the record was refused, and whether break-glass is possible (the platform decides). */
 const RecordRefused = z.object({
   status: z.literal('refused'),
-  breakGlass: z.enum(['possible', 'opposed', 'not-physician']),
+  breakGlass: BreakGlassOption,
   detail: z.string().max(500),
 });
 const Access = { mode: AccessMode, expiresAt: z.string().max(40).optional() };

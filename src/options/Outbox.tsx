@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { OutboxItem } from '../core/protocol.ts';
-import { formatDateTime } from '../ui/format.ts';
+import { formatDateTime } from '../core/format.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, PageContext, Tampered } from '../core/protocol.ts';
-import { formatTime } from '../ui/format.ts';
+import { formatTime } from '../core/format.ts';
 import { useAuth } from '../ui/auth.ts';
 import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CircleResult } from '../core/protocol.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';

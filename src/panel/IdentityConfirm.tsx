@@ -8,7 +8,7 @@
 import { useState } from 'preact/hooks';
 import type { IdentityConfirmation, PlatformPatient } from '../core/protocol.ts';
 import type { Trait } from '../core/traits.ts';
-import { formatDate, formatTime } from '../ui/format.ts';
+import { formatDate, formatTime } from '../core/format.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';

@@ -7,7 +7,7 @@ import type { DetectedPatient, IdentityConfirmation, LookupResult, PlatformPatie
 import type { AuthHandle } from '../ui/auth.ts';
 import { isPhysician } from '../core/psc.ts';
 import { vigilance, type Trait, type Vigilance } from '../core/traits.ts';
-import { formatDate, formatIns } from '../ui/format.ts';
+import { formatDate, formatIns } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { CareCircle } from './CareCircle.tsx';

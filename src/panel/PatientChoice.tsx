@@ -1,5 +1,5 @@
 import type { DetectedPatient } from '../core/protocol.ts';
-import { formatDate, formatIns } from '../ui/format.ts';
+import { formatDate, formatIns } from '../core/format.ts';
 import { t } from '../ui/i18n.ts';
 
 export const displayName = (p: DetectedPatient) =>

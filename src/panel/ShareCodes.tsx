@@ -8,7 +8,7 @@ import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Exam, ExamResult, ExamsResult } from '../core/protocol.ts';
 import { CODE_PROBLEMS, formatCode, parseCode } from '../core/share-code.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 

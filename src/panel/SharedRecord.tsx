@@ -9,7 +9,7 @@ import browser from 'webextension-polyfill';
 import { useCallback, useState } from 'preact/hooks';
 import type { RecordDocs, RecordSummary } from '../core/protocol.ts';
 import { DOCUMENT_TYPES, documentType } from '../ui/document-types.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { BreakGlassDialog } from './BreakGlassDialog.tsx';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ExamResult } from '../core/protocol.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 

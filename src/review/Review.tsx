@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ResponseOf, ReviewSession } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
-import { formatDateTime } from '../ui/format.ts';
+import { formatDateTime } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';

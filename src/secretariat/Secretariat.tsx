@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CentreExam, IssuedCode, ResponseOf } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
-import { formatDate } from '../ui/format.ts';
+import { formatDate } from '../core/format.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';

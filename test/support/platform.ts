@@ -3,20 +3,24 @@
  * JSON lines, and a test token issuer (`issuer.bearer()` gives a valid Authorization header).
  */
 import pino from 'pino';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { openAuditLog, type AuditLog } from '../../server/audit/log.ts';
 import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
+import type { App, Deps } from '../../server/deps.ts';
+import { demoRoutes, demoTellPatient, seedDemo } from '../../server/demo/index.ts';
+import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
-import { seedDemo } from '../../server/demo/patients.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
 import { logCollector } from './logs.ts';
 import { testIssuer, type TestIssuer } from './tokens.ts';
 
 export interface TestPlatform {
-  app: FastifyInstance;
+  app: App;
   db: Db;
+  /** What the routes were given: the break-glass sessions (`deps.glass.sweep()`), the clock… */
+  deps: Deps;
   logs: string[];
   issuer: TestIssuer;
   audit: AuditLog;
@@ -33,19 +37,25 @@ export async function testPlatform(
   await seedDemo(db);
   const issuer = await testIssuer();
   const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: config.audit.checkpointEvery });
-  const app = buildApp({
-    audit,
+  const tellPatient = options.demo ? demoTellPatient(db, config) : undefined;
+  const deps = platformDeps({
     db,
+    audit,
     config,
+    codeHasher: loadCodeKey({}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(tellPatient ? { tellPatient } : {}),
+  });
+  const app = buildApp(deps, {
     logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
     verify: issuer.verify,
-    codeHasher: loadCodeKey({}),
-    ...options,
+    ...(options.demo ? { extra: demoRoutes } : {}),
   });
   await app.ready();
   return {
     app,
     db,
+    deps,
     logs,
     issuer,
     audit,

@@ -10,30 +10,47 @@
  * the app's origin check). Each of the patient's changes is audited with the patient as the agent.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { KINDS, type AuditKind } from '../audit/events.ts';
-import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
-import { consentOf } from '../record/access.ts';
+import { recordOrRefuse } from '../audit/log.ts';
+import type { App, Deps } from '../deps.ts';
 import { reasonLabel } from '../../src/core/break-glass.ts';
+import { patientEntries } from '../storage/audit-events.ts';
 import { sessionsOfPatient } from '../storage/break-glass.ts';
-import type { Db } from '../storage/database.ts';
 import { findById } from '../storage/patients.ts';
-import { DEMO_PATIENTS } from '../demo/patients.ts';
-import { patientPage, patientLogin, type AccessLine } from '../patient/pages.ts';
+import { consentOf, documentsOf, findDocument, notificationsOf, saveConsent, setMasked } from '../storage/record.ts';
+import { ById } from '../routes/input.ts';
+import { DEMO_PATIENTS } from './patients.ts';
+import { patientPage, patientLogin, type AccessLine } from './patient-pages.ts';
+
+/** What the page reads of a stored AuditEvent: who, why, and the break-glass session if any. */
+const StoredEvent = z.object({
+  agent: z.array(z.object({ who: z.object({ display: z.string().optional() }).optional() })).optional(),
+  purposeOfEvent: z.array(z.object({ text: z.string().optional() })).optional(),
+  entity: z
+    .array(z.object({ detail: z.array(z.object({ type: z.string(), valueString: z.string().optional() })).optional() }))
+    .optional(),
+});
+const Flag = z.enum(['0', '1']).optional();
+const LoginForm = z.object({ patient: z.string().max(100).optional() });
+const ConsentForm = z.object({ circle: Flag, opposed: Flag });
+const MaskForm = z.object({ masked: Flag });
 
 const COOKIE = 'passerelle_patient';
 const SESSION_MS = 30 * 60_000;
 /** What the patient sees in their access history. */
 const SHOWN: AuditKind[] = ['record-read', 'document-read', 'break-glass-start', 'break-glass-end', 'patient-read'];
 
-export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog, now: () => Date): void {
+export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
   const sessions = new Map<string, { patientId: string; until: number }>();
   const open = { config: { public: true } };
 
   const sessionOf = (req: FastifyRequest) => {
     const token = /(?:^|;\s*)passerelle_patient=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
     const session = token ? sessions.get(token) : undefined;
-    if (!session || session.until < Date.now()) return undefined;
+    if (!session || session.until < now().getTime()) return undefined;
     return session;
   };
   const html = (reply: FastifyReply, body: string) =>
@@ -48,37 +65,19 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
     return { patientId, name: `${p.given_names} ${p.birth_name}` };
   };
 
-  app.register(async (scope) => {
+  app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
-    const form = (req: FastifyRequest) => (req.body ?? {}) as Record<string, string>;
-
     scope.get('/patient', open, async (req, reply) => {
       const session = sessionOf(req);
       if (!session) return html(reply, patientLogin(DEMO_PATIENTS));
       const patient = (await findById(db, session.patientId))!;
       const consent = await consentOf(db, patient.id);
-      const documents = await db
-        .selectFrom('record_document')
-        .selectAll()
-        .where('patient_id', '=', patient.id)
-        .orderBy('date', 'desc')
-        .execute();
-      const notifications = await db
-        .selectFrom('patient_notification')
-        .selectAll()
-        .where('patient_id', '=', patient.id)
-        .orderBy('at', 'desc')
-        .execute();
-      const entries = await db
-        .selectFrom('audit_event')
-        .select(['recorded', 'kind', 'mode', 'resource'])
-        .where('patient_id', '=', patient.id)
-        .where('kind', 'in', SHOWN)
-        .orderBy('seq', 'desc')
-        .limit(200)
-        .execute();
+      const documents = await documentsOf(db, patient.id);
+      const notifications = await notificationsOf(db, patient.id);
+      const entries = await patientEntries(db, patient.id, SHOWN, 200);
       // Every read of a break-glass session carries the reason given when it started.
       const reasons = new Map(
         (await sessionsOfPatient(db, patient.id)).map((s) => [
@@ -87,11 +86,7 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
         ]),
       );
       const history: AccessLine[] = entries.map((e) => {
-        const event = JSON.parse(e.resource) as {
-          agent?: { who?: { display?: string } }[];
-          purposeOfEvent?: { text?: string }[];
-          entity?: { detail?: { type: string; valueString: string }[] }[];
-        };
+        const event = StoredEvent.catch({}).parse(JSON.parse(e.resource));
         const session = event.entity?.[0]?.detail?.find((d) => d.type === 'session')?.valueString;
         return {
           at: e.recorded,
@@ -104,11 +99,11 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
       return html(reply, patientPage({ patient, consent, documents, notifications, history }));
     });
 
-    scope.post('/patient/login', open, async (req, reply) => {
-      const id = form(req).patient;
+    scope.post('/patient/login', { ...open, schema: { body: LoginForm } }, async (req, reply) => {
+      const id = req.body.patient;
       if (!DEMO_PATIENTS.some((p) => p.id === id)) return back(reply);
       const token = randomBytes(32).toString('base64url');
-      sessions.set(token, { patientId: id!, until: Date.now() + SESSION_MS });
+      sessions.set(token, { patientId: id!, until: now().getTime() + SESSION_MS });
       reply.header(
         'set-cookie',
         `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/patient; Max-Age=${SESSION_MS / 1000}`,
@@ -124,10 +119,10 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
     });
 
     /** The patient's choices: consent for the care circle, opposition to break-glass. */
-    scope.post('/patient/consent', open, async (req, reply) => {
+    scope.post('/patient/consent', { ...open, schema: { body: ConsentForm } }, async (req, reply) => {
       const session = sessionOf(req);
       if (!session) return back(reply);
-      const body = form(req);
+      const body = req.body;
       const consent = await consentOf(db, session.patientId);
       const next = {
         circle_access: body.circle === undefined ? consent.circle_access : body.circle === '1' ? 1 : 0,
@@ -143,40 +138,27 @@ export function patientPageRoutes(app: FastifyInstance, db: Db, audit: AuditLog,
           patientId: session.patientId,
           detail: { circle: String(next.circle_access), opposed: String(next.break_glass_opposed) },
         },
-        async (tx) => {
-          await tx
-            .insertInto('consent')
-            .values({ patient_id: session.patientId, ...next })
-            .onConflict((oc) => oc.column('patient_id').doUpdateSet(next))
-            .execute();
-        },
+        (tx) => saveConsent(tx, session.patientId, next),
       );
       return back(reply);
     });
 
-    scope.post('/patient/documents/:id', open, async (req, reply) => {
+    scope.post('/patient/documents/:id', { ...open, schema: { params: ById, body: MaskForm } }, async (req, reply) => {
       const session = sessionOf(req);
       if (!session) return back(reply);
-      const masked = form(req).masked === '1' ? 1 : 0;
-      const document = (req.params as { id: string }).id;
-      const owned = await db
-        .selectFrom('record_document')
-        .select('id')
-        .where('id', '=', document)
-        .where('patient_id', '=', session.patientId)
-        .executeTakeFirst();
-      if (!owned) return back(reply);
+      const masked = req.body.masked === '1';
+      const document = req.params.id;
+      const owned = await findDocument(db, document);
+      if (owned?.patient_id !== session.patientId) return back(reply);
       await recordOrRefuse(
         audit,
         {
           kind: 'document-mask',
           actor: await patientActor(session.patientId),
           patientId: session.patientId,
-          detail: { document, masked: String(masked) },
+          detail: { document, masked: masked ? '1' : '0' },
         },
-        async (tx) => {
-          await tx.updateTable('record_document').set({ masked }).where('id', '=', document).execute();
-        },
+        (tx) => setMasked(tx, document, masked),
       );
       return back(reply);
     });

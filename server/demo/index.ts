@@ -1,0 +1,62 @@
+/**
+ * Everything only the demo has, behind one module that `platform.ts` loads with `--demo` only
+ * (production wiring never imports it): the development OpenID provider, the demo settings (the
+ * privacy officer, the imaging secretariat, the MSSanté-style mailbox folder), the seed, the
+ * images viewer, the patient's page with its demo sign-in, and mail to patients.
+ */
+import { join } from 'node:path';
+import type { PlatformConfig } from '../config.ts';
+import type { App, Deps } from '../deps.ts';
+import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../identity/dev-professionals.ts';
+import { DEV_CLIENT_ID, startDevProvider } from '../identity/dev-provider.ts';
+import type { Db } from '../storage/database.ts';
+import { seedDemoExams } from './exams.ts';
+import { mailPatient } from './mail-patient.ts';
+import { patientPageRoutes } from './patient-page.ts';
+import { seedDemoPatients } from './patients.ts';
+import { seedDemoRecords } from './record.ts';
+import { demoViewerRoute } from './viewer.ts';
+
+/** The demo's settings over the given ones, where these leave them unset. */
+export function demoConfig(given: PlatformConfig): PlatformConfig {
+  if (given.dataDir === ':memory:') return given;
+  return {
+    ...given,
+    // The demo's privacy officer reviews break-glass accesses.
+    audit: { ...given.audit, readers: given.audit.readers.length > 0 ? given.audit.readers : [DEMO_PRIVACY_OFFICER] },
+    // The demo's imaging secretariat may issue codes, and "MSSanté" is a folder the demo webmail reads.
+    shareCodes: {
+      ...given.shareCodes,
+      issuers: given.shareCodes.issuers.length > 0 ? given.shareCodes.issuers : [DEMO_SECRETARIAT],
+      mailboxDir: given.shareCodes.mailboxDir ?? join(given.dataDir, 'mailbox'),
+    },
+  };
+}
+
+/** The demo's patients, their records and the imaging centre's exams; idempotent. */
+export async function seedDemo(db: Db): Promise<void> {
+  await seedDemoPatients(db);
+  await seedDemoExams(db);
+  await seedDemoRecords(db);
+}
+
+/** The development provider, when no `OIDC_ISSUER` is set: its issuer and its own client. */
+export async function demoIdentity(config: PlatformConfig) {
+  const provider = await startDevProvider({
+    host: config.host,
+    port: config.identity.devProviderPort,
+    audience: config.identity.audience,
+    allowedOrigins: config.allowedOrigins,
+  });
+  return { provider, clientId: DEV_CLIENT_ID };
+}
+
+/** Patients told of break-glass accesses by a message in the demo mailbox, if there is one. */
+export const demoTellPatient = (db: Db, config: PlatformConfig) =>
+  config.shareCodes.mailboxDir ? mailPatient(db, config.shareCodes.mailboxDir) : undefined;
+
+/** The images viewer and the patient's page. */
+export function demoRoutes(app: App, deps: Deps): void {
+  demoViewerRoute(app, deps);
+  patientPageRoutes(app, deps);
+}

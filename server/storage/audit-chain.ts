@@ -1,0 +1,76 @@
+/**
+ * The audit chain's rows: entries, signed checkpoints and the keys that sign them. Written by
+ * `server/audit/log.ts` alone, read by it and by the verifier (`server/audit/verify.ts`).
+ */
+import { sql } from 'kysely';
+import type { Db } from './database.ts';
+import type { AuditCheckpointTable, AuditEventTable } from './schema.ts';
+
+export async function registerKey(db: Db, key: { key_id: string; public_jwk: string; created_at: string }) {
+  await db
+    .insertInto('audit_key')
+    .values(key)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** The public keys (JWK, as stored) of the log, oldest first. */
+export async function storedKeys(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('audit_key').select('public_jwk').orderBy('created_at').execute();
+  return rows.map((r) => r.public_jwk);
+}
+
+/** The newest entry's number and hash, if any. */
+export const chainHead = (db: Db) =>
+  db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+
+/** The number of the newest entry a checkpoint seals (0: none). */
+export async function lastSealed(db: Db): Promise<number> {
+  const row = await db.selectFrom('audit_checkpoint').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row?.seq ?? 0;
+}
+
+/** Checkpoints sealing entries `from`..`to`, oldest first. */
+export const checkpointsBetween = (db: Db, from: number, to = Number.MAX_SAFE_INTEGER) =>
+  db
+    .selectFrom('audit_checkpoint')
+    .selectAll()
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq')
+    .execute();
+
+export async function insertCheckpoint(db: Db, checkpoint: AuditCheckpointTable): Promise<void> {
+  await db.insertInto('audit_checkpoint').values(checkpoint).execute();
+}
+
+export const entryAt = (db: Db, seq: number) =>
+  db.selectFrom('audit_event').selectAll().where('seq', '=', seq).executeTakeFirst();
+
+/** Up to `limit` entries from `from` to `to`, in order. */
+export const entriesBetween = (db: Db, from: number, to: number, limit: number) =>
+  db
+    .selectFrom('audit_event')
+    .selectAll()
+    .where('seq', '>=', from)
+    .where('seq', '<=', to)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+
+/**
+ * Appends an entry and runs the change it records, both or neither, inside the batch's
+ * transaction: a savepoint takes back only this entry and its change when either fails.
+ */
+export async function appendEntry(tx: Db, entry: AuditEventTable, change?: (tx: Db) => Promise<void>): Promise<void> {
+  await sql`SAVEPOINT audit_entry`.execute(tx);
+  try {
+    await tx.insertInto('audit_event').values(entry).execute();
+    await change?.(tx);
+    await sql`RELEASE audit_entry`.execute(tx);
+  } catch (error) {
+    await sql`ROLLBACK TO audit_entry`.execute(tx);
+    await sql`RELEASE audit_entry`.execute(tx);
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The shared record's rows (issue 8): documents and alerts, the patient's choices (consent,
+ * break-glass opposition, masked documents) and the notifications the patient reads.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from './database.ts';
+import type { ConsentTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
+
+/** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
+export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
+
+export type Consent = Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'> & { updated_at?: string };
+
+/** The patient's choices, or the defaults (without `updated_at`) when they never chose. */
+export async function consentOf(db: Db, patientId: string): Promise<Consent> {
+  const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
+  return row ?? DEFAULT_CONSENT;
+}
+
+export async function saveConsent(tx: Db, patientId: string, consent: Required<Consent>): Promise<void> {
+  await tx
+    .insertInto('consent')
+    .values({ patient_id: patientId, ...consent })
+    .onConflict((oc) => oc.column('patient_id').doUpdateSet(consent))
+    .execute();
+}
+
+/** The documents professionals may see (masked ones never), newest first, of one LOINC type if given. */
+export const visibleDocuments = (db: Db, patientId: string, type?: string) =>
+  db
+    .selectFrom('record_document')
+    .selectAll()
+    .where('patient_id', '=', patientId)
+    .where('masked', '=', 0)
+    .$if(type !== undefined, (q) => q.where('type_code', '=', type!))
+    .orderBy('date', 'desc')
+    .execute();
+
+/** Every document of the patient, masked or not: what the patient sees on their own page. */
+export const documentsOf = (db: Db, patientId: string) =>
+  db.selectFrom('record_document').selectAll().where('patient_id', '=', patientId).orderBy('date', 'desc').execute();
+
+export const findDocument = (db: Db, id: string) =>
+  db.selectFrom('record_document').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function setMasked(tx: Db, documentId: string, masked: boolean): Promise<void> {
+  await tx
+    .updateTable('record_document')
+    .set({ masked: masked ? 1 : 0 })
+    .where('id', '=', documentId)
+    .execute();
+}
+
+export const alertsOf = (db: Db, patientId: string) =>
+  db.selectFrom('record_alert').selectAll().where('patient_id', '=', patientId).execute();
+
+export const notificationsOf = (db: Db, patientId: string) =>
+  db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
+
+export async function notifyPatient(tx: Db, patientId: string, at: Date, text: string): Promise<void> {
+  await tx
+    .insertInto('patient_notification')
+    .values({ id: randomUUID(), patient_id: patientId, at: at.toISOString(), text })
+    .execute();
+}
+
+/** Adds the record's rows not stored yet (the document feed; the demo's seed). */
+export async function insertRecordIfAbsent(
+  db: Db,
+  record: {
+    documents?: readonly RecordDocumentTable[];
+    alerts?: readonly RecordAlertTable[];
+    consents?: readonly ConsentTable[];
+  },
+): Promise<void> {
+  if (record.documents?.length) {
+    await db
+      .insertInto('record_document')
+      .values([...record.documents])
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+  if (record.alerts?.length) {
+    await db
+      .insertInto('record_alert')
+      .values([...record.alerts])
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+  if (record.consents?.length) {
+    await db
+      .insertInto('consent')
+      .values([...record.consents])
+      .onConflict((oc) => oc.column('patient_id').doNothing())
+      .execute();
+  }
+}

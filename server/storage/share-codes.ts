@@ -1,0 +1,81 @@
+/**
+ * Share codes and the attempts to redeem them (issue 7). Codes are stored as keyed hashes only
+ * (`server/share/code-key.ts`); the rules on them are in `server/share/codes.ts`.
+ */
+import type { Db } from './database.ts';
+import type { ShareCodeTable } from './schema.ts';
+
+export const findCode = (db: Db, id: string) =>
+  db.selectFrom('share_code').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const codesByLocator = (db: Db, locatorHash: string) =>
+  db.selectFrom('share_code').selectAll().where('locator_hash', '=', locatorHash).execute();
+
+/** The codes of these exams, newest first (the secretariat's list). */
+export const codesOfExams = (db: Db, examIds: readonly string[]) =>
+  db
+    .selectFrom('share_code')
+    .selectAll()
+    .where('exam_id', 'in', [...examIds, ''])
+    .orderBy('created_at', 'desc')
+    .execute();
+
+export async function insertCode(tx: Db, row: ShareCodeTable): Promise<void> {
+  await tx.insertInto('share_code').values(row).execute();
+}
+
+export async function setCodeStatus(tx: Db, id: string, status: 'revoked' | 'used' | 'locked', at: Date) {
+  await tx
+    .updateTable('share_code')
+    .set({ status, ...(status === 'revoked' ? { revoked_at: at.toISOString() } : {}) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markSent(tx: Db, id: string, to: string): Promise<void> {
+  await tx.updateTable('share_code').set({ sent_to: to }).where('id', '=', id).execute();
+}
+
+/** Wrong attempts by this professional, or from this address, since the instant given. */
+export async function wrongAttemptsSince(db: Db, by: { idnps: string } | { address: string }, since: Date) {
+  const [column, value] = 'idnps' in by ? (['idnps', by.idnps] as const) : (['address', by.address] as const);
+  const row = await db
+    .selectFrom('share_attempt')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(column, '=', value)
+    .where('at', '>', since.toISOString())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A wrong attempt, and against which live code if its locator named one: that code's count goes
+ * up. Answers how many professionals have now given a wrong code for it.
+ */
+export async function recordWrongAttempt(
+  tx: Db,
+  attempt: { at: Date; idnps: string; address: string; codeId?: string },
+): Promise<number> {
+  await tx
+    .insertInto('share_attempt')
+    .values({
+      id: null,
+      at: attempt.at.toISOString(),
+      idnps: attempt.idnps,
+      address: attempt.address,
+      code_id: attempt.codeId ?? null,
+    })
+    .execute();
+  if (!attempt.codeId) return 0;
+  await tx
+    .updateTable('share_code')
+    .set((eb) => ({ wrong_attempts: eb('wrong_attempts', '+', 1) }))
+    .where('id', '=', attempt.codeId)
+    .execute();
+  const row = await tx
+    .selectFrom('share_attempt')
+    .select((eb) => eb.fn.count<number>('idnps').distinct().as('n'))
+    .where('code_id', '=', attempt.codeId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
