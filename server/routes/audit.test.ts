@@ -26,8 +26,8 @@ afterAll(() => platform.close());
 const get = async (url: string, as: MintOptions = {}) =>
   platform.app.inject({ method: 'GET', url, headers: await platform.issuer.bearer(as) });
 type Event = { resourceType: string; id: string; agent: { who: { identifier?: { value: string } } }[] };
-const events = (res: Awaited<ReturnType<typeof get>>) =>
-  (res.json().entry as { resource: Event }[]).map((e) => e.resource);
+const events = <E = Event>(res: Awaited<ReturnType<typeof get>>) =>
+  res.json<{ entry: { resource: E }[] }>().entry.map((e) => e.resource);
 
 describe('audited answers', () => {
   it('writes the entry before answering a patient search, and names it in the answer', async () => {
@@ -128,10 +128,7 @@ describe('reading the audit log', () => {
     expect((await get('/fhir/Patient/demo-lefevre/$access-history', { as: 'physician' })).statusCode).toBe(403);
     const res = await get('/fhir/Patient/demo-lefevre/$access-history', reader);
     expect(res.statusCode).toBe(200);
-    const list = events(res) as unknown as {
-      subtype: { code: string }[];
-      extension: { valueCoding: { code: string } }[];
-    }[];
+    const list = events<{ subtype: { code: string }[]; extension: { valueCoding: { code: string } }[] }>(res);
     expect(list.length).toBeGreaterThanOrEqual(2);
     expect(list.every((e) => ['search-type', 'read'].includes(e.subtype[0]!.code))).toBe(true);
     expect(list.every((e) => e.extension[0]!.valueCoding.code === 'normal')).toBe(true);

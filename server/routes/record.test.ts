@@ -51,8 +51,8 @@ const breakGlass = (patient: string, as: MintOptions = {}, params: Record<string
   });
 const kinds = async (kind: string) =>
   await platform.db.selectFrom('audit_event').select(['kind', 'mode', 'resource']).where('kind', '=', kind).execute();
-const resources = (res: { json(): unknown }) =>
-  ((res.json() as { entry: { resource: { resourceType: string; id: string } }[] }).entry ?? []).map((e) => e.resource);
+const resources = <R = { resourceType: string; id: string }>(res: { json<T>(): T }) =>
+  (res.json<{ entry?: { resource: R }[] }>().entry ?? []).map((e) => e.resource);
 
 describe('normal access (consent and care circle)', () => {
   it('refuses a professional outside the care circle, saying break-glass is possible', async () => {
@@ -120,19 +120,17 @@ describe('normal access (consent and care circle)', () => {
 describe('the patient’s consent (FHIR Consent)', () => {
   it('is a valid R4 Consent: permit for the circle, and a deny provision on BTG when opposed', async () => {
     const permit = await call('GET', '/fhir/Consent?patient=demo-lefevre');
-    const [consent] = resources(permit) as unknown as { provision: { type: string; provision?: unknown[] } }[];
+    const [consent] = resources<{ provision: { type: string; provision?: unknown[] } }>(permit);
     validateR4(consent);
     expect(consent!.provision.type).toBe('permit');
     expect(consent!.provision.provision).toBeUndefined();
-    const opposed = resources(await call('GET', '/fhir/Consent?patient=demo-casanova'))[0] as unknown as {
-      provision: { provision: { type: string; purpose: { code: string }[] }[] };
-    };
+    const [opposed] = resources<{ provision: { provision: { type: string; purpose: { code: string }[] }[] } }>(
+      await call('GET', '/fhir/Consent?patient=demo-casanova'),
+    );
     validateR4(opposed);
-    expect(opposed.provision.provision[0]).toMatchObject({ type: 'deny', purpose: [{ code: 'BTG' }] });
-    const denied = resources(await call('GET', '/fhir/Consent?patient=demo-girard'))[0] as unknown as {
-      provision: { type: string };
-    };
-    expect(denied.provision.type).toBe('deny');
+    expect(opposed!.provision.provision[0]).toMatchObject({ type: 'deny', purpose: [{ code: 'BTG' }] });
+    const [denied] = resources<{ provision: { type: string } }>(await call('GET', '/fhir/Consent?patient=demo-girard'));
+    expect(denied!.provision.type).toBe('deny');
   });
 });
 
@@ -262,7 +260,7 @@ describe('review by the privacy officer', () => {
     expect((await call('GET', '/review/break-glass')).statusCode).toBe(403);
     const list = await call('GET', '/review/break-glass', officer);
     expect(list.statusCode).toBe(200);
-    const sessions = list.json() as { id: string; patient: { id: string }; minutes: number; documents: unknown[] }[];
+    const sessions = list.json<{ id: string; patient: { id: string }; minutes: number; documents: unknown[] }[]>();
     const bernard = sessions.find((s) => s.patient.id === 'demo-bernard')!;
     expect(bernard).toMatchObject({
       actor: { name: 'Dr Julien MOREAU' },
