@@ -15,6 +15,33 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript',
 };
 
+const TEXT = 'text/plain; charset=utf-8';
+
+async function answer(
+  requested: string,
+  mailboxDir: string | undefined,
+): Promise<{ status: number; type: string; body: string | Buffer }> {
+  const url = URL.parse(requested, 'http://x');
+  if (!url) return { status: 400, type: TEXT, body: 'Adresse invalide' };
+  if (url.pathname === '/mailbox.html' && mailboxDir) {
+    return { status: 200, type: TYPES['.html']!, body: await mailboxPage(mailboxDir, url.searchParams.get('m')) };
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(url.pathname);
+  } catch {
+    return { status: 400, type: TEXT, body: 'Adresse invalide' };
+  }
+  const path = normalize(decoded).replace(/^(\.\.[/\\])+/, '');
+  const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
+  if (!file.startsWith(ROOT)) return { status: 403, type: TEXT, body: 'Interdit' };
+  try {
+    return { status: 200, type: TYPES[extname(file)] ?? 'application/octet-stream', body: await readFile(file) };
+  } catch {
+    return { status: 404, type: TEXT, body: 'Page introuvable' };
+  }
+}
+
 export interface DemoPages {
   url: string;
   server: Server;
@@ -26,28 +53,12 @@ export async function serveDemoPages(
   host = '127.0.0.1',
   options: { mailboxDir?: string } = {},
 ): Promise<DemoPages> {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/mailbox.html' && options.mailboxDir) {
-      const page = await mailboxPage(options.mailboxDir, url.searchParams.get('m'));
-      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(page);
-      return;
-    }
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
-      /^(\.\.[/\\])+/,
-      '',
+  const server = createServer((req, res) => {
+    // Whatever the request, the server answers and stays up (a malformed URL is a 400, not a crash).
+    answer(req.url ?? '/', options.mailboxDir).then(
+      ({ status, type, body }) => res.writeHead(status, { 'content-type': type }).end(body),
+      () => res.writeHead(500, { 'content-type': TEXT }).end('Erreur du serveur de démonstration'),
     );
-    const file = join(ROOT, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(ROOT)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Page introuvable');
-    }
   });
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;

@@ -40,6 +40,10 @@ declare module 'fastify' {
     /** The signed-in professional, from the verified token only (`server/identity/verify-token.ts`). */
     professional?: Professional;
   }
+  interface FastifyInstance {
+    /** Every route the platform serves (method and pattern), for its capability tests and fuzzing. */
+    routeList: { method: string; url: string }[];
+  }
   interface FastifyContextConfig {
     /** Routes anyone may call (health, capability statement); every other one needs a token. */
     public?: boolean;
@@ -111,10 +115,20 @@ export function buildApp(deps: Deps, { logger, verify, extra }: AppOptions): App
     // Fastify's own request lines carry the URL (and so the INS searched): ours below do not.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // The router's own refusals (a malformed percent-encoding, an over-long id) are FHIR answers too.
+    frameworkErrors: (error, _req, reply) =>
+      sendOutcome(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, [
+        { code: 'invalid', text: 'Adresse de la requête invalide.', diagnostics: error.code },
+      ]),
     // Behind the hospital's reverse proxy, the client's address comes from X-Forwarded-For.
     ...(config.trustProxy.length > 0 ? { trustProxy: config.trustProxy } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  const routeList: { method: string; url: string }[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url });
+  });
 
   const ownOrigin = (host: string | undefined, protocol: string) => `${protocol}://${host ?? ''}`;
 

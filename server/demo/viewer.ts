@@ -4,13 +4,14 @@
  */
 import type { App, Deps } from '../deps.ts';
 import { findExam } from '../storage/exams.ts';
+import { FhirError } from '../fhir/operation-outcome.ts';
 import { escapeHtml } from '../html.ts';
 import { ById } from '../routes/input.ts';
 
 export function demoViewerRoute(app: App, { db }: Deps): void {
   app.get('/demo/viewer/:id', { config: { public: true }, schema: { params: ById } }, async (req, reply) => {
     const exam = await findExam(db, req.params.id);
-    if (!exam) return reply.code(404).type('text/plain; charset=utf-8').send('Examen inconnu.');
+    if (!exam) throw new FhirError(404, { code: 'not-found', text: 'Examen inconnu.' });
     return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8" />
 <title>Visionneuse d’images (démo)</title>
 <style>body{margin:0;background:#111;color:#ddd;font:14px system-ui;display:grid;place-items:center;height:100vh}</style></head>
