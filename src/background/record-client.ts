@@ -15,6 +15,7 @@ import {
   type RecordSummary,
   type RecordText,
 } from '../core/protocol.ts';
+import type { BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassOption } from '../core/record.ts';
 import { professionLabel } from '../core/psc.ts';
 import { FhirOperationOutcome, FhirSearchBundle } from './fhir-answers.ts';
@@ -123,7 +124,7 @@ export async function recordDocument(documentId: string, options: ClientOptions)
 
 export async function startBreakGlass(
   patientId: string,
-  request_: { mode: 'bris_de_glace' | 'centre_15'; reason: string; text: string },
+  request_: { mode: BreakGlassMode; reason: string; text: string },
   options: ClientOptions,
 ): Promise<BreakGlassResult> {
   if (!options.accessToken) return { status: 'signed-out' };

@@ -7,7 +7,7 @@
  */
 import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
-import { BreakGlassReason } from '../core/break-glass.ts';
+import { BreakGlassReason, type BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassResult } from '../core/protocol.ts';
 import { t, type MessageKey } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
@@ -24,7 +24,7 @@ export function BreakGlassDialog({
   onOpened: (result: Extract<BreakGlassResult, { status: 'ok' }>) => void;
   onCancel: () => void;
 }) {
-  const [mode, setMode] = useState<'bris_de_glace' | 'centre_15'>('bris_de_glace');
+  const [mode, setMode] = useState<BreakGlassMode>('bris_de_glace');
   const [reason, setReason] = useState<(typeof REASONS)[number] | ''>('');
   const [text, setText] = useState('');
   const [confirmed, setConfirmed] = useState(false);
