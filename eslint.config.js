@@ -26,6 +26,27 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
+    // The content script runs in every matched page: no zod, no protocol values (types only) —
+    // it checks its few commands by hand and the background parses all it sends (docs/architecture.md).
+    files: ['src/content/**/*.ts', 'src/adapters/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'The content script does not import zod.' }],
+          patterns: [
+            {
+              regex: '(^|/)core/(protocol|page|circle|exams|record|session|results)\\.ts$',
+              allowTypeImports: true,
+              message: 'Protocol schemas stay out of the content script: import their types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Command-line programs speak on stdout.
     files: ['scripts/**', 'server/main.ts', 'server/**/*-cli.ts'],
     rules: { 'no-console': 'off' },

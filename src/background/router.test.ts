@@ -48,6 +48,7 @@ function setup() {
 
 const content: Sender = { id: ID, url: 'http://127.0.0.1:8788/webmail.html', tab: { id: 7 }, frameId: 0 };
 const panel: Sender = { id: ID, url: `${ORIGIN}src/panel/index.html`, tab: { id: 7 }, frameId: 3 };
+const optionsPage: Sender = { id: ID, url: `${ORIGIN}src/options/index.html` };
 const patient = { source: 'generic', ins: { status: 'valid', value: '255081416802538' }, birthDate: '1955-08-14' };
 
 describe('router: sender rules', () => {
@@ -66,7 +67,7 @@ describe('router: sender rules', () => {
     async (type) => {
       const { route, log } = setup();
       expect(await route({ v: 1, type }, content)).toBeUndefined();
-      expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type });
+      expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', from: 'content', type });
     },
   );
 
@@ -92,7 +93,7 @@ describe('router: sender rules', () => {
     const { route, fetch, log } = setup();
     expect(await route({ v: 1, ...message }, content)).toBeUndefined();
     expect(fetch).not.toHaveBeenCalled();
-    expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', kind: 'content', type: message.type });
+    expect(log).toHaveBeenCalledWith('message.dropped', { reason: 'not-allowed', from: 'content', type: message.type });
   });
 
   it('takes share codes found by a content script only well-formed, for its own tab', async () => {
@@ -167,12 +168,13 @@ describe('router: sender rules', () => {
     expect(sendToTab).toHaveBeenCalledWith(7, { v: 1, type: 'panel.hide' });
   });
 
-  it('asks for a banner preview only for an extension page, never for a content script', async () => {
+  it('asks for a banner preview only for the options page, never for a content script or the panel', async () => {
     const { route, previewProfile } = setup();
     const message = { v: 1, type: 'profiles.preview', urlPrefix: 'http://127.0.0.1:8788/', selectors: { ins: '#ins' } };
     expect(await route(message, content)).toBeUndefined();
     expect(previewProfile).not.toHaveBeenCalled();
-    expect(await route(message, panel)).toEqual({ status: 'no-page' });
+    expect(await route(message, panel)).toBeUndefined();
+    expect(await route(message, optionsPage)).toEqual({ status: 'no-page' });
     expect(previewProfile).toHaveBeenCalledWith('http://127.0.0.1:8788/', { ins: '#ins' });
   });
 
@@ -182,7 +184,7 @@ describe('router: sender rules', () => {
     expect(await route(message, panel)).toBeUndefined();
     expect(log).toHaveBeenCalledWith('message.dropped', {
       reason: 'not-allowed',
-      kind: 'extension-page',
+      from: 'panel',
       type: 'record.breakGlass',
     });
     const window = { ...panel, url: `${ORIGIN}src/break-glass/index.html?id=x`, tab: undefined };
@@ -207,28 +209,31 @@ describe('router: sender rules', () => {
     const { route } = setup();
     const psc = { issuer: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet', clientId: 'passerelle' };
     expect(
-      await route({ v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'javascript:alert(1)' } }, panel),
+      await route(
+        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'javascript:alert(1)' } },
+        optionsPage,
+      ),
     ).toBeUndefined();
     expect(
       await route(
         { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://p.example', issuer: 'file:///etc' } },
-        panel,
+        optionsPage,
       ),
     ).toBeUndefined();
     const saved = { ...psc, platformUrl: 'https://passerelle.chu.example' };
     expect(
       await route(
         { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://passerelle.chu.example/' } },
-        panel,
+        optionsPage,
       ),
     ).toEqual(saved);
-    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual(saved);
+    expect(await route({ v: 1, type: 'settings.get' }, optionsPage)).toEqual(saved);
   });
 
   it('keeps the platform URL saved by an older version and defaults the new fields', async () => {
     const { route, local } = setup();
     local.data.set('settings', { platformUrl: 'https://passerelle.chu.example' });
-    expect(await route({ v: 1, type: 'settings.get' }, panel)).toEqual({
+    expect(await route({ v: 1, type: 'settings.get' }, optionsPage)).toEqual({
       platformUrl: 'https://passerelle.chu.example',
       issuer: 'http://127.0.0.1:8789',
       clientId: 'passerelle-extension',
@@ -242,7 +247,10 @@ describe('router: DPI banner profiles', () => {
 
   it('lets the options page set them, and gives a content script only those of its own page', async () => {
     const { route } = setup();
-    expect(await route({ v: 1, type: 'profiles.set', profiles: [profile, other] }, panel)).toEqual([profile, other]);
+    expect(await route({ v: 1, type: 'profiles.set', profiles: [profile, other] }, optionsPage)).toEqual([
+      profile,
+      other,
+    ]);
     expect(
       await route({ v: 1, type: 'profiles.forPage' }, { ...content, url: 'http://127.0.0.1:8788/dpi.html' }),
     ).toEqual([profile]);
@@ -255,7 +263,7 @@ describe('router: DPI banner profiles', () => {
     expect(await route({ v: 1, type: 'profiles.get' }, content)).toBeUndefined();
     expect(log).toHaveBeenCalledWith('message.dropped', expect.objectContaining({ reason: 'not-allowed' }));
     const noIns = { ...profile, selectors: {} };
-    expect(await route({ v: 1, type: 'profiles.set', profiles: [noIns] }, panel)).toBeUndefined();
+    expect(await route({ v: 1, type: 'profiles.set', profiles: [noIns] }, optionsPage)).toBeUndefined();
   });
 });
 

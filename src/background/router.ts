@@ -1,14 +1,25 @@
 /**
  * The background's only entrance. Every message is checked in this order, and dropped (with a log
  * line naming the reason, never the content) at the first failure:
- *   1. the sender is this extension: a content script of ours in a web page, or an extension page;
+ *   1. the sender is this extension: a content script of ours in a web page, or one of our pages,
+ *      known by its folder (`src/<page>/`);
  *   2. the message parses against the protocol (`src/core/protocol.ts`);
- *   3. its type is allowed for that kind of sender: content scripts may only report what they
- *      detected and ask for the banner selectors of their own page; only extension pages (panel,
- *      options) may ask for data.
+ *   3. that sender may send it: `Senders` in the protocol says who may send each message (content
+ *      scripts only report what their page shows; the panel, framed in the host page, gets only
+ *      what the panel needs; the review's, the secretariat's and the break-glass window's messages
+ *      come from those pages only).
  * The handler's answer is parsed against the response schema before it leaves.
  */
-import { Request, Responses, type RequestOf, type RequestType, type ResponseOf } from '../core/protocol.ts';
+import {
+  PAGES,
+  Request,
+  Responses,
+  Senders,
+  type From,
+  type RequestOf,
+  type RequestType,
+  type ResponseOf,
+} from '../core/protocol.ts';
 
 export type SenderKind = 'content' | 'extension-page';
 
@@ -30,57 +41,18 @@ export interface Context {
   url?: string;
 }
 
-export const ALLOWED: Record<SenderKind, ReadonlySet<RequestType>> = {
-  content: new Set(['context.detected', 'profiles.forPage', 'panel.tampered']),
-  'extension-page': new Set([
-    'context.get',
-    'patient.lookup',
-    'panel.close',
-    'settings.get',
-    'settings.set',
-    'auth.status',
-    'auth.signIn',
-    'auth.signOut',
-    'profiles.get',
-    'profiles.set',
-    'profiles.preview',
-    'sites.get',
-    'sites.set',
-    'identity.confirm',
-    'circle.get',
-    'circle.join',
-    'circle.leave',
-    'outbox.list',
-    'outbox.dismiss',
-    'intent.take',
-    'share.redeem',
-    'exams.list',
-    'exam.get',
-    'secretariat.exams',
-    'secretariat.issue',
-    'secretariat.revoke',
-    'secretariat.send',
-    'record.summary',
-    'record.documents',
-    'record.document',
-    'breakGlass.prepare',
-    'breakGlass.pending',
-    'record.breakGlass',
-    'record.breakGlassEnd',
-    'review.list',
-    'review.mark',
-    'review.csv',
-  ]),
-};
+/** Who sent it: a content script, one of the extension's pages by folder, or nobody we know. */
+export function senderOf(sender: Sender, extensionId: string, extensionOrigin: string): From | undefined {
+  if (sender.id !== extensionId || !sender.url) return undefined;
+  if (sender.url.startsWith(extensionOrigin)) {
+    const path = sender.url.slice(extensionOrigin.length);
+    return PAGES.find((page) => path.startsWith(`src/${page}/`));
+  }
+  if (sender.tab?.id !== undefined && /^https?:\/\//.test(sender.url)) return 'content';
+  return undefined;
+}
 
-/**
- * Messages only one extension page may send, by path: break-glass is confirmed in its own window,
- * never from the panel framed in the host page.
- */
-export const PAGE_ONLY: Partial<Record<RequestType, string>> = {
-  'record.breakGlass': 'src/break-glass/',
-  'breakGlass.pending': 'src/break-glass/',
-};
+const allowed = (from: From, type: RequestType) => (Senders[type] as readonly From[]).includes(from);
 
 export type Handlers = { [T in RequestType]: (message: RequestOf<T>, context: Context) => Promise<ResponseOf<T>> };
 
@@ -92,35 +64,24 @@ export interface RouterOptions {
   log: (event: string, detail: Record<string, unknown>) => void;
 }
 
-export function senderKind(sender: Sender, extensionId: string, extensionOrigin: string): SenderKind | undefined {
-  if (sender.id !== extensionId || !sender.url) return undefined;
-  if (sender.url.startsWith(extensionOrigin)) return 'extension-page';
-  if (sender.tab?.id !== undefined && /^https?:\/\//.test(sender.url)) return 'content';
-  return undefined;
-}
-
 export function createRouter({ extensionId, extensionOrigin, handlers, log }: RouterOptions) {
   return async function route(raw: unknown, sender: Sender): Promise<unknown> {
-    const kind = senderKind(sender, extensionId, extensionOrigin);
-    if (!kind) {
+    const from = senderOf(sender, extensionId, extensionOrigin);
+    if (!from) {
       log('message.dropped', { reason: 'sender' });
       return undefined;
     }
     const parsed = Request.safeParse(raw);
     if (!parsed.success) {
-      log('message.dropped', { reason: 'malformed', kind, paths: parsed.error.issues.map((i) => i.path.join('.')) });
+      log('message.dropped', { reason: 'malformed', from, paths: parsed.error.issues.map((i) => i.path.join('.')) });
       return undefined;
     }
     const message = parsed.data;
-    if (!ALLOWED[kind].has(message.type)) {
-      log('message.dropped', { reason: 'not-allowed', kind, type: message.type });
+    if (!allowed(from, message.type)) {
+      log('message.dropped', { reason: 'not-allowed', from, type: message.type });
       return undefined;
     }
-    const page = PAGE_ONLY[message.type];
-    if (page !== undefined && !sender.url!.startsWith(extensionOrigin + page)) {
-      log('message.dropped', { reason: 'not-allowed', kind, type: message.type });
-      return undefined;
-    }
+    const kind: SenderKind = from === 'content' ? 'content' : 'extension-page';
     const context: Context = { kind, tabId: sender.tab?.id, frameId: sender.frameId };
     if (kind === 'content') {
       context.origin = new URL(sender.url!).origin;

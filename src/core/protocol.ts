@@ -11,19 +11,21 @@
  *                                               ├── fetch + bearer ──▶ platform (FHIR R4)
  *                                               └── OpenID Connect ──▶ Pro Santé Connect (popup)
  *
- * Who may send what is decided in `src/background/router.ts` (allowlist per sender kind).
- * Unknown or malformed messages are dropped and logged, never acted on.
+ * Who may send each message is said here too (`Senders`), and enforced by
+ * `src/background/router.ts`. Unknown or malformed messages are dropped and logged, never acted on.
  */
 import { z } from 'zod';
 import { CircleResult, OutboxItem } from './circle.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
 import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
 import { DoneResult, httpUrl, SignedOut, text, Unavailable } from './results.ts';
+import { AuthStatus, Settings } from './session.ts';
 
 export * from './circle.ts';
 export * from './page.ts';
 export * from './exams.ts';
 export * from './record.ts';
+export * from './session.ts';
 export { UnavailableReason } from './results.ts';
 import {
   DetectedPatient,
@@ -95,57 +97,6 @@ export const ConfirmResult = z.discriminatedUnion('status', [
   Unavailable,
 ]);
 export type ConfirmResult = z.infer<typeof ConfirmResult>;
-
-export const Settings = z.object({
-  platformUrl: httpUrl,
-  /** OpenID provider: Pro Santé Connect in production, the platform's development one in the demo. */
-  issuer: httpUrl,
-  clientId: text(200),
-});
-export type Settings = z.infer<typeof Settings>;
-
-// ---------------------------------------------------------------------------------------------
-// The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
-
-export const Professional = z.object({
-  /** IDNPS: `8` + RPPS or `0` + ADELI (docs/domain.md). */
-  idNps: z.string().regex(/^[0-9][0-9A-Za-z]{4,30}$/),
-  rpps: z
-    .string()
-    .regex(/^\d{11}$/)
-    .optional(),
-  /** Civility of practice shown before the name (`Dr`, `Pr`), from `codeCiviliteDexercice`. */
-  title: z.enum(['Dr', 'Pr']).optional(),
-  familyName: text(200),
-  givenName: text(200).optional(),
-  /** TRE_G15 profession codes, from `SubjectRefPro.exercices[].codeProfession`. */
-  professions: z.array(z.string().regex(/^\d{2}$/)).max(50),
-  organization: text(200).optional(),
-  mssante: z.email().max(200).optional(),
-});
-export type Professional = z.infer<typeof Professional>;
-
-export const SignedOutReason = z.enum(['expired', 'cancelled', 'failed', 'unreachable', 'refused']);
-export type SignedOutReason = z.infer<typeof SignedOutReason>;
-
-export const AuthStatus = z.discriminatedUnion('state', [
-  z.object({ state: z.literal('signed-out'), reason: SignedOutReason.optional() }),
-  z.object({ state: z.literal('signed-in'), professional: Professional, expiresAt: z.number().int() }),
-]);
-export type AuthStatus = z.infer<typeof AuthStatus>;
-
-/** What `storage.session` holds while signed in; never `storage.local`, never the host page. */
-export const AuthSession = z.object({
-  issuer: httpUrl,
-  clientId: text(200),
-  accessToken: z.string().min(1).max(20_000),
-  refreshToken: z.string().min(1).max(20_000).optional(),
-  idToken: z.string().max(20_000).optional(),
-  /** Epoch milliseconds at which the access token expires. */
-  expiresAt: z.number().int(),
-  professional: Professional,
-});
-export type AuthSession = z.infer<typeof AuthSession>;
 
 // ---------------------------------------------------------------------------------------------
 // Messages. Requests carry `v` and `type`; each type has exactly one response schema.
@@ -379,6 +330,60 @@ export const Responses = {
     Unavailable,
   ]),
 } satisfies Record<RequestType, z.ZodType>;
+
+/**
+ * Where a message may come from: a content script in a web page, or one of the extension's own
+ * pages, named by its folder (`src/<page>/`). The panel is framed inside the host page: it gets
+ * only what the panel needs; the review, the secretariat and the break-glass window keep theirs.
+ */
+export const PAGES = ['panel', 'options', 'report', 'document', 'secretariat', 'review', 'break-glass'] as const;
+export type ExtensionPage = (typeof PAGES)[number];
+export type From = 'content' | ExtensionPage;
+
+/** Each message's senders: the router's allowlist is built from this, nothing else. */
+export const Senders = {
+  'context.detected': ['content'],
+  'profiles.forPage': ['content'],
+  'panel.tampered': ['content'],
+  'context.get': ['panel'],
+  'patient.lookup': ['panel'],
+  'panel.close': ['panel'],
+  'identity.confirm': ['panel'],
+  'intent.take': ['panel'],
+  'circle.get': ['panel'],
+  'circle.join': ['panel'],
+  'circle.leave': ['panel'],
+  'share.redeem': ['panel'],
+  'exams.list': ['panel'],
+  'record.summary': ['panel'],
+  'record.documents': ['panel'],
+  'breakGlass.prepare': ['panel'],
+  'record.breakGlassEnd': ['panel'],
+  'settings.get': ['options'],
+  'settings.set': ['options'],
+  'profiles.get': ['options'],
+  'profiles.set': ['options'],
+  'profiles.preview': ['options'],
+  'sites.get': ['options'],
+  'sites.set': ['options'],
+  'outbox.list': ['options'],
+  'outbox.dismiss': ['options'],
+  'exam.get': ['report'],
+  'record.document': ['document'],
+  'secretariat.exams': ['secretariat'],
+  'secretariat.issue': ['secretariat'],
+  'secretariat.revoke': ['secretariat'],
+  'secretariat.send': ['secretariat'],
+  'review.list': ['review'],
+  'review.mark': ['review'],
+  'review.csv': ['review'],
+  'breakGlass.pending': ['break-glass'],
+  'record.breakGlass': ['break-glass'],
+  // Every page shows who is signed in and lets them sign in or out.
+  'auth.status': PAGES,
+  'auth.signIn': PAGES,
+  'auth.signOut': PAGES,
+} as const satisfies Record<RequestType, readonly From[]>;
 
 export type ResponseOf<T extends RequestType> = z.infer<(typeof Responses)[T]>;
 export type RequestOf<T extends RequestType> = Extract<Request, { type: T }>;

@@ -5,7 +5,7 @@
  * PSC's userinfo spells them (`nomDexercice`, `prenomDexercice`, …).
  */
 import { z } from 'zod';
-import type { Professional } from './protocol.ts';
+import type { Professional } from './session.ts';
 
 /** The authentication level PSC asks for and every accepted token must carry (`acr`). */
 export const PSC_ACR = 'eidas1';

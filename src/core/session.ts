@@ -1,0 +1,57 @@
+/**
+ * The extension's settings and the signed-in professional's session, as stored and as the pages
+ * see them; part of the protocol (`protocol.ts` re-exports).
+ */
+import { z } from 'zod';
+import { httpUrl, text } from './results.ts';
+
+export const Settings = z.object({
+  platformUrl: httpUrl,
+  /** OpenID provider: Pro Santé Connect in production, the platform's development one in the demo. */
+  issuer: httpUrl,
+  clientId: text(200),
+});
+export type Settings = z.infer<typeof Settings>;
+
+// ---------------------------------------------------------------------------------------------
+// The signed-in professional, mapped from Pro Santé Connect claims by `src/core/psc.ts`.
+
+export const Professional = z.object({
+  /** IDNPS: `8` + RPPS or `0` + ADELI (docs/domain.md). */
+  idNps: z.string().regex(/^[0-9][0-9A-Za-z]{4,30}$/),
+  rpps: z
+    .string()
+    .regex(/^\d{11}$/)
+    .optional(),
+  /** Civility of practice shown before the name (`Dr`, `Pr`), from `codeCiviliteDexercice`. */
+  title: z.enum(['Dr', 'Pr']).optional(),
+  familyName: text(200),
+  givenName: text(200).optional(),
+  /** TRE_G15 profession codes, from `SubjectRefPro.exercices[].codeProfession`. */
+  professions: z.array(z.string().regex(/^\d{2}$/)).max(50),
+  organization: text(200).optional(),
+  mssante: z.email().max(200).optional(),
+});
+export type Professional = z.infer<typeof Professional>;
+
+export const SignedOutReason = z.enum(['expired', 'cancelled', 'failed', 'unreachable', 'refused']);
+export type SignedOutReason = z.infer<typeof SignedOutReason>;
+
+export const AuthStatus = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('signed-out'), reason: SignedOutReason.optional() }),
+  z.object({ state: z.literal('signed-in'), professional: Professional, expiresAt: z.number().int() }),
+]);
+export type AuthStatus = z.infer<typeof AuthStatus>;
+
+/** What `storage.session` holds while signed in; never `storage.local`, never the host page. */
+export const AuthSession = z.object({
+  issuer: httpUrl,
+  clientId: text(200),
+  accessToken: z.string().min(1).max(20_000),
+  refreshToken: z.string().min(1).max(20_000).optional(),
+  idToken: z.string().max(20_000).optional(),
+  /** Epoch milliseconds at which the access token expires. */
+  expiresAt: z.number().int(),
+  professional: Professional,
+});
+export type AuthSession = z.infer<typeof AuthSession>;
