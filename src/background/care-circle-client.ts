@@ -8,7 +8,7 @@ import { CircleMember, type CircleChange, type CircleResult } from '../core/prot
 import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../core/circle.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
 import { IDNPS_SYSTEM } from '../core/psc.ts';
-import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
+import { callPlatform, segment, unavailable, type ClientOptions } from './platform-call.ts';
 
 interface Resource {
   resourceType: string;
@@ -58,34 +58,26 @@ export interface CircleOptions extends ClientOptions {
   myIdNps: string | undefined;
 }
 
-export async function readCircle(patientId: string, options: CircleOptions): Promise<CircleResult> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL('/fhir/CareTeam', options.baseUrl);
-  url.searchParams.set('patient', patientId);
-  const res = await request(url, options);
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  return got.ok ? circleMembers(got.body, options.myIdNps) : got.failure;
-}
+export const readCircle = (patientId: string, options: CircleOptions): Promise<CircleResult> =>
+  callPlatform(options, {
+    path: '/fhir/CareTeam',
+    query: { patient: patientId },
+    read: (body) => circleMembers(body, options.myIdNps),
+  });
 
 /** Joins or leaves; `key` is the request's idempotency key, the same for every retry of it. */
-export async function changeCircle(
+export const changeCircle = (
   change: CircleChange,
   patientId: string,
   key: string,
   options: CircleOptions,
-): Promise<CircleResult> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const operation = change === 'leave' ? 'leave' : 'join';
-  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$care-team-${operation}`, options.baseUrl);
-  const res = await request(url, options, {
+): Promise<CircleResult> =>
+  callPlatform(options, {
+    path: `/fhir/Patient/${segment(patientId)}/$care-team-${change === 'leave' ? 'leave' : 'join'}`,
     method: 'POST',
     headers: { 'idempotency-key': key },
     ...(change === 'join-mt'
-      ? { body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'PCP' }] } }
+      ? { body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: MEDECIN_TRAITANT }] } }
       : {}),
+    read: (body) => circleMembers(body, options.myIdNps),
   });
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  return got.ok ? circleMembers(got.body, options.myIdNps) : got.failure;
-}

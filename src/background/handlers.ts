@@ -1,4 +1,5 @@
 /** What the background does for each message type; the router has already checked the sender. */
+import { PROTOCOL_VERSION } from '../core/version.ts';
 import { z } from 'zod';
 import {
   BreakGlassRequest,
@@ -22,7 +23,8 @@ const sameReading = (a: DetectedPatient, b: DetectedPatient) => {
 };
 import type { Auth } from './auth.ts';
 import { loadTabContext, saveFrameContext, type SessionArea } from './context-store.ts';
-import { announceSession, confirmIdentity, lookupPatient, type ClientOptions } from './platform-client.ts';
+import { announceSession, confirmIdentity, lookupPatient } from './platform-client.ts';
+import type { ClientOptions } from './platform-call.ts';
 import {
   endBreakGlass,
   recordDocument,
@@ -116,7 +118,7 @@ export function createHandlers(deps: Deps): Handlers {
       });
       // The launcher lives in the top frame only: tell it when a sub-frame found something.
       if ((frameId ?? 0) !== 0 && (message.patients.length > 0 || message.shareCodes.length > 0)) {
-        await deps.sendToTab(tabId, { v: 1, type: 'launcher.show' }).catch(() => {});
+        await deps.sendToTab(tabId, { v: PROTOCOL_VERSION, type: 'launcher.show' }).catch(() => {});
       }
       return { ok: true };
     },
@@ -154,7 +156,7 @@ export function createHandlers(deps: Deps): Handlers {
       return result;
     },
     async 'panel.close'(_message, { tabId }) {
-      if (tabId !== undefined) await deps.sendToTab(tabId, { v: 1, type: 'panel.hide' });
+      if (tabId !== undefined) await deps.sendToTab(tabId, { v: PROTOCOL_VERSION, type: 'panel.hide' });
       return { ok: true };
     },
     async 'settings.get'() {

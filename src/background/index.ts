@@ -3,6 +3,7 @@
  * `storage.session`, settings in `storage.local`. Listeners are registered synchronously at start,
  * as MV3 requires for a worker woken by an event.
  */
+import { PROTOCOL_VERSION } from '../core/version.ts';
 import browser, { type Runtime } from 'webextension-polyfill';
 import { ProfileReadings, type ContentCommand, type PreviewResult } from '../core/protocol.ts';
 import { createAuth } from './auth.ts';
@@ -36,7 +37,11 @@ const previewProfile = async (
   if (!tab) return { status: 'no-page' };
   try {
     const answer = ProfileReadings.safeParse(
-      await browser.tabs.sendMessage(tab.id!, { v: 1, type: 'profile.preview', selectors }, { frameId: 0 }),
+      await browser.tabs.sendMessage(
+        tab.id!,
+        { v: PROTOCOL_VERSION, type: 'profile.preview', selectors },
+        { frameId: 0 },
+      ),
     );
     return answer.success ? { status: 'ok', ...answer.data } : { status: 'no-page' };
   } catch {
@@ -111,7 +116,7 @@ browser.permissions.onRemoved.addListener(syncSites);
 browser.action.onClicked.addListener((tab) => {
   if (tab.id === undefined) return;
   // No content script on this page (a site not enabled): offer to enable it in the options page.
-  sendToTab(tab.id, { v: 1, type: 'panel.toggle' }).catch(() => {
+  sendToTab(tab.id, { v: PROTOCOL_VERSION, type: 'panel.toggle' }).catch(() => {
     const site = tab.url ? siteOf(tab.url) : undefined;
     const options = browser.runtime.getURL('src/options/index.html');
     void browser.tabs.create({ url: site ? `${options}?site=${encodeURIComponent(site)}#sites` : options });
@@ -124,7 +129,7 @@ browser.commands.onCommand.addListener((command, tab) => {
   if (command !== 'declare-care-team' || tab?.id === undefined) return;
   const tabId = tab.id;
   void saveIntent(browser.storage.session, tabId, { action: 'circle.join', at: Date.now() })
-    .then(() => sendToTab(tabId, { v: 1, type: 'panel.show' }))
+    .then(() => sendToTab(tabId, { v: PROTOCOL_VERSION, type: 'panel.show' }))
     .catch(() => {});
 });
 

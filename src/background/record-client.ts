@@ -19,7 +19,7 @@ import type { BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassOption } from '../core/record.ts';
 import { professionLabel } from '../core/psc.ts';
 import { FhirOperationOutcome, FhirSearchBundle } from './fhir-answers.ts';
-import { answer, request, unavailable, type ClientOptions, type Failure } from './platform-client.ts';
+import { acknowledged, callPlatform, segment, utf8, type ClientOptions } from './platform-call.ts';
 
 type Refused = { status: 'refused'; breakGlass: BreakGlassOption; detail: string };
 
@@ -29,27 +29,39 @@ interface Resource {
   [key: string]: unknown;
 }
 
-/** The body of a granted answer and its access mode; or the refusal; or why nothing came. */
-async function granted(
-  res: Response | Failure,
-): Promise<{ body: unknown; mode: AccessMode; expiresAt?: string } | Refused | Failure> {
-  if (!(res instanceof Response)) return res;
-  const option = res.headers.get('x-break-glass') as Refused['breakGlass'] | null;
-  if (res.status === 403 && option && BreakGlassOption.options.includes(option as BreakGlassOption)) {
-    const outcome = FhirOperationOutcome.safeParse(await res.json().catch(() => undefined));
-    return { status: 'refused', breakGlass: option, detail: outcome.data?.issue[0]?.details?.text ?? '' };
-  }
-  const got = await answer(res);
-  if (!got.ok) return got.failure;
-  const mode = AccessMode.safeParse(res.headers.get('x-access-mode'));
-  if (!mode.success) return unavailable('bad-response');
-  const expiresAt = res.headers.get('x-break-glass-expires') ?? undefined;
-  return { body: got.body, mode: mode.data, ...(expiresAt ? { expiresAt } : {}) };
-}
+/** A refused record: `403` with `X-Break-Glass` saying whether break-glass is possible. */
+const refusedRecord = (status: number, headers: Headers, body: unknown): Refused | undefined => {
+  const option = BreakGlassOption.safeParse(headers.get('x-break-glass'));
+  if (status !== 403 || !option.success) return undefined;
+  const outcome = FhirOperationOutcome.safeParse(body);
+  return { status: 'refused', breakGlass: option.data, detail: outcome.data?.issue[0]?.details?.text ?? '' };
+};
 
-const isAnswer = (
-  r: Awaited<ReturnType<typeof granted>>,
-): r is { body: unknown; mode: AccessMode; expiresAt?: string } => 'body' in r;
+/** How the record was opened (`X-Access-Mode`, and the break-glass session's end). */
+const accessOf = (headers: Headers) => {
+  const mode = AccessMode.safeParse(headers.get('x-access-mode'));
+  if (!mode.success) return undefined;
+  const expiresAt = headers.get('x-break-glass-expires') ?? undefined;
+  return { mode: mode.data, ...(expiresAt ? { expiresAt } : {}) };
+};
+
+/** A read of the record: granted (with its access mode), refused (break-glass possible or not), or failed. */
+const readRecord = <T extends object>(
+  options: ClientOptions,
+  path: string,
+  read: (body: unknown) => T | undefined,
+  query?: Record<string, string | undefined>,
+) =>
+  callPlatform(options, {
+    path,
+    ...(query ? { query } : {}),
+    refused: refusedRecord,
+    read: (body, headers) => {
+      const access = accessOf(headers);
+      const value = access && read(body);
+      return value && { status: 'ok' as const, ...access, ...value };
+    },
+  });
 
 function toDoc(r: Resource): RecordDoc | undefined {
   const doc = r as {
@@ -73,126 +85,114 @@ function toDoc(r: Resource): RecordDoc | undefined {
 const resourcesOf = (body: unknown) =>
   ((body as { entry?: { resource?: Resource }[] }).entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
 
-export async function recordSummary(patientId: string, options: ClientOptions): Promise<RecordSummary> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$summary`, options.baseUrl);
-  const got = await granted(await request(url, options));
-  if (!isAnswer(got)) return got;
-  const resources = resourcesOf(got.body);
-  const team = resources.find((r) => r.resourceType === 'CareTeam') as
-    { participant?: { member?: { display?: string }; role?: { coding?: { code?: string }[] }[] }[] } | undefined;
-  return {
-    status: 'ok',
-    mode: got.mode,
-    ...(got.expiresAt ? { expiresAt: got.expiresAt } : {}),
-    alerts: resources.flatMap((r) =>
-      r.resourceType === 'Flag' ? [(r as { code?: { text?: string } }).code?.text ?? ''] : [],
-    ),
-    latest: resources.flatMap((r) => (r.resourceType === 'DocumentReference' ? (toDoc(r) ?? []) : [])),
-    circle: (team?.participant ?? []).map((p) => ({
-      name: p.member?.display ?? '',
-      profession: professionLabel(p.role?.[0]?.coding?.[0]?.code ?? ''),
-    })),
-  };
-}
+export const recordSummary = (patientId: string, options: ClientOptions): Promise<RecordSummary> =>
+  readRecord(options, `/fhir/Patient/${segment(patientId)}/$summary`, (body) => {
+    const resources = resourcesOf(body);
+    const team = resources.find((r) => r.resourceType === 'CareTeam') as
+      { participant?: { member?: { display?: string }; role?: { coding?: { code?: string }[] }[] }[] } | undefined;
+    return {
+      alerts: resources.flatMap((r) =>
+        r.resourceType === 'Flag' ? [(r as { code?: { text?: string } }).code?.text ?? ''] : [],
+      ),
+      latest: resources.flatMap((r) => (r.resourceType === 'DocumentReference' ? (toDoc(r) ?? []) : [])),
+      circle: (team?.participant ?? []).map((p) => ({
+        name: p.member?.display ?? '',
+        profession: professionLabel(p.role?.[0]?.coding?.[0]?.code ?? ''),
+      })),
+    };
+  });
 
-export async function recordDocuments(
+export const recordDocuments = (
   patientId: string,
   typeCode: string | undefined,
   options: ClientOptions,
-): Promise<RecordDocs> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$documents`, options.baseUrl);
-  if (typeCode) url.searchParams.set('type', typeCode);
-  const got = await granted(await request(url, options));
-  if (!isAnswer(got)) return got;
-  if (!FhirSearchBundle.safeParse(got.body).success) return unavailable('bad-response');
-  const documents = resourcesOf(got.body).flatMap((r) => toDoc(r) ?? []);
-  return { status: 'ok', mode: got.mode, ...(got.expiresAt ? { expiresAt: got.expiresAt } : {}), documents };
-}
+): Promise<RecordDocs> =>
+  readRecord(
+    options,
+    `/fhir/Patient/${segment(patientId)}/$documents`,
+    (body) =>
+      FhirSearchBundle.safeParse(body).success
+        ? { documents: resourcesOf(body).flatMap((r) => toDoc(r) ?? []) }
+        : undefined,
+    { type: typeCode },
+  );
 
-export async function recordDocument(documentId: string, options: ClientOptions): Promise<RecordText> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL(`/fhir/Binary/${encodeURIComponent(documentId)}`, options.baseUrl);
-  const got = await granted(await request(url, options));
-  if (!isAnswer(got)) return got;
-  const data = (got.body as { data?: unknown }).data;
-  if (typeof data !== 'string') return unavailable('bad-response');
-  const text = new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
-  return { status: 'ok', mode: got.mode, ...(got.expiresAt ? { expiresAt: got.expiresAt } : {}), text };
-}
+export const recordDocument = (documentId: string, options: ClientOptions): Promise<RecordText> =>
+  readRecord(options, `/fhir/Binary/${segment(documentId)}`, (body) => {
+    const data = (body as { data?: unknown }).data;
+    return typeof data === 'string' ? { text: utf8(data) } : undefined;
+  });
 
-export async function startBreakGlass(
+const BreakGlassAnswer = z.object({
+  parameter: z.array(
+    z.object({ name: z.string(), valueCode: z.string().optional(), valueInstant: z.string().optional() }),
+  ),
+});
+
+export const startBreakGlass = (
   patientId: string,
-  request_: { mode: BreakGlassMode; reason: string; text: string },
+  request: { mode: BreakGlassMode; reason: string; text: string },
   options: ClientOptions,
-): Promise<BreakGlassResult> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const url = new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$break-glass`, options.baseUrl);
-  const res = await request(url, options, {
+): Promise<BreakGlassResult> =>
+  callPlatform(options, {
+    path: `/fhir/Patient/${segment(patientId)}/$break-glass`,
     method: 'POST',
     body: {
       resourceType: 'Parameters',
       parameter: [
-        { name: 'mode', valueCode: request_.mode },
-        { name: 'reason', valueCode: request_.reason },
-        { name: 'text', valueString: request_.text },
+        { name: 'mode', valueCode: request.mode },
+        { name: 'reason', valueCode: request.reason },
+        { name: 'text', valueString: request.text },
       ],
     },
+    read: (body) => {
+      const parameters = BreakGlassAnswer.safeParse(body).data?.parameter ?? [];
+      const mode = AccessMode.safeParse(parameters.find((p) => p.name === 'mode')?.valueCode);
+      const expiresAt = parameters.find((p) => p.name === 'expires')?.valueInstant;
+      return mode.success && expiresAt ? { status: 'ok' as const, mode: mode.data, expiresAt } : undefined;
+    },
   });
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  if (!got.ok) return got.failure;
-  const parameters =
-    (got.body as { parameter?: { name: string; valueCode?: string; valueInstant?: string }[] }).parameter ?? [];
-  const mode = AccessMode.safeParse(parameters.find((p) => p.name === 'mode')?.valueCode);
-  const expiresAt = parameters.find((p) => p.name === 'expires')?.valueInstant;
-  return mode.success && expiresAt ? { status: 'ok', mode: mode.data, expiresAt } : unavailable('bad-response');
-}
-
-const post = async (url: URL, body: unknown, options: ClientOptions) => {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const res = await request(url, options, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  return got.ok ? { status: 'ok' as const } : got.failure;
-};
 
 export const endBreakGlass = (patientId: string, options: ClientOptions) =>
-  post(new URL(`/fhir/Patient/${encodeURIComponent(patientId)}/$break-glass-end`, options.baseUrl), {}, options);
-
-// The privacy officer's review.
-
-export async function reviewList(reviewed: boolean | undefined, options: ClientOptions) {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const url = new URL('/review/break-glass', options.baseUrl);
-  if (reviewed !== undefined) url.searchParams.set('reviewed', String(reviewed));
-  const res = await request(url, options);
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  if (!got.ok) return got.failure;
-  const list = z.array(z.unknown()).max(1000).safeParse(got.body);
-  if (!list.success) return unavailable('bad-response');
-  // Item by item: a session this page cannot read is listed as such, never drops the others.
-  const sessions = list.data.map((item): ReviewItem => {
-    const session = ReviewSession.safeParse(item);
-    if (session.success) return session.data;
-    const id = (item as { id?: unknown } | null)?.id;
-    return { unreadable: true, id: typeof id === 'string' ? id.slice(0, 64) : null };
+  callPlatform(options, {
+    path: `/fhir/Patient/${segment(patientId)}/$break-glass-end`,
+    method: 'POST',
+    body: { resourceType: 'Parameters' },
+    read: acknowledged,
   });
-  return { status: 'ok' as const, sessions };
-}
+
+// The privacy officer's review (the platform's JSON API).
+
+export const reviewList = (reviewed: boolean | undefined, options: ClientOptions) =>
+  callPlatform(options, {
+    path: '/review/break-glass',
+    query: { reviewed: reviewed === undefined ? undefined : String(reviewed) },
+    read: (body) => {
+      const list = z.array(z.unknown()).max(1000).safeParse(body);
+      if (!list.success) return undefined;
+      // Item by item: a session this page cannot read is listed as such, never drops the others.
+      const sessions = list.data.map((item): ReviewItem => {
+        const session = ReviewSession.safeParse(item);
+        if (session.success) return session.data;
+        const id = (item as { id?: unknown } | null)?.id;
+        return { unreadable: true, id: typeof id === 'string' ? id.slice(0, 64) : null };
+      });
+      return { status: 'ok' as const, sessions };
+    },
+  });
 
 export const reviewMark = (id: string, comment: string, options: ClientOptions) =>
-  post(new URL(`/review/break-glass/${encodeURIComponent(id)}`, options.baseUrl), { comment }, options);
+  callPlatform(options, {
+    path: `/review/break-glass/${segment(id)}`,
+    method: 'POST',
+    body: { comment },
+    plainJson: true,
+    read: acknowledged,
+  });
 
-export async function reviewCsv(options: ClientOptions) {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const res = await request(new URL('/review/break-glass.csv', options.baseUrl), options);
-  if (!(res instanceof Response)) return res;
-  if (!res.ok) {
-    const got = await answer(res);
-    return got.ok ? unavailable('bad-response') : got.failure;
-  }
-  return { status: 'ok' as const, csv: await res.text() };
-}
+export const reviewCsv = (options: ClientOptions) =>
+  callPlatform(options, {
+    path: '/review/break-glass.csv',
+    text: true,
+    read: (csv) => (typeof csv === 'string' ? { status: 'ok' as const, csv } : undefined),
+  });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CentreExam, Exam, IssuedCode, type ExamResult, type ExamsResult } from '../core/protocol.ts';
 import { CODE_PROBLEMS, parseCode } from '../core/share-code.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
-import { answer, request, unavailable, type ClientOptions } from './platform-client.ts';
+import { acknowledged, callPlatform, segment, unavailable, utf8, type ClientOptions } from './platform-call.ts';
 
 const FhirDocumentReference = z.looseObject({
   resourceType: z.literal('DocumentReference'),
@@ -21,9 +21,6 @@ const FhirDocumentReference = z.looseObject({
     .array(z.object({ attachment: z.looseObject({ data: z.string().optional(), url: z.string().optional() }) }))
     .optional(),
 });
-
-/** Base64 of UTF-8 text, decoded. */
-const utf8 = (base64: string) => new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
 
 /** The exam a DocumentReference describes; with its report and images when `withContent`. */
 export function toExam(body: unknown, baseUrl: string, withContent: boolean): Exam | undefined {
@@ -44,70 +41,75 @@ export function toExam(body: unknown, baseUrl: string, withContent: boolean): Ex
   return exam.success ? exam.data : undefined;
 }
 
-const json = async <T>(res: Response | Awaited<ReturnType<typeof request>>, map: (body: unknown) => T | undefined) => {
-  if (!(res instanceof Response)) return res;
-  const got = await answer(res);
-  if (!got.ok) return got.failure;
-  const value = map(got.body);
-  return value === undefined ? unavailable('bad-response') : { status: 'ok' as const, value };
-};
-
 export async function redeemCode(input: string, options: ClientOptions): Promise<ExamResult> {
   const parsed = parseCode(input);
   if (!parsed.ok) return unavailable('refused', CODE_PROBLEMS[parsed.reason]);
-  if (!options.accessToken) return { status: 'signed-out' };
-  const res = await request(new URL('/fhir/$redeem-share-code', options.baseUrl), options, {
+  return callPlatform(options, {
+    path: '/fhir/$redeem-share-code',
     method: 'POST',
     body: { resourceType: 'Parameters', parameter: [{ name: 'code', valueString: parsed.code }] },
+    read: (body) => examResult(toExam(body, options.baseUrl, false)),
   });
-  const got = await json(res, (body) => toExam(body, options.baseUrl, false));
-  return got.status === 'ok' ? { status: 'ok', exam: got.value } : got;
 }
 
-export async function grantedExams(options: ClientOptions): Promise<ExamsResult> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const res = await request(new URL('/fhir/DocumentReference', options.baseUrl), options);
-  const got = await json(res, (body) => {
-    const bundle = FhirSearchBundle.safeParse(body);
-    if (!bundle.success) return undefined;
-    return (bundle.data.entry ?? []).flatMap((e) => toExam(e.resource, options.baseUrl, false) ?? []);
+const examResult = (exam: Exam | undefined): ExamResult | undefined => exam && { status: 'ok', exam };
+
+export const grantedExams = (options: ClientOptions): Promise<ExamsResult> =>
+  callPlatform(options, {
+    path: '/fhir/DocumentReference',
+    read: (body) => {
+      const bundle = FhirSearchBundle.safeParse(body);
+      if (!bundle.success) return undefined;
+      const exams = (bundle.data.entry ?? []).flatMap((e) => toExam(e.resource, options.baseUrl, false) ?? []);
+      return { status: 'ok' as const, exams };
+    },
   });
-  return got.status === 'ok' ? { status: 'ok', exams: got.value } : got;
-}
 
-export async function readExam(id: string, options: ClientOptions): Promise<ExamResult> {
-  if (!options.accessToken) return { status: 'signed-out' };
-  const res = await request(new URL(`/fhir/DocumentReference/${encodeURIComponent(id)}`, options.baseUrl), options);
-  const got = await json(res, (body) => toExam(body, options.baseUrl, true));
-  return got.status === 'ok' ? { status: 'ok', exam: got.value } : got;
-}
+export const readExam = (id: string, options: ClientOptions): Promise<ExamResult> =>
+  callPlatform(options, {
+    path: `/fhir/DocumentReference/${segment(id)}`,
+    read: (body) => examResult(toExam(body, options.baseUrl, true)),
+  });
 
-// The imaging secretariat's page.
+// The imaging secretariat's page (the platform's JSON API).
 
-export async function centreExams(options: ClientOptions) {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const res = await request(new URL('/share/exams', options.baseUrl), options);
-  const got = await json(res, (body) => z.array(CentreExam).max(500).safeParse(body).data);
-  return got.status === 'ok' ? { status: 'ok' as const, exams: got.value } : got;
-}
+const CentreExams = z.array(CentreExam).max(500);
 
-export async function issueCode(examId: string, body: { singleUse: boolean; days?: number }, options: ClientOptions) {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const url = new URL(`/share/exams/${encodeURIComponent(examId)}/codes`, options.baseUrl);
-  const res = await request(url, options, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  const got = await json(res, (answer) => IssuedCode.safeParse(answer).data);
-  return got.status === 'ok' ? { status: 'ok' as const, issued: got.value } : got;
-}
+export const centreExams = (options: ClientOptions) =>
+  callPlatform(options, {
+    path: '/share/exams',
+    read: (body) => {
+      const exams = CentreExams.safeParse(body);
+      return exams.success ? { status: 'ok' as const, exams: exams.data } : undefined;
+    },
+  });
 
-const codeAction = async (url: URL, body: unknown, options: ClientOptions) => {
-  if (!options.accessToken) return { status: 'signed-out' as const };
-  const res = await request(url, options, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  const got = await json(res, () => true);
-  return got.status === 'ok' ? { status: 'ok' as const } : got;
-};
+export const issueCode = (examId: string, body: { singleUse: boolean; days?: number }, options: ClientOptions) =>
+  callPlatform(options, {
+    path: `/share/exams/${segment(examId)}/codes`,
+    method: 'POST',
+    body,
+    plainJson: true,
+    read: (answer) => {
+      const issued = IssuedCode.safeParse(answer);
+      return issued.success ? { status: 'ok' as const, issued: issued.data } : undefined;
+    },
+  });
 
 export const revokeCode = (id: string, options: ClientOptions) =>
-  codeAction(new URL(`/share/codes/${encodeURIComponent(id)}/revoke`, options.baseUrl), {}, options);
+  callPlatform(options, {
+    path: `/share/codes/${segment(id)}/revoke`,
+    method: 'POST',
+    body: {},
+    plainJson: true,
+    read: acknowledged,
+  });
 
 export const sendCode = (id: string, code: string, options: ClientOptions) =>
-  codeAction(new URL(`/share/codes/${encodeURIComponent(id)}/send`, options.baseUrl), { code }, options);
+  callPlatform(options, {
+    path: `/share/codes/${segment(id)}/send`,
+    method: 'POST',
+    body: { code },
+    plainJson: true,
+    read: acknowledged,
+  });

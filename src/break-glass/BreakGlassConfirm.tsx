@@ -22,7 +22,7 @@ const pendingId = new URLSearchParams(location.search).get('id') ?? '';
 export function BreakGlassConfirm() {
   const [state, setState] = useState<State>({ phase: 'loading' });
   useEffect(() => {
-    send({ v: 1, type: 'breakGlass.pending', pendingId }).then(
+    send({ type: 'breakGlass.pending', pendingId }).then(
       (r) => setState(r.status === 'ok' ? { phase: 'ready', request: r.request } : { phase: 'none' }),
       () => setState({ phase: 'none' }),
     );
@@ -58,7 +58,7 @@ export function BreakGlassConfirm() {
   const name = seen.familyName ? `${seen.familyName} ${seen.givenNames ?? ''}` : (seen.displayName ?? '—');
   const confirm = () => {
     setState({ phase: 'sending', request });
-    send({ v: 1, type: 'record.breakGlass', pendingId }).then(
+    send({ type: 'record.breakGlass', pendingId }).then(
       (result) => setState({ phase: 'done', result }),
       () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
     );

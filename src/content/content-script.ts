@@ -5,6 +5,7 @@
  * is someone to act on. It accepts commands only from its own extension, and only the five below;
  * it never asks for record data.
  */
+import { PROTOCOL_VERSION } from '../core/version.ts';
 import type { Runtime } from 'webextension-polyfill';
 import { ext as browser } from './ext.ts';
 import type { Adapter, Scope } from '../adapters/adapter.ts';
@@ -32,7 +33,7 @@ const getUi = () =>
     // The page moved, restyled, hid or removed the panel: it is closed; the next one says why.
     onTamper: (why) => {
       if (why === 'removed') ui = undefined;
-      browser.runtime.sendMessage({ v: 1, type: 'panel.tampered', why }).catch(() => {});
+      browser.runtime.sendMessage({ v: PROTOCOL_VERSION, type: 'panel.tampered', why }).catch(() => {});
     },
   }));
 
@@ -49,7 +50,7 @@ function report(scope: Scope) {
   const summary = JSON.stringify([patients, shareCodes]);
   if (summary === reported) return;
   reported = summary;
-  browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients, shareCodes }).catch(() => {});
+  browser.runtime.sendMessage({ v: PROTOCOL_VERSION, type: 'context.detected', patients, shareCodes }).catch(() => {});
   if (TOP && (patients.length > 0 || shareCodes.length > 0)) getUi();
 }
 
@@ -155,7 +156,7 @@ function observe() {
 /** The banner profiles set for this page, if any (hand-checked: no zod in the content script). */
 async function loadProfiles() {
   try {
-    const answer: unknown = await browser.runtime.sendMessage({ v: 1, type: 'profiles.forPage' });
+    const answer: unknown = await browser.runtime.sendMessage({ v: PROTOCOL_VERSION, type: 'profiles.forPage' });
     const profiles = Array.isArray(answer)
       ? (answer as DpiProfile[]).filter((p) => typeof p?.selectors?.ins === 'string')
       : [];
@@ -173,7 +174,9 @@ async function start() {
   // patients with it; back from the back-forward cache, it reads the page again.
   window.addEventListener('pagehide', () => {
     if (reported !== undefined && reported !== '[[],[]]') {
-      browser.runtime.sendMessage({ v: 1, type: 'context.detected', patients: [], shareCodes: [] }).catch(() => {});
+      browser.runtime
+        .sendMessage({ v: PROTOCOL_VERSION, type: 'context.detected', patients: [], shareCodes: [] })
+        .catch(() => {});
     }
     reported = undefined;
   });

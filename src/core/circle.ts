@@ -3,7 +3,7 @@
  * changes; part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from 'zod';
-import { SignedOut, text, Unavailable } from './results.ts';
+import { resultOf, text } from './results.ts';
 
 /** CDSCareTeam's participation functions (TRE_R259), where the médecin traitant is `PCP`. */
 export const PARTICIPATION_FUNCTION_SYSTEM =
@@ -31,18 +31,15 @@ export type CircleMember = z.infer<typeof CircleMember>;
 export const CircleChange = z.enum(['join', 'join-mt', 'leave']);
 export type CircleChange = z.infer<typeof CircleChange>;
 
-export const CircleResult = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('ok'),
+export const CircleResult = resultOf(
+  {
     members: z.array(CircleMember).max(500),
     /** A change for this patient the platform refused (from the outbox), in French. */
     refused: z.string().max(500).optional(),
-  }),
+  },
   /** The platform could not be reached: the change waits in the outbox, replayed with backoff. */
   z.object({ status: z.literal('queued'), change: CircleChange }),
-  SignedOut,
-  Unavailable,
-]);
+);
 
 /**
  * A care-circle change waiting for the platform, in IndexedDB (`src/background/outbox.ts`). Its

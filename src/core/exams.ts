@@ -3,7 +3,7 @@
  * platform by `src/background/share-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from 'zod';
-import { httpUrl, SignedOut, text, Unavailable } from './results.ts';
+import { httpUrl, resultOf, text } from './results.ts';
 
 /** An imaging exam the professional may open; `report` only when opened (the report page). */
 export const Exam = z.object({
@@ -16,17 +16,9 @@ export const Exam = z.object({
   imagesUrl: httpUrl.optional(),
 });
 export type Exam = z.infer<typeof Exam>;
-export const ExamResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), exam: Exam }),
-  SignedOut,
-  Unavailable,
-]);
+export const ExamResult = resultOf({ exam: Exam });
 export type ExamResult = z.infer<typeof ExamResult>;
-export const ExamsResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), exams: z.array(Exam).max(500) }),
-  SignedOut,
-  Unavailable,
-]);
+export const ExamsResult = resultOf({ exams: z.array(Exam).max(500) });
 export type ExamsResult = z.infer<typeof ExamsResult>;
 
 /** A share code's status, as the secretariat sees it (`server/share/codes.ts` decides it). */

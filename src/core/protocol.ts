@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { CircleResult, OutboxItem } from './circle.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
 import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
-import { DoneResult, httpUrl, SignedOut, text, Unavailable } from './results.ts';
+import { DoneResult, httpUrl, resultOf, SignedOut, text, Unavailable } from './results.ts';
 import { AuthStatus, Settings } from './session.ts';
 
 export * from './circle.ts';
@@ -42,11 +42,12 @@ import {
   Sites,
 } from './page.ts';
 import { TRAITS } from './traits.ts';
+import { PROTOCOL_VERSION } from './version.ts';
 
 // MV3 pages and workers forbid eval: make zod's non-JIT path explicit (docs/toolchain.md).
 z.config({ jitless: true });
 
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION };
 const v = z.literal(PROTOCOL_VERSION);
 
 // ---------------------------------------------------------------------------------------------
@@ -292,43 +293,23 @@ export const Responses = {
   'share.redeem': ExamResult,
   'exams.list': ExamsResult,
   'exam.get': ExamResult,
-  'secretariat.exams': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), exams: z.array(CentreExam).max(500) }),
-    SignedOut,
-    Unavailable,
-  ]),
-  'secretariat.issue': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), issued: IssuedCode }),
-    SignedOut,
-    Unavailable,
-  ]),
+  'secretariat.exams': resultOf({ exams: z.array(CentreExam).max(500) }),
+  'secretariat.issue': resultOf({ issued: IssuedCode }),
   'secretariat.revoke': DoneResult,
   'secretariat.send': DoneResult,
   'record.summary': RecordSummary,
   'record.documents': RecordDocs,
   'record.document': RecordText,
   'record.breakGlass': BreakGlassResult,
-  'breakGlass.prepare': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), pendingId: z.uuid() }),
-    SignedOut,
-    Unavailable,
-  ]),
+  'breakGlass.prepare': resultOf({ pendingId: z.uuid() }),
   'breakGlass.pending': z.discriminatedUnion('status', [
     z.object({ status: z.literal('ok'), request: BreakGlassRequest }),
     z.object({ status: z.literal('none') }),
   ]),
   'record.breakGlassEnd': DoneResult,
-  'review.list': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), sessions: z.array(ReviewItem).max(1000) }),
-    SignedOut,
-    Unavailable,
-  ]),
+  'review.list': resultOf({ sessions: z.array(ReviewItem).max(1000) }),
   'review.mark': DoneResult,
-  'review.csv': z.discriminatedUnion('status', [
-    z.object({ status: z.literal('ok'), csv: z.string().max(5_000_000) }),
-    SignedOut,
-    Unavailable,
-  ]),
+  'review.csv': resultOf({ csv: z.string().max(5_000_000) }),
 } satisfies Record<RequestType, z.ZodType>;
 
 /**

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from './break-glass.ts';
 import { DetectedPatient } from './page.ts';
-import { SignedOut, text, Unavailable } from './results.ts';
+import { resultOf, text } from './results.ts';
 
 export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
 export type AccessMode = z.infer<typeof AccessMode>;
@@ -29,39 +29,22 @@ const RecordRefused = z.object({
   detail: z.string().max(500),
 });
 const Access = { mode: AccessMode, expiresAt: z.string().max(40).optional() };
-export const RecordSummary = z.discriminatedUnion('status', [
-  z.object({
-    status: z.literal('ok'),
+export const RecordSummary = resultOf(
+  {
     ...Access,
     alerts: z.array(text(500)).max(100),
     latest: z.array(RecordDoc).max(100),
     circle: z.array(z.object({ name: text(200), profession: text(100) })).max(500),
-  }),
+  },
   RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
+);
 export type RecordSummary = z.infer<typeof RecordSummary>;
-export const RecordDocs = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), ...Access, documents: z.array(RecordDoc).max(1000) }),
-  RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
+export const RecordDocs = resultOf({ ...Access, documents: z.array(RecordDoc).max(1000) }, RecordRefused);
 export type RecordDocs = z.infer<typeof RecordDocs>;
-export const RecordText = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), ...Access, text: z.string().max(500_000) }),
-  RecordRefused,
-  SignedOut,
-  Unavailable,
-]);
+export const RecordText = resultOf({ ...Access, text: z.string().max(500_000) }, RecordRefused);
 export type RecordText = z.infer<typeof RecordText>;
 export { BreakGlassReason } from './break-glass.ts';
-export const BreakGlassResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), mode: AccessMode, expiresAt: z.string().max(40) }),
-  SignedOut,
-  Unavailable,
-]);
+export const BreakGlassResult = resultOf({ mode: AccessMode, expiresAt: z.string().max(40) });
 export type BreakGlassResult = z.infer<typeof BreakGlassResult>;
 
 /** A break-glass session as the privacy officer reviews it. */

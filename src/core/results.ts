@@ -21,9 +21,13 @@ export const Unavailable = z.object({
   detail: z.string().max(500).optional(),
 });
 
+/**
+ * The result of a call to the platform: its success (`status: 'ok'` and what it carries), any
+ * other answers of its own (a refusal saying whether break-glass is possible…), or one of the two
+ * ways every call can fail.
+ */
+export const resultOf = <S extends z.core.$ZodLooseShape, O extends z.ZodObject[] = []>(ok: S, ...others: O) =>
+  z.discriminatedUnion('status', [z.object({ status: z.literal('ok'), ...ok }), ...others, SignedOut, Unavailable]);
+
 /** A change that answers nothing but its success. */
-export const DoneResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok') }),
-  SignedOut,
-  Unavailable,
-]);
+export const DoneResult = resultOf({});

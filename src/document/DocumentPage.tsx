@@ -10,7 +10,7 @@ import { send } from '../ui/messaging.ts';
 export function DocumentPage({ documentId }: { documentId: string }) {
   const [result, setResult] = useState<RecordText | undefined>();
   useEffect(() => {
-    send({ v: 1, type: 'record.document', documentId }).then(setResult, () =>
+    send({ type: 'record.document', documentId }).then(setResult, () =>
       setResult({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [documentId]);

@@ -38,12 +38,12 @@ export function DpiProfiles() {
   const [status, setStatus] = useState<Status>('idle');
 
   useEffect(() => {
-    send({ v: 1, type: 'profiles.get' }).then(setProfiles, () => setStatus('refused'));
+    send({ type: 'profiles.get' }).then(setProfiles, () => setStatus('refused'));
   }, []);
 
   const save = async (next: DpiProfile[]) => {
     try {
-      setProfiles(await send({ v: 1, type: 'profiles.set', profiles: next }));
+      setProfiles(await send({ type: 'profiles.set', profiles: next }));
       setStatus('saved');
       return true;
     } catch {
@@ -80,7 +80,7 @@ export function DpiProfiles() {
     if (!previewing || !/^https?:\/\//.test(form.urlPrefix!.trim())) return;
     const selectors = Object.fromEntries(SELECTORS.filter((k) => form[k]!.trim()).map((k) => [k, form[k]!.trim()]));
     let current = true;
-    send({ v: 1, type: 'profiles.preview', urlPrefix: form.urlPrefix!.trim(), selectors }).then(
+    send({ type: 'profiles.preview', urlPrefix: form.urlPrefix!.trim(), selectors }).then(
       (r) => current && setPreview(r),
       () => current && setPreview({ status: 'no-page' }),
     );

@@ -30,7 +30,7 @@ export function Options() {
   const auth = useAuth();
 
   useEffect(() => {
-    send({ v: 1, type: 'settings.get' }).then(setSettings, () => setStatus('failed'));
+    send({ type: 'settings.get' }).then(setSettings, () => setStatus('failed'));
   }, []);
 
   const save = async (event: Event) => {
@@ -41,7 +41,7 @@ export function Options() {
       const origins = [settings.platformUrl, settings.issuer].map((url) => `${new URL(url).origin}/*`);
       const granted = await browser.permissions.request({ origins });
       if (!granted) throw new Error('denied');
-      setSettings(await send({ v: 1, type: 'settings.set', settings }));
+      setSettings(await send({ type: 'settings.set', settings }));
       setStatus('saved');
       auth.refresh();
     } catch {

@@ -11,11 +11,11 @@ import { send } from '../ui/messaging.ts';
 
 export function Outbox() {
   const [items, setItems] = useState<OutboxItem[] | undefined>();
-  const load = () => send({ v: 1, type: 'outbox.list' }).then(setItems, () => setItems([]));
+  const load = () => send({ type: 'outbox.list' }).then(setItems, () => setItems([]));
   useEffect(() => void load(), []);
 
   const dismiss = async (key: string) => {
-    await send({ v: 1, type: 'outbox.dismiss', key }).catch(() => undefined);
+    await send({ type: 'outbox.dismiss', key }).catch(() => undefined);
     await load();
   };
 

@@ -18,7 +18,7 @@ export function Sites() {
   const [status, setStatus] = useState<Status>('idle');
 
   useEffect(() => {
-    send({ v: 1, type: 'sites.get' }).then(setSites, () => setStatus('failed'));
+    send({ type: 'sites.get' }).then(setSites, () => setStatus('failed'));
   }, []);
 
   const enable = async (event: Event) => {
@@ -28,7 +28,7 @@ export function Sites() {
     try {
       // Asked first, inside the click: the browser shows its own prompt for a new host.
       if (!(await browser.permissions.request({ origins: [sitePattern(site)] }))) return setStatus('denied');
-      setSites(await send({ v: 1, type: 'sites.set', sites: [...sites, site] }));
+      setSites(await send({ type: 'sites.set', sites: [...sites, site] }));
       setInput('');
       setStatus('enabled');
     } catch {
@@ -38,7 +38,7 @@ export function Sites() {
 
   const disable = async (site: string) => {
     try {
-      setSites(await send({ v: 1, type: 'sites.set', sites: sites.filter((s) => s !== site) }));
+      setSites(await send({ type: 'sites.set', sites: sites.filter((s) => s !== site) }));
       // Hosts the extension always holds (the loopback demo hosts) cannot be given back: ignore.
       await browser.permissions.remove({ origins: [sitePattern(site)] }).catch(() => false);
       setStatus('disabled');

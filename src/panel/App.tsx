@@ -19,7 +19,7 @@ import { FoundCodes, ShareCodes } from './ShareCodes.tsx';
 type State =
   { phase: 'loading' } | { phase: 'error' } | { phase: 'ready'; context: PageContext | null; tampered?: Tampered };
 
-const close = () => void send({ v: 1, type: 'panel.close' }).catch(() => {});
+const close = () => void send({ type: 'panel.close' }).catch(() => {});
 
 export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });
@@ -29,7 +29,7 @@ export function App() {
 
   const load = useCallback((quiet = false) => {
     if (!quiet) setState({ phase: 'loading' });
-    send({ v: 1, type: 'context.get' }).then(
+    send({ type: 'context.get' }).then(
       ({ context, tampered }) => setState({ phase: 'ready', context, ...(tampered ? { tampered } : {}) }),
       () => setState({ phase: 'error' }),
     );

@@ -21,9 +21,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
     (type: 'circle.get' | 'circle.join' | 'circle.leave', asMt?: boolean) => {
       setState({ phase: type === 'circle.get' ? 'loading' : 'sending' });
       const sent =
-        type === 'circle.get'
-          ? send({ v: 1, type, patientId })
-          : send({ v: 1, type, patientId, seen, ...(asMt ? { asMt } : {}) });
+        type === 'circle.get' ? send({ type, patientId }) : send({ type, patientId, seen, ...(asMt ? { asMt } : {}) });
       sent.then(
         (result) => setState({ phase: 'done', result }),
         () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
@@ -39,7 +37,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
     if (intentChecked || state.phase !== 'done' || state.result.status !== 'ok') return;
     setIntentChecked(true);
     if (state.result.members.some((m) => m.me)) return;
-    send({ v: 1, type: 'intent.take' }).then(
+    send({ type: 'intent.take' }).then(
       ({ intent }) => intent?.action === 'circle.join' && run('circle.join'),
       () => undefined,
     );

@@ -54,7 +54,6 @@ export function IdentityConfirm({
     setPhase('sending');
     try {
       const result = await send({
-        v: 1,
         type: 'identity.confirm',
         patientId: patient.id,
         seen,

@@ -219,7 +219,7 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
     // Signed out: nothing is asked of the platform, the card says why.
     if (!signedIn) return setLookup({ phase: 'done', result: { status: 'signed-out' } });
     setLookup({ phase: 'loading' });
-    send({ v: 1, type: 'patient.lookup', ins }).then(
+    send({ type: 'patient.lookup', ins }).then(
       (result) => {
         setLookup({ phase: 'done', result });
         if (result.status === 'signed-out') refresh();

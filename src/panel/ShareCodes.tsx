@@ -31,7 +31,7 @@ function useRedeem(onRedeemed: () => void) {
     if (!parsed.ok) return setMessage({ ok: false, text: CODE_PROBLEMS[parsed.reason] });
     setBusy(parsed.code);
     setMessage(undefined);
-    send({ v: 1, type: 'share.redeem', code: parsed.code }).then(
+    send({ type: 'share.redeem', code: parsed.code }).then(
       (result) => {
         setBusy(undefined);
         if (result.status !== 'ok') return setMessage({ ok: false, text: failure(result) });
@@ -92,7 +92,7 @@ export function ShareCodes({ signedIn, redeemed }: { signedIn: boolean; redeemed
   const [own, setOwn] = useState(0);
   const list = useCallback(() => {
     if (!signedIn) return;
-    send({ v: 1, type: 'exams.list' }).then(
+    send({ type: 'exams.list' }).then(
       (result) => result.status === 'ok' && setExams(result.exams),
       () => undefined,
     );

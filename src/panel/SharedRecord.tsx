@@ -40,7 +40,7 @@ function DocumentList({ patientId }: { patientId: string }) {
   const [docs, setDocs] = useState<RecordDocs | undefined>();
   const load = (typeCode: string) => {
     setType(typeCode);
-    send({ v: 1, type: 'record.documents', patientId, ...(typeCode ? { typeCode } : {}) }).then(setDocs, () =>
+    send({ type: 'record.documents', patientId, ...(typeCode ? { typeCode } : {}) }).then(setDocs, () =>
       setDocs({ status: 'unavailable', reason: 'bad-response' }),
     );
   };
@@ -92,13 +92,13 @@ export function SharedRecord({ patientId }: { patientId: string }) {
   const seen = useSeen();
   const load = useCallback(() => {
     setState({ phase: 'loading' });
-    send({ v: 1, type: 'record.summary', patientId, seen }).then(
+    send({ type: 'record.summary', patientId, seen }).then(
       (summary) => setState({ phase: 'done', summary }),
       () => setState({ phase: 'done', summary: { status: 'unavailable', reason: 'bad-response' } }),
     );
   }, [patientId, seen]);
   const ended = useCallback(() => setState({ phase: 'ended' }), []);
-  const endNow = () => void send({ v: 1, type: 'record.breakGlassEnd', patientId }).finally(ended);
+  const endNow = () => void send({ type: 'record.breakGlassEnd', patientId }).finally(ended);
 
   const title = <h2 id="record-title">{t('recordTitle')}</h2>;
   if (state.phase === 'closed' || state.phase === 'ended') {

@@ -12,7 +12,7 @@ import { send } from '../ui/messaging.ts';
 export function Report({ examId }: { examId: string }) {
   const [result, setResult] = useState<ExamResult | undefined>();
   useEffect(() => {
-    send({ v: 1, type: 'exam.get', examId }).then(setResult, () =>
+    send({ type: 'exam.get', examId }).then(setResult, () =>
       setResult({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [examId]);

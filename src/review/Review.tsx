@@ -23,7 +23,7 @@ function SessionCard({ session, reload }: { session: ReviewSession; reload: () =
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | undefined>();
   const mark = () =>
-    send({ v: 1, type: 'review.mark', id: session.id, comment }).then(
+    send({ type: 'review.mark', id: session.id, comment }).then(
       (r) => (r.status === 'ok' ? (setComment(''), reload()) : setError(failure(r))),
       () => setError(t('unavailable_bad_response')),
     );
@@ -93,14 +93,14 @@ export function Review() {
   const load = useCallback(() => {
     if (!auth.signedIn) return;
     const reviewed = filter === 'all' ? undefined : filter === 'reviewed';
-    send({ v: 1, type: 'review.list', ...(reviewed === undefined ? {} : { reviewed }) }).then(setList, () =>
+    send({ type: 'review.list', ...(reviewed === undefined ? {} : { reviewed }) }).then(setList, () =>
       setList({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [auth.signedIn, filter]);
   useEffect(load, [load]);
 
   const exportCsv = async () => {
-    const r = await send({ v: 1, type: 'review.csv' });
+    const r = await send({ type: 'review.csv' });
     if (r.status !== 'ok') return;
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([r.csv], { type: 'text/csv;charset=utf-8' }));

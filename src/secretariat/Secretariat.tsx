@@ -75,7 +75,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
           data-issue
           onClick={() =>
             act(
-              () => send({ v: 1, type: 'secretariat.issue', examId: exam.id, singleUse }),
+              () => send({ type: 'secretariat.issue', examId: exam.id, singleUse }),
               (r) => {
                 setIssued(r.issued);
                 return t('codeIssued');
@@ -101,7 +101,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
               data-send
               onClick={() =>
                 act(
-                  () => send({ v: 1, type: 'secretariat.send', codeId: issued.id, code: issued.code }),
+                  () => send({ type: 'secretariat.send', codeId: issued.id, code: issued.code }),
                   () => t('codeSent', exam.prescriberMssante!),
                 )
               }
@@ -137,7 +137,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
                     data-revoke
                     onClick={() =>
                       act(
-                        () => send({ v: 1, type: 'secretariat.revoke', codeId: c.id }),
+                        () => send({ type: 'secretariat.revoke', codeId: c.id }),
                         () => t('codeRevoked'),
                       )
                     }
@@ -159,7 +159,7 @@ export function Secretariat() {
   const [exams, setExams] = useState<ResponseOf<'secretariat.exams'> | undefined>();
   const load = useCallback(() => {
     if (!auth.signedIn) return;
-    send({ v: 1, type: 'secretariat.exams' }).then(setExams, () =>
+    send({ type: 'secretariat.exams' }).then(setExams, () =>
       setExams({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [auth.signedIn]);

@@ -13,7 +13,7 @@ export function useAuth() {
   const [view, setView] = useState<AuthView>({ phase: 'loading' });
 
   const refresh = useCallback(() => {
-    send({ v: 1, type: 'auth.status' }).then(
+    send({ type: 'auth.status' }).then(
       (status) => setView({ phase: 'known', status }),
       () => setView({ phase: 'known', status: { state: 'signed-out', reason: 'failed' } }),
     );
@@ -21,7 +21,7 @@ export function useAuth() {
 
   const act = useCallback((type: 'auth.signIn' | 'auth.signOut') => {
     setView({ phase: 'busy' });
-    send({ v: 1, type }).then(
+    send({ type }).then(
       (status) => setView({ phase: 'known', status }),
       () => setView({ phase: 'known', status: { state: 'signed-out', reason: 'failed' } }),
     );
