@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Kept apart from vite.config.ts: the crx plugin has no place in tests (TOOLCHAIN.md).
+// Kept apart from vite.config.ts: the crx plugin has no place in tests (docs/toolchain.md).
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
@@ -10,7 +10,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.{ts,tsx}', 'server/**/*.test.ts', 'scripts/**/*.test.ts', 'demo/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
+        },
+      },
+      {
+        // Heavy process tests: real platform processes killed mid-load.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['server/**/*.integration.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
         },
       },
       {

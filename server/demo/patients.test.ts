@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkIns, INS_OID } from '../../src/core/ins.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
 import { findQualifiedByIns, insertPatientIfAbsent } from '../storage/patients.ts';
@@ -7,10 +7,10 @@ import { seedDemo } from './index.ts';
 import { DEMO_PATIENTS } from './patients.ts';
 
 let db: Db;
-beforeAll(async () => {
+beforeEach(async () => {
   db = await openDatabase(':memory:');
 });
-afterAll(() => db.destroy());
+afterEach(() => db.destroy());
 
 describe('demo data', () => {
   it.each(DEMO_PATIENTS.map((p) => [p.ins, p]))('INS %s has a valid key and matches its traits', (ins, p) => {

@@ -1,6 +1,6 @@
 /** Audited answers, refusal without a durable entry, and reading the log by the right people. */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
@@ -17,11 +17,11 @@ const reader: MintOptions = {
 };
 
 let platform: TestPlatform;
-beforeAll(async () => {
+beforeEach(async () => {
   const defaults = configFromEnv({ DATA_DIR: ':memory:' });
   platform = await testPlatform({ audit: { ...defaults.audit, readers: [READER] } });
 });
-afterAll(() => platform.close());
+afterEach(() => platform.close());
 
 const get = async (url: string, as: MintOptions = {}) =>
   platform.app.inject({ method: 'GET', url, headers: await platform.issuer.bearer(as) });
@@ -89,6 +89,9 @@ describe('reading the audit log', () => {
   });
 
   it('lets an audit reader search everything by patient, type, date and access mode, as valid R4', async () => {
+    await get('/fhir/Patient?identifier=255081416802538', { as: 'nurse' });
+    await get('/fhir/Patient/demo-lefevre');
+    await get('/fhir/Practitioner/$me');
     const today = new Date().toISOString().slice(0, 10);
     const res = await get(
       `/fhir/AuditEvent?patient=Patient/demo-lefevre&type=rest&date=ge${today}&access-mode=normal`,
@@ -125,6 +128,8 @@ describe('reading the audit log', () => {
   });
 
   it('gives a patient’s access history (who, when, mode) to audit readers only', async () => {
+    await get('/fhir/Patient?identifier=255081416802538', { as: 'nurse' });
+    await get('/fhir/Patient/demo-lefevre');
     expect((await get('/fhir/Patient/demo-lefevre/$access-history', { as: 'physician' })).statusCode).toBe(403);
     const res = await get('/fhir/Patient/demo-lefevre/$access-history', reader);
     expect(res.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -8,10 +8,10 @@ import { PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/circle.ts';
 import { DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts';
 
 let platform: TestPlatform;
-beforeAll(async () => {
+beforeEach(async () => {
   platform = await testPlatform();
 });
-afterAll(() => platform.close());
+afterEach(() => platform.close());
 
 interface Entry {
   resource: { resourceType: string; id: string; [k: string]: unknown };
@@ -106,6 +106,7 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('a second declaration of an active member changes nothing and is not a new change', async () => {
+    expect((await operation('join')).statusCode).toBe(201);
     const joinsBefore = await auditCount('care-team-join');
     const res = await operation('join');
     expect(res.statusCode).toBe(200);
@@ -138,6 +139,7 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('leaving ends the period; joining again adds a new participation', async () => {
+    expect((await operation('join')).statusCode).toBe(201);
     const left = await operation('leave');
     expect(left.statusCode).toBe(200);
     const [ended] = participants(left.json());
@@ -249,6 +251,7 @@ describe('the care circle (CDSCareTeam)', () => {
     });
 
     it('one médecin traitant per patient: another physician is told who it is (409), and may still join', async () => {
+      expect((await operation('join', 'demo-nguyen', { body: asMt })).statusCode).toBe(201);
       const res = await operation('join', 'demo-nguyen', { as: leroy, body: asMt });
       expect(res.statusCode).toBe(409);
       expect(res.json().issue[0].details.text).toMatch(
@@ -288,6 +291,7 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('each member comes with their organisation', async () => {
+    expect((await operation('join', 'demo-bernard')).statusCode).toBe(201);
     const res = await operation('join', 'demo-bernard', { as: { as: 'pharmacist' } });
     const roles = res
       .json<{ entry: Entry[] }>()

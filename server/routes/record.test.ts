@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
@@ -22,13 +22,15 @@ const officer: MintOptions = {
 };
 
 let platform: TestPlatform;
-let clock = new Date('2026-11-23T10:00:00Z');
+const START = new Date('2026-11-23T10:00:00Z');
+let clock = START;
 const defaults = configFromEnv({});
 
-beforeAll(async () => {
+beforeEach(async () => {
+  clock = START;
   platform = await testPlatform({ audit: { ...defaults.audit, readers: [OFFICER] } }, { now: () => clock, demo: true });
 });
-afterAll(() => platform.close());
+afterEach(() => platform.close());
 
 const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
   callAs(platform, method, url, as, body);
@@ -79,6 +81,7 @@ describe('normal access (consent and care circle)', () => {
   });
 
   it('lists documents by kind, opens one (audited), and never a masked one', async () => {
+    await join('demo-lefevre');
     const list = await call('GET', '/fhir/Patient/demo-lefevre/$documents');
     expect(resources(list).map((r) => r.id)).not.toContain('demo-lefevre-doc-6');
     const consults = await call('GET', '/fhir/Patient/demo-lefevre/$documents?type=11488-4');
@@ -95,6 +98,7 @@ describe('normal access (consent and care circle)', () => {
   });
 
   it('returns no record data when the read cannot be audited', async () => {
+    await join('demo-lefevre');
     await sql
       .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
       .execute(platform.db);
@@ -209,6 +213,7 @@ describe('break-glass', () => {
   });
 
   it('ends when its time is up, with a break-glass-end entry', async () => {
+    expect((await breakGlass('demo-bernard')).statusCode).toBe(201);
     clock = new Date(clock.getTime() + 16 * 60_000);
     expect((await call('GET', '/fhir/Patient/demo-bernard/$summary')).statusCode).toBe(403);
     expect(await platform.deps.glass.sweep()).toBe(1);
@@ -257,6 +262,10 @@ describe('the patient told by message (demo)', () => {
 
 describe('review by the privacy officer', () => {
   it('lists every session with actor, patient, reason, duration and documents; marks one reviewed (audited); exports CSV', async () => {
+    expect((await breakGlass('demo-bernard')).statusCode).toBe(201);
+    expect((await call('GET', '/fhir/Binary/demo-bernard-doc-1')).statusCode).toBe(200);
+    clock = new Date(START.getTime() + 16 * 60_000);
+    expect(await platform.deps.glass.sweep()).toBe(1);
     expect((await call('GET', '/review/break-glass')).statusCode).toBe(403);
     const list = await call('GET', '/review/break-glass', officer);
     expect(list.statusCode).toBe(200);
@@ -310,6 +319,8 @@ describe('the patient’s page', () => {
     });
 
   it('shows the break-glass notification and the access history with mode and reason', async () => {
+    expect((await breakGlass('demo-bernard')).statusCode).toBe(201);
+    expect((await call('GET', '/fhir/Patient/demo-bernard/$summary')).statusCode).toBe(200);
     const cookie = await login('demo-bernard');
     expect(cookie).toMatch(/^passerelle_patient=/);
     const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
@@ -321,6 +332,7 @@ describe('the patient’s page', () => {
   });
 
   it('lets the patient withdraw consent, oppose break-glass and mask a document — the platform then enforces it', async () => {
+    await join('demo-lefevre');
     const cookie = await login('demo-lefevre');
     expect((await call('GET', '/fhir/Binary/demo-lefevre-doc-5')).statusCode).toBe(200);
     await post(cookie, '/patient/documents/demo-lefevre-doc-5', 'masked=1');

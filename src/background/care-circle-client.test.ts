@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { changeCircle, readCircle } from './care-circle-client.ts';
 
@@ -7,11 +7,11 @@ let baseUrl: string;
 const PHYSICIAN = '899700100011';
 const NURSE = '899700100029';
 
-beforeAll(async () => {
+beforeEach(async () => {
   platform = await testPlatform();
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 });
-afterAll(() => platform.close());
+afterEach(() => platform.close());
 
 const options = async (as: 'physician' | 'nurse') => ({
   baseUrl,
@@ -45,6 +45,8 @@ describe('care circle client against the real platform', () => {
   });
 
   it('does not list a member who left', async () => {
+    await changeCircle('join', 'demo-nguyen', 'key-physician-0001', await options('physician'));
+    await changeCircle('join', 'demo-nguyen', 'key-nurse-0001', await options('nurse'));
     const left = await changeCircle('leave', 'demo-nguyen', 'key-nurse-0002', await options('nurse'));
     expect(left.status === 'ok' && left.members.map((m) => m.name)).toEqual(['Dr Julien MOREAU']);
   });

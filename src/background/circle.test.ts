@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { createCircle } from './circle.ts';
-import { memoryOutboxStore } from './outbox.ts';
+import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 import type { PlatformSession } from './platform-session.ts';
 
 let platform: TestPlatform;

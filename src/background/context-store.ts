@@ -14,7 +14,12 @@ export interface SessionArea {
 const PREFIX = 'context:';
 const key = (tabId: number, frameId: number) => `${PREFIX}${tabId}:${frameId}`;
 
+/** How many readings the tab's frames reported (`scans:<tab>`): a positive signal that a page was read. */
+const scansKey = (tabId: number) => `scans:${tabId}`;
+
 export async function saveFrameContext(area: SessionArea, tabId: number, frameId: number, context: PageContext) {
+  const scans = Number((await area.get(scansKey(tabId)))[scansKey(tabId)] ?? 0);
+  await area.set({ [scansKey(tabId)]: scans + 1 });
   if (context.patients.length === 0 && context.shareCodes.length === 0) await area.remove(key(tabId, frameId));
   else await area.set({ [key(tabId, frameId)]: context });
 }
@@ -39,5 +44,5 @@ export async function loadTabContext(area: SessionArea, tabId: number): Promise<
 
 export async function forgetTab(area: SessionArea, tabId: number) {
   const all = await area.get(null);
-  await area.remove(Object.keys(all).filter((k) => k.startsWith(`${PREFIX}${tabId}:`)));
+  await area.remove([...Object.keys(all).filter((k) => k.startsWith(`${PREFIX}${tabId}:`)), scansKey(tabId)]);
 }

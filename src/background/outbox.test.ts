@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CircleResult, OutboxItem } from '../core/protocol.ts';
-import { backoff, createOutbox, memoryOutboxStore } from './outbox.ts';
+import { backoff, createOutbox } from './outbox.ts';
+import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 
 function setup(answers: CircleResult[]) {
   let clock = 1_000_000;

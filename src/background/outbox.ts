@@ -38,17 +38,6 @@ export function idbOutboxStore(name = 'passerelle'): OutboxStore {
   };
 }
 
-/** A store in memory, for tests and for a browser without IndexedDB (nothing survives a restart). */
-export function memoryOutboxStore(): OutboxStore & { items: Map<string, OutboxItem> } {
-  const items = new Map<string, OutboxItem>();
-  return {
-    items,
-    all: async () => [...items.values()].map((i) => structuredClone(i)),
-    put: async (i) => void items.set(i.key, structuredClone(OutboxItem.parse(i))),
-    delete: async (k) => void items.delete(k),
-  };
-}
-
 /** Worth retrying: the platform was unreachable, slow or failing; anything else is its answer. */
 const TRANSIENT: ReadonlySet<UnavailableReason> = new Set(['unreachable', 'timeout', 'server']);
 export const isTransient = (result: CircleResult) => result.status === 'unavailable' && TRANSIENT.has(result.reason);

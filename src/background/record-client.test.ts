@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
 import { DEMO_PRIVACY_OFFICER, DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
@@ -17,11 +17,11 @@ let platform: TestPlatform;
 let baseUrl: string;
 const officerClaims = pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_PRIVACY_OFFICER)!);
 
-beforeAll(async () => {
+beforeEach(async () => {
   platform = await testPlatform({ audit: { ...configFromEnv({}).audit, readers: [DEMO_PRIVACY_OFFICER] } });
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 });
-afterAll(() => platform.close());
+afterEach(() => platform.close());
 
 const as = async (who: 'physician' | 'nurse' | 'officer') => ({
   baseUrl,
@@ -70,6 +70,8 @@ describe('shared record client against the real platform', () => {
   });
 
   it('lets the privacy officer list, mark and export; nobody else', async () => {
+    expect(await startBreakGlass('demo-nguyen', emergency, await as('physician'))).toMatchObject({ status: 'ok' });
+    expect(await recordDocument('demo-nguyen-doc-3', await as('physician'))).toMatchObject({ status: 'ok' });
     expect(await reviewList(undefined, await as('physician'))).toMatchObject({
       status: 'unavailable',
       reason: 'forbidden',

@@ -5,7 +5,7 @@ import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter, type Sender } from './router.ts';
 import { createCircle } from './circle.ts';
-import { memoryOutboxStore } from './outbox.ts';
+import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 import { platformSession } from './platform-session.ts';
 import { createSites } from './sites.ts';
 import { fakeScripting } from '../../test/support/scripting.ts';
@@ -196,7 +196,8 @@ describe('router: sender rules', () => {
     const { route, session } = setup();
     await route({ v: 1, type: 'context.detected', patients: [patient] }, content);
     await route({ v: 1, type: 'context.detected', patients: [] }, content);
-    expect(session.data.size).toBe(0);
+    expect([...session.data.keys()]).toEqual(['scans:7']);
+    expect(session.data.get('scans:7')).toBe(2);
   });
 
   it('ignores a stored context that no longer parses (storage reads are parsed too)', async () => {

@@ -77,6 +77,37 @@ export interface Harness {
  * Enables Passerelle on a site the way a user does, in the options page (the loopback hosts are
  * already granted by the manifest, so the browser does not prompt).
  */
+/**
+ * Waits until Passerelle has read the page in `page` (its frames reported at least `readings`
+ * readings to the background, `scans:<tab>` in `storage.session`): the positive signal a test
+ * waits for before saying that nothing was found, instead of sleeping.
+ */
+export async function pageRead(h: Harness, page: Page, readings = 1): Promise<void> {
+  const target = await h.browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${h.extensionId}/`),
+  );
+  const worker = (await target.worker())!;
+  const url = page.url();
+  await worker.evaluate(
+    async (url, readings) => {
+      for (;;) {
+        const tabs = await chrome.tabs.query({});
+        const tab = tabs.find((t) => t.url === url);
+        const key = `scans:${tab?.id}`;
+        if (tab && Number((await chrome.storage.session.get(key))[key] ?? 0) >= readings) return;
+        await new Promise((resolve) =>
+          chrome.storage.session.onChanged.addListener(function once() {
+            chrome.storage.session.onChanged.removeListener(once);
+            resolve(undefined);
+          }),
+        );
+      }
+    },
+    url,
+    readings,
+  );
+}
+
 /** Chromium without the extension (the detection corpus, saving pages of real software). */
 export const launchPlain = (): Promise<Browser> =>
   puppeteer.launch({

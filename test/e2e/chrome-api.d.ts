@@ -6,7 +6,9 @@ declare const chrome: {
       get(keys: string | null): Promise<Record<string, unknown> & { auth?: Record<string, unknown> }>;
       set(items: object): Promise<void>;
       clear(): Promise<void>;
+      onChanged: { addListener(listener: () => void): void; removeListener(listener: () => void): void };
     }
   >;
   scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
+  tabs: { query(filter: object): Promise<{ id?: number; url?: string }[]> };
 };

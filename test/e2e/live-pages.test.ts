@@ -6,7 +6,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameText, openDemoPage, openPanel, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
+import {
+  frameText,
+  openDemoPage,
+  openPanel,
+  pageRead,
+  startSignedIn,
+  type Harness,
+  type TestPlatform,
+} from './browser.ts';
 
 let h: Harness;
 let platform: TestPlatform;
@@ -72,7 +80,7 @@ describe('live host pages', () => {
   it('reads a DPI banner without labels once its selectors are imported in the options page', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.pages.url}/dpi-custom.html`);
-    await new Promise((r) => setTimeout(r, 1000));
+    await pageRead(h, page);
     expect(await launcherShown(page)).toBe(false);
 
     // The hospital's settings file, pointed at this test's demo server.
@@ -120,7 +128,7 @@ describe('live host pages', () => {
   it('follows a single-page DPI: no launcher until a record opens, then the panel follows the patient', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.pages.url}/dpi-spa.html`);
-    await new Promise((r) => setTimeout(r, 1500));
+    await pageRead(h, page);
     expect(await launcherShown(page)).toBe(false);
 
     await page.click('[data-patient="nguyen"]');

@@ -197,8 +197,12 @@ describe('the host page cannot reach the panel', () => {
       // The page builds its own panel frame at the extension's static address.
       const own = document.createElement('iframe');
       own.src = `chrome-extension://${id}/src/panel/index.html`;
-      document.body.append(own);
-      await new Promise((r) => setTimeout(r, 500));
+      // Loaded or refused, the frame says so by an event: no time to guess.
+      await new Promise((r) => {
+        own.addEventListener('load', r, { once: true });
+        own.addEventListener('error', r, { once: true });
+        document.body.append(own);
+      });
       let runtime = 'absent';
       const chromeApi = (window as { chrome?: { runtime?: { sendMessage?: unknown } } }).chrome;
       if (chromeApi?.runtime?.sendMessage) {

@@ -11,7 +11,10 @@ import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signInHeadless } from '../../test/support/oidc.ts';
-import { databaseFile } from '../storage/database.ts';
+import { databaseFile, openDatabase } from '../storage/database.ts';
+import { openAuditLog } from './log.ts';
+import { checkpointFile } from './published.ts';
+import { loadSigner } from './signer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-crash-'));
@@ -92,15 +95,30 @@ describe('audit log under crashes', () => {
     expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
   }, 60_000);
 
-  it('says precisely where a manual edit broke the chain', () => {
-    const sqlite = new DatabaseSync(databaseFile(dataDir));
+  it('says precisely where a manual edit broke the chain', async () => {
+    // Its own log of ten entries, written as the platform writes them.
+    const dir = mkdtempSync(join(tmpdir(), 'passerelle-edit-'));
+    const db = await openDatabase(dir);
+    const audit = await openAuditLog(
+      db,
+      await loadSigner({ keyFile: join(dir, 'audit-signing-key.pem'), create: true }),
+      { published: checkpointFile(join(dir, 'audit-checkpoints.jsonl')) },
+    );
+    const actor = { idNps: '899700100011', familyName: 'MOREAU', professions: ['10'] };
+    for (const ins of [...INS, ...INS, ...INS, INS[0]!]) {
+      await audit.record({ kind: 'patient-search', actor, query: `identifier=${ins}` });
+    }
+    await audit.close();
+    await db.destroy();
+    const sqlite = new DatabaseSync(databaseFile(dir));
     sqlite.exec('DROP TRIGGER audit_event_no_update');
     sqlite.exec(`UPDATE audit_event SET recorded = '2020-01-01T00:00:00.000Z' WHERE seq = 7`);
     sqlite.close();
-    const cli = spawnSync(process.execPath, ['server/audit/verify-cli.ts', '--data-dir', dataDir], {
+    const cli = spawnSync(process.execPath, ['server/audit/verify-cli.ts', '--data-dir', dir], {
       cwd: ROOT,
       encoding: 'utf8',
     });
+    rmSync(dir, { recursive: true, force: true });
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('✗ Chaîne rompue — Entrée n° 7 : contenu modifié');
     expect(cli.stdout).toContain("Intactes jusqu'à l'entrée n° 6.");
