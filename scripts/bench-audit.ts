@@ -3,7 +3,7 @@
  * database (SQLite WAL, synchronous=FULL), both one committed row per action, awaited in turn as
  * the platform does. Rounds alternate to share the machine's noise. Not a test: prints numbers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { openAuditLog } from '../server/audit/log.ts';
@@ -16,6 +16,8 @@ const ROUNDS = 5;
 const PER_ROUND = Number(process.env.BENCH_AUDIT_WRITES ?? 400);
 
 // On the project's disk, as a real DATA_DIR: /tmp may be memory-backed and hide fsync costs.
+// On the project's disk (not a tmpfs), created on a fresh clone too.
+mkdirSync(resolve('.data'), { recursive: true });
 const dir = mkdtempSync(join(resolve('.data'), 'bench-audit-'));
 const db = await openDatabase(dir);
 const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 100 });

@@ -8,7 +8,7 @@
  *    and the panel shows them as a member (loopback platform), joined and left in turn; p50/p95.
  * Not a test: prints numbers for BENCHMARKS.md.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
@@ -32,6 +32,7 @@ const IN_FLIGHT = Number(process.env.BENCH_CIRCLE_IN_FLIGHT ?? 16);
 const CLICKS = Number(process.env.BENCH_CIRCLE_CLICKS ?? 20);
 
 async function throughput() {
+  mkdirSync(resolve('.data'), { recursive: true });
   const dir = mkdtempSync(join(resolve('.data'), 'bench-circle-'));
   const config = { ...configFromEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' }) };
   const db = await openDatabase(dir);

@@ -7,7 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BreakGlassRequest, BreakGlassResult } from '../core/protocol.ts';
 import { formatDate, formatIns } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText, modeLabel, reasonText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 type State =
@@ -44,11 +45,7 @@ export function BreakGlassConfirm() {
     return (
       <main>
         <p class={result.status === 'ok' ? 'status ok' : 'alert'} role="status" data-break-glass-window={result.status}>
-          {result.status === 'ok'
-            ? t('breakGlassWindowDone')
-            : result.status === 'signed-out'
-              ? t('signInToLookup')
-              : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey))}
+          {result.status === 'ok' ? t('breakGlassWindowDone') : failureText(result, 'break-glass')}
         </p>
       </main>
     );
@@ -75,9 +72,9 @@ export function BreakGlassConfirm() {
         <dt>{t('ins')}</dt>
         <dd>{seen.ins ? formatIns(seen.ins.value) : t('notShown')}</dd>
         <dt>{t('breakGlassMode')}</dt>
-        <dd>{t(`mode_${request.mode}`)}</dd>
+        <dd>{modeLabel(request.mode)}</dd>
         <dt>{t('breakGlassReason')}</dt>
-        <dd>{t(`reason_${request.reason.replace(/-/g, '_')}` as MessageKey)}</dd>
+        <dd>{reasonText(request.reason)}</dd>
         <dt>{t('breakGlassText')}</dt>
         <dd data-break-glass-window-text>{request.text}</dd>
       </dl>

@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordText } from '../core/protocol.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText, modeLabel } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 export function DocumentPage({ documentId }: { documentId: string }) {
@@ -16,12 +17,7 @@ export function DocumentPage({ documentId }: { documentId: string }) {
   }, [documentId]);
   if (!result) return <p aria-busy="true">{t('loading')}</p>;
   if (result.status !== 'ok') {
-    const text =
-      result.status === 'refused'
-        ? result.detail
-        : result.status === 'signed-out'
-          ? t('signInToLookup')
-          : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey));
+    const text = result.status === 'refused' ? result.detail : failureText(result, 'document');
     return (
       <main>
         <p class="alert" role="alert" data-document="error">
@@ -34,7 +30,7 @@ export function DocumentPage({ documentId }: { documentId: string }) {
     <main data-document={documentId}>
       {result.mode !== 'normal' && (
         <p class="alert" role="status" data-document-mode={result.mode}>
-          {t(`mode_${result.mode}` as MessageKey)} — {t('documentEmergency')}
+          {modeLabel(result.mode)} — {t('documentEmergency')}
         </p>
       )}
       <pre data-document-text>{result.text}</pre>

@@ -9,7 +9,8 @@ import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
 import { BreakGlassReason, type BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassResult } from '../core/protocol.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText, reasonText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
 
@@ -46,11 +47,7 @@ export function BreakGlassDialog({
       setBusy(false);
       if (!result.success) return setError(t('unavailable_bad_response'));
       if (result.data.status === 'ok') return onOpened(result.data);
-      setError(
-        result.data.status === 'signed-out'
-          ? t('signInToLookup')
-          : (result.data.detail ?? t(`unavailable_${result.data.reason.replace('-', '_')}` as MessageKey)),
-      );
+      setError(failureText(result.data, 'break-glass'));
     };
     browser.storage.onChanged.addListener(onChanged);
     return () => browser.storage.onChanged.removeListener(onChanged);
@@ -64,11 +61,7 @@ export function BreakGlassDialog({
       (result) => {
         if (result.status === 'ok') return setPendingId(result.pendingId);
         setBusy(false);
-        setError(
-          result.status === 'signed-out'
-            ? t('signInToLookup')
-            : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)),
-        );
+        setError(failureText(result, 'break-glass'));
       },
       () => {
         setBusy(false);
@@ -112,7 +105,7 @@ export function BreakGlassDialog({
         <option value="">{t('breakGlassChoose')}</option>
         {REASONS.map((r) => (
           <option key={r} value={r}>
-            {t(`reason_${r.replace(/-/g, '_')}` as MessageKey)}
+            {reasonText(r)}
           </option>
         ))}
       </select>

@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CircleResult } from '../core/protocol.ts';
 import { formatDate } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
 
@@ -65,10 +66,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
     return (
       <section class="circle" data-circle="error">
         <p class="alert" role="alert">
-          {result.status === 'signed-out'
-            ? t('signInToLookup')
-            : t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)}
-          {result.status === 'unavailable' && result.detail && ` ${result.detail}`}
+          {failureText(result, 'circle')}
         </p>
         <button type="button" onClick={() => run('circle.get')}>
           {t('retry')}

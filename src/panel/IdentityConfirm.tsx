@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import type { IdentityConfirmation, PlatformPatient } from '../core/protocol.ts';
 import type { Trait } from '../core/traits.ts';
 import { formatDate, formatTime } from '../core/format.ts';
+import { failureText } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
@@ -64,7 +65,7 @@ export function IdentityConfirm({
         onConfirmed(result.confirmation);
         return setPhase('idle');
       }
-      setDetail(result.status === 'unavailable' ? result.detail : t('signInToLookup'));
+      setDetail(failureText(result, 'lookup'));
     } catch {
       setDetail(undefined);
     }

@@ -8,7 +8,8 @@ import type { AuthHandle } from '../ui/auth.ts';
 import { isPhysician } from '../core/psc.ts';
 import { vigilance, type Trait, type Vigilance } from '../core/traits.ts';
 import { formatDate, formatIns } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { CareCircle } from './CareCircle.tsx';
 import { SharedRecord } from './SharedRecord.tsx';
@@ -185,7 +186,7 @@ function LookupStatus({
     case 'signed-out':
       return (
         <p class="muted" data-lookup="signed-out">
-          {t('signInToLookup')}
+          {failureText(result, 'lookup')}
         </p>
       );
     case 'invalid-ins':
@@ -197,7 +198,7 @@ function LookupStatus({
     case 'unavailable':
       return (
         <div class="alert" role="alert" data-lookup="unavailable">
-          <p>{t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey)}</p>
+          <p>{failureText({ ...result, detail: undefined }, 'lookup')}</p>
           {result.detail && <p>{result.detail}</p>}
           <button type="button" onClick={retry}>
             {t('retry')}

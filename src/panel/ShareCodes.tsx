@@ -9,7 +9,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Exam, ExamResult, ExamsResult } from '../core/protocol.ts';
 import { CODE_PROBLEMS, formatCode, parseCode } from '../core/share-code.ts';
 import { formatDate } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 const openReport = (exam: Pick<Exam, 'id'>) =>
@@ -17,10 +18,7 @@ const openReport = (exam: Pick<Exam, 'id'>) =>
     url: browser.runtime.getURL(`src/report/index.html?exam=${encodeURIComponent(exam.id)}`),
   });
 
-const failure = (result: Exclude<ExamResult | ExamsResult, { status: 'ok' }>) =>
-  result.status === 'signed-out'
-    ? t('signInToLookup')
-    : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey));
+const failure = (result: Exclude<ExamResult | ExamsResult, { status: 'ok' }>) => failureText(result, 'share');
 
 /** Redeeming a code (typed or found): checked here first, then the platform; the report opens. */
 function useRedeem(onRedeemed: () => void) {

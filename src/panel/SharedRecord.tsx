@@ -10,7 +10,8 @@ import { useCallback, useState } from 'preact/hooks';
 import type { RecordDocs, RecordSummary } from '../core/protocol.ts';
 import { DOCUMENT_TYPES, documentType } from '../ui/document-types.ts';
 import { formatDate } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText, modeLabel } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { BreakGlassDialog } from './BreakGlassDialog.tsx';
 import { Countdown } from './Countdown.tsx';
@@ -30,10 +31,7 @@ const openDocument = (patientId: string, documentId: string) =>
     ),
   });
 
-const failure = (r: Extract<RecordSummary, { status: 'signed-out' | 'unavailable' }>) =>
-  r.status === 'signed-out'
-    ? t('signInToLookup')
-    : (r.detail ?? t(`unavailable_${r.reason.replace('-', '_')}` as MessageKey));
+const failure = (r: Extract<RecordSummary, { status: 'signed-out' | 'unavailable' }>) => failureText(r, 'record');
 
 function DocumentList({ patientId }: { patientId: string }) {
   const [type, setType] = useState('');
@@ -167,8 +165,7 @@ export function SharedRecord({ patientId }: { patientId: string }) {
       {title}
       {emergency && summary.expiresAt && (
         <p class="alert" role="status" data-break-glass-active>
-          <strong>{t(`mode_${summary.mode}` as MessageKey)}</strong> —{' '}
-          <Countdown until={summary.expiresAt} onEnd={ended} />{' '}
+          <strong>{modeLabel(summary.mode)}</strong> — <Countdown until={summary.expiresAt} onEnd={ended} />{' '}
           <button type="button" class="secondary" data-break-glass-end onClick={endNow}>
             {t('breakGlassEnd')}
           </button>

@@ -6,7 +6,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ExamResult } from '../core/protocol.ts';
 import { formatDate } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 export function Report({ examId }: { examId: string }) {
@@ -22,9 +23,7 @@ export function Report({ examId }: { examId: string }) {
     return (
       <main>
         <p class="alert" role="alert" data-report="error">
-          {result.status === 'signed-out'
-            ? t('signInToLookup')
-            : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey))}
+          {failureText(result, 'report')}
         </p>
       </main>
     );

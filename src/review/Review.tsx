@@ -8,15 +8,13 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ResponseOf, ReviewSession } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
 import { formatDateTime } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 
 type Failed = Extract<ResponseOf<'review.list'>, { status: 'signed-out' | 'unavailable' }>;
-const failure = (r: Failed) =>
-  r.status === 'signed-out'
-    ? t('signInToLookup')
-    : (r.detail ?? t(`unavailable_${r.reason.replace('-', '_')}` as MessageKey));
+const failure = (r: Failed) => failureText(r, 'review');
 const at = (iso: string) => formatDateTime(Date.parse(iso));
 
 function SessionCard({ session, reload }: { session: ReviewSession; reload: () => void }) {

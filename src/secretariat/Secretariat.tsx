@@ -9,15 +9,13 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CentreExam, IssuedCode, ResponseOf } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
 import { formatDate } from '../core/format.ts';
-import { t, type MessageKey } from '../ui/i18n.ts';
+import { failureText } from '../ui/failure.ts';
+import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 
 type Failed = Extract<ResponseOf<'secretariat.exams'>, { status: 'signed-out' | 'unavailable' }>;
-const failure = (result: Failed) =>
-  result.status === 'signed-out'
-    ? t('signInToLookup')
-    : (result.detail ?? t(`unavailable_${result.reason.replace('-', '_')}` as MessageKey));
+const failure = (result: Failed) => failureText(result, 'secretariat');
 const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
 
 function Slip({ exam, issued }: { exam: CentreExam; issued: IssuedCode }) {
