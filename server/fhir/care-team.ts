@@ -7,7 +7,7 @@
  * carries a second role from the IG's `careteam-roles-vs`: TRE_R259 `PCP` (the IG's earlier
  * versions coded it `MT`).
  */
-import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/circle.ts';
+import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/care-team.ts';
 import { PROFESSION_SYSTEM, professionLabel } from '../../src/core/psc.ts';
 import type { Member } from '../storage/care-team.ts';
 import { toFhirPractitioner, toFhirPractitionerRoles } from './practitioner.ts';

@@ -4,7 +4,7 @@ import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
 import { CDS_CARE_TEAM_PROFILE } from '../fhir/care-team.ts';
-import { PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/circle.ts';
+import { PARTICIPATION_FUNCTION_SYSTEM } from '../../src/core/care-team.ts';
 import { DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts';
 
 let platform: TestPlatform;

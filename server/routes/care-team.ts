@@ -18,7 +18,7 @@ import { searchBundle } from '../fhir/bundle.ts';
 import { circleIncludes, memberName, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { optionalParametersBody } from '../fhir/parameters.ts';
-import { MEDECIN_TRAITANT } from '../../src/core/circle.ts';
+import { MEDECIN_TRAITANT } from '../../src/core/care-team.ts';
 import { parisDay } from '../../src/core/format.ts';
 import { PHYSICIAN } from '../../src/core/psc.ts';
 import { activeRoles, current, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';

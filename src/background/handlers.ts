@@ -39,7 +39,7 @@ import { centreExams, grantedExams, issueCode, readExam, redeemCode, revokeCode,
 import type { Handlers } from './router.ts';
 import { loadProfiles, profilesFor, saveProfiles } from './profiles.ts';
 import { loadSettings, saveSettings } from './settings.ts';
-import type { Circle } from './circle.ts';
+import type { CareTeam } from './care-team.ts';
 import { takeIntent } from './intents.ts';
 import type { PlatformSession } from './platform-session.ts';
 import type { SitesManager } from './sites.ts';
@@ -57,7 +57,7 @@ export interface Deps {
   sites: SitesManager;
   /** Platform calls for the signed-in professional (`platform-session.ts`). */
   platform: PlatformSession;
-  circle: Circle;
+  careTeam: CareTeam;
   fetch?: typeof fetch;
 }
 
@@ -176,27 +176,27 @@ export function createHandlers(deps: Deps): Handlers {
     'profiles.set': (message) => saveProfiles(deps.local, message.profiles),
     'profiles.forPage': (_message, { url }) => profilesFor(deps.local, url),
     'profiles.preview': (message) => deps.previewProfile(message.urlPrefix, message.selectors),
-    'circle.get': (message) => deps.circle.get(message.patientId),
-    'circle.join': (message, { tabId }) =>
+    'careTeam.get': (message) => deps.careTeam.get(message.patientId),
+    'careTeam.join': (message, { tabId }) =>
       unlessSwapped(tabId, message.seen, () =>
-        deps.circle.change(message.asMt ? 'join-mt' : 'join', message.patientId),
+        deps.careTeam.change(message.asMt ? 'join-mt' : 'join', message.patientId),
       ),
-    'circle.leave': (message, { tabId }) =>
-      unlessSwapped(tabId, message.seen, () => deps.circle.change('leave', message.patientId)),
-    'outbox.list': () => deps.circle.outbox.list(),
+    'careTeam.leave': (message, { tabId }) =>
+      unlessSwapped(tabId, message.seen, () => deps.careTeam.change('leave', message.patientId)),
+    'outbox.list': () => deps.careTeam.outbox.list(),
     'share.redeem': (message) => withPlatform((o) => redeemCode(message.code, o)),
-    'exams.list': () => withPlatform(grantedExams),
-    'exam.get': (message) => withPlatform((o) => readExam(message.examId, o)),
-    'secretariat.exams': () => withPlatform(centreExams),
-    'secretariat.issue': (message) =>
+    'share.exams': () => withPlatform(grantedExams),
+    'share.exam': (message) => withPlatform((o) => readExam(message.examId, o)),
+    'share.centreExams': () => withPlatform(centreExams),
+    'share.issue': (message) =>
       withPlatform((o) => issueCode(message.examId, { singleUse: message.singleUse, days: message.days }, o)),
-    'secretariat.revoke': (message) => withPlatform((o) => revokeCode(message.codeId, o)),
-    'secretariat.send': (message) => withPlatform((o) => sendCode(message.codeId, message.code, o)),
+    'share.revoke': (message) => withPlatform((o) => revokeCode(message.codeId, o)),
+    'share.send': (message) => withPlatform((o) => sendCode(message.codeId, message.code, o)),
     'record.summary': (message, { tabId }) =>
       unlessSwapped(tabId, message.seen, () => withPlatform((o) => recordSummary(message.patientId, o))),
     'record.documents': (message) => withPlatform((o) => recordDocuments(message.patientId, message.typeCode, o)),
     'record.document': (message) => withPlatform((o) => recordDocument(message.documentId, o)),
-    async 'breakGlass.prepare'(message, { tabId }) {
+    async 'record.breakGlassPrepare'(message, { tabId }) {
       const request = BreakGlassRequest.parse(message);
       return unlessSwapped(tabId, message.seen, async () => {
         const pendingId = crypto.randomUUID();
@@ -205,7 +205,7 @@ export function createHandlers(deps: Deps): Handlers {
         return { status: 'ok' as const, pendingId };
       });
     },
-    async 'breakGlass.pending'(message) {
+    async 'record.breakGlassPending'(message) {
       const pending = await pendingBreakGlass(message.pendingId);
       return pending ? { status: 'ok' as const, request: pending.request } : { status: 'none' as const };
     },
@@ -237,7 +237,7 @@ export function createHandlers(deps: Deps): Handlers {
       return { intent: tabId === undefined ? null : await takeIntent(deps.session, tabId) };
     },
     async 'outbox.dismiss'(message) {
-      await deps.circle.outbox.dismiss(message.key);
+      await deps.careTeam.outbox.dismiss(message.key);
       return { ok: true };
     },
     'sites.get': () => deps.sites.get(),
@@ -249,7 +249,7 @@ export function createHandlers(deps: Deps): Handlers {
         const { platformUrl } = await loadSettings(deps.local);
         await announceSession({ baseUrl: platformUrl, accessToken: await deps.auth.accessToken(), fetch: deps.fetch });
         // Changes made offline by this professional can go now.
-        void deps.circle.outbox.flush(true).catch(() => {});
+        void deps.careTeam.outbox.flush(true).catch(() => {});
       }
       return status;
     },

@@ -10,7 +10,7 @@ import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
-import { createCircle } from './circle.ts';
+import { createCareTeam } from './care-team.ts';
 import { saveIntent } from './intents.ts';
 import { idbOutboxStore } from './outbox.ts';
 import { platformSession } from './platform-session.ts';
@@ -69,7 +69,7 @@ const platform = platformSession(auth, browser.storage.local);
 // Care-circle changes waiting for the platform: replayed when the alarm fires, at start-up, and
 // when the panel shows the patient again.
 const OUTBOX_ALARM = 'outbox';
-const circle = createCircle({
+const careTeam = createCareTeam({
   session: platform,
   store: idbOutboxStore(),
   schedule: (when) => {
@@ -78,7 +78,7 @@ const circle = createCircle({
   },
 });
 const flushOutbox = () =>
-  void circle.outbox.flush().catch((error: unknown) => log('outbox.failed', { error: String(error) }));
+  void careTeam.outbox.flush().catch((error: unknown) => log('outbox.failed', { error: String(error) }));
 
 const route = createRouter({
   extensionId: browser.runtime.id,
@@ -96,7 +96,7 @@ const route = createRouter({
     hasOrigin: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     sites,
     platform,
-    circle,
+    careTeam,
   }),
 });
 
@@ -128,7 +128,7 @@ browser.action.onClicked.addListener((tab) => {
 browser.commands.onCommand.addListener((command, tab) => {
   if (command !== 'declare-care-team' || tab?.id === undefined) return;
   const tabId = tab.id;
-  void saveIntent(browser.storage.session, tabId, { action: 'circle.join', at: Date.now() })
+  void saveIntent(browser.storage.session, tabId, { action: 'careTeam.join', at: Date.now() })
     .then(() => sendToTab(tabId, { v: PROTOCOL_VERSION, type: 'panel.show' }))
     .catch(() => {});
 });

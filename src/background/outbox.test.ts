@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CircleResult, OutboxItem } from '../core/protocol.ts';
+import type { CareTeamResult, OutboxItem } from '../core/protocol.ts';
 import { backoff, createOutbox } from './outbox.ts';
 import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 
-function setup(answers: CircleResult[]) {
+function setup(answers: CareTeamResult[]) {
   let clock = 1_000_000;
   const store = memoryOutboxStore();
   const sent: OutboxItem[] = [];
@@ -21,7 +21,7 @@ function setup(answers: CircleResult[]) {
 }
 
 const declaration = { key: 'key-000000001', change: 'join' as const, patientId: 'demo-girard', idNps: '899700100011' };
-const ok: CircleResult = { status: 'ok', members: [] };
+const ok: CareTeamResult = { status: 'ok', members: [] };
 
 describe('care-circle outbox', () => {
   it('keeps a declaration and asks to be woken at the first backoff', async () => {

@@ -6,7 +6,7 @@
  * the user to see; never silently dropped, never applied twice (the key goes with every replay).
  */
 import { openDB } from 'idb';
-import { OutboxItem, type CircleResult, type UnavailableReason } from '../core/protocol.ts';
+import { OutboxItem, type CareTeamResult, type UnavailableReason } from '../core/protocol.ts';
 
 export interface OutboxStore {
   all(): Promise<OutboxItem[]>;
@@ -40,7 +40,7 @@ export function idbOutboxStore(name = 'passerelle'): OutboxStore {
 
 /** Worth retrying: the platform was unreachable, slow or failing; anything else is its answer. */
 const TRANSIENT: ReadonlySet<UnavailableReason> = new Set(['unreachable', 'timeout', 'server']);
-export const isTransient = (result: CircleResult) => result.status === 'unavailable' && TRANSIENT.has(result.reason);
+export const isTransient = (result: CareTeamResult) => result.status === 'unavailable' && TRANSIENT.has(result.reason);
 
 /** 5 s, 10 s, 20 s… up to 10 min between attempts. */
 export const backoff = (attempts: number) => Math.min(5_000 * 2 ** attempts, 10 * 60_000);
@@ -48,7 +48,7 @@ export const backoff = (attempts: number) => Math.min(5_000 * 2 ** attempts, 10 
 export interface OutboxDeps {
   store: OutboxStore;
   /** Sends one change with its key, for its professional (signed-out when not theirs). */
-  send(item: OutboxItem): Promise<CircleResult>;
+  send(item: OutboxItem): Promise<CareTeamResult>;
   /** Asks to be woken at this time (an alarm), or not at all. */
   schedule(when: number | undefined): void;
   now?: () => number;

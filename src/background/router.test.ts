@@ -4,7 +4,7 @@ import { memoryArea } from '../../test/support/memory-area.ts';
 import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter, type Sender } from './router.ts';
-import { createCircle } from './circle.ts';
+import { createCareTeam } from './care-team.ts';
 import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 import { platformSession } from './platform-session.ts';
 import { createSites } from './sites.ts';
@@ -40,7 +40,7 @@ function setup() {
       fetch,
       sites,
       platform,
-      circle: createCircle({ session: platform, store: memoryOutboxStore(), schedule: () => {}, fetch }),
+      careTeam: createCareTeam({ session: platform, store: memoryOutboxStore(), schedule: () => {}, fetch }),
     }),
   });
   return { route, session, local, sendToTab, previewProfile, fetch, log, launchWebAuthFlow, scripts };
@@ -75,11 +75,11 @@ describe('router: sender rules', () => {
   // break-glass, issue codes or read the review, whatever it sends.
   it.each([
     { type: 'share.redeem', code: '7KQ4-MZ2T-9XHC-W' },
-    { type: 'exam.get', examId: 'exam-lefevre-ct' },
+    { type: 'share.exam', examId: 'exam-lefevre-ct' },
     { type: 'record.summary', patientId: 'demo-lefevre', seen: patient },
     { type: 'record.document', documentId: 'demo-lefevre-doc-6' },
     {
-      type: 'breakGlass.prepare',
+      type: 'record.breakGlassPrepare',
       patientId: 'demo-lefevre',
       seen: patient,
       mode: 'bris_de_glace',
@@ -87,7 +87,7 @@ describe('router: sender rules', () => {
       text: 'Forged by the page itself',
     },
     { type: 'record.breakGlass', pendingId: '0b6e6900-0000-4000-8000-000000000001' },
-    { type: 'secretariat.issue', examId: 'exam-lefevre-ct', singleUse: false },
+    { type: 'share.issue', examId: 'exam-lefevre-ct', singleUse: false },
     { type: 'review.csv' },
   ])('refuses $type from a content script, and never calls the platform', async (message) => {
     const { route, fetch, log } = setup();

@@ -23,7 +23,7 @@ const pendingId = new URLSearchParams(location.search).get('id') ?? '';
 export function BreakGlassConfirm() {
   const [state, setState] = useState<State>({ phase: 'loading' });
   useEffect(() => {
-    send({ type: 'breakGlass.pending', pendingId }).then(
+    send({ type: 'record.breakGlassPending', pendingId }).then(
       (r) => setState(r.status === 'ok' ? { phase: 'ready', request: r.request } : { phase: 'none' }),
       () => setState({ phase: 'none' }),
     );

@@ -2,7 +2,7 @@
  * The one protocol of Passerelle: every message between extension contexts and every stored record
  * is parsed by a schema from this file before it is used (the platform's FHIR answers, read only by
  * the background, by `src/background/fhir-answers.ts`). The messages are all here; the shapes of
- * each workflow's results live beside it (`page.ts`, `circle.ts`, `exams.ts`, `record.ts`, built from
+ * each workflow's results live beside it (`page.ts`, `care-team.ts`, `exams.ts`, `record.ts`, built from
  * `results.ts`) and are re-exported from here: import from this file.
  *
  *   content script ──context.detected──▶ background ◀──context.get / patient.lookup── panel
@@ -15,13 +15,13 @@
  * `src/background/router.ts`. Unknown or malformed messages are dropped and logged, never acted on.
  */
 import { z } from 'zod';
-import { CircleResult, OutboxItem } from './circle.ts';
+import { CareTeamResult, OutboxItem } from './care-team.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
 import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
 import { DoneResult, httpUrl, resultOf, SignedOut, text, Unavailable } from './results.ts';
 import { AuthStatus, Settings } from './session.ts';
 
-export * from './circle.ts';
+export * from './care-team.ts';
 export * from './page.ts';
 export * from './exams.ts';
 export * from './record.ts';
@@ -146,18 +146,18 @@ export const IdentityConfirm = z
 export const SitesSet = z.object({ v, type: z.literal('sites.set'), sites: Sites });
 
 /** From the panel: read the circle, join it (one click), leave it. */
-export const CircleGet = z.object({ v, type: z.literal('circle.get'), patientId: text(64) });
-export const CircleJoin = z.object({
+export const CareTeamGet = z.object({ v, type: z.literal('careTeam.get'), patientId: text(64) });
+export const CareTeamJoin = z.object({
   v,
-  type: z.literal('circle.join'),
+  type: z.literal('careTeam.join'),
   patientId: text(64),
   /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
   seen: DetectedPatient,
   asMt: z.boolean().optional(),
 });
-export const CircleLeave = z.object({
+export const CareTeamLeave = z.object({
   v,
-  type: z.literal('circle.leave'),
+  type: z.literal('careTeam.leave'),
   patientId: text(64),
   /** The patient on screen when the button was pressed: the background refuses if the page now shows another. */
   seen: DetectedPatient,
@@ -167,23 +167,23 @@ export const CircleLeave = z.object({
  * once; it lapses after 30 seconds.
  */
 export const IntentTake = z.object({ v, type: z.literal('intent.take') });
-export const Intent = z.object({ action: z.literal('circle.join'), at: z.number().int() });
+export const Intent = z.object({ action: z.literal('careTeam.join'), at: z.number().int() });
 export type Intent = z.infer<typeof Intent>;
 /** Share codes (issue 7): redeem one (typed, or found in the message); the exams one may open. */
 export const ShareRedeem = z.object({ v, type: z.literal('share.redeem'), code: text(40) });
-export const ExamsList = z.object({ v, type: z.literal('exams.list') });
-export const ExamGet = z.object({ v, type: z.literal('exam.get'), examId: text(64) });
+export const ShareExams = z.object({ v, type: z.literal('share.exams') });
+export const ShareExam = z.object({ v, type: z.literal('share.exam'), examId: text(64) });
 /** The imaging secretariat's page: the centre's exams and codes; issue, revoke, send by MSSanté. */
-export const SecretariatExams = z.object({ v, type: z.literal('secretariat.exams') });
-export const SecretariatIssue = z.object({
+export const ShareCentreExams = z.object({ v, type: z.literal('share.centreExams') });
+export const ShareIssue = z.object({
   v,
-  type: z.literal('secretariat.issue'),
+  type: z.literal('share.issue'),
   examId: text(64),
   singleUse: z.boolean(),
   days: z.number().int().min(1).max(365).optional(),
 });
-export const SecretariatRevoke = z.object({ v, type: z.literal('secretariat.revoke'), codeId: text(64) });
-export const SecretariatSend = z.object({ v, type: z.literal('secretariat.send'), codeId: text(64), code: text(40) });
+export const ShareRevoke = z.object({ v, type: z.literal('share.revoke'), codeId: text(64) });
+export const ShareSend = z.object({ v, type: z.literal('share.send'), codeId: text(64), code: text(40) });
 /** The shared record (issue 8): summary, documents, one document, break-glass start and end. */
 export const RecordSummaryGet = z.object({
   v,
@@ -202,8 +202,12 @@ export const RecordDocumentsGet = z.object({
     .optional(),
 });
 export const RecordDocumentGet = z.object({ v, type: z.literal('record.document'), documentId: text(100) });
-export const BreakGlassPrepare = BreakGlassRequest.extend({ v, type: z.literal('breakGlass.prepare') });
-export const BreakGlassPendingGet = z.object({ v, type: z.literal('breakGlass.pending'), pendingId: z.uuid() });
+export const RecordBreakGlassPrepare = BreakGlassRequest.extend({ v, type: z.literal('record.breakGlassPrepare') });
+export const RecordBreakGlassPending = z.object({
+  v,
+  type: z.literal('record.breakGlassPending'),
+  pendingId: z.uuid(),
+});
 export const RecordBreakGlass = z.object({ v, type: z.literal('record.breakGlass'), pendingId: z.uuid() });
 export const RecordBreakGlassEnd = z.object({ v, type: z.literal('record.breakGlassEnd'), patientId: text(64) });
 /** The privacy officer's review page. */
@@ -237,24 +241,24 @@ export const Request = z.discriminatedUnion('type', [
   SitesGet,
   SitesSet,
   IdentityConfirm,
-  CircleGet,
-  CircleJoin,
-  CircleLeave,
+  CareTeamGet,
+  CareTeamJoin,
+  CareTeamLeave,
   OutboxList,
   OutboxDismiss,
   IntentTake,
   ShareRedeem,
-  ExamsList,
-  ExamGet,
-  SecretariatExams,
-  SecretariatIssue,
-  SecretariatRevoke,
-  SecretariatSend,
+  ShareExams,
+  ShareExam,
+  ShareCentreExams,
+  ShareIssue,
+  ShareRevoke,
+  ShareSend,
   RecordSummaryGet,
   RecordDocumentsGet,
   RecordDocumentGet,
-  BreakGlassPrepare,
-  BreakGlassPendingGet,
+  RecordBreakGlassPrepare,
+  RecordBreakGlassPending,
   RecordBreakGlass,
   RecordBreakGlassEnd,
   ReviewList,
@@ -284,25 +288,25 @@ export const Responses = {
   'sites.get': Sites,
   'sites.set': Sites,
   'identity.confirm': ConfirmResult,
-  'circle.get': CircleResult,
-  'circle.join': CircleResult,
-  'circle.leave': CircleResult,
+  'careTeam.get': CareTeamResult,
+  'careTeam.join': CareTeamResult,
+  'careTeam.leave': CareTeamResult,
   'outbox.list': z.array(OutboxItem).max(1000),
   'outbox.dismiss': Ack,
   'intent.take': z.object({ intent: Intent.nullable() }),
   'share.redeem': ExamResult,
-  'exams.list': ExamsResult,
-  'exam.get': ExamResult,
-  'secretariat.exams': resultOf({ exams: z.array(CentreExam).max(500) }),
-  'secretariat.issue': resultOf({ issued: IssuedCode }),
-  'secretariat.revoke': DoneResult,
-  'secretariat.send': DoneResult,
+  'share.exams': ExamsResult,
+  'share.exam': ExamResult,
+  'share.centreExams': resultOf({ exams: z.array(CentreExam).max(500) }),
+  'share.issue': resultOf({ issued: IssuedCode }),
+  'share.revoke': DoneResult,
+  'share.send': DoneResult,
   'record.summary': RecordSummary,
   'record.documents': RecordDocs,
   'record.document': RecordText,
   'record.breakGlass': BreakGlassResult,
-  'breakGlass.prepare': resultOf({ pendingId: z.uuid() }),
-  'breakGlass.pending': z.discriminatedUnion('status', [
+  'record.breakGlassPrepare': resultOf({ pendingId: z.uuid() }),
+  'record.breakGlassPending': z.discriminatedUnion('status', [
     z.object({ status: z.literal('ok'), request: BreakGlassRequest }),
     z.object({ status: z.literal('none') }),
   ]),
@@ -331,14 +335,14 @@ export const Senders = {
   'panel.close': ['panel'],
   'identity.confirm': ['panel'],
   'intent.take': ['panel'],
-  'circle.get': ['panel'],
-  'circle.join': ['panel'],
-  'circle.leave': ['panel'],
+  'careTeam.get': ['panel'],
+  'careTeam.join': ['panel'],
+  'careTeam.leave': ['panel'],
   'share.redeem': ['panel'],
-  'exams.list': ['panel'],
+  'share.exams': ['panel'],
   'record.summary': ['panel'],
   'record.documents': ['panel'],
-  'breakGlass.prepare': ['panel'],
+  'record.breakGlassPrepare': ['panel'],
   'record.breakGlassEnd': ['panel'],
   'settings.get': ['options'],
   'settings.set': ['options'],
@@ -349,16 +353,16 @@ export const Senders = {
   'sites.set': ['options'],
   'outbox.list': ['options'],
   'outbox.dismiss': ['options'],
-  'exam.get': ['report'],
+  'share.exam': ['report'],
   'record.document': ['document'],
-  'secretariat.exams': ['secretariat'],
-  'secretariat.issue': ['secretariat'],
-  'secretariat.revoke': ['secretariat'],
-  'secretariat.send': ['secretariat'],
+  'share.centreExams': ['secretariat'],
+  'share.issue': ['secretariat'],
+  'share.revoke': ['secretariat'],
+  'share.send': ['secretariat'],
   'review.list': ['review'],
   'review.mark': ['review'],
   'review.csv': ['review'],
-  'breakGlass.pending': ['break-glass'],
+  'record.breakGlassPending': ['break-glass'],
   'record.breakGlass': ['break-glass'],
   // Every page shows who is signed in and lets them sign in or out.
   'auth.status': PAGES,

@@ -57,7 +57,7 @@ export function BreakGlassDialog({
     if (!ready) return;
     setBusy(true);
     setError(undefined);
-    send({ type: 'breakGlass.prepare', patientId, seen, mode, reason, text: text.trim() }).then(
+    send({ type: 'record.breakGlassPrepare', patientId, seen, mode, reason, text: text.trim() }).then(
       (result) => {
         if (result.status === 'ok') return setPendingId(result.pendingId);
         setBusy(false);

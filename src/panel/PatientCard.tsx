@@ -11,7 +11,7 @@ import { formatDate, formatIns } from '../core/format.ts';
 import { failureText } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
-import { CareCircle } from './CareCircle.tsx';
+import { CareTeam } from './CareTeam.tsx';
 import { SharedRecord } from './SharedRecord.tsx';
 import { covers, IdentityConfirm } from './IdentityConfirm.tsx';
 import { displayName } from './PatientChoice.tsx';
@@ -156,7 +156,7 @@ function PlatformTraits({
       )}
       {/* The record's button first: the circle loads by itself and must not move it under the pointer. */}
       {settled && <SharedRecord patientId={patient.id} />}
-      {settled && <CareCircle patientId={patient.id} physician={physician} />}
+      {settled && <CareTeam patientId={patient.id} physician={physician} />}
     </>
   );
 }
@@ -215,8 +215,10 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
   const physician =
     auth.view.phase === 'known' && auth.view.status.state === 'signed-in' && isPhysician(auth.view.status.professional);
 
+  // Until the sign-in state is known, the card waits: it never says "sign in" to someone who is.
+  const known = auth.view.phase === 'known';
   const run = useCallback(() => {
-    if (!ins) return;
+    if (!ins || !known) return;
     // Signed out: nothing is asked of the platform, the card says why.
     if (!signedIn) return setLookup({ phase: 'done', result: { status: 'signed-out' } });
     setLookup({ phase: 'loading' });
@@ -227,7 +229,7 @@ export function PatientCard({ patient, auth }: { patient: DetectedPatient; auth:
       },
       () => setLookup({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
     );
-  }, [ins, signedIn, refresh]);
+  }, [ins, known, signedIn, refresh]);
   useEffect(run, [run]);
 
   return (

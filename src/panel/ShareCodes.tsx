@@ -90,7 +90,7 @@ export function ShareCodes({ signedIn, redeemed }: { signedIn: boolean; redeemed
   const [own, setOwn] = useState(0);
   const list = useCallback(() => {
     if (!signedIn) return;
-    send({ type: 'exams.list' }).then(
+    send({ type: 'share.exams' }).then(
       (result) => result.status === 'ok' && setExams(result.exams),
       () => undefined,
     );

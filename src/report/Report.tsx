@@ -13,7 +13,7 @@ import { send } from '../ui/messaging.ts';
 export function Report({ examId }: { examId: string }) {
   const [result, setResult] = useState<ExamResult | undefined>();
   useEffect(() => {
-    send({ type: 'exam.get', examId }).then(setResult, () =>
+    send({ type: 'share.exam', examId }).then(setResult, () =>
       setResult({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [examId]);

@@ -14,7 +14,7 @@ import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
 
-type Failed = Extract<ResponseOf<'secretariat.exams'>, { status: 'signed-out' | 'unavailable' }>;
+type Failed = Extract<ResponseOf<'share.centreExams'>, { status: 'signed-out' | 'unavailable' }>;
 const failure = (result: Failed) => failureText(result, 'secretariat');
 const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
 
@@ -40,7 +40,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
   const [issued, setIssued] = useState<IssuedCode | undefined>();
   const [note, setNote] = useState<{ ok: boolean; text: string } | undefined>();
 
-  const act = async <T extends ResponseOf<'secretariat.revoke'> | ResponseOf<'secretariat.issue'>>(
+  const act = async <T extends ResponseOf<'share.revoke'> | ResponseOf<'share.issue'>>(
     run: () => Promise<T>,
     ok: (result: Extract<T, { status: 'ok' }>) => string,
   ) => {
@@ -73,7 +73,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
           data-issue
           onClick={() =>
             act(
-              () => send({ type: 'secretariat.issue', examId: exam.id, singleUse }),
+              () => send({ type: 'share.issue', examId: exam.id, singleUse }),
               (r) => {
                 setIssued(r.issued);
                 return t('codeIssued');
@@ -99,7 +99,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
               data-send
               onClick={() =>
                 act(
-                  () => send({ type: 'secretariat.send', codeId: issued.id, code: issued.code }),
+                  () => send({ type: 'share.send', codeId: issued.id, code: issued.code }),
                   () => t('codeSent', exam.prescriberMssante!),
                 )
               }
@@ -135,7 +135,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
                     data-revoke
                     onClick={() =>
                       act(
-                        () => send({ type: 'secretariat.revoke', codeId: c.id }),
+                        () => send({ type: 'share.revoke', codeId: c.id }),
                         () => t('codeRevoked'),
                       )
                     }
@@ -154,10 +154,10 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
 
 export function Secretariat() {
   const auth = useAuth();
-  const [exams, setExams] = useState<ResponseOf<'secretariat.exams'> | undefined>();
+  const [exams, setExams] = useState<ResponseOf<'share.centreExams'> | undefined>();
   const load = useCallback(() => {
     if (!auth.signedIn) return;
-    send({ type: 'secretariat.exams' }).then(setExams, () =>
+    send({ type: 'share.centreExams' }).then(setExams, () =>
       setExams({ status: 'unavailable', reason: 'bad-response' }),
     );
   }, [auth.signedIn]);

@@ -262,7 +262,7 @@ describe('a hostile page cannot act for the clinician', () => {
     const before = await acts();
     await page.evaluate(() => {
       for (let i = 0; i < window.frames.length; i++) {
-        for (const type of ['circle.join', 'record.breakGlass', 'identity.confirm'])
+        for (const type of ['careTeam.join', 'record.breakGlass', 'identity.confirm'])
           window.frames[i]!.postMessage({ v: 1, type, patientId: 'demo-lefevre', reason: 'urgence-vitale' }, '*');
       }
     });

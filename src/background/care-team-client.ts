@@ -4,8 +4,8 @@
  * profession and MSSanté address. Joining and leaving carry an `Idempotency-Key` so that a request
  * sent twice (a retry, a replay from the outbox) changes the circle once.
  */
-import { CircleMember, type CircleChange, type CircleResult } from '../core/protocol.ts';
-import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../core/circle.ts';
+import { CareTeamMember, type CareTeamChange, type CareTeamResult } from '../core/protocol.ts';
+import { MEDECIN_TRAITANT, PARTICIPATION_FUNCTION_SYSTEM } from '../core/care-team.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
 import { IDNPS_SYSTEM } from '../core/psc.ts';
 import { callPlatform, segment, unavailable, type ClientOptions } from './platform-call.ts';
@@ -22,14 +22,14 @@ interface Participant {
 }
 
 /** Current members (no `period.end`), the signed-in professional marked. */
-export function circleMembers(body: unknown, myIdNps: string | undefined): CircleResult {
+export function careTeamMembers(body: unknown, myIdNps: string | undefined): CareTeamResult {
   const bundle = FhirSearchBundle.safeParse(body);
   if (!bundle.success) return unavailable('bad-response');
   const resources = (bundle.data.entry ?? []).map((e) => e.resource as Resource);
   const byRef = new Map(resources.map((r) => [`${r.resourceType}/${r.id}`, r]));
   const team = resources.find((r) => r.resourceType === 'CareTeam');
   if (!team) return unavailable('bad-response');
-  const members: CircleMember[] = [];
+  const members: CareTeamMember[] = [];
   for (const p of (team.participant ?? []) as Participant[]) {
     if (p.period?.end || !p.member?.reference) continue;
     const role = byRef.get(p.member.reference) as
@@ -38,7 +38,7 @@ export function circleMembers(body: unknown, myIdNps: string | undefined): Circl
       | { identifier?: { system?: string; value?: string }[]; telecom?: { system?: string; value?: string }[] }
       | undefined;
     const idNps = practitioner?.identifier?.find((i) => i.system === IDNPS_SYSTEM)?.value;
-    const parsed = CircleMember.safeParse({
+    const parsed = CareTeamMember.safeParse({
       name: p.member.display,
       profession: p.role?.[0]?.coding?.[0]?.display,
       organization: role?.organization?.display,
@@ -54,24 +54,24 @@ export function circleMembers(body: unknown, myIdNps: string | undefined): Circl
   return { status: 'ok', members };
 }
 
-export interface CircleOptions extends ClientOptions {
+export interface CareTeamOptions extends ClientOptions {
   myIdNps: string | undefined;
 }
 
-export const readCircle = (patientId: string, options: CircleOptions): Promise<CircleResult> =>
+export const readCareTeam = (patientId: string, options: CareTeamOptions): Promise<CareTeamResult> =>
   callPlatform(options, {
     path: '/fhir/CareTeam',
     query: { patient: patientId },
-    read: (body) => circleMembers(body, options.myIdNps),
+    read: (body) => careTeamMembers(body, options.myIdNps),
   });
 
 /** Joins or leaves; `key` is the request's idempotency key, the same for every retry of it. */
-export const changeCircle = (
-  change: CircleChange,
+export const changeCareTeam = (
+  change: CareTeamChange,
   patientId: string,
   key: string,
-  options: CircleOptions,
-): Promise<CircleResult> =>
+  options: CareTeamOptions,
+): Promise<CareTeamResult> =>
   callPlatform(options, {
     path: `/fhir/Patient/${segment(patientId)}/$care-team-${change === 'leave' ? 'leave' : 'join'}`,
     method: 'POST',
@@ -79,5 +79,5 @@ export const changeCircle = (
     ...(change === 'join-mt'
       ? { body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: MEDECIN_TRAITANT }] } }
       : {}),
-    read: (body) => circleMembers(body, options.myIdNps),
+    read: (body) => careTeamMembers(body, options.myIdNps),
   });

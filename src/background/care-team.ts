@@ -3,8 +3,8 @@
  * take now goes to the outbox (`outbox.ts`) with its idempotency key and is replayed later; the
  * panel says "en attente" meanwhile, and shows a change the platform refused.
  */
-import type { CircleChange, CircleResult, OutboxItem } from '../core/protocol.ts';
-import { changeCircle, readCircle } from './care-circle-client.ts';
+import type { CareTeamChange, CareTeamResult, OutboxItem } from '../core/protocol.ts';
+import { changeCareTeam, readCareTeam } from './care-team-client.ts';
 import { createOutbox, isTransient, type OutboxStore } from './outbox.ts';
 import type { PlatformSession } from './platform-session.ts';
 
@@ -17,11 +17,11 @@ export interface CircleDeps {
   now?: () => number;
 }
 
-export function createCircle(deps: CircleDeps) {
+export function createCareTeam(deps: CircleDeps) {
   const { session } = deps;
-  const send = async (change: CircleChange, patientId: string, key: string, idNps: string | undefined) =>
+  const send = async (change: CareTeamChange, patientId: string, key: string, idNps: string | undefined) =>
     session.call((accessToken, baseUrl) =>
-      changeCircle(change, patientId, key, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: idNps }),
+      changeCareTeam(change, patientId, key, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: idNps }),
     );
 
   const outbox = createOutbox({
@@ -29,7 +29,7 @@ export function createCircle(deps: CircleDeps) {
     schedule: deps.schedule,
     now: deps.now,
     // A change is replayed only with the session of the professional who made it.
-    async send(item: OutboxItem): Promise<CircleResult> {
+    async send(item: OutboxItem): Promise<CareTeamResult> {
       const me = await session.idNps();
       return me === item.idNps ? send(item.change, item.patientId, item.key, me) : { status: 'signed-out' };
     },
@@ -43,12 +43,12 @@ export function createCircle(deps: CircleDeps) {
   return {
     outbox,
 
-    async get(patientId: string): Promise<CircleResult> {
+    async get(patientId: string): Promise<CareTeamResult> {
       // Waiting changes for this patient go first: the circle shown is the one after them.
       if ((await mine(patientId)).some((i) => i.state === 'pending')) await outbox.flush(true);
       const me = await session.idNps();
       const result = await session.call((accessToken, baseUrl) =>
-        readCircle(patientId, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
+        readCareTeam(patientId, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
       );
       const items = await mine(patientId);
       const pending = items.find((i) => i.state === 'pending');
@@ -59,7 +59,7 @@ export function createCircle(deps: CircleDeps) {
     },
 
     /** One idempotency key per click: every retry and replay of it carries the same key. */
-    async change(change: CircleChange, patientId: string): Promise<CircleResult> {
+    async change(change: CareTeamChange, patientId: string): Promise<CareTeamResult> {
       const me = await session.idNps();
       const key = (deps.newKey ?? (() => crypto.randomUUID()))();
       const result = await send(change, patientId, key, me);
@@ -70,4 +70,4 @@ export function createCircle(deps: CircleDeps) {
   };
 }
 
-export type Circle = ReturnType<typeof createCircle>;
+export type CareTeam = ReturnType<typeof createCareTeam>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
-import { createCircle } from './circle.ts';
+import { createCareTeam } from './care-team.ts';
 import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
 import type { PlatformSession } from './platform-session.ts';
 
@@ -28,7 +28,7 @@ function setup() {
     idNps: async () => idNps,
   };
   const store = memoryOutboxStore();
-  const circle = createCircle({ session, store, schedule: () => {}, fetch });
+  const circle = createCareTeam({ session, store, schedule: () => {}, fetch });
   return {
     circle,
     store,

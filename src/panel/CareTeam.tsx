@@ -5,24 +5,26 @@
  * themselves the patient's médecin traitant when nobody else is (the platform enforces both).
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { CircleResult } from '../core/protocol.ts';
+import type { CareTeamResult } from '../core/protocol.ts';
 import { formatDate } from '../core/format.ts';
 import { failureText } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
 
-type State = { phase: 'loading' | 'sending' } | { phase: 'done'; result: CircleResult };
+type State = { phase: 'loading' | 'sending' } | { phase: 'done'; result: CareTeamResult };
 
-export function CareCircle({ patientId, physician }: { patientId: string; physician: boolean }) {
+export function CareTeam({ patientId, physician }: { patientId: string; physician: boolean }) {
   const [state, setState] = useState<State>({ phase: 'loading' });
   const seen = useSeen();
 
   const run = useCallback(
-    (type: 'circle.get' | 'circle.join' | 'circle.leave', asMt?: boolean) => {
-      setState({ phase: type === 'circle.get' ? 'loading' : 'sending' });
+    (type: 'careTeam.get' | 'careTeam.join' | 'careTeam.leave', asMt?: boolean) => {
+      setState({ phase: type === 'careTeam.get' ? 'loading' : 'sending' });
       const sent =
-        type === 'circle.get' ? send({ type, patientId }) : send({ type, patientId, seen, ...(asMt ? { asMt } : {}) });
+        type === 'careTeam.get'
+          ? send({ type, patientId })
+          : send({ type, patientId, seen, ...(asMt ? { asMt } : {}) });
       sent.then(
         (result) => setState({ phase: 'done', result }),
         () => setState({ phase: 'done', result: { status: 'unavailable', reason: 'bad-response' } }),
@@ -30,7 +32,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
     },
     [patientId, seen],
   );
-  useEffect(() => run('circle.get'), [run]);
+  useEffect(() => run('careTeam.get'), [run]);
 
   // Opened by the "declare me" shortcut: join once the circle shows the professional is not in it.
   const [intentChecked, setIntentChecked] = useState(false);
@@ -39,7 +41,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
     setIntentChecked(true);
     if (state.result.members.some((m) => m.me)) return;
     send({ type: 'intent.take' }).then(
-      ({ intent }) => intent?.action === 'circle.join' && run('circle.join'),
+      ({ intent }) => intent?.action === 'careTeam.join' && run('careTeam.join'),
       () => undefined,
     );
   }, [state, intentChecked, run]);
@@ -68,7 +70,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
         <p class="alert" role="alert">
           {failureText(result, 'circle')}
         </p>
-        <button type="button" onClick={() => run('circle.get')}>
+        <button type="button" onClick={() => run('careTeam.get')}>
           {t('retry')}
         </button>
       </section>
@@ -78,7 +80,7 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
   // Offered to a physician while the patient has no médecin traitant in the circle.
   const offerMt = physician && !result.members.some((m) => m.mt);
   const joinAsMt = offerMt && (
-    <button type="button" class="link" data-circle-join-mt onClick={() => run('circle.join', true)}>
+    <button type="button" class="link" data-circle-join-mt onClick={() => run('careTeam.join', true)}>
       {t(me ? 'circleBecomeMt' : 'circleJoinMt')}
     </button>
   );
@@ -93,14 +95,14 @@ export function CareCircle({ patientId, physician }: { patientId: string; physic
       {me ? (
         <p class="status ok" role="status">
           ✓ {t('circleYouAreMember', formatDate(me.since.slice(0, 10)))}{' '}
-          <button type="button" class="secondary" data-circle-leave onClick={() => run('circle.leave')}>
+          <button type="button" class="secondary" data-circle-leave onClick={() => run('careTeam.leave')}>
             {t('circleLeave')}
           </button>{' '}
           {joinAsMt}
         </p>
       ) : (
         <p>
-          <button type="button" data-circle-join onClick={() => run('circle.join')}>
+          <button type="button" data-circle-join onClick={() => run('careTeam.join')}>
             {t('circleJoin')}
           </button>{' '}
           {joinAsMt}

@@ -12,7 +12,7 @@ export const PARTICIPATION_FUNCTION_SYSTEM =
 export const MEDECIN_TRAITANT = 'PCP';
 
 /** A current member of a patient's care circle, as the panel shows them (`CDSCareTeam`). */
-export const CircleMember = z.object({
+export const CareTeamMember = z.object({
   name: text(200),
   profession: text(100),
   /** Where they practise (PractitionerRole.organization). */
@@ -25,20 +25,20 @@ export const CircleMember = z.object({
   /** The signed-in professional. */
   me: z.boolean(),
 });
-export type CircleMember = z.infer<typeof CircleMember>;
+export type CareTeamMember = z.infer<typeof CareTeamMember>;
 
 /** `join-mt`: join as the patient's médecin traitant (physicians only; the platform decides). */
-export const CircleChange = z.enum(['join', 'join-mt', 'leave']);
-export type CircleChange = z.infer<typeof CircleChange>;
+export const CareTeamChange = z.enum(['join', 'join-mt', 'leave']);
+export type CareTeamChange = z.infer<typeof CareTeamChange>;
 
-export const CircleResult = resultOf(
+export const CareTeamResult = resultOf(
   {
-    members: z.array(CircleMember).max(500),
+    members: z.array(CareTeamMember).max(500),
     /** A change for this patient the platform refused (from the outbox), in French. */
     refused: z.string().max(500).optional(),
   },
   /** The platform could not be reached: the change waits in the outbox, replayed with backoff. */
-  z.object({ status: z.literal('queued'), change: CircleChange }),
+  z.object({ status: z.literal('queued'), change: CareTeamChange }),
 );
 
 /**
@@ -47,7 +47,7 @@ export const CircleResult = resultOf(
  */
 export const OutboxItem = z.object({
   key: z.string().min(8).max(200),
-  change: CircleChange,
+  change: CareTeamChange,
   patientId: text(64),
   /** The professional who made it: replayed only with their session. */
   idNps: z.string().max(40),
@@ -59,4 +59,4 @@ export const OutboxItem = z.object({
   detail: z.string().max(500).optional(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
-export type CircleResult = z.infer<typeof CircleResult>;
+export type CareTeamResult = z.infer<typeof CareTeamResult>;
