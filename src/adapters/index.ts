@@ -6,16 +6,16 @@
 import type { DetectedPatient } from '../core/protocol.ts';
 import { mergeReadings } from '../core/traits.ts';
 import type { Adapter, Scope, Site } from './adapter.ts';
-import { banner } from './banner/detect.ts';
-import { generic } from './generic/detect.ts';
-import { messageView } from './message-view/site.ts';
-import { outlook } from './outlook/site.ts';
-import { roundcube } from './roundcube/site.ts';
-import { table } from './table/detect.ts';
+import { banner } from './detectors/banner/detect.ts';
+import { generic } from './detectors/generic/detect.ts';
+import { messageView } from './sites/message-view/site.ts';
+import { outlook } from './sites/outlook/site.ts';
+import { roundcube } from './sites/roundcube/site.ts';
+import { table } from './detectors/table/detect.ts';
 import { findCodes } from '../core/share-code.ts';
 import { enclosingBlocks, pageText, type PageText } from './text.ts';
 import { insLike } from './traits.ts';
-import { zimbra } from './zimbra/site.ts';
+import { zimbra } from './sites/zimbra/site.ts';
 
 export const sites: readonly Site[] = [roundcube, zimbra, outlook, messageView];
 export const adapters: readonly Adapter[] = [generic, table, banner];

@@ -14,7 +14,7 @@ function body(path: string): HTMLElement {
 
 describe('page text', () => {
   it('separates blocks by lines and cells by spaces, skips scripts and hidden parts', () => {
-    const el = body('./generic/fixtures/no-patient.html');
+    const el = body('./detectors/generic/fixtures/no-patient.html');
     el.innerHTML =
       '<div>Patient : <b>DUPONT</b> Marie</div><table><tr><td>INS</td><td>2 55</td></tr></table>' +
       '<script>var secret = 1</script><p hidden>caché</p><p aria-hidden="true">caché</p>';
@@ -25,7 +25,7 @@ describe('page text', () => {
   });
 
   it('reads the same text and blocks when walked in many small slices', () => {
-    const el = body('./generic/fixtures/ans-ig-patient-frpatient-exemple.html');
+    const el = body('./detectors/generic/fixtures/ans-ig-patient-frpatient-exemple.html');
     el.insertAdjacentHTML('afterbegin', '<ul>' + '<li><b>Message</b> <i>n°</i> 1</li>'.repeat(1000) + '</ul>');
     const whole = pageText(el);
     const walker = new TextWalker(el);

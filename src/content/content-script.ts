@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION } from '../core/version.ts';
 import type { Runtime } from 'webextension-polyfill';
 import { ext as browser } from './ext.ts';
 import type { Adapter, Scope } from '../adapters/adapter.ts';
-import { configuredAdapter, readSelector } from '../adapters/configured/detect.ts';
+import { configuredAdapter, readSelector } from '../adapters/detectors/configured/detect.ts';
 import { adapters, findingsOf, pageRegions, visibleRegions } from '../adapters/index.ts';
 import { TextWalker } from '../adapters/text.ts';
 import type { ContentCommand, DpiProfile } from '../core/protocol.ts';

@@ -4,7 +4,7 @@
  * INS merged, share codes), built as one script by `corpus.ts`; given banner profiles, the
  * configured detector first, as the content script does.
  */
-import { configuredAdapter } from '../../src/adapters/configured/detect.ts';
+import { configuredAdapter } from '../../src/adapters/detectors/configured/detect.ts';
 import { adapters, scanPage } from '../../src/adapters/index.ts';
 import type { DpiProfile } from '../../src/core/protocol.ts';
 
