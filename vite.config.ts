@@ -38,9 +38,11 @@ function onlyPanelWebAccessible(outDir: string): Plugin {
       const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
         web_accessible_resources: { resources: string[] }[];
       };
-      manifest.web_accessible_resources = manifest.web_accessible_resources.filter(
-        (entry) => !entry.resources.some((r) => r.startsWith('src/content/')),
-      );
+      // Resource by resource: Firefox's build merges the content script's entry with the panel's
+      // (same keys without `use_dynamic_url`), and dropping whole entries dropped the panel too.
+      manifest.web_accessible_resources = manifest.web_accessible_resources
+        .map((entry) => ({ ...entry, resources: entry.resources.filter((r) => !r.startsWith('src/content/')) }))
+        .filter((entry) => entry.resources.length > 0);
       writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
     },
   };
