@@ -57,6 +57,7 @@ const SAMPLES = {
   'auth.status': {},
   'auth.signIn': {},
   'auth.signOut': {},
+  'page.open': { page: 'report', params: { exam: 'exam-lefevre-ct' } },
 } satisfies Record<RequestType, object>;
 
 const SENDERS: Record<From, Sender> = {

@@ -51,6 +51,8 @@ export interface Deps {
   sendToTab(tabId: number, command: ContentCommand): Promise<void>;
   /** Opens an extension page in a window of its own (break-glass confirmation). */
   openWindow(path: string): Promise<void>;
+  /** Opens an extension page in a new tab (the panel, framed, may not have `tabs` in Firefox). */
+  openTab(path: string): Promise<void>;
   /** Asks the top frame of the most recent tab under `urlPrefix` what these selectors read. */
   previewProfile(urlPrefix: string, selectors: Partial<Record<string, string>>): Promise<PreviewResult>;
   hasOrigin(origin: string): Promise<boolean>;
@@ -233,6 +235,11 @@ export function createHandlers(deps: Deps): Handlers {
     'review.list': (message) => withPlatform((o) => reviewList(message.reviewed, o)),
     'review.mark': (message) => withPlatform((o) => reviewMark(message.id, message.comment, o)),
     'review.csv': () => withPlatform(reviewCsv),
+    async 'page.open'(message) {
+      const query = new URLSearchParams(Object.entries(message.params).flatMap(([k, v]) => (v ? [[k, v]] : [])));
+      await deps.openTab(`src/${message.page}/index.html?${query}`);
+      return { ok: true };
+    },
     async 'intent.take'(_message, { tabId }) {
       return { intent: tabId === undefined ? null : await takeIntent(deps.session, tabId) };
     },

@@ -4,8 +4,9 @@
  * as MV3 requires for a worker woken by an event.
  */
 import { PROTOCOL_VERSION } from '../core/version.ts';
-import browser, { type Runtime } from 'webextension-polyfill';
-import { ProfileReadings, type ContentCommand, type PreviewResult } from '../core/protocol.ts';
+import browser, { type Runtime, type Storage } from 'webextension-polyfill';
+import { CHANGES_PORT, ProfileReadings, type ContentCommand, type PreviewResult } from '../core/protocol.ts';
+import { noticeOf } from './changes.ts';
 import { createAuth } from './auth.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
@@ -90,6 +91,9 @@ const route = createRouter({
     local: browser.storage.local,
     sendToTab,
     previewProfile,
+    openTab: async (path) => {
+      await browser.tabs.create({ url: browser.runtime.getURL(path) });
+    },
     openWindow: async (path) => {
       await browser.windows.create({ url: browser.runtime.getURL(path), type: 'popup', width: 480, height: 620 });
     },
@@ -101,6 +105,25 @@ const route = createRouter({
 });
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => route(message, sender));
+
+// Open extension pages learn of changes through a port (docs/architecture.md, "Firefox"): only
+// our own pages, never a content script.
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== CHANGES_PORT || !port.sender?.url?.startsWith(browser.runtime.getURL(''))) {
+    port.disconnect();
+    return;
+  }
+  const tabId = port.sender.tab?.id;
+  const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
+    if (area !== 'session') return;
+    for (const [key, change] of Object.entries(changes)) {
+      const notice = noticeOf(key, change.newValue, tabId);
+      if (notice) port.postMessage(notice);
+    }
+  };
+  browser.storage.onChanged.addListener(onChanged);
+  port.onDisconnect.addListener(() => browser.storage.onChanged.removeListener(onChanged));
+});
 
 // The registration follows the browser's permissions: re-done at install or update (the script's
 // file name changes), at start-up, and when the user grants or withdraws a host permission.

@@ -36,6 +36,7 @@ function setup() {
       sendToTab,
       previewProfile,
       openWindow: async () => {},
+      openTab: async () => {},
       hasOrigin: async () => true,
       fetch,
       sites,

@@ -59,6 +59,7 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'record.summary', patientId: 'demo-bernard', seen: patient },
       { v: PROTOCOL_VERSION, type: 'record.documents', patientId: 'demo-bernard', typeCode: '11488-4' },
       { v: PROTOCOL_VERSION, type: 'record.document', documentId: 'demo-bernard-doc-1' },
+      { v: PROTOCOL_VERSION, type: 'page.open', page: 'document', params: { patient: 'p', doc: 'd' } },
       {
         v: PROTOCOL_VERSION,
         type: 'record.breakGlassPrepare',

@@ -219,6 +219,16 @@ export const ReviewMark = z.object({
   comment: z.string().trim().min(1).max(2000),
 });
 export const ReviewCsv = z.object({ v, type: z.literal('review.csv') });
+/**
+ * From the panel: open one of the extension's pages in a tab (an exam's report, a record's
+ * document). Firefox gives a framed extension page no `tabs`: the background opens it.
+ */
+export const PageOpen = z.object({
+  v,
+  type: z.literal('page.open'),
+  page: z.enum(['report', 'document']),
+  params: z.partialRecord(z.enum(['exam', 'patient', 'doc']), text(100)),
+});
 /** From the options page: the changes waiting or refused; forgetting a refused one. */
 export const OutboxList = z.object({ v, type: z.literal('outbox.list') });
 export const OutboxDismiss = z.object({ v, type: z.literal('outbox.dismiss'), key: z.string().min(8).max(200) });
@@ -264,6 +274,7 @@ export const Request = z.discriminatedUnion('type', [
   ReviewList,
   ReviewMark,
   ReviewCsv,
+  PageOpen,
 ]);
 export type Request = z.infer<typeof Request>;
 export type RequestType = Request['type'];
@@ -314,6 +325,7 @@ export const Responses = {
   'review.list': resultOf({ sessions: z.array(ReviewItem).max(1000) }),
   'review.mark': DoneResult,
   'review.csv': resultOf({ csv: z.string().max(5_000_000) }),
+  'page.open': Ack,
 } satisfies Record<RequestType, z.ZodType>;
 
 /**
@@ -344,6 +356,7 @@ export const Senders = {
   'record.documents': ['panel'],
   'record.breakGlassPrepare': ['panel'],
   'record.breakGlassEnd': ['panel'],
+  'page.open': ['panel'],
   'settings.get': ['options'],
   'settings.set': ['options'],
   'profiles.get': ['options'],

@@ -55,3 +55,17 @@ export const AuthSession = z.object({
   professional: Professional,
 });
 export type AuthSession = z.infer<typeof AuthSession>;
+
+/**
+ * What the background tells an open extension page through its `changes` port: the sign-in
+ * changed, the page of the panel's tab shows something else, a break-glass confirmation ended
+ * (with its result). Firefox gives a framed extension page neither `storage.session` nor its
+ * change events: every page learns of changes this one way.
+ */
+export const CHANGES_PORT = 'changes';
+export const ChangeNotice = z.discriminatedUnion('what', [
+  z.object({ what: z.literal('auth') }),
+  z.object({ what: z.literal('context') }),
+  z.object({ what: z.literal('breakGlassResult'), pendingId: z.uuid(), result: z.unknown() }),
+]);
+export type ChangeNotice = z.infer<typeof ChangeNotice>;

@@ -3,11 +3,11 @@
  * platform once signed in. Several patients are listed for the user to choose: never a silent
  * guess. Escape closes the panel.
  */
-import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { DetectedPatient, PageContext, Tampered } from '../core/protocol.ts';
 import { formatTime } from '../core/format.ts';
 import { useAuth } from '../ui/auth.ts';
+import { useChanges } from '../ui/changes.ts';
 import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
 import { send } from '../ui/messaging.ts';
@@ -47,17 +47,11 @@ export function App() {
   useEffect(() => {
     load();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
-    // The page changed its patient (single-page apps): follow it without a loading flash.
-    const onChanged = (changes: Record<string, unknown>, area: string) => {
-      if (area === 'session' && Object.keys(changes).some((k) => k.startsWith('context:'))) load(true);
-    };
     document.addEventListener('keydown', onKey);
-    browser.storage.onChanged.addListener(onChanged);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      browser.storage.onChanged.removeListener(onChanged);
-    };
+    return () => document.removeEventListener('keydown', onKey);
   }, [load]);
+  // The page changed its patient (single-page apps): follow it without a loading flash.
+  useChanges(useCallback((notice) => notice.what === 'context' && load(true), [load]));
 
   const patients = state.phase === 'ready' ? (state.context?.patients ?? []) : [];
   // A choice holds while that patient is still on the page.

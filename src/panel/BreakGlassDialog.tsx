@@ -5,11 +5,11 @@
  * patients' oppositions itself). The last step — the confirmation itself — is in an extension
  * window (`src/break-glass/`), out of the host page's reach.
  */
-import browser from 'webextension-polyfill';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import { BreakGlassReason, type BreakGlassMode } from '../core/break-glass.ts';
-import { BreakGlassResult } from '../core/protocol.ts';
+import { BreakGlassResult, type ChangeNotice } from '../core/protocol.ts';
 import { failureText, reasonText } from '../ui/failure.ts';
+import { useChanges } from '../ui/changes.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
@@ -37,21 +37,20 @@ export function BreakGlassDialog({
   // The final confirmation happens in an extension window the host page cannot reach; this
   // dialog only prepares the request, then waits for the window's outcome.
   const [pendingId, setPendingId] = useState<string | undefined>();
-  useEffect(() => {
-    if (!pendingId) return;
-    const key = `breakGlassResult:${pendingId}`;
-    const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-      if (area !== 'session' || !(key in changes)) return;
-      const result = BreakGlassResult.safeParse(changes[key]!.newValue);
-      setPendingId(undefined);
-      setBusy(false);
-      if (!result.success) return setError(t('unavailable_bad_response'));
-      if (result.data.status === 'ok') return onOpened(result.data);
-      setError(failureText(result.data, 'break-glass'));
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
-  }, [pendingId, onOpened]);
+  useChanges(
+    useCallback(
+      (notice: ChangeNotice) => {
+        if (notice.what !== 'breakGlassResult' || notice.pendingId !== pendingId) return;
+        const result = BreakGlassResult.safeParse(notice.result);
+        setPendingId(undefined);
+        setBusy(false);
+        if (!result.success) return setError(t('unavailable_bad_response'));
+        if (result.data.status === 'ok') return onOpened(result.data);
+        setError(failureText(result.data, 'break-glass'));
+      },
+      [pendingId, onOpened],
+    ),
+  );
 
   const open = () => {
     if (!ready) return;

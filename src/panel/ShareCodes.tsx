@@ -4,7 +4,6 @@
  * (checked here first: a typo never reaches the platform) and the exams already shared with the
  * professional. An opened exam shows in the report page, a tab of the extension.
  */
-import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Exam, ExamResult, ExamsResult } from '../core/protocol.ts';
 import { CODE_PROBLEMS, formatCode, parseCode } from '../core/share-code.ts';
@@ -14,9 +13,7 @@ import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';
 
 const openReport = (exam: Pick<Exam, 'id'>) =>
-  void browser.tabs.create({
-    url: browser.runtime.getURL(`src/report/index.html?exam=${encodeURIComponent(exam.id)}`),
-  });
+  void send({ type: 'page.open', page: 'report', params: { exam: exam.id } }).catch(() => {});
 
 const failure = (result: Exclude<ExamResult | ExamsResult, { status: 'ok' }>) => failureText(result, 'share');
 

@@ -5,7 +5,6 @@
  * the circle, or no consent): the platform's reason, and, when it allows it, the break-glass
  * dialog. In break-glass, the time left is shown throughout, with a button to end it.
  */
-import browser from 'webextension-polyfill';
 import { useCallback, useState } from 'preact/hooks';
 import type { RecordDocs, RecordSummary } from '../core/protocol.ts';
 import { DOCUMENT_TYPES, documentType } from '../ui/document-types.ts';
@@ -25,11 +24,7 @@ type State =
   | { phase: 'break-glass' };
 
 const openDocument = (patientId: string, documentId: string) =>
-  void browser.tabs.create({
-    url: browser.runtime.getURL(
-      `src/document/index.html?patient=${encodeURIComponent(patientId)}&doc=${encodeURIComponent(documentId)}`,
-    ),
-  });
+  void send({ type: 'page.open', page: 'document', params: { patient: patientId, doc: documentId } }).catch(() => {});
 
 const failure = (r: Extract<RecordSummary, { status: 'signed-out' | 'unavailable' }>) => failureText(r, 'record');
 

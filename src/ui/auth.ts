@@ -1,10 +1,10 @@
 /**
- * The signed-in state for extension pages: asked of the background, refreshed when the session
- * changes in `storage.session` (signing in from the options page updates an open panel).
+ * The signed-in state for extension pages: asked of the background, refreshed when the background
+ * says it changed (signing in from the options page updates an open panel, in both browsers).
  */
-import browser from 'webextension-polyfill';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { AuthStatus } from '../core/protocol.ts';
+import { useChanges } from './changes.ts';
 import { send } from './messaging.ts';
 
 export type AuthView = { phase: 'loading' } | { phase: 'busy' } | { phase: 'known'; status: AuthStatus };
@@ -27,14 +27,8 @@ export function useAuth() {
     );
   }, []);
 
-  useEffect(() => {
-    refresh();
-    const onChanged = (changes: Record<string, unknown>, area: string) => {
-      if (area === 'session' && 'auth' in changes) refresh();
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
-  }, [refresh]);
+  useEffect(refresh, [refresh]);
+  useChanges(useCallback((notice) => notice.what === 'auth' && refresh(), [refresh]));
 
   return {
     view,
