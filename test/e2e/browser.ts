@@ -45,9 +45,17 @@ export interface TestPlatform extends RunningPlatform {
  * The platform with demo data and its development OpenID provider, on free ports; or, given an
  * `issuer`, a platform trusting that provider (as a hospital's trusts Pro Santé Connect).
  */
-export async function startTestPlatform(options: { port?: number; issuer?: string } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { port?: number; issuer?: string; allowedOrigins?: string } = {},
+): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', DEV_IDP_PORT: '0', OIDC_ISSUER: options.issuer };
+  const env = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    DEV_IDP_PORT: '0',
+    OIDC_ISSUER: options.issuer,
+    ALLOWED_ORIGINS: options.allowedOrigins,
+  };
   const { logs, stream } = logCollector();
   const platform = await startPlatform(
     { ...configFromEnv(env), port: options.port ?? 0 },

@@ -1,0 +1,141 @@
+/**
+ * Firefox ESR driven by puppeteer-core over WebDriver BiDi (docs/toolchain.md, "Firefox"): the
+ * built `dist/firefox` installed as a temporary add-on at a fixed extension origin, the French UI.
+ * Extension pages never fire a load event there: they are opened without waiting, then found by
+ * their `location.href`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { FIREFOX_EXTENSION_ID } from '../../src/core/platform.ts';
+import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
+
+/** The extension's origin in these tests (pref `extensions.webextensions.uuids`). */
+export const FIREFOX_UUID = '9f3c2a64-1d2b-4f5e-8a7b-0c1d2e3f4a5b';
+export const FIREFOX_ORIGIN = `moz-extension://${FIREFOX_UUID}`;
+
+/** Debian's Firefox ESR (`apt-get install firefox-esr firefox-esr-l10n-fr`), or `FIREFOX_PATH`. */
+export function firefoxPath(): string {
+  const path = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+  if (!existsSync(path))
+    throw new Error(
+      `Firefox not found at ${path}: apt-get install firefox-esr firefox-esr-l10n-fr, or set FIREFOX_PATH`,
+    );
+  return path;
+}
+
+export interface FirefoxHarness {
+  browser: Browser;
+  pages: DemoPages;
+  close(): Promise<void>;
+}
+
+/** Opens an extension page in a new tab and waits until it is there (no load event to wait for). */
+export async function extensionPage(browser: Browser, path: string): Promise<Page> {
+  const page = await browser.newPage();
+  void page.goto(`${FIREFOX_ORIGIN}/${path}`).catch(() => {});
+  await page.waitForFunction((origin) => location.href.startsWith(origin), {}, FIREFOX_ORIGIN);
+  return page;
+}
+
+export async function launchFirefox(options: { mailboxDir?: string } = {}): Promise<FirefoxHarness> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: FIREFOX_UUID }),
+      'extensions.webextOptionalPermissionPrompts': false,
+      'intl.locale.requested': 'fr',
+    },
+  });
+  await browser.installExtension(resolve(import.meta.dirname, '../../dist/firefox'));
+  const pages = await serveDemoPages(0, '127.0.0.1', options);
+  // Enabled on the demo host the way a user does, in the options page.
+  const settings = await extensionPage(browser, 'src/options/index.html');
+  await (await settings.waitForSelector('#site-input'))!.type(pages.url);
+  await settings.click('#sites button[type=submit]');
+  await settings.waitForSelector('[data-site="http://127.0.0.1"]');
+  await settings.close();
+  return {
+    browser,
+    pages,
+    async close() {
+      await browser.close();
+      await pages.close();
+    },
+  };
+}
+
+/** Points the extension at a platform and its provider, in the options page. */
+export async function configureFirefox(h: FirefoxHarness, platform: { url: string; issuer: string }) {
+  const page = await extensionPage(h.browser, 'src/options/index.html');
+  await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
+  for (const [selector, value] of [
+    ['#platform-url', platform.url],
+    ['#issuer', platform.issuer],
+  ] as const) {
+    const input = await page.$(selector);
+    await input!.click({ count: 3 });
+    await input!.type(value);
+  }
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-status="saved"]');
+  await page.close();
+}
+
+/**
+ * Between two looks for a frame or tab by its address: Firefox reports no navigation event for
+ * extension documents, so the address is asked again (the callers wait for it, not for time).
+ */
+const poll = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+/** The frame (or page) of `page`'s tab whose address starts with `prefix`, once it is there. */
+export async function frameAt(page: Page, prefix: string): Promise<Frame> {
+  for (;;) {
+    for (const frame of page.frames()) {
+      const href = await frame.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(prefix)) return frame;
+    }
+    await poll();
+  }
+}
+
+/** Clicks the launcher where it is drawn, and returns the panel's frame. */
+export async function openFirefoxPanel(page: Page): Promise<Frame> {
+  const launcher = await page.waitForSelector('passerelle-launcher');
+  const box = await launcher!.boundingBox();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+  const panel = await frameAt(page, `${FIREFOX_ORIGIN}/src/panel/`);
+  await panel.waitForSelector('[data-auth]');
+  return panel;
+}
+
+/** A tab the extension opened (a report, a document): found by its address. */
+export async function tabAt(browser: Browser, prefix: string, except: readonly Page[] = []): Promise<Page> {
+  for (;;) {
+    for (const page of await browser.pages()) {
+      if (except.includes(page)) continue;
+      const href = await page.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(prefix)) return page;
+    }
+    await poll();
+  }
+}
+
+/** Signs in like a user from `frame` (the panel or an extension page): the provider's window opens, a professional is chosen. */
+export async function signInFirefox(
+  h: FirefoxHarness,
+  frame: Frame,
+  issuer: string,
+  account = 'f:passerelle-dev:physician',
+) {
+  const before = await h.browser.pages();
+  await (await frame.waitForSelector('[data-auth="signed-out"] button'))!.click();
+  const popup = await tabAt(h.browser, `${issuer}/interaction/`, before);
+  const choice = await popup.waitForSelector(`button[value="${account}"]`);
+  // The window closes itself on the redirect.
+  await choice!.click().catch(() => {});
+  await frame.waitForSelector('[data-auth="signed-in"]');
+}
