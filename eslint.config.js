@@ -26,6 +26,17 @@ export default tseslint.config(
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
+    // zod is configured (no eval in MV3) before any schema: the extension imports it from one module.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', 'src/core/zod.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', message: 'Import z from src/core/zod.ts (configured before any schema).' }] },
+      ],
+    },
+  },
+  {
     // The content script runs in every matched page: no zod, no protocol values (types only) —
     // it checks its few commands by hand and the background parses all it sends (docs/architecture.md).
     files: ['src/content/**/*.ts', 'src/adapters/**/*.ts'],
@@ -37,7 +48,7 @@ export default tseslint.config(
           paths: [{ name: 'zod', message: 'The content script does not import zod.' }],
           patterns: [
             {
-              regex: '(^|/)core/(protocol|page|circle|exams|record|session|results)\\.ts$',
+              regex: '(^|/)core/(protocol|page|care-team|exams|record|session|results|zod)\\.ts$',
               allowTypeImports: true,
               message: 'Protocol schemas stay out of the content script: import their types only.',
             },

@@ -21,7 +21,19 @@ export function manifestFor(target: 'chrome' | 'firefox') {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     web_accessible_resources: web_accessible_resources.map(({ use_dynamic_url, ...resource }) => resource),
     background: { scripts: [background.service_worker], type: background.type },
-    browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } },
+    browser_specific_settings: {
+      gecko: {
+        id: FIREFOX_EXTENSION_ID,
+        // 140: the first ESR with the built-in data-collection consent declared below.
+        strict_min_version: '140.0',
+        // What leaves the browser, to the hospital's own platform only (docs/architecture.md): the
+        // professional's sign-in, the patient's identity (INS, traits) read on the page, health data.
+        data_collection_permissions: {
+          required: ['authenticationInfo', 'healthInfo', 'personallyIdentifyingInfo', 'websiteContent'],
+        },
+      },
+      gecko_android: { strict_min_version: '142.0' },
+    },
   };
 }
 

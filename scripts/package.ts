@@ -1,7 +1,9 @@
 /**
- * `npm run package`: store-ready zips of dist/chrome and dist/firefox in dist/packages.
- * The development `key` is dropped from the Chrome zip: the store assigns the published id.
+ * `npm run package`: store-ready zips in dist/packages — the Chrome Web Store's (the development
+ * `key` dropped: the store assigns the published id), AMO's, and the source archive AMO asks for
+ * when the code is bundled (every file under version control; how to build it: docs/publishing.md).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
@@ -28,3 +30,10 @@ for (const target of ['chrome', 'firefox']) {
   writeFileSync(out, zipSync(entries, { level: 9 }));
   console.log(`${out} (${Object.keys(entries).length} files)`);
 }
+
+// The sources, as versioned: what a reviewer rebuilds `dist/firefox` from (docs/publishing.md).
+const tracked = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean);
+const sources = Object.fromEntries(tracked.map((path) => [`passerelle-${version}/${path}`, readFileSync(path)]));
+const out = `dist/packages/passerelle-source-${version}.zip`;
+writeFileSync(out, zipSync(sources, { level: 9 }));
+console.log(`${out} (${tracked.length} files)`);

@@ -2,7 +2,7 @@
  * The platform's answers (FHIR R4 JSON), only the parts the extension reads; the rest passes
  * through. Every answer is parsed by one of these before the background maps it for the panel.
  */
-import { z } from 'zod';
+import { z } from '../core/zod.ts';
 
 const Coding = z.looseObject({ system: z.string().optional(), code: z.string().optional() });
 const Identifier = z.looseObject({ system: z.string().optional(), value: z.string().optional() });

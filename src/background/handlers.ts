@@ -1,6 +1,6 @@
 /** What the background does for each message type; the router has already checked the sender. */
 import { PROTOCOL_VERSION } from '../core/version.ts';
-import { z } from 'zod';
+import { z } from '../core/zod.ts';
 import {
   BreakGlassRequest,
   IdentityConfirmation,

@@ -4,7 +4,7 @@
  * (`X-Break-Glass`), an answer in which mode it was given (`X-Access-Mode`) and, in break-glass,
  * until when (`X-Break-Glass-Expires`).
  */
-import { z } from 'zod';
+import { z } from '../core/zod.ts';
 import {
   AccessMode,
   RecordDoc,

@@ -4,7 +4,7 @@
  * never reaches the network. The exam's `DocumentReference` carries the report (plain text, inline)
  * and the images link (`server/fhir/document-reference.ts`).
  */
-import { z } from 'zod';
+import { z } from '../core/zod.ts';
 import { CentreExam, Exam, IssuedCode, type ExamResult, type ExamsResult } from '../core/protocol.ts';
 import { CODE_PROBLEMS, parseCode } from '../core/share-code.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';

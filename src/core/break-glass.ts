@@ -4,7 +4,7 @@
  * reasons a physician chooses from. Closed sets: a value is accepted only if it is one of these
  * (never `reason in LABELS`, which also accepts `toString` or `__proto__`).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 export const BreakGlassMode = z.enum(['bris_de_glace', 'centre_15']);
 export type BreakGlassMode = z.infer<typeof BreakGlassMode>;

@@ -2,7 +2,7 @@
  * The care circle (issue 6) as the panel and the options page see it, and the outbox's stored
  * changes; part of the protocol (`protocol.ts` re-exports).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { resultOf, text } from './results.ts';
 
 /** CDSCareTeam's participation functions (TRE_R259), where the médecin traitant is `PCP`. */

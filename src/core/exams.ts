@@ -2,7 +2,7 @@
  * Imaging exams and share codes (issue 7) as the extension's pages see them, mapped from the
  * platform by `src/background/share-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { httpUrl, resultOf, text } from './results.ts';
 
 /** An imaging exam the professional may open; `report` only when opened (the report page). */

@@ -4,7 +4,7 @@
  * the DPI banner profiles that say where a page prints its patient (with their live preview).
  * Part of the protocol (`protocol.ts` re-exports).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { INS_OID } from './ins.ts';
 import { httpUrl, text } from './results.ts';
 import { TRAITS } from './traits.ts';

@@ -14,7 +14,7 @@
  * Who may send each message is said here too (`Senders`), and enforced by
  * `src/background/router.ts`. Unknown or malformed messages are dropped and logged, never acted on.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { CareTeamResult, OutboxItem } from './care-team.ts';
 import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
 import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
@@ -43,9 +43,6 @@ import {
 } from './page.ts';
 import { TRAITS } from './traits.ts';
 import { PROTOCOL_VERSION } from './version.ts';
-
-// MV3 pages and workers forbid eval: make zod's non-JIT path explicit (docs/toolchain.md).
-z.config({ jitless: true });
 
 export { PROTOCOL_VERSION };
 const v = z.literal(PROTOCOL_VERSION);

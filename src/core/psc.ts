@@ -4,7 +4,7 @@
  * Source: docs/domain.md "Authentication: Pro Santé Connect" and "Professionals"; claim names as
  * PSC's userinfo spells them (`nomDexercice`, `prenomDexercice`, …).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import type { Professional } from './session.ts';
 
 /** The authentication level PSC asks for and every accepted token must carry (`acr`). */

@@ -2,7 +2,7 @@
  * The shared record (issue 8) as the extension's pages see it, mapped from the platform by
  * `src/background/record-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from './break-glass.ts';
 import { DetectedPatient } from './page.ts';
 import { resultOf, text } from './results.ts';

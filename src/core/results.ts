@@ -2,7 +2,7 @@
  * The small pieces every message schema is made of (`protocol.ts` and the workflow shapes it
  * re-exports): bounded text, http(s) addresses, and the two ways a platform call can fail.
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 
 /** Non-empty trimmed text, bounded: nothing a page or the platform sends is unbounded. */
 export const text = (max: number) => z.string().trim().min(1).max(max);

@@ -2,7 +2,7 @@
  * The extension's settings and the signed-in professional's session, as stored and as the pages
  * see them; part of the protocol (`protocol.ts` re-exports).
  */
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { httpUrl, text } from './results.ts';
 
 export const Settings = z.object({

@@ -12,7 +12,7 @@ const built = (browser: 'chrome' | 'firefox') =>
     background: { service_worker?: string; scripts?: string[] };
     content_scripts?: unknown;
     key?: string;
-    browser_specific_settings?: { gecko?: { id?: string } };
+    browser_specific_settings?: { gecko?: { id?: string; data_collection_permissions?: { required: string[] } } };
   };
 
 describe.each(['chrome', 'firefox'] as const)('the built %s manifest', (browser) => {
@@ -35,8 +35,19 @@ describe.each(['chrome', 'firefox'] as const)('the built %s manifest', (browser)
       expect(existsSync(resolve(import.meta.dirname, `../../dist/${browser}`, file))).toBe(true);
   });
 
-  it(browser === 'chrome' ? 'keeps the panel behind a per-session address' : 'carries its gecko id', () => {
-    if (browser === 'chrome') expect(manifest.web_accessible_resources[0]!.use_dynamic_url).toBe(true);
-    else expect(manifest.browser_specific_settings?.gecko?.id).toMatch(/@/);
-  });
+  it(
+    browser === 'chrome'
+      ? 'keeps the panel behind a per-session address'
+      : 'carries its gecko id and its data collection',
+    () => {
+      if (browser === 'chrome') expect(manifest.web_accessible_resources[0]!.use_dynamic_url).toBe(true);
+      else {
+        expect(manifest.browser_specific_settings?.gecko?.id).toMatch(/@/);
+        // What leaves the browser is declared, for Firefox's consent at installation.
+        expect(manifest.browser_specific_settings?.gecko?.data_collection_permissions?.required).toContain(
+          'healthInfo',
+        );
+      }
+    },
+  );
 });
