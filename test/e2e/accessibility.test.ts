@@ -1,0 +1,118 @@
+/**
+ * Accessibility (RGAA 4.1 / WCAG 2.1 AA): axe-core on the extension's screens as a clinician meets
+ * them — the panel in its states, the options page, the secretariat's and the review's pages, the
+ * patient's page. Zero violations at the A and AA tags.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDemoPage, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The violations axe finds in a frame (or page), as `rule: selector` lines. */
+async function violations(frame: Frame | Page): Promise<string[]> {
+  await frame.evaluate(AXE);
+  return frame.evaluate(async (tags) => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (ctx: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  }, TAGS);
+}
+
+let h: Harness;
+let platform: TestPlatform;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ h, platform, close } = await startSignedIn());
+});
+afterAll(() => close?.());
+
+describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
+  it.each([
+    ['webmail.html', '[data-vigilance="agree"]'],
+    ['dpi-discordant.html', '[data-vigilance]'],
+    ['ward-list.html', '.choices'],
+    ['webmail.html', '[data-share] form'],
+  ])('the panel on %s (%s)', async (name, ready) => {
+    const { page, panel } = await openDemoPage(h, name);
+    await panel.waitForSelector(ready);
+    expect(await violations(panel)).toEqual([]);
+    await page.close();
+  });
+
+  it('the panel through a journey: refused record, break-glass dialog, care team member', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
+    await panel.waitForSelector('html[data-input-ready]');
+    await (await panel.waitForSelector('[data-record-open]'))!.click();
+    await panel.waitForSelector('[data-record="refused"]');
+    expect(await violations(panel)).toEqual([]);
+    await (await panel.waitForSelector('[data-break-glass]'))!.click();
+    await panel.waitForSelector('[data-break-glass-dialog]');
+    expect(await violations(panel)).toEqual([]);
+    await (await panel.waitForSelector('[data-break-glass-dialog] button.secondary'))!.click();
+    await (await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]'))!.click();
+    await panel.waitForSelector('[data-circle="member"]');
+    expect(await violations(panel)).toEqual([]);
+    await page.close();
+  });
+
+  it('declares with the keyboard alone: Tab reaches the launcher then the button, focus visible, Enter acts', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi.html`);
+    await page.waitForSelector('passerelle-launcher');
+    const tabTo = async (frame: Frame, reached: () => boolean) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (await frame.evaluate(reached)) return true;
+      }
+      return false;
+    };
+    expect(await tabTo(page.mainFrame(), () => document.activeElement?.tagName === 'PASSERELLE-LAUNCHER')).toBe(true);
+    await page.keyboard.press('Enter');
+    const panel = await page.waitForFrame((f) => /\/src\/panel\/index\.html/.test(f.url()));
+    await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
+    await panel.waitForSelector('html[data-input-ready]');
+    expect(await tabTo(panel, () => document.activeElement?.hasAttribute('data-circle-join') === true)).toBe(true);
+    const focusShown = await panel.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!);
+      return style.outlineStyle !== 'none' || style.boxShadow !== 'none';
+    });
+    expect(focusShown).toBe(true);
+    await page.keyboard.press('Enter');
+    await panel.waitForSelector('[data-circle="member"]');
+    await page.close();
+  });
+
+  it('finds what it is there to find (a control without a name)', async () => {
+    const page = await h.browser.newPage();
+    await page.setContent('<!doctype html><html lang="fr"><title>t</title><main><button></button></main></html>');
+    expect(await violations(page)).toEqual([expect.stringMatching(/^button-name:/)]);
+    await page.close();
+  });
+
+  it.each(['options', 'secretariat', 'review'])('the %s page', async (name) => {
+    const page = await h.browser.newPage();
+    await page.goto(`chrome-extension://${h.extensionId}/src/${name}/index.html`);
+    await page.waitForSelector('[data-auth]');
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('the patient’s page', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${platform.url}/patient`);
+    await page.waitForSelector('form');
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+});
