@@ -182,6 +182,12 @@ export async function launch({
 export async function configure(h: Harness, platform: Pick<RunningPlatform, 'url' | 'issuer'>): Promise<void> {
   const page = await h.browser.newPage();
   await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
+  await fillSettings(page, platform);
+  await page.close();
+}
+
+/** In an open options page: the platform's and the provider's addresses, saved (either browser). */
+export async function fillSettings(page: Page, platform: Pick<RunningPlatform, 'url' | 'issuer'>): Promise<void> {
   await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
   for (const [selector, value] of [
     ['#platform-url', platform.url],
@@ -193,7 +199,6 @@ export async function configure(h: Harness, platform: Pick<RunningPlatform, 'url
   }
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-status="saved"]');
-  await page.close();
 }
 
 /**

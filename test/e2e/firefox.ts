@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { FIREFOX_EXTENSION_ID } from '../../src/core/platform.ts';
 import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
+import { fillSettings } from './browser.ts';
 
 /** The extension's origin in these tests (pref `extensions.webextensions.uuids`). */
 export const FIREFOX_UUID = '9f3c2a64-1d2b-4f5e-8a7b-0c1d2e3f4a5b';
@@ -71,17 +72,7 @@ export async function launchFirefox(options: { mailboxDir?: string } = {}): Prom
 /** Points the extension at a platform and its provider, in the options page. */
 export async function configureFirefox(h: FirefoxHarness, platform: { url: string; issuer: string }) {
   const page = await extensionPage(h.browser, 'src/options/index.html');
-  await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
-  for (const [selector, value] of [
-    ['#platform-url', platform.url],
-    ['#issuer', platform.issuer],
-  ] as const) {
-    const input = await page.$(selector);
-    await input!.click({ count: 3 });
-    await input!.type(value);
-  }
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-status="saved"]');
+  await fillSettings(page, platform);
   await page.close();
 }
 
