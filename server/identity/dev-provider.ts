@@ -125,7 +125,11 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     async loadExistingGrant(ctx) {
       const { oidc } = ctx;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(oidc.client!.clientId);
-      if (grantId) return oidc.provider.Grant.find(grantId);
+      // A grant revoked with its refresh token at sign-out is gone: sign-in makes a new one (else the
+      // provider would ask for consent, which this first-party client never shows — a dead end in
+      // browsers that keep the provider's session cookie between sign-ins, as Firefox does).
+      const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+      if (existing) return existing;
       const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
       grant.addOIDCScope('openid scope_all');
       grant.addOIDCClaims([...PSC_CLAIM_NAMES]);

@@ -1,9 +1,10 @@
 /**
  * The main journeys in Firefox ESR, as in Chromium: the panel in a webmail's reading pane, sign-in
  * from the options page followed by an open panel, a care-team declaration, the shared record and a
- * document opened in its tab. Everything a framed panel needs that Firefox does
+ * document opened in its tab, a share code sent by the secretariat and opened by the next user. Everything a framed panel needs that Firefox does
  * not give it goes through the background (`page.open`, the `changes` port).
  */
+import type { Frame } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './browser.ts';
 import {
@@ -29,6 +30,15 @@ afterAll(async () => {
   await h?.close();
   await platform?.close();
 });
+
+/** Ends the session left by an earlier step, if any: a shared workstation, the next user signs in. */
+async function signOutIfSignedIn(frame: Frame) {
+  const state = await frame.waitForSelector('[data-auth="signed-in"], [data-auth="signed-out"]');
+  if ((await state!.evaluate((el) => el.getAttribute('data-auth'))) === 'signed-in') {
+    await (await frame.$('[data-auth="signed-in"] button'))!.click();
+    await frame.waitForSelector('[data-auth="signed-out"]');
+  }
+}
 
 const logged = (route: string, status: number) =>
   platform.logs.filter((l) => l.includes(route) && l.includes(`"status":${status}`)).length;
@@ -85,6 +95,36 @@ describe('Firefox', () => {
     expect(await text!.evaluate((el) => el.textContent)).toContain('Patient(e) : MARIE CLAIRE LEFÈVRE');
     expect(logged('/fhir/Binary/:id', 200)).toBe(1);
     await doc.close();
+    await page.close();
+  });
+
+  it('the secretariat sends a code, the next user on the workstation opens its report from the mailbox', async () => {
+    const secretariat = await extensionPage(h.browser, 'src/secretariat/index.html');
+    await signOutIfSignedIn(secretariat.mainFrame());
+    await signInFirefox(h, secretariat.mainFrame(), platform.issuer, 'f:passerelle-dev:secretariat');
+    const exam = await secretariat.waitForSelector('[data-exam="exam-lefevre-ct"]');
+    await (await exam!.$('[data-issue]'))!.click();
+    const code = await secretariat.waitForSelector('[data-exam="exam-lefevre-ct"] [data-issued-code]');
+    const issued = await code!.evaluate((el) => (el as HTMLElement).innerText.trim());
+    await (await secretariat.$('[data-exam="exam-lefevre-ct"] [data-send]'))!.click();
+    await secretariat.waitForSelector('[data-exam="exam-lefevre-ct"] [data-note="ok"]');
+    await signOutIfSignedIn(secretariat.mainFrame());
+    await secretariat.close();
+
+    // A second sign-in in the same browser (Firefox keeps the provider's session cookie).
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/mailbox.html`);
+    const panel = await openFirefoxPanel(page);
+    await signInFirefox(h, panel, platform.issuer);
+    const open = await panel.waitForSelector(`[data-share-found="${issued.replace(/-/g, '')}"] [data-share-open]`);
+    await panel.waitForSelector('html[data-input-ready]');
+    const before = await h.browser.pages();
+    await open!.click();
+    const report = await tabAt(h.browser, `${FIREFOX_ORIGIN}/src/report/index.html?exam=exam-lefevre-ct`, before);
+    const text = await report.waitForSelector('[data-report-text]');
+    expect(await text!.evaluate((el) => el.textContent)).toContain('SCANNER THORACIQUE SANS INJECTION');
+    expect(logged('$redeem-share-code', 200)).toBe(1);
+    await report.close();
     await page.close();
   });
 });
