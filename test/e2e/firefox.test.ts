@@ -127,4 +127,42 @@ describe('Firefox', () => {
     await report.close();
     await page.close();
   });
+
+  it('follows a single-page DPI to the next patient in an open panel (the changes port)', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-spa.html`);
+    await page.click('[data-patient="nguyen"]');
+    const panel = await openFirefoxPanel(page);
+    await panel.waitForFunction(() => document.body.innerText.includes('NGUYEN'));
+    await page.click('[data-patient="dubois"]');
+    await panel.waitForFunction(() => document.body.innerText.includes('DUBOIS'));
+    await page.close();
+  });
+
+  it('opens a record by break-glass, confirmed in its own window, with the countdown in the panel', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi.html`);
+    const panel = await openFirefoxPanel(page);
+    await signOutIfSignedIn(panel);
+    await signInFirefox(h, panel, platform.issuer);
+    await panel.waitForSelector('html[data-input-ready]');
+    await (await panel.waitForSelector('[data-record-open]'))!.click();
+    await (await panel.waitForSelector('[data-record="refused"] [data-break-glass]'))!.click();
+    await panel.select('[data-break-glass-reason]', 'urgence-vitale');
+    await (await panel.waitForSelector('[data-break-glass-text]'))!.type(
+      'Arrêt cardio-respiratoire au service des urgences',
+    );
+    await (await panel.$('[data-break-glass-confirm-box]'))!.click();
+    const before = await h.browser.pages();
+    await (await panel.$('[data-break-glass-confirm]'))!.click();
+    await panel.waitForSelector('[data-break-glass-waiting]');
+    const confirmWindow = await tabAt(h.browser, `${FIREFOX_ORIGIN}/src/break-glass/index.html`, before);
+    await confirmWindow.waitForSelector('[data-break-glass-window="ready"]');
+    await (await confirmWindow.waitForSelector('[data-break-glass-final]'))!.click().catch(() => {});
+    // The result comes back to the panel through the changes port.
+    await panel.waitForSelector('[data-record="bris_de_glace"]');
+    await panel.waitForSelector('[data-countdown]');
+    expect(logged('$break-glass', 201)).toBe(1);
+    await page.close();
+  });
 });
