@@ -5,7 +5,7 @@
  * patients' oppositions itself). The last step — the confirmation itself — is in an extension
  * window (`src/break-glass/`), out of the host page's reach.
  */
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { BreakGlassReason, type BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassResult, type ChangeNotice } from '../core/protocol.ts';
 import { failureText, reasonText } from '../ui/failure.ts';
@@ -15,6 +15,8 @@ import { send } from '../ui/messaging.ts';
 import { useSeen } from './seen.ts';
 
 const REASONS = BreakGlassReason.options;
+
+const FOCUSABLE = 'input, select, textarea, button, a[href]';
 
 export function BreakGlassDialog({
   patientId,
@@ -69,8 +71,35 @@ export function BreakGlassDialog({
     );
   };
 
+  // A modal dialog for the keyboard too: focus starts inside, Tab stays inside, Escape cancels.
+  const dialog = useRef<HTMLElement>(null);
+  useEffect(() => dialog.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus(), []);
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      return onCancel();
+    }
+    if (event.key !== 'Tab' || !dialog.current) return;
+    const controls = [...dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (c) => !c.hasAttribute('disabled'),
+    );
+    const edge = event.shiftKey ? controls[0] : controls.at(-1);
+    if (document.activeElement === edge) {
+      event.preventDefault();
+      (event.shiftKey ? controls.at(-1) : controls[0])?.focus();
+    }
+  };
+
   return (
-    <section class="dialog alert" role="dialog" aria-modal="true" aria-labelledby="bg-title" data-break-glass-dialog>
+    <section
+      ref={dialog}
+      onKeyDown={onKeyDown}
+      class="dialog alert"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="bg-title"
+      data-break-glass-dialog
+    >
       <h3 id="bg-title">{t('breakGlassTitle')}</h3>
       <p>{t('breakGlassWarning')}</p>
       <ul>

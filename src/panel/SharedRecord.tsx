@@ -5,7 +5,7 @@
  * the circle, or no consent): the platform's reason, and, when it allows it, the break-glass
  * dialog. In break-glass, the time left is shown throughout, with a button to end it.
  */
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { RecordDocs, RecordSummary } from '../core/protocol.ts';
 import { DOCUMENT_TYPES, documentType } from '../ui/document-types.ts';
 import { formatDate } from '../core/format.ts';
@@ -91,6 +91,14 @@ export function SharedRecord({ patientId }: { patientId: string }) {
     );
   }, [patientId, seen]);
   const ended = useCallback(() => setState({ phase: 'ended' }), []);
+  // Closing the break-glass dialog gives the focus back to where the keyboard user was.
+  const reopen = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!refocus || state.phase !== 'closed') return;
+    reopen.current?.focus();
+    setRefocus(false);
+  }, [refocus, state.phase]);
   const endNow = () => void send({ type: 'record.breakGlassEnd', patientId }).finally(ended);
 
   const title = <h2 id="record-title">{t('recordTitle')}</h2>;
@@ -103,7 +111,7 @@ export function SharedRecord({ patientId }: { patientId: string }) {
             {t('breakGlassEnded')}
           </p>
         )}
-        <button type="button" class="secondary" data-record-open onClick={load}>
+        <button type="button" class="secondary" data-record-open ref={reopen} onClick={load}>
           {t('recordOpen')}
         </button>
       </section>
@@ -121,7 +129,14 @@ export function SharedRecord({ patientId }: { patientId: string }) {
     return (
       <section class="record" aria-labelledby="record-title" data-record="break-glass">
         {title}
-        <BreakGlassDialog patientId={patientId} onOpened={load} onCancel={() => setState({ phase: 'closed' })} />
+        <BreakGlassDialog
+          patientId={patientId}
+          onOpened={load}
+          onCancel={() => {
+            setState({ phase: 'closed' });
+            setRefocus(true);
+          }}
+        />
       </section>
     );
   }

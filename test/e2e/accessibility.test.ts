@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDemoPage, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
+import { openDemoPage, openPanel, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -90,6 +90,31 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     expect(focusShown).toBe(true);
     await page.keyboard.press('Enter');
     await panel.waitForSelector('[data-circle="member"]');
+    await page.close();
+  });
+
+  it('keeps the keyboard inside the break-glass dialog, and Escape gives the focus back', async () => {
+    // A patient nobody in this file joined: the record is refused, break-glass possible.
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-spa.html`);
+    await page.click('[data-patient="nguyen"]');
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('html[data-input-ready]');
+    await (await panel.waitForSelector('[data-record-open]'))!.click();
+    await (await panel.waitForSelector('[data-record="refused"] [data-break-glass]'))!.click();
+    await panel.waitForSelector('[data-break-glass-dialog]');
+    const inDialog = () => panel.evaluate(() => document.activeElement?.closest('[data-break-glass-dialog]') !== null);
+    expect(await inDialog()).toBe(true);
+    for (let i = 0; i < 25; i++) {
+      const back = i % 5 === 4;
+      if (back) await page.keyboard.down('Shift');
+      await page.keyboard.press('Tab');
+      if (back) await page.keyboard.up('Shift');
+      expect(await inDialog()).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await panel.waitForFunction(() => document.querySelector('[data-break-glass-dialog]') === null);
+    expect(await panel.evaluate(() => document.activeElement?.hasAttribute('data-record-open'))).toBe(true);
     await page.close();
   });
 
