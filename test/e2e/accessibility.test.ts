@@ -133,6 +133,22 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await page.close();
   });
 
+  it.each([
+    ['report', 'src/report/index.html?exam=exam-lefevre-ct', '[data-report]'],
+    ['document', 'src/document/index.html?patient=demo-lefevre&doc=demo-lefevre-doc-1', '[data-document]'],
+    [
+      'break-glass window',
+      'src/break-glass/index.html?id=0b6e6900-0000-4000-8000-000000000001',
+      '[data-break-glass-window]',
+    ],
+  ])('the %s page', async (_name, path, ready) => {
+    const page = await h.browser.newPage();
+    await page.goto(`chrome-extension://${h.extensionId}/${path}`);
+    await page.waitForSelector(ready);
+    expect(await violations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('the patient’s page', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${platform.url}/patient`);
