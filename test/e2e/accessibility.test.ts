@@ -93,6 +93,23 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await page.close();
   });
 
+  it('types a share code with the keyboard alone: Tab to the field, type, Enter; the answer is announced', async () => {
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
+    await panel.waitForSelector('html[data-input-ready]');
+    let onField = false;
+    for (let i = 0; i < 60 && !onField; i++) {
+      await page.keyboard.press('Tab');
+      onField = await panel.evaluate(() => document.activeElement?.hasAttribute('data-share-input') === true);
+    }
+    expect(onField).toBe(true);
+    // A typo (wrong check symbol): caught in the panel, said in an alert region.
+    await page.keyboard.type('7KQ4-MZ2T-9XHC-X');
+    await page.keyboard.press('Enter');
+    const answer = await panel.waitForSelector('[data-share-result="refused"]');
+    expect(await answer!.evaluate((el) => el.getAttribute('role'))).toBe('alert');
+    await page.close();
+  });
+
   it('keeps the keyboard inside the break-glass dialog, and Escape gives the focus back', async () => {
     // A patient nobody in this file joined: the record is refused, break-glass possible.
     const page = await h.browser.newPage();
