@@ -17,9 +17,11 @@ const reader: MintOptions = {
 };
 
 let platform: TestPlatform;
+/** The test's clock: every entry is dated by it, whatever today is. */
+const CLOCK = new Date('2026-03-10T09:30:00Z');
 beforeEach(async () => {
   const defaults = configFromEnv({ DATA_DIR: ':memory:' });
-  platform = await testPlatform({ audit: { ...defaults.audit, readers: [READER] } });
+  platform = await testPlatform({ audit: { ...defaults.audit, readers: [READER] } }, { now: () => CLOCK });
 });
 afterEach(() => platform.close());
 
@@ -92,7 +94,7 @@ describe('reading the audit log', () => {
     await get('/fhir/Patient?identifier=255081416802538', { as: 'nurse' });
     await get('/fhir/Patient/demo-lefevre');
     await get('/fhir/Practitioner/$me');
-    const today = new Date().toISOString().slice(0, 10);
+    const today = CLOCK.toISOString().slice(0, 10);
     const res = await get(
       `/fhir/AuditEvent?patient=Patient/demo-lefevre&type=rest&date=ge${today}&access-mode=normal`,
       reader,

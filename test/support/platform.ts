@@ -36,7 +36,11 @@ export async function testPlatform(
   const db = await openDatabase(config.dataDir);
   await seedDemo(db);
   const issuer = await testIssuer();
-  const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: config.audit.checkpointEvery });
+  // The audit log keeps the test's clock too: entries are dated by it.
+  const audit = await openAuditLog(db, await loadSigner({}), {
+    checkpointEvery: config.audit.checkpointEvery,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const tellPatient = options.demo ? demoTellPatient(db, config) : undefined;
   const deps = platformDeps({
     db,
