@@ -60,6 +60,10 @@ describe('audit log under crashes', () => {
       const { child, url, issuer } = await startPlatformProcess();
       const { accessToken } = await signInHeadless(issuer, 'f:passerelle-dev:physician');
       const exited = new Promise((r) => child.once('exit', r));
+      // Killed once the platform has acknowledged a few more answers in this round (a signal, not a delay).
+      const target = acknowledged.length + 15 + round * 5;
+      let enough = () => {};
+      const reached = new Promise<void>((resolve) => (enough = resolve));
       let stop = false;
       const worker = async (w: number) => {
         for (let i = 0; !stop; i++) {
@@ -69,13 +73,14 @@ describe('audit log under crashes', () => {
             });
             await res.arrayBuffer();
             if (res.ok) acknowledged.push(res.headers.get('x-audit-event')!);
+            if (acknowledged.length >= target) enough();
           } catch {
             return; // killed mid-request: not acknowledged
           }
         }
       };
       const workers = Array.from({ length: 6 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 250 + round * 100));
+      await reached;
       child.kill('SIGKILL');
       stop = true;
       await Promise.all([exited, ...workers]);

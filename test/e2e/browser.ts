@@ -37,6 +37,8 @@ export function chromePath(): string {
 export interface TestPlatform extends RunningPlatform {
   /** The platform's log lines (JSON): one per request, with its route pattern and status. */
   logs: string[];
+  /** Resolves with the first log line (logged or to come) that matches: a signal to wait on. */
+  waitForLog(match: (line: string) => boolean): Promise<string>;
   /** Its data folder: tests read what it recorded (`openDatabaseReadOnly`). */
   dataDir: string;
 }
@@ -56,7 +58,7 @@ export async function startTestPlatform(
     OIDC_ISSUER: options.issuer,
     ALLOWED_ORIGINS: options.allowedOrigins,
   };
-  const { logs, stream } = logCollector();
+  const { logs, stream, waitFor } = logCollector();
   const platform = await startPlatform(
     { ...configFromEnv(env), port: options.port ?? 0 },
     { demo: true, logStream: stream },
@@ -66,6 +68,7 @@ export async function startTestPlatform(
     issuer: platform.issuer,
     mailboxDir: platform.mailboxDir,
     logs,
+    waitForLog: waitFor,
     dataDir,
     async close() {
       await platform.close();

@@ -61,8 +61,7 @@ describe('care circle while the platform is down', () => {
 
     platform = await startTestPlatform({ port, issuer: idp.issuer });
     // Replayed by the outbox alarm (backoff), without anyone opening the panel.
-    const deadline = Date.now() + 45_000;
-    while (joins(platform).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    await platform.waitForLog((l) => l.includes('$care-team-join'));
     expect(joins(platform)).toHaveLength(1);
     expect(joins(platform)[0]).toContain('"status":201');
 
