@@ -136,6 +136,29 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await page.close();
   });
 
+  it('the record opened by break-glass, with its countdown', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.pages.url}/dpi-spa.html`);
+    await page.click('[data-patient="dubois"]');
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('html[data-input-ready]');
+    await (await panel.waitForSelector('[data-record-open]'))!.click();
+    await (await panel.waitForSelector('[data-record="refused"] [data-break-glass]'))!.click();
+    await panel.select('[data-break-glass-reason]', 'urgence-vitale');
+    await (await panel.$('[data-break-glass-text]'))!.type('Arrêt cardio-respiratoire au service des urgences');
+    await (await panel.$('[data-break-glass-confirm-box]'))!.click();
+    const windowTarget = h.browser.waitForTarget((t) => t.url().includes('/src/break-glass/index.html?id='));
+    await panel.waitForSelector('html[data-input-ready]');
+    await (await panel.$('[data-break-glass-confirm]'))!.click();
+    const confirmWindow = (await (await windowTarget).asPage())!;
+    await confirmWindow.waitForSelector('[data-break-glass-window="ready"]');
+    expect(await violations(confirmWindow)).toEqual([]);
+    await (await confirmWindow.waitForSelector('[data-break-glass-final]'))!.click().catch(() => {});
+    await panel.waitForSelector('[data-record="bris_de_glace"] [data-countdown]');
+    expect(await violations(panel)).toEqual([]);
+    await page.close();
+  });
+
   it('finds what it is there to find (a control without a name)', async () => {
     const page = await h.browser.newPage();
     await page.setContent('<!doctype html><html lang="fr"><title>t</title><main><button></button></main></html>');
