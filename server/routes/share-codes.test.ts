@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSymbol, formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
+import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
@@ -30,6 +31,37 @@ const colleague = (n: number): MintOptions => ({
   }),
 });
 
+const prescriber = DEV_PROFESSIONALS[0]!;
+
+/** The centre's two exams: LEFÈVRE's scanner, prescribed by a physician with an MSSanté address; GIRARD's MRI. */
+async function givenExams(db: TestPlatform['db']): Promise<void> {
+  await givenPatient(db, {
+    id: 'lefevre',
+    ins: '255081416802538',
+    birthName: 'LEFÈVRE',
+    birthDate: '1955-08-14',
+    birthPlace: '14168',
+  });
+  await givenPatient(db, { id: 'girard', birthName: 'GIRARD' });
+  const centre = { organization: demoSecretary.organization };
+  await givenExam(db, 'lefevre', {
+    id: 'exam-lefevre-ct',
+    ...centre,
+    performed_at: '2026-11-20T09:30:00Z',
+    title: 'Scanner thoracique sans injection',
+    report: 'SCANNER THORACIQUE SANS INJECTION\n\nConclusion : pas de lésion suspecte.',
+    prescriber_name: `Dr ${prescriber.givenName} ${prescriber.familyName}`,
+    prescriber_mssante: prescriber.mssante,
+  });
+  await givenExam(db, 'girard', {
+    id: 'exam-girard-mri',
+    ...centre,
+    performed_at: '2026-11-18T14:00:00Z',
+    modality: 'MR',
+    title: 'IRM du genou droit',
+  });
+}
+
 let platform: TestPlatform;
 let mailbox: string;
 let clock = new Date('2026-11-23T10:00:00Z');
@@ -46,7 +78,7 @@ beforeAll(async () => {
         perAddress: 1000,
       },
     },
-    { now: () => clock },
+    { now: () => clock, seed: givenExams },
   );
 });
 afterAll(async () => {
@@ -156,10 +188,10 @@ describe('redeeming', () => {
     expect(doc).toMatchObject({
       resourceType: 'DocumentReference',
       id: 'exam-lefevre-ct',
-      subject: { reference: 'Patient/demo-lefevre' },
+      subject: { reference: 'Patient/lefevre' },
     });
     expect(Buffer.from(doc.content[0].attachment.data, 'base64').toString('utf8')).toContain('SCANNER THORACIQUE');
-    expect(doc.content[1].attachment.url).toBe('/demo/viewer/exam-lefevre-ct');
+    expect(doc.content[1].attachment.url).toBe('/viewer/exam-lefevre-ct');
     const mine = await call('GET', '/fhir/DocumentReference');
     expect(mine.json().entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual(['exam-lefevre-ct']);
     const read = await call('GET', '/fhir/DocumentReference/exam-lefevre-ct');
@@ -298,10 +330,13 @@ describe('redeeming', () => {
 
 describe('behind the hospital’s reverse proxy', () => {
   it('holds back those who guessed wrong from a busy address, never a colleague with the right code', async () => {
-    const behind = await testPlatform({
-      trustProxy: ['127.0.0.1'],
-      shareCodes: { ...defaults, issuers: [DEMO_SECRETARIAT], perAddress: 2, perProfessional: 100 },
-    });
+    const behind = await testPlatform(
+      {
+        trustProxy: ['127.0.0.1'],
+        shareCodes: { ...defaults, issuers: [DEMO_SECRETARIAT], perAddress: 2, perProfessional: 100 },
+      },
+      { seed: givenExams },
+    );
     const redeemFrom = async (address: string, as: MintOptions, code: string) =>
       (
         await behind.app.inject({

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { verifyAudit } from '../audit/verify.ts';
@@ -7,7 +8,7 @@ import { verifyAudit } from '../audit/verify.ts';
 let platform: TestPlatform;
 let auth: { authorization: string };
 beforeAll(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform({}, { seed: async (db) => void (await givenPatient(db, { id: 'lefevre' })) });
   auth = await platform.issuer.bearer();
 });
 afterAll(() => platform.close());
@@ -27,7 +28,7 @@ const confirm = (id: string, body: unknown, headers: Record<string, string> = au
 
 describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
   it('records the confirmation, naming the differing traits, before answering', async () => {
-    const res = await confirm('demo-lefevre', parameters('birthName', 'birthDate', 'birthName'));
+    const res = await confirm('lefevre', parameters('birthName', 'birthDate', 'birthName'));
     expect(res.statusCode).toBe(200);
     const outcome = res.json();
     expect(outcome).toMatchObject({
@@ -42,7 +43,7 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
     const row = await platform.db.selectFrom('audit_event').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       kind: 'identity-confirmation',
-      patient_id: 'demo-lefevre',
+      patient_id: 'lefevre',
       agent_idnps: '899700100011',
     });
     const event = JSON.parse(row.resource);
@@ -50,7 +51,7 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
       { system: 'http://hl7.org/fhir/restful-interaction', code: 'operation', display: 'operation' },
     ]);
     expect(event.entity[0]).toMatchObject({
-      what: { reference: 'Patient/demo-lefevre' },
+      what: { reference: 'Patient/lefevre' },
       detail: [{ type: 'traits-discordants', valueString: 'birthName,birthDate' }],
     });
     validateR4(event);
@@ -64,14 +65,14 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
     ['no body at all', null],
   ])('refuses %s with a French OperationOutcome, and records nothing', async (_what, body) => {
     const before = await countEntries();
-    const res = await confirm('demo-lefevre', body);
+    const res = await confirm('lefevre', body);
     expect(res.statusCode).toBe(400);
     expect(res.json().issue[0].details.text).toMatch(/^(Confirmation invalide|Requête invalide|Paramètre inconnu)/);
     expect(await countEntries()).toBe(before);
   });
 
   it('records a confirmation for traits the page does not show, naming them as not verifiable', async () => {
-    const res = await confirm('demo-lefevre', {
+    const res = await confirm('lefevre', {
       resourceType: 'Parameters',
       parameter: [
         { name: 'unverified', valueCode: 'birthDate' },
@@ -95,14 +96,14 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
   });
 
   it('needs a signed-in professional', async () => {
-    expect((await confirm('demo-lefevre', parameters('sex'), {})).statusCode).toBe(401);
+    expect((await confirm('lefevre', parameters('sex'), {})).statusCode).toBe(401);
   });
 
   it('refuses (503) when the confirmation cannot be written to the audit log', async () => {
     await sql
       .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
       .execute(platform.db);
-    const res = await confirm('demo-lefevre', parameters('sex'));
+    const res = await confirm('lefevre', parameters('sex'));
     await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toContain('consignée');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { changeCareTeam, readCareTeam } from './care-team-client.ts';
 
@@ -8,7 +9,13 @@ const PHYSICIAN = '899700100011';
 const NURSE = '899700100029';
 
 beforeEach(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform(
+    {},
+    {
+      seed: async (db) =>
+        void (await Promise.all(['nguyen', 'casanova', 'dubois'].map((id) => givenPatient(db, { id })))),
+    },
+  );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterEach(() => platform.close());
@@ -21,9 +28,9 @@ const options = async (as: 'physician' | 'nurse') => ({
 
 describe('care circle client against the real platform', () => {
   it('joins, and lists the current members with profession and MSSanté, the signed-in one marked', async () => {
-    expect(await readCareTeam('demo-nguyen', await options('physician'))).toEqual({ status: 'ok', members: [] });
-    await changeCareTeam('join', 'demo-nguyen', 'key-nurse-0001', await options('nurse'));
-    const joined = await changeCareTeam('join', 'demo-nguyen', 'key-phys-0001', await options('physician'));
+    expect(await readCareTeam('nguyen', await options('physician'))).toEqual({ status: 'ok', members: [] });
+    await changeCareTeam('join', 'nguyen', 'key-nurse-0001', await options('nurse'));
+    const joined = await changeCareTeam('join', 'nguyen', 'key-phys-0001', await options('physician'));
     expect(joined).toEqual({
       status: 'ok',
       members: [
@@ -45,19 +52,19 @@ describe('care circle client against the real platform', () => {
   });
 
   it('does not list a member who left', async () => {
-    await changeCareTeam('join', 'demo-nguyen', 'key-physician-0001', await options('physician'));
-    await changeCareTeam('join', 'demo-nguyen', 'key-nurse-0001', await options('nurse'));
-    const left = await changeCareTeam('leave', 'demo-nguyen', 'key-nurse-0002', await options('nurse'));
+    await changeCareTeam('join', 'nguyen', 'key-physician-0001', await options('physician'));
+    await changeCareTeam('join', 'nguyen', 'key-nurse-0001', await options('nurse'));
+    const left = await changeCareTeam('leave', 'nguyen', 'key-nurse-0002', await options('nurse'));
     expect(left.status === 'ok' && left.members.map((m) => m.name)).toEqual(['Dr Julien MOREAU']);
   });
 
   it('declares the médecin traitant, shown as such; a nurse is refused with the platform’s reason', async () => {
-    const mt = await changeCareTeam('join-mt', 'demo-casanova', 'key-mt-0001', await options('physician'));
+    const mt = await changeCareTeam('join-mt', 'casanova', 'key-mt-0001', await options('physician'));
     expect(mt).toEqual({
       status: 'ok',
       members: [expect.objectContaining({ name: 'Dr Julien MOREAU', mt: true, me: true })],
     });
-    const nurse = await changeCareTeam('join-mt', 'demo-casanova', 'key-mt-0002', await options('nurse'));
+    const nurse = await changeCareTeam('join-mt', 'casanova', 'key-mt-0002', await options('nurse'));
     expect(nurse).toEqual({
       status: 'unavailable',
       reason: 'forbidden',
@@ -68,20 +75,20 @@ describe('care circle client against the real platform', () => {
   it('sends the same idempotency key on a retry: the circle changes once', async () => {
     const fetch = vi.fn(globalThis.fetch);
     const opts = { ...(await options('nurse')), fetch };
-    await changeCareTeam('join', 'demo-dubois', 'key-retry-0001', opts);
-    await changeCareTeam('join', 'demo-dubois', 'key-retry-0001', opts);
+    await changeCareTeam('join', 'dubois', 'key-retry-0001', opts);
+    await changeCareTeam('join', 'dubois', 'key-retry-0001', opts);
     const keys = fetch.mock.calls.map(([, init]) => (init?.headers as Record<string, string>)['idempotency-key']);
     expect(keys).toEqual(['key-retry-0001', 'key-retry-0001']);
-    const circle = await readCareTeam('demo-dubois', opts);
+    const circle = await readCareTeam('dubois', opts);
     expect(circle.status === 'ok' && circle.members).toHaveLength(1);
   });
 
   it('asks nothing when signed out, and says why when the platform is unreachable', async () => {
-    expect(await readCareTeam('demo-nguyen', { baseUrl, accessToken: undefined, myIdNps: undefined })).toEqual({
+    expect(await readCareTeam('nguyen', { baseUrl, accessToken: undefined, myIdNps: undefined })).toEqual({
       status: 'signed-out',
     });
     expect(
-      await changeCareTeam('join', 'demo-nguyen', 'key-down-0001', {
+      await changeCareTeam('join', 'nguyen', 'key-down-0001', {
         baseUrl: 'http://127.0.0.1:9',
         accessToken: 'x',
         myIdNps: PHYSICIAN,

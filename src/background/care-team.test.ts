@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { createCareTeam } from './care-team.ts';
 import { memoryOutboxStore } from '../../test/support/outbox-store.ts';
@@ -8,7 +9,10 @@ let platform: TestPlatform;
 let baseUrl: string;
 let token: string;
 beforeAll(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform(
+    {},
+    { seed: async (db) => void (await Promise.all(['casanova', 'dubois'].map((id) => givenPatient(db, { id })))) },
+  );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   token = await platform.issuer.mint();
 });
@@ -54,20 +58,20 @@ describe('care circle with the platform down', () => {
   it('queues the declaration, says so, and delivers it exactly once when the platform is back', async () => {
     const { circle, store, setDown } = setup();
     setDown(true);
-    expect(await circle.change('join', 'demo-casanova')).toEqual({ status: 'queued', change: 'join' });
-    expect(await circle.get('demo-casanova')).toEqual({ status: 'queued', change: 'join' });
+    expect(await circle.change('join', 'casanova')).toEqual({ status: 'queued', change: 'join' });
+    expect(await circle.get('casanova')).toEqual({ status: 'queued', change: 'join' });
     expect([...store.items.values()]).toEqual([
-      expect.objectContaining({ change: 'join', patientId: 'demo-casanova', state: 'pending', attempts: 1 }),
+      expect.objectContaining({ change: 'join', patientId: 'casanova', state: 'pending', attempts: 1 }),
     ]);
 
     setDown(false);
-    const circleNow = await circle.get('demo-casanova'); // replays first, then reads
+    const circleNow = await circle.get('casanova'); // replays first, then reads
     expect(circleNow.status === 'ok' && circleNow.members.map((m) => [m.name, m.me])).toEqual([
       ['Dr Julien MOREAU', true],
     ]);
     expect(store.items.size).toBe(0);
     await circle.outbox.flush(true);
-    expect(await joins('demo-casanova')).toBe(1);
+    expect(await joins('casanova')).toBe(1);
   });
 
   it('a refused offline declaration is kept and shown, not dropped', async () => {
@@ -84,12 +88,12 @@ describe('care circle with the platform down', () => {
   it('replays a declaration only with the session of the professional who made it', async () => {
     const { circle, setDown, signOut, store } = setup();
     setDown(true);
-    await circle.change('join', 'demo-dubois');
+    await circle.change('join', 'dubois');
     setDown(false);
     signOut();
     await circle.outbox.flush(true);
     expect([...store.items.values()]).toEqual([expect.objectContaining({ state: 'pending' })]);
-    expect(await joins('demo-dubois')).toBe(0);
+    expect(await joins('dubois')).toBe(0);
   });
 
   it('does not queue what the platform answered (a refusal is shown at once)', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { confirmIdentity, lookupPatient } from './platform-client.ts';
 
@@ -8,18 +9,31 @@ let platform: TestPlatform;
 let baseUrl: string;
 let accessToken: string;
 beforeAll(async () => {
-  platform = await testPlatform();
+  platform = await testPlatform(
+    {},
+    {
+      seed: async (db) =>
+        void (await givenPatient(db, {
+          id: 'lefevre',
+          ins: '255081416802538',
+          birthName: 'LEFÈVRE',
+          givenNames: 'MARIE CLAIRE',
+          birthDate: '1955-08-14',
+          birthPlace: '14168',
+        })),
+    },
+  );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
   accessToken = await platform.issuer.mint();
 });
 afterAll(() => platform.close());
 
 describe('platform client against the real platform', () => {
-  it('finds a demo patient and maps its strict traits', async () => {
+  it('finds a patient and maps its strict traits', async () => {
     expect(await lookupPatient('2 55 08 14 168 025 38', { baseUrl, accessToken })).toEqual({
       status: 'found',
       patient: {
-        id: 'demo-lefevre',
+        id: 'lefevre',
         ins: '255081416802538',
         insKind: 'test',
         birthName: 'LEFÈVRE',
@@ -117,7 +131,7 @@ describe('platform client when the platform misbehaves', () => {
 describe('identity confirmation', () => {
   it('is recorded by the real platform, and only then counts', async () => {
     const result = await confirmIdentity(
-      'demo-lefevre',
+      'lefevre',
       { traits: ['birthDate', 'sex'], unverified: [] },
       { baseUrl, accessToken, now: () => 42 },
     );
@@ -130,24 +144,20 @@ describe('identity confirmation', () => {
       .select(['kind', 'patient_id'])
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
-    expect(last).toEqual({ kind: 'identity-confirmation', patient_id: 'demo-lefevre' });
+    expect(last).toEqual({ kind: 'identity-confirmation', patient_id: 'lefevre' });
   });
 
   it('is not confirmed when signed out, expired, unknown patient, or the platform does not say it recorded', async () => {
     const fetch = vi.fn(globalThis.fetch);
     expect(
-      await confirmIdentity(
-        'demo-lefevre',
-        { traits: ['sex'], unverified: [] },
-        { baseUrl, accessToken: undefined, fetch },
-      ),
+      await confirmIdentity('lefevre', { traits: ['sex'], unverified: [] }, { baseUrl, accessToken: undefined, fetch }),
     ).toEqual({
       status: 'signed-out',
     });
     expect(fetch).not.toHaveBeenCalled();
     const expired = await platform.issuer.mint({ expiresIn: -120 });
     expect(
-      await confirmIdentity('demo-lefevre', { traits: ['sex'], unverified: [] }, { baseUrl, accessToken: expired }),
+      await confirmIdentity('lefevre', { traits: ['sex'], unverified: [] }, { baseUrl, accessToken: expired }),
     ).toEqual({
       status: 'signed-out',
       reason: 'expired',
@@ -170,7 +180,7 @@ describe('identity confirmation', () => {
     try {
       const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
       expect(
-        await confirmIdentity('demo-lefevre', { traits: ['sex'], unverified: [] }, { baseUrl: url, accessToken: 'x' }),
+        await confirmIdentity('lefevre', { traits: ['sex'], unverified: [] }, { baseUrl: url, accessToken: 'x' }),
       ).toEqual({
         status: 'unavailable',
         reason: 'bad-response',

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
 import { DEMO_PRIVACY_OFFICER, DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
+import { givenPatient, givenRecord } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import {
   endBreakGlass,
@@ -18,7 +19,24 @@ let baseUrl: string;
 const officerClaims = pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_PRIVACY_OFFICER)!);
 
 beforeEach(async () => {
-  platform = await testPlatform({ audit: { ...configFromEnv({}).audit, readers: [DEMO_PRIVACY_OFFICER] } });
+  platform = await testPlatform(
+    { audit: { ...configFromEnv({}).audit, readers: [DEMO_PRIVACY_OFFICER] } },
+    {
+      seed: async (db) => {
+        await givenPatient(db, { id: 'nguyen', birthName: 'NGUYEN', sex: 'male' });
+        await givenRecord(db, 'nguyen', {
+          alerts: ['Allergie à la pénicilline (éruption, 2019)'],
+          documents: [
+            { id: 'nguyen-doc-1', type: 'summary', title: 'Volet de synthèse médicale' },
+            { id: 'nguyen-doc-2', type: 'consultation', title: 'Consultation de cardiologie' },
+            { id: 'nguyen-doc-3', type: 'lab', title: 'Bilan biologique', text: 'Créatinine 78 µmol/L' },
+            { id: 'nguyen-doc-4', type: 'discharge', title: 'Compte rendu d’hospitalisation' },
+            { id: 'nguyen-doc-5', type: 'prescription', title: 'Ordonnance' },
+          ],
+        });
+      },
+    },
+  );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterEach(() => platform.close());
@@ -33,13 +51,13 @@ const emergency = { mode: 'bris_de_glace' as const, reason: 'urgence-vitale', te
 
 describe('shared record client against the real platform', () => {
   it('is told it is refused and that break-glass is possible; a nurse is told she may not', async () => {
-    expect(await recordSummary('demo-nguyen', await as('physician'))).toEqual({
+    expect(await recordSummary('nguyen', await as('physician'))).toEqual({
       status: 'refused',
       breakGlass: 'possible',
       detail: expect.stringMatching(/^Vous ne faites pas partie de l’équipe de soins/),
     });
-    expect(await recordSummary('demo-nguyen', await as('nurse'))).toMatchObject({ breakGlass: 'not-physician' });
-    expect(await startBreakGlass('demo-nguyen', emergency, await as('nurse'))).toEqual({
+    expect(await recordSummary('nguyen', await as('nurse'))).toMatchObject({ breakGlass: 'not-physician' });
+    expect(await startBreakGlass('nguyen', emergency, await as('nurse'))).toEqual({
       status: 'unavailable',
       reason: 'forbidden',
       detail: 'L’accès en bris de glace est réservé aux médecins.',
@@ -47,9 +65,9 @@ describe('shared record client against the real platform', () => {
   });
 
   it('opens in break-glass: the summary first, the countdown’s end, documents by kind, one document', async () => {
-    const started = await startBreakGlass('demo-nguyen', emergency, await as('physician'));
+    const started = await startBreakGlass('nguyen', emergency, await as('physician'));
     expect(started).toMatchObject({ status: 'ok', mode: 'bris_de_glace' });
-    const summary = await recordSummary('demo-nguyen', await as('physician'));
+    const summary = await recordSummary('nguyen', await as('physician'));
     if (summary.status !== 'ok') throw new Error(summary.status);
     expect(summary.mode).toBe('bris_de_glace');
     expect(summary.expiresAt).toBe(started.status === 'ok' && started.expiresAt);
@@ -61,17 +79,17 @@ describe('shared record client against the real platform', () => {
       '57833-6',
       '60591-5',
     ]);
-    const labs = await recordDocuments('demo-nguyen', '11502-2', await as('physician'));
-    expect(labs.status === 'ok' && labs.documents.map((d) => d.id)).toEqual(['demo-nguyen-doc-3']);
-    const doc = await recordDocument('demo-nguyen-doc-3', await as('physician'));
+    const labs = await recordDocuments('nguyen', '11502-2', await as('physician'));
+    expect(labs.status === 'ok' && labs.documents.map((d) => d.id)).toEqual(['nguyen-doc-3']);
+    const doc = await recordDocument('nguyen-doc-3', await as('physician'));
     expect(doc).toMatchObject({ status: 'ok', mode: 'bris_de_glace', text: expect.stringContaining('Créatinine') });
-    expect(await endBreakGlass('demo-nguyen', await as('physician'))).toEqual({ status: 'ok' });
-    expect(await recordSummary('demo-nguyen', await as('physician'))).toMatchObject({ status: 'refused' });
+    expect(await endBreakGlass('nguyen', await as('physician'))).toEqual({ status: 'ok' });
+    expect(await recordSummary('nguyen', await as('physician'))).toMatchObject({ status: 'refused' });
   });
 
   it('lets the privacy officer list, mark and export; nobody else', async () => {
-    expect(await startBreakGlass('demo-nguyen', emergency, await as('physician'))).toMatchObject({ status: 'ok' });
-    expect(await recordDocument('demo-nguyen-doc-3', await as('physician'))).toMatchObject({ status: 'ok' });
+    expect(await startBreakGlass('nguyen', emergency, await as('physician'))).toMatchObject({ status: 'ok' });
+    expect(await recordDocument('nguyen-doc-3', await as('physician'))).toMatchObject({ status: 'ok' });
     expect(await reviewList(undefined, await as('physician'))).toMatchObject({
       status: 'unavailable',
       reason: 'forbidden',
@@ -79,7 +97,7 @@ describe('shared record client against the real platform', () => {
     const list = await reviewList(false, await as('officer'));
     if (list.status !== 'ok') throw new Error(list.status);
     expect(list.sessions[0]).toMatchObject({
-      patient: { id: 'demo-nguyen' },
+      patient: { id: 'nguyen' },
       documents: [{ title: 'Bilan biologique' }],
     });
     const first = list.sessions[0];

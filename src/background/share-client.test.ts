@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
 import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
+import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { formatCode, newCode } from '../core/share-code.ts';
 import { centreExams, grantedExams, issueCode, readExam, redeemCode, revokeCode } from './share-client.ts';
@@ -10,7 +11,24 @@ let baseUrl: string;
 const secretariatClaims = pscClaimsOf(DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_SECRETARIAT)!);
 
 beforeAll(async () => {
-  platform = await testPlatform({ shareCodes: { ...configFromEnv({}).shareCodes, issuers: [DEMO_SECRETARIAT] } });
+  platform = await testPlatform(
+    { shareCodes: { ...configFromEnv({}).shareCodes, issuers: [DEMO_SECRETARIAT] } },
+    {
+      seed: async (db) => {
+        await givenPatient(db, { id: 'lefevre' });
+        await givenPatient(db, { id: 'girard' });
+        const centre = { organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION' };
+        await givenExam(db, 'lefevre', {
+          id: 'exam-lefevre-ct',
+          ...centre,
+          performed_at: '2026-11-20T09:30:00Z',
+          title: 'Scanner thoracique sans injection',
+          report: 'Conclusion : discrètes bronchectasies basales.',
+        });
+        await givenExam(db, 'girard', { id: 'exam-girard-mri', ...centre, performed_at: '2026-11-18T14:00:00Z' });
+      },
+    },
+  );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(() => platform.close());
@@ -32,14 +50,14 @@ describe('share codes client against the real platform', () => {
         title: 'Scanner thoracique sans injection',
         date: '2026-11-20T09:30:00Z',
         organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION',
-        patientId: 'demo-lefevre',
+        patientId: 'lefevre',
       },
     });
     const mine = await grantedExams(await physician());
     expect(mine.status === 'ok' && mine.exams.map((e) => e.id)).toEqual(['exam-lefevre-ct']);
     const read = await readExam('exam-lefevre-ct', await physician());
     expect(read.status === 'ok' && read.exam.report).toContain('Conclusion : discrètes bronchectasies');
-    expect(read.status === 'ok' && read.exam.imagesUrl).toBe(`${baseUrl}/demo/viewer/exam-lefevre-ct`);
+    expect(read.status === 'ok' && read.exam.imagesUrl).toBe(`${baseUrl}/viewer/exam-lefevre-ct`);
   });
 
   it('says in French what is wrong with a mistyped code, without asking the platform', async () => {

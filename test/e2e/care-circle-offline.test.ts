@@ -38,6 +38,19 @@ afterAll(async () => {
   await idp?.close();
 });
 
+/** The extension's service worker, woken up by an extension page if the browser stopped it. */
+async function serviceWorker() {
+  // The options page only reads the outbox's count: it replays nothing.
+  const page = await h.browser.newPage();
+  await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
+  await page.waitForSelector('[data-outbox]:not([data-outbox="loading"])');
+  await page.close();
+  const target = await h.browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${h.extensionId}/`),
+  );
+  return (await target.worker())!;
+}
+
 const joins = (p: TestPlatform) => p.logs.filter((l) => l.includes('$care-team-join'));
 
 describe('care circle while the platform is down', () => {
@@ -54,13 +67,15 @@ describe('care circle while the platform is down', () => {
     await page.close();
 
     // The browser may stop an idle service worker at any time: the outbox is in IndexedDB.
-    const target = await h.browser.waitForTarget(
-      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${h.extensionId}/`),
-    );
-    await (await target.worker())!.close();
+    await (await serviceWorker()).close();
 
     platform = await startTestPlatform({ port, issuer: idp.issuer });
-    // Replayed by the outbox alarm (backoff), without anyone opening the panel.
+    // The outbox scheduled its retry as an alarm (backoff); the test fires it now rather than
+    // waiting for the delay. Nobody opens the panel: the alarm alone replays the declaration.
+    const worker = await serviceWorker();
+    const scheduled = await worker.evaluate(async () => (await chrome.alarms.get('outbox'))?.scheduledTime ?? null);
+    expect(scheduled).not.toBeNull();
+    await worker.evaluate(() => chrome.alarms.create('outbox', { when: Date.now() }));
     await platform.waitForLog((l) => l.includes('$care-team-join'));
     expect(joins(platform)).toHaveLength(1);
     expect(joins(platform)[0]).toContain('"status":201');

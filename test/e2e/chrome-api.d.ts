@@ -11,4 +11,8 @@ declare const chrome: {
   >;
   scripting: { getRegisteredContentScripts(): Promise<{ id: string; matches?: string[] }[]> };
   tabs: { query(filter: object): Promise<{ id?: number; url?: string }[]> };
+  alarms: {
+    get(name: string): Promise<{ name: string; scheduledTime: number } | undefined>;
+    create(name: string, info: { when: number }): Promise<void>;
+  };
 };

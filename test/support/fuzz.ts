@@ -9,11 +9,12 @@ import fc from 'fast-check';
 import { verifyAudit } from '../../server/audit/verify.ts';
 import { configFromEnv } from '../../server/config.ts';
 import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../../server/identity/dev-professionals.ts';
+import { givenExam, givenPatient, givenRecord } from './builders.ts';
 import { testPlatform, type TestPlatform } from './platform.ts';
 import { devClaims } from './tokens.ts';
 
 const PROTO = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
-const KNOWN_IDS = ['demo-lefevre', 'demo-casanova', 'exam-lefevre-ct', 'demo-lefevre-doc-1', 'nobody'];
+const KNOWN_IDS = ['lefevre', 'casanova', 'exam-lefevre-ct', 'lefevre-doc-1', 'nobody'];
 /** Names the routes read, to hit real parameters with wrong values (besides random names). */
 const NAMES = [
   'patient',
@@ -126,7 +127,7 @@ const query = fc
   .array(
     fc.tuple(
       name,
-      fc.oneof(text, fc.constantFrom('Patient/demo-lefevre', 'ge2026-01-01', 'eq2026-02-30', '0', '4', 'true')),
+      fc.oneof(text, fc.constantFrom('Patient/lefevre', 'ge2026-01-01', 'eq2026-02-30', '0', '4', 'true')),
     ),
     { maxLength: 6 },
   )
@@ -172,6 +173,18 @@ async function authorizations(platform: TestPlatform): Promise<(string | undefin
   ];
 }
 
+/** What the known ids name: two patients with a record (one opposed break-glass) and an exam. */
+async function givenPeople(db: TestPlatform['db']): Promise<void> {
+  await givenPatient(db, { id: 'lefevre' });
+  await givenPatient(db, { id: 'casanova', sex: 'male' });
+  await givenRecord(db, 'lefevre', {
+    documents: [{ id: 'lefevre-doc-1', type: 'summary', title: 'Volet de synthèse médicale' }],
+    alerts: ['Allergie à la pénicilline'],
+  });
+  await givenRecord(db, 'casanova', { consent: { circleAccess: true, breakGlassOpposed: true } });
+  await givenExam(db, 'lefevre', { id: 'exam-lefevre-ct', organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION' });
+}
+
 export async function fuzzPlatform({ runs, seed }: { runs: number; seed?: number }): Promise<FuzzFigures> {
   const config = configFromEnv({});
   const platform = await testPlatform(
@@ -179,7 +192,7 @@ export async function fuzzPlatform({ runs, seed }: { runs: number; seed?: number
       audit: { ...config.audit, readers: [DEMO_PRIVACY_OFFICER] },
       shareCodes: { ...config.shareCodes, issuers: [DEMO_SECRETARIAT] },
     },
-    { demo: true },
+    { demo: true, seed: givenPeople },
   );
   const figures: FuzzFigures = {
     requests: 0,

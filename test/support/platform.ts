@@ -1,6 +1,8 @@
 /**
- * An in-process platform for tests: in-memory SQLite, demo data, its audit log, logs captured as
- * JSON lines, and a test token issuer (`issuer.bearer()` gives a valid Authorization header).
+ * An in-process platform for tests: in-memory SQLite (empty: the test builds what it needs with
+ * `test/support/builders.ts`, or passes `seed`), its audit log, logs captured as JSON lines, and a
+ * test token issuer (`issuer.bearer()` gives a valid Authorization header). `demo: true` adds the
+ * demo's routes (patient page) and its mail to patients, not its data.
  */
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,7 +11,7 @@ import { openAuditLog, type AuditLog } from '../../server/audit/log.ts';
 import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import type { App, Deps } from '../../server/deps.ts';
-import { demoRoutes, demoTellPatient, seedDemo } from '../../server/demo/index.ts';
+import { demoRoutes, demoTellPatient } from '../../server/demo/index.ts';
 import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
@@ -29,12 +31,12 @@ export interface TestPlatform {
 
 export async function testPlatform(
   overrides: Partial<PlatformConfig> = {},
-  options: { now?: () => Date; demo?: boolean } = {},
+  options: { now?: () => Date; demo?: boolean; seed?: (db: Db) => Promise<void> } = {},
 ): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
   const { logs, stream } = logCollector();
   const db = await openDatabase(config.dataDir);
-  await seedDemo(db);
+  await options.seed?.(db);
   const issuer = await testIssuer();
   // The audit log keeps the test's clock too: entries are dated by it.
   const audit = await openAuditLog(db, await loadSigner({}), {
