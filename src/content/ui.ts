@@ -19,7 +19,8 @@ button { all: initial; box-sizing: border-box; display: grid; place-items: cente
   border-radius: 50%; background: #0b6e69; color: #fff; cursor: pointer; box-shadow: 0 2px 8px rgb(0 0 0 / 30%);
   font: 600 18px/1 system-ui, sans-serif; }
 button:focus-visible { outline: 3px solid #f5b400; outline-offset: 2px; }
-iframe { position: fixed; right: 16px; bottom: 72px; width: 380px; height: min(600px, calc(100vh - 96px));
+iframe { position: fixed; right: 16px; bottom: 72px; width: min(380px, calc(100vw - 32px));
+  height: min(600px, calc(100vh - 88px));
   border: 1px solid #b9c4cf; border-radius: 10px; background: #fff; box-shadow: 0 8px 28px rgb(0 0 0 / 25%); }
 iframe[hidden] { display: none; }
 `;
@@ -69,6 +70,9 @@ function uncovered(host: Element, rect: DOMRect): boolean {
   return true;
 }
 
+/** The smallest panel the integrity watch accepts, in CSS px. */
+export const MIN_PANEL = { width: 240, height: 160 };
+
 /**
  * The panel's integrity as the content script can see it, for browsers without Intersection
  * Observer v2 in the panel frame: connected where we put it, drawn plainly, inside the viewport,
@@ -78,7 +82,8 @@ export function panelIntact(host: Element, frame: HTMLIFrameElement | undefined)
   if (!host.isConnected || host.parentElement !== document.documentElement || !drawnPlainly(host)) return false;
   if (!frame || frame.hidden) return true;
   const rect = frame.getBoundingClientRect();
-  if (rect.width < 200 || rect.height < 200) return false;
+  // Small enough for a 400 % zoom (a 320×256 CSS px viewport), too small to hide what it asks.
+  if (rect.width < MIN_PANEL.width || rect.height < MIN_PANEL.height) return false;
   if (rect.left < 0 || rect.top < 0 || rect.right > innerWidth || rect.bottom > innerHeight) return false;
   return uncovered(host, rect);
 }

@@ -136,26 +136,96 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await page.close();
   });
 
-  it('the record opened by break-glass, with its countdown', async () => {
+  it('opens the record by break-glass with the keyboard alone, then checks it and its countdown', async () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.pages.url}/dpi-spa.html`);
     await page.click('[data-patient="dubois"]');
     const panel = await openPanel(h, page);
     await panel.waitForSelector('html[data-input-ready]');
-    await (await panel.waitForSelector('[data-record-open]'))!.click();
-    await (await panel.waitForSelector('[data-record="refused"] [data-break-glass]'))!.click();
-    await panel.select('[data-break-glass-reason]', 'urgence-vitale');
-    await (await panel.$('[data-break-glass-text]'))!.type('Arrêt cardio-respiratoire au service des urgences');
-    await (await panel.$('[data-break-glass-confirm-box]'))!.click();
+    /** Presses Tab (in `on`, the panel's page or the window) until `selector` has the focus. */
+    const tabTo = async (on: Page, frame: Frame | Page, selector: string) => {
+      for (let i = 0; i < 40; i++) {
+        if (await frame.evaluate((s) => document.activeElement?.matches(s) === true, selector)) return;
+        await on.keyboard.press('Tab');
+      }
+      throw new Error(`the keyboard never reached ${selector}`);
+    };
+    await tabTo(page, panel, '[data-record-open]');
+    await page.keyboard.press('Enter');
+    await panel.waitForSelector('[data-record="refused"] [data-break-glass]');
+    await tabTo(page, panel, '[data-break-glass]');
+    await page.keyboard.press('Enter');
+    await panel.waitForSelector('[data-break-glass-dialog]');
+    await tabTo(page, panel, '[data-break-glass-reason]');
+    for (let i = 0; i < 10; i++) {
+      if (
+        (await panel.$eval('[data-break-glass-reason]', (el) => (el as HTMLSelectElement).value)) === 'urgence-vitale'
+      )
+        break;
+      await page.keyboard.press('ArrowDown');
+    }
+    expect(await panel.$eval('[data-break-glass-reason]', (el) => (el as HTMLSelectElement).value)).toBe(
+      'urgence-vitale',
+    );
+    await tabTo(page, panel, '[data-break-glass-text]');
+    await page.keyboard.type('Arrêt cardio-respiratoire au service des urgences');
+    await tabTo(page, panel, '[data-break-glass-confirm-box]');
+    await page.keyboard.press('Space');
     const windowTarget = h.browser.waitForTarget((t) => t.url().includes('/src/break-glass/index.html?id='));
     await panel.waitForSelector('html[data-input-ready]');
-    await (await panel.$('[data-break-glass-confirm]'))!.click();
+    await tabTo(page, panel, '[data-break-glass-confirm]');
+    await page.keyboard.press('Enter');
     const confirmWindow = (await (await windowTarget).asPage())!;
     await confirmWindow.waitForSelector('[data-break-glass-window="ready"]');
     expect(await violations(confirmWindow)).toEqual([]);
-    await (await confirmWindow.waitForSelector('[data-break-glass-final]'))!.click().catch(() => {});
+    await tabTo(confirmWindow, confirmWindow, '[data-break-glass-final]');
+    // The window closes itself once the platform said yes.
+    await confirmWindow.keyboard.press('Enter').catch(() => {});
     await panel.waitForSelector('[data-record="bris_de_glace"] [data-countdown]');
     expect(await violations(panel)).toEqual([]);
+    await page.close();
+  });
+
+  // WCAG 1.4.10 (RGAA 10.11): 200 % zoom of a 1280×720 screen is a 640×360 CSS px viewport; 400 %
+  // of 1280×1024 is 320×256. The panel opens, stays open, and needs no horizontal scrolling.
+  it.each([
+    [640, 360],
+    [320, 256],
+  ])('reflows at %i×%i CSS px (zoom): the panel opens whole, nothing cut on the side', async (width, height) => {
+    const page = await h.browser.newPage();
+    await page.setViewport({ width, height });
+    await page.goto(`${h.pages.url}/webmail.html`);
+    const panel = await openPanel(h, page);
+    await panel.waitForSelector('[data-vigilance]');
+    await panel.waitForSelector('html[data-input-ready]');
+    const frame = await page.evaluate(() => innerWidth);
+    expect(frame).toBe(width);
+    const layout = await panel.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      cut: [...document.querySelectorAll('button, input, select, a')]
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .map((el) => el.outerHTML.slice(0, 60)),
+    }));
+    expect(layout).toEqual({ overflow: 0, cut: [] });
+    // Still open: the integrity watch did not take the small viewport for a moved panel.
+    expect(page.frames()).toContain(panel);
+    await page.close();
+  });
+
+  it.each([
+    ['options', 'src/options/index.html', '[data-auth]'],
+    ['secretariat', 'src/secretariat/index.html', '[data-auth]'],
+    ['review', 'src/review/index.html', '[data-auth]'],
+    ['report', 'src/report/index.html?exam=exam-lefevre-ct', '[data-report]'],
+    ['document', 'src/document/index.html?patient=demo-lefevre&doc=demo-lefevre-doc-1', '[data-document]'],
+  ])('the %s page reflows at 320 CSS px', async (_name, path, ready) => {
+    const page = await h.browser.newPage();
+    await page.setViewport({ width: 320, height: 640 });
+    await page.goto(`chrome-extension://${h.extensionId}/${path}`);
+    await page.waitForSelector(ready);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow).toBe(0);
     await page.close();
   });
 
