@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Test files in any order (unit tests are shuffled one by one: `npm run test:unit`); within an
+    // end-to-end file, a journey's steps follow one another (sign in, then act).
+    sequence: { shuffle: { files: true, tests: false } },
     projects: [
       {
         extends: true,

@@ -19,7 +19,8 @@ import { z } from 'zod';
 import { originAllowed } from './config.ts';
 import type { App, Deps, Routes } from './deps.ts';
 import { FhirError, operationOutcome, type Issue } from './fhir/operation-outcome.ts';
-import type { Verifier } from './identity/verify-token.ts';
+import type { SessionRequest } from './identity/sessions.ts';
+import { authRoutes, publicBase } from './routes/auth.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { careTeamRoutes } from './routes/care-team.ts';
@@ -37,7 +38,7 @@ z.config(z.locales.fr());
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in professional, from the verified token only (`server/identity/verify-token.ts`). */
+    /** The signed-in professional, from the platform session only (`server/identity/sessions.ts`). */
     professional?: Professional;
   }
   interface FastifyInstance {
@@ -54,6 +55,7 @@ declare module 'fastify' {
 
 /** The platform's own route modules; the demo's are added by `platform.ts` with `--demo` only. */
 const ROUTES: readonly Routes[] = [
+  authRoutes,
   metadataRoutes,
   patientRoutes,
   vigilanceRoutes,
@@ -65,9 +67,17 @@ const ROUTES: readonly Routes[] = [
   auditRoutes,
 ];
 
+/**
+ * Who sent a request: the professional of the platform session it carries (`deps.sessions.verify`).
+ * Route tests give their own, reading test tokens (`test/support/tokens.ts`).
+ * `staff`: the route also serves staff without a health profession (an imaging secretariat, a
+ * privacy officer: what they may do is the platform's configuration, by IDNPS).
+ */
+export type Verifier = (req: SessionRequest, options: { staff?: boolean }) => Promise<Professional>;
+
 export interface AppOptions {
   logger: FastifyBaseLogger;
-  verify: Verifier;
+  verify?: Verifier;
   /** More routes (the demo's: `server/demo/index.ts`). */
   extra?: Routes;
 }
@@ -108,7 +118,7 @@ function sendOutcome(reply: FastifyReply, status: number, issues: Issue[]) {
   return reply.code(status).type('application/fhir+json').send(operationOutcome(issues));
 }
 
-export function buildApp(deps: Deps, { logger, verify, extra }: AppOptions): App {
+export function buildApp(deps: Deps, { logger, verify = deps.sessions.verify, extra }: AppOptions): App {
   const { config, db } = deps;
   const app = Fastify({
     loggerInstance: logger,
@@ -150,8 +160,10 @@ export function buildApp(deps: Deps, { logger, verify, extra }: AppOptions): App
   app.register(cors, {
     origin: (origin, cb) => cb(null, origin !== undefined && originAllowed(origin, config.allowedOrigins)),
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'DPoP'],
     exposedHeaders: [
+      'WWW-Authenticate',
+      'DPoP-Nonce',
       'X-Audit-Event',
       'Idempotent-Replayed',
       'Remaining-Attempts',
@@ -168,7 +180,8 @@ export function buildApp(deps: Deps, { logger, verify, extra }: AppOptions): App
   app.decorateRequest('professional', undefined);
   app.addHook('onRequest', async (req) => {
     if (req.method === 'OPTIONS' || req.routeOptions.config?.public) return;
-    req.professional = await verify(req.headers.authorization, { staff: req.routeOptions.config?.staff === true });
+    const request = { method: req.method, url: `${publicBase(deps, req)}${req.url}`, headers: req.headers };
+    req.professional = await verify(request, { staff: req.routeOptions.config?.staff === true });
     await recordPractitioner(req.professional);
   });
 

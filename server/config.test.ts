@@ -3,9 +3,17 @@ import { configFromEnv } from './config.ts';
 import { startPlatform } from './platform.ts';
 
 describe('platform configuration', () => {
-  it('defaults to Pro Santé Connect rules: eidas1, the platform audience, no audit reader', () => {
+  it('defaults to Pro Santé Connect rules: eidas1, a confidential client, short sessions, no audit reader', () => {
     const config = configFromEnv({});
-    expect(config.identity).toMatchObject({ acceptedAcr: ['eidas1'], audience: 'urn:passerelle:platform' });
+    expect(config.identity).toMatchObject({
+      acceptedAcr: ['eidas1'],
+      clientAuth: 'client_secret_basic',
+      accessMinutes: 5,
+      sessionHours: 10,
+    });
+    expect(config.identity.extensionRedirectUris).toHaveLength(2);
+    expect(() => configFromEnv({ OIDC_CLIENT_AUTH: 'none' })).toThrow(/OIDC_CLIENT_AUTH/);
+    expect(() => configFromEnv({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
     expect(config.identity.issuer).toBeUndefined();
     expect(config.audit.readers).toEqual([]);
   });

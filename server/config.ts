@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { CHROME_EXTENSION_ORIGIN } from '../src/core/platform.ts';
+import { CHROME_EXTENSION_ID, CHROME_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../src/core/platform.ts';
 import { PSC_ACR } from '../src/core/psc.ts';
 
-/** The platform's name as an audience of access tokens (an absolute URI, RFC 8707). */
-export const DEFAULT_AUDIENCE = 'urn:passerelle:platform';
+import type { ClientAuthMethod } from './identity/psc-client.ts';
 
 export interface PlatformConfig {
   host: string;
@@ -14,18 +14,30 @@ export interface PlatformConfig {
   allowedOrigins: string[];
   logLevel: string;
   identity: {
-    /** OpenID provider whose access tokens are accepted; unset with `--demo`: the development one. */
+    /** Pro Santé Connect's issuer; unset with `--demo`: the development provider. */
     issuer?: string;
-    /** `aud` the access tokens must carry. */
-    audience: string;
+    /** The platform's client at PSC: its id and how it authenticates (docs/sign-in.md). */
+    clientId: string;
+    clientAuth: ClientAuthMethod;
+    clientSecret?: string;
+    /** `private_key_jwt`: the key registered at PSC (PKCS#8 PEM), its algorithm and key id. */
+    clientKeyFile?: string;
+    clientKeyAlg: string;
+    clientKeyId?: string;
     /** Accepted `acr` values (Pro Santé Connect: `eidas1`). */
     acceptedAcr: string[];
     /** Port of the development provider when the platform starts it. */
     devProviderPort: number;
-    /** OpenID clients whose access tokens are accepted (`client_id`/`azp`); the dev provider's with `--demo`. */
-    clientIds: string[];
-    /** The longest access-token lifetime accepted (`exp − iat`), in seconds. */
-    maxLifetimeSeconds: number;
+    /**
+     * The platform's address as browsers and PSC reach it (behind the hospital's reverse proxy):
+     * the callback registered at PSC is `<PUBLIC_URL>/auth/callback`. Unset: the request's own.
+     */
+    publicUrl?: string;
+    /** The extensions' redirect URIs (`identity.getRedirectURL()`) the platform signs in for. */
+    extensionRedirectUris: string[];
+    /** Lifetime of the extension's access token (minutes) and of its session, however renewed (hours). */
+    accessMinutes: number;
+    sessionHours: number;
   };
   audit: {
     /** Ed25519 PKCS#8 PEM signing checkpoints; default `DATA_DIR/audit-signing-key.pem`, created once. */
@@ -82,6 +94,27 @@ function integer(name: string, value: string, min: number, max: number): number 
 }
 const portOf = (name: string, value: string) => integer(name, value, 0, 65535);
 
+const CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+function clientAuthOf(value: string): ClientAuthMethod {
+  const method = CLIENT_AUTH.find((m) => m === value);
+  if (!method) throw new Error(`OIDC_CLIENT_AUTH must be one of ${CLIENT_AUTH.join(', ')}, got "${value}"`);
+  return method;
+}
+
+/** An origin (with a path prefix if the proxy adds one), without a trailing slash. */
+function publicUrlOf(value: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new Error(`PUBLIC_URL must be an http(s) address, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** `identity.getRedirectURL()` of the extension: Chrome's from its id, Firefox's from SHA-1 of its id. */
+export function extensionRedirectUris(): string[] {
+  const firefoxHash = createHash('sha1').update(FIREFOX_EXTENSION_ID).digest('hex');
+  return [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/`, `https://${firefoxHash}.extensions.allizom.org/`];
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const port = portOf('PORT', env.PORT ?? '8787');
   return {
@@ -93,11 +126,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     logLevel: env.LOG_LEVEL ?? 'info',
     identity: {
       ...(env.OIDC_ISSUER ? { issuer: env.OIDC_ISSUER } : {}),
-      audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
+      clientId: env.OIDC_CLIENT_ID ?? 'passerelle-platform',
+      clientAuth: clientAuthOf(env.OIDC_CLIENT_AUTH ?? 'client_secret_basic'),
+      ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+      ...(env.OIDC_CLIENT_KEY_FILE ? { clientKeyFile: resolve(env.OIDC_CLIENT_KEY_FILE) } : {}),
+      clientKeyAlg: env.OIDC_CLIENT_KEY_ALG ?? 'ES256',
+      ...(env.OIDC_CLIENT_KEY_ID ? { clientKeyId: env.OIDC_CLIENT_KEY_ID } : {}),
       acceptedAcr: list(env.OIDC_ACR_VALUES ?? PSC_ACR),
       devProviderPort: portOf('DEV_IDP_PORT', env.DEV_IDP_PORT ?? '8789'),
-      clientIds: list(env.OIDC_CLIENT_IDS ?? ''),
-      maxLifetimeSeconds: integer('OIDC_MAX_TOKEN_SECONDS', env.OIDC_MAX_TOKEN_SECONDS ?? '3600', 60, 86_400),
+      ...(env.PUBLIC_URL ? { publicUrl: publicUrlOf(env.PUBLIC_URL) } : {}),
+      extensionRedirectUris: env.EXTENSION_REDIRECT_URIS ? list(env.EXTENSION_REDIRECT_URIS) : extensionRedirectUris(),
+      accessMinutes: integer('SESSION_ACCESS_MINUTES', env.SESSION_ACCESS_MINUTES ?? '5', 1, 60),
+      sessionHours: integer('SESSION_HOURS', env.SESSION_HOURS ?? '10', 1, 24),
     },
     audit: {
       ...(env.AUDIT_SIGNING_KEY_FILE ? { keyFile: resolve(env.AUDIT_SIGNING_KEY_FILE) } : {}),

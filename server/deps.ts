@@ -15,6 +15,7 @@ import type { RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AuditLog } from './audit/log.ts';
 import type { PlatformConfig } from './config.ts';
+import type { Sessions } from './identity/sessions.ts';
 import type { BreakGlass } from './record/break-glass.ts';
 import type { CodeHasher } from './share/code-key.ts';
 import type { Db } from './storage/database.ts';
@@ -29,6 +30,8 @@ export interface Deps {
   codeHasher: CodeHasher;
   /** Break-glass sessions (`server/record/break-glass.ts`); their sweeper runs from `platform.ts`. */
   glass: BreakGlass;
+  /** The extension's sessions, signed in at Pro Santé Connect (`server/identity/sessions.ts`). */
+  sessions: Sessions;
 }
 
 export type App = FastifyInstance<

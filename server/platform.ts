@@ -11,7 +11,8 @@ import { checkpointFile, memoryCheckpoints } from './audit/published.ts';
 import { loadSigner } from './audit/signer.ts';
 import type { PlatformConfig } from './config.ts';
 import type { Deps } from './deps.ts';
-import { createVerifier, discoveredKeys } from './identity/verify-token.ts';
+import { pscClient, type PscClient } from './identity/psc-client.ts';
+import { platformSessions } from './identity/sessions.ts';
 import { breakGlass, type BreakGlassOptions } from './record/break-glass.ts';
 import { loadCodeKey, type CodeHasher } from './share/code-key.ts';
 import { openDatabase, type Db } from './storage/database.ts';
@@ -42,12 +43,11 @@ export async function startPlatform(
   if (!config.identity.issuer && !demo) {
     throw new Error('OIDC_ISSUER is required (or run with --demo for the development provider)');
   }
+  // The demo starts the development provider (unless told another issuer) and is its client.
   const devIdentity = config.identity.issuer ? undefined : await demo!.demoIdentity(config);
-  const issuer = config.identity.issuer ?? devIdentity!.provider.issuer;
-  // The development provider's tokens are issued to its own client; a real provider's, to those configured.
-  const clientIds =
-    devIdentity && config.identity.clientIds.length === 0 ? [devIdentity.clientId] : config.identity.clientIds;
-  const verify = createVerifier({ ...config.identity, issuer, clientIds }, discoveredKeys(issuer));
+  const identity = devIdentity ? { ...config.identity, ...devIdentity.client } : config.identity;
+  const issuer = identity.issuer!;
+  const running = { ...config, identity };
 
   const db = await openDatabase(config.dataDir);
   if (demo) await demo.seedDemo(db);
@@ -66,8 +66,8 @@ export async function startPlatform(
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
   const tellPatient = demo?.demoTellPatient(db, config);
-  const deps = platformDeps({ db, audit, config, codeHasher, ...(tellPatient ? { tellPatient } : {}) });
-  const app = buildApp(deps, { logger, verify, ...(demo ? { extra: demo.demoRoutes } : {}) });
+  const deps = platformDeps({ db, audit, config: running, codeHasher, ...(tellPatient ? { tellPatient } : {}) });
+  const app = buildApp(deps, { logger, ...(demo ? { extra: demo.demoRoutes } : {}) });
   const stopSweeper = sweepBreakGlass(deps, logger);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -103,7 +103,17 @@ export function platformDeps(opened: {
     now,
     ...(tellPatient ? { tellPatient } : {}),
   });
-  return { db, audit, config, codeHasher, now, glass };
+  // One PSC client per callback address (`PUBLIC_URL`, or the address the request came to).
+  const clients = new Map<string, PscClient>();
+  const psc = (redirectUri: string) => {
+    const issuer = config.identity.issuer;
+    if (!issuer) throw new Error('OIDC_ISSUER is not set');
+    let client = clients.get(redirectUri);
+    if (!client) clients.set(redirectUri, (client = pscClient({ ...config.identity, issuer, redirectUri })));
+    return client;
+  };
+  const sessions = platformSessions({ db, now, identity: config.identity, psc });
+  return { db, audit, config, codeHasher, now, glass, sessions };
 }
 
 /** Ends expired break-glass sessions with their entry every `SWEEP_MS`; returns how to stop. */

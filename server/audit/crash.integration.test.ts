@@ -28,7 +28,7 @@ const freePort = () =>
     });
   });
 
-async function startPlatformProcess(): Promise<{ child: ChildProcess; url: string; issuer: string }> {
+async function startPlatformProcess(): Promise<{ child: ChildProcess; url: string }> {
   const [port, idp] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['server/main.ts', '--demo'], {
     cwd: ROOT,
@@ -43,7 +43,7 @@ async function startPlatformProcess(): Promise<{ child: ChildProcess; url: strin
         () => false,
       )
     )
-      return { child, url, issuer: `http://127.0.0.1:${idp}` };
+      return { child, url };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
@@ -57,8 +57,8 @@ describe('audit log under crashes', () => {
 
   it('loses no acknowledged entry and keeps the chain whole across repeated SIGKILLs', async () => {
     for (let round = 0; round < 4; round++) {
-      const { child, url, issuer } = await startPlatformProcess();
-      const { accessToken } = await signInHeadless(issuer, 'f:passerelle-dev:physician');
+      const { child, url } = await startPlatformProcess();
+      const signedIn = await signInHeadless(url, 'f:passerelle-dev:physician');
       const exited = new Promise((r) => child.once('exit', r));
       // Killed once the platform has acknowledged a few more answers in this round (a signal, not a delay).
       const target = acknowledged.length + 15 + round * 5;
@@ -68,9 +68,7 @@ describe('audit log under crashes', () => {
       const worker = async (w: number) => {
         for (let i = 0; !stop; i++) {
           try {
-            const res = await fetch(`${url}/fhir/Patient?identifier=${INS[(w + i) % INS.length]}`, {
-              headers: { authorization: `Bearer ${accessToken}` },
-            });
+            const res = await signedIn.call(`/fhir/Patient?identifier=${INS[(w + i) % INS.length]}`);
             await res.arrayBuffer();
             if (res.ok) acknowledged.push(res.headers.get('x-audit-event')!);
             if (acknowledged.length >= target) enough();

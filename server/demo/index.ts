@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { PlatformConfig } from '../config.ts';
 import type { App, Deps } from '../deps.ts';
 import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../identity/dev-professionals.ts';
-import { DEV_CLIENT_ID, startDevProvider } from '../identity/dev-provider.ts';
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startDevProvider } from '../identity/dev-provider.ts';
 import type { Db } from '../storage/database.ts';
 import { seedDemoExams } from './exams.ts';
 import { mailPatient } from './mail-patient.ts';
@@ -22,6 +22,11 @@ export function demoConfig(given: PlatformConfig): PlatformConfig {
   if (given.dataDir === ':memory:') return given;
   return {
     ...given,
+    // Told another development provider's issuer (tests): its client, unless configured.
+    identity:
+      given.identity.issuer && !given.identity.clientSecret
+        ? { ...given.identity, ...devClient(given.identity.issuer) }
+        : given.identity,
     // The demo's privacy officer reviews break-glass accesses.
     audit: { ...given.audit, readers: given.audit.readers.length > 0 ? given.audit.readers : [DEMO_PRIVACY_OFFICER] },
     // The demo's imaging secretariat may issue codes, and "MSSanté" is a folder the demo webmail reads.
@@ -40,16 +45,23 @@ export async function seedDemo(db: Db): Promise<void> {
   await seedDemoRecords(db);
 }
 
-/** The development provider, when no `OIDC_ISSUER` is set: its issuer and its own client. */
+/** The development provider, when no `OIDC_ISSUER` is set: its issuer, and the platform as its client. */
 export async function demoIdentity(config: PlatformConfig) {
   const provider = await startDevProvider({
     host: config.host,
     port: config.identity.devProviderPort,
-    audience: config.identity.audience,
-    allowedOrigins: config.allowedOrigins,
+    ...(config.identity.publicUrl ? { extraRedirectUris: [`${config.identity.publicUrl}/auth/callback`] } : {}),
   });
-  return { provider, clientId: DEV_CLIENT_ID };
+  return { provider, client: devClient(provider.issuer) };
 }
+
+/** The platform's client at a development provider (its own, or another platform's in the tests). */
+export const devClient = (issuer: string) => ({
+  issuer,
+  clientId: DEV_CLIENT_ID,
+  clientAuth: 'client_secret_basic' as const,
+  clientSecret: DEV_CLIENT_SECRET,
+});
 
 /** Patients told of break-glass accesses by a message in the demo mailbox, if there is one. */
 export const demoTellPatient = (db: Db, config: PlatformConfig) =>

@@ -1,45 +1,41 @@
 /**
  * The development OpenID provider: a standards-compliant one (`oidc-provider`, certified by the
- * OpenID Foundation) playing Pro Santé Connect for `npm start` and the tests. It issues
- *   - ID tokens carrying PSC's claims (the extension shows who is signed in from them);
- *   - JWT access tokens (RFC 9068) for the platform's audience, with `acr` and the same claims;
- *   - rotating refresh tokens (public client, PKCE required).
- * Switching to the real Pro Santé Connect is configuration only (README "Sign-in").
+ * OpenID Foundation) playing Pro Santé Connect as PSC works, for `npm start` and the tests:
+ *   - its client is the **platform**, confidential: a `client_id` and a `client_secret`
+ *     (`client_secret_basic`; `client_secret_post` for a second client), PKCE required;
+ *   - ID tokens carry only `sub`, `preferred_username` (the IDNPS), `acr`, `nonce`, `sid`; the
+ *     professional's exercises, organisation (with its FINESS) and MSSanté address come from
+ *     **userinfo**, as `SubjectRefPro`;
+ *   - opaque access tokens, rotating refresh tokens, revocation.
+ * Switching to the real Pro Santé Connect is configuration only (docs/sign-in.md).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { CHROME_EXTENSION_ID, DEFAULT_CLIENT_ID, FIREFOX_EXTENSION_ID } from '../../src/core/platform.ts';
+import Provider, { type Configuration } from 'oidc-provider';
 import { PSC_ACR } from '../../src/core/psc.ts';
-import { originAllowed } from '../config.ts';
 import { DEV_PROFESSIONALS, findDevProfessional, PSC_CLAIM_NAMES, pscClaimsOf } from './dev-professionals.ts';
 import { errorPage, loginPage } from './login-page.ts';
 
-/** The extension's client id at the development provider (the extension's default setting). */
-export const DEV_CLIENT_ID = DEFAULT_CLIENT_ID;
+/** The platform's client at the development provider, and its secret (development only). */
+export const DEV_CLIENT_ID = 'passerelle-platform';
+export const DEV_CLIENT_SECRET = 'dev-secret-not-for-production-3f9a1c';
+/** A second client, authenticating with `client_secret_post`. */
+export const DEV_POST_CLIENT_ID = 'passerelle-platform-post';
 
 export interface DevProviderOptions {
   host: string;
   port: number;
-  /** The platform's audience: access tokens are minted for it. */
-  audience: string;
-  /** Origins whose scripts may call the token endpoint (the extension's). */
-  allowedOrigins: readonly string[];
-  /** Redirect URIs besides the extension's own (`identity.getRedirectURL()`). */
+  /** Callbacks besides a platform on this machine's loopback (`http://127.0.0.1:<any port>/auth/callback`). */
   extraRedirectUris?: readonly string[];
   accessTokenTtl?: number;
+  /** What `acr` the login gives (`eidas1` as PSC; another to test the platform's refusal). */
+  acr?: string;
 }
 
 export interface DevProvider {
   issuer: string;
   close(): Promise<void>;
-}
-
-/** `identity.getRedirectURL()` of the extension: Chrome's from its id, Firefox's from SHA-1(id). */
-export function extensionRedirectUris(): string[] {
-  const firefoxHash = createHash('sha1').update(FIREFOX_EXTENSION_ID).digest('hex');
-  return [`https://${CHROME_EXTENSION_ID}.chromiumapp.org/`, `https://${firefoxHash}.extensions.allizom.org/`];
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -80,42 +76,38 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     alg: 'ES256',
   };
 
-  const resourceServer = {
-    scope: 'scope_all',
-    audience: options.audience,
-    accessTokenTTL: options.accessTokenTtl ?? 10 * 60,
-    accessTokenFormat: 'jwt' as const,
-    jwt: { sign: { alg: 'ES256' as const } },
-  };
-
   const configuration: Configuration = {
-    clients: [
-      {
-        client_id: DEV_CLIENT_ID,
-        token_endpoint_auth_method: 'none',
-        application_type: 'web',
-        redirect_uris: [...extensionRedirectUris(), ...(options.extraRedirectUris ?? [])],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        id_token_signed_response_alg: 'ES256',
-      },
-    ],
+    // The platform, a confidential client. A platform on this machine may listen on any port
+    // (RFC 8252 loopback redirect, hence `native`); others are registered by address.
+    clients: (
+      [
+        ['client_secret_basic', DEV_CLIENT_ID],
+        ['client_secret_post', DEV_POST_CLIENT_ID],
+      ] as const
+    ).map(([method, clientId]) => ({
+      client_id: clientId,
+      client_secret: DEV_CLIENT_SECRET,
+      token_endpoint_auth_method: method,
+      application_type: 'native' as const,
+      redirect_uris: ['http://127.0.0.1/auth/callback', ...(options.extraRedirectUris ?? [])],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+    })),
     jwks: { keys: [signingKey] },
     scopes: ['openid', 'scope_all'],
-    claims: { openid: ['sub'], scope_all: [...PSC_CLAIM_NAMES] },
-    acrValues: [PSC_ACR],
-    // PSC's claims in the ID token too: the extension reads them without a userinfo round trip.
-    conformIdTokenClaims: false,
+    // As PSC: the ID token names the professional by IDNPS only; the rest is userinfo's.
+    claims: {
+      openid: ['sub', 'preferred_username'],
+      scope_all: PSC_CLAIM_NAMES.filter((name) => name !== 'preferred_username'),
+    },
+    acrValues: [PSC_ACR, 'eidas2'],
+    conformIdTokenClaims: true,
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => options.audience,
-        useGrantedResource: () => true,
-        getResourceServerInfo: () => resourceServer,
-      },
+      userinfo: { enabled: true },
     },
     async findAccount(_ctx, accountId) {
       const professional = findDevProfessional(accountId);
@@ -133,23 +125,16 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
       grant.addOIDCScope('openid scope_all');
       grant.addOIDCClaims([...PSC_CLAIM_NAMES]);
-      grant.addResourceScope(options.audience, 'scope_all');
       await grant.save();
       return grant;
     },
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    // Access tokens carry what the platform decides from: `acr` and PSC's claims (docs/domain.md).
-    async extraTokenClaims(ctx: KoaContextWithOIDC, token) {
-      if (token.kind !== 'AccessToken' || !token.accountId) return undefined;
-      const professional = findDevProfessional(token.accountId);
-      const from = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
-      return { ...(professional ? pscClaimsOf(professional) : {}), acr: from?.acr };
-    },
-    clientBasedCORS: (_ctx, origin) => originAllowed(origin, options.allowedOrigins),
+    // Each renewal gives a new refresh token and spends the old one (confidential client or not).
+    rotateRefreshToken: () => true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     ttl: {
-      AccessToken: resourceServer.accessTokenTTL,
+      AccessToken: options.accessTokenTtl ?? 10 * 60,
       Interaction: 10 * 60,
       Session: 12 * 3600,
       Grant: 12 * 3600,
@@ -179,6 +164,17 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       try {
         const details = await provider.interactionDetails(req, res);
         if (details.uid !== match[1]) throw new Error('interaction mismatch');
+        if (req.method === 'GET' && !match[2] && details.prompt.name === 'consent') {
+          // The platform is a first-party client: consent is given with the login, never asked.
+          // (`native` clients, like a platform on the loopback, are always asked for it otherwise.)
+          const grant = details.grantId
+            ? (await provider.Grant.find(details.grantId))!
+            : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+          grant.addOIDCScope('openid scope_all');
+          grant.addOIDCClaims([...PSC_CLAIM_NAMES]);
+          const grantId = await grant.save();
+          return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+        }
         if (req.method === 'GET' && !match[2]) return send(res, 200, loginPage(details.uid, DEV_PROFESSIONALS));
         if (req.method === 'POST' && match[2] === '/abort') {
           return provider.interactionFinished(
@@ -195,7 +191,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
           return provider.interactionFinished(
             req,
             res,
-            { login: { accountId, acr: PSC_ACR, amr: ['pwd'] } },
+            { login: { accountId, acr: options.acr ?? PSC_ACR, amr: ['pwd'] } },
             { mergeWithLastSubmission: false },
           );
         }

@@ -224,7 +224,52 @@ export interface PatientNotificationTable {
   text: string;
 }
 
+/** A sign-in in progress at Pro Santé Connect, started by the extension (`/auth/start`). */
+export interface LoginRequestTable {
+  /** The `state` sent to PSC. */
+  state: string;
+  nonce: string;
+  /** The platform's own PKCE verifier at PSC. */
+  code_verifier: string;
+  /** Where the extension waits (`identity.getRedirectURL()`), its `state` and its PKCE challenge. */
+  client_redirect_uri: string;
+  client_state: string;
+  client_code_challenge: string;
+  expires_at: string;
+}
+
+/**
+ * The extension's session at the platform. PSC's tokens stay here; the extension holds opaque
+ * tokens, stored only as SHA-256 hashes, usable only with the DPoP key whose thumbprint is `jkt`.
+ */
+export interface PlatformSessionTable {
+  id: string;
+  idnps: string;
+  /** The professional as PSC described them (JSON, `Professional`). */
+  professional: string;
+  psc_sid: string | null;
+  psc_refresh_token: string | null;
+  client_redirect_uri: string;
+  client_code_challenge: string;
+  /** The one-time code given to the extension's redirect URI, until exchanged. */
+  code_hash: string | null;
+  code_expires_at: string | null;
+  jkt: string | null;
+  access_hash: string | null;
+  access_expires_at: string | null;
+  refresh_hash: string | null;
+  /** The refresh token replaced last: presented again, it is a replay and ends the session. */
+  previous_refresh_hash: string | null;
+  created_at: string;
+  /** The session's end, however often it is refreshed. */
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
 export interface Database {
+  login_request: LoginRequestTable;
+  platform_session: PlatformSessionTable;
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
   audit_key: AuditKeyTable;

@@ -1,113 +1,134 @@
 /**
- * The extension's OpenID Connect client against the real development provider and platform; the
- * provider's window is played by `completeLogin` (what the user does there).
+ * The extension's sign-in through the platform (docs/sign-in.md), against a real platform whose
+ * development provider plays Pro Santé Connect; the sign-in window is played by `completeLogin`.
+ * The extension holds only the platform's tokens, bound to its DPoP key: never one of PSC's.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { configFromEnv } from '../../server/config.ts';
-import { extensionRedirectUris } from '../../server/identity/dev-provider.ts';
-import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
-import { logCollector } from '../../test/support/logs.ts';
+import { givenPatient } from '../../test/support/builders.ts';
 import { memoryArea } from '../../test/support/memory-area.ts';
-import { completeLogin } from '../../test/support/oidc.ts';
+import { completeLogin, memoryKeyStore, REDIRECT_URI } from '../../test/support/oidc.ts';
+import { signInPlatform, type SignInPlatform } from '../../test/support/platform.ts';
 import { createAuth } from './auth.ts';
 import { lookupPatient } from './platform-client.ts';
 import { saveSettings } from './settings.ts';
 
-let platform: RunningPlatform;
-beforeAll(async () => {
-  const config = configFromEnv({ DATA_DIR: ':memory:', PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'warn' });
-  platform = await startPlatform(config, { demo: true, logStream: logCollector().stream });
-});
-afterAll(() => platform.close());
+let platform: SignInPlatform;
+/** What PSC gave the platform (its token endpoint's answers), for the test that says the extension never sees it. */
+const pscAnswers: string[] = [];
+const realFetch = globalThis.fetch;
 
-const redirectUri = extensionRedirectUris()[0]!;
+beforeAll(async () => {
+  platform = await signInPlatform();
+  await givenPatient(platform.db, {
+    id: 'lefevre',
+    ins: '255081416802538',
+    birthDate: '1955-08-14',
+    birthPlace: '14168',
+  });
+  globalThis.fetch = async (input, init) => {
+    const res = await realFetch(input, init);
+    if (String(input instanceof Request ? input.url : input).startsWith(`${platform.provider.issuer}/token`)) {
+      pscAnswers.push(await res.clone().text());
+    }
+    return res;
+  };
+});
+afterAll(async () => {
+  globalThis.fetch = realFetch;
+  await platform.close();
+});
 
 async function setup(account: string | 'cancel' = 'f:passerelle-dev:physician') {
   const session = memoryArea();
   const local = memoryArea();
-  await saveSettings(local, { platformUrl: platform.url, issuer: platform.issuer, clientId: 'passerelle-extension' });
+  const keys = memoryKeyStore();
+  const requests: string[] = [];
+  await saveSettings(local, { platformUrl: platform.url });
   let clock = Date.now();
-  const launchWebAuthFlow = vi.fn((url: string) => completeLogin(url, redirectUri, account));
-  const auth = createAuth({ session, local, launchWebAuthFlow, redirectUri, now: () => clock });
-  return { auth, session, local, launchWebAuthFlow, advance: (ms: number) => (clock += ms) };
+  const launchWebAuthFlow = vi.fn((url: string) => completeLogin(url, REDIRECT_URI, account));
+  const auth = createAuth({
+    session,
+    local,
+    keys,
+    launchWebAuthFlow,
+    redirectUri: REDIRECT_URI,
+    now: () => clock,
+    fetch: (input, init) => {
+      requests.push(String(input instanceof Request ? input.url : input));
+      return globalThis.fetch(input, init);
+    },
+  });
+  return { auth, session, local, keys, requests, launchWebAuthFlow, advance: (ms: number) => (clock += ms) };
 }
 
-const lookup = (accessToken: string | undefined) =>
-  lookupPatient('255081416802538', { baseUrl: platform.url, accessToken });
+const lookup = async (auth: ReturnType<typeof createAuth>) => {
+  const credentials = await auth.credentials();
+  return lookupPatient('255081416802538', {
+    baseUrl: platform.url,
+    accessToken: credentials?.accessToken,
+    ...(credentials ? { dpop: credentials.dpop } : {}),
+  });
+};
 
-describe('extension sign-in (OpenID Connect + PKCE)', () => {
-  it('signs in: asks for scope_all, eidas1 and PKCE, keeps tokens in storage.session only', async () => {
-    const { auth, session, local, launchWebAuthFlow } = await setup();
+describe('extension sign-in through the platform', () => {
+  it('signs in at the platform (PKCE), keeps only platform tokens, in storage.session, and never a PSC token', async () => {
+    pscAnswers.length = 0;
+    const { auth, session, local, requests, launchWebAuthFlow } = await setup();
     const status = await auth.signIn();
     expect(status).toMatchObject({
       state: 'signed-in',
       professional: { title: 'Dr', familyName: 'MOREAU', rpps: '99700100011', professions: ['10'] },
     });
     const asked = new URL(launchWebAuthFlow.mock.calls[0]![0]);
+    expect(asked.origin + asked.pathname).toBe(`${platform.url}/auth/start`);
     expect(Object.fromEntries(asked.searchParams)).toMatchObject({
-      scope: 'openid scope_all',
-      acr_values: 'eidas1',
+      client_id: 'passerelle-extension',
       code_challenge_method: 'S256',
-      redirect_uri: redirectUri,
-      prompt: 'login',
+      redirect_uri: REDIRECT_URI,
     });
-    expect(asked.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect((await lookup(auth)).status).toBe('found');
 
-    const token = await auth.accessToken();
-    expect(token).toBeTruthy();
-    expect(JSON.stringify([...session.data])).toContain(token);
-    expect(JSON.stringify([...local.data])).not.toContain(token);
-    expect((await lookup(token)).status).toBe('found');
+    const { accessToken } = (await auth.credentials())!;
+    expect(JSON.stringify([...session.data])).toContain(accessToken);
+    expect(JSON.stringify([...local.data])).not.toContain(accessToken);
+    // PSC answered the platform; none of what it gave reaches the extension's storage or requests.
+    const psc = JSON.parse(pscAnswers[0]!) as { access_token: string; refresh_token: string; id_token: string };
+    const kept = JSON.stringify([...session.data, ...local.data]);
+    for (const token of [psc.access_token, psc.refresh_token, psc.id_token]) expect(kept).not.toContain(token);
+    expect(requests.every((url) => url.startsWith(platform.url))).toBe(true);
   });
 
-  it('renews the access token before it expires, with the refresh token', async () => {
+  it('renews the access token before it expires; concurrent callers share one renewal (rotation)', async () => {
     const { auth, advance } = await setup('f:passerelle-dev:nurse');
     await auth.signIn();
-    const first = await auth.accessToken();
-    expect(await auth.accessToken()).toBe(first);
+    const first = (await auth.credentials())!.accessToken;
+    expect((await auth.credentials())!.accessToken).toBe(first);
     advance(10 * 60 * 1000);
-    const renewed = await auth.accessToken();
-    expect(renewed).toBeTruthy();
-    expect(renewed).not.toBe(first);
-    expect((await lookup(renewed)).status).toBe('found');
-    expect((await auth.status()).state).toBe('signed-in');
+    const [a, b, c] = await Promise.all([auth.credentials(), auth.credentials(), auth.credentials()]);
+    expect(a!.accessToken).not.toBe(first);
+    expect(new Set([a, b, c].map((x) => x!.accessToken)).size).toBe(1);
+    expect((await lookup(auth)).status).toBe('found');
   });
 
-  it('shares one renewal between concurrent callers (rotating refresh tokens)', async () => {
-    const { auth, advance } = await setup();
-    await auth.signIn();
-    advance(10 * 60 * 1000);
-    const [a, b, c] = await Promise.all([auth.accessToken(), auth.accessToken(), auth.accessToken()]);
-    expect(a).toBeTruthy();
-    expect(new Set([a, b, c]).size).toBe(1);
-    expect((await auth.status()).state).toBe('signed-in');
-  });
-
-  it('ends the session as expired when renewal is refused', async () => {
+  it('ends the session as expired when the platform refuses the renewal', async () => {
     const { auth, session, advance } = await setup();
     await auth.signIn();
-    const stored = session.data.get('auth') as { refreshToken: string };
-    session.data.set('auth', { ...stored, refreshToken: 'revoked-or-unknown' });
+    await platform.db.updateTable('platform_session').set({ revoked_at: new Date().toISOString() }).execute();
     advance(10 * 60 * 1000);
-    expect(await auth.accessToken()).toBeUndefined();
+    expect(await auth.credentials()).toBeUndefined();
     expect(await auth.status()).toEqual({ state: 'signed-out', reason: 'expired' });
     expect(session.data.has('auth')).toBe(false);
   });
 
-  it('signs out: forgets the tokens and revokes the refresh token at the provider', async () => {
-    const { auth, session } = await setup();
+  it('signs out: forgets the tokens and the key; the platform ends the session', async () => {
+    const { auth, session, keys } = await setup();
     await auth.signIn();
-    const { refreshToken } = session.data.get('auth') as { refreshToken: string };
     expect(await auth.signOut()).toEqual({ state: 'signed-out' });
     expect([...session.data.keys()].filter((k) => k.startsWith('auth'))).toEqual([]);
-    expect(await auth.accessToken()).toBeUndefined();
-    // The revoked refresh token is useless even to someone who copied it.
-    const again = await setup();
-    await again.auth.signIn();
-    const copy = again.session.data.get('auth') as object;
-    again.session.data.set('auth', { ...copy, refreshToken });
-    again.advance(10 * 60 * 1000);
-    expect(await again.auth.accessToken()).toBeUndefined();
+    expect(await keys.get()).toBeUndefined();
+    expect(await auth.credentials()).toBeUndefined();
+    const reasons = await platform.db.selectFrom('platform_session').select('revoked_reason').execute();
+    expect(reasons.map((r) => r.revoked_reason)).toContain('sign-out');
   });
 
   it('treats a closed window or the cancel button as cancelled', async () => {
@@ -121,24 +142,24 @@ describe('extension sign-in (OpenID Connect + PKCE)', () => {
   it('refuses a redirect that does not carry its own state (forged or replayed answer)', async () => {
     const { auth, launchWebAuthFlow } = await setup();
     launchWebAuthFlow.mockResolvedValueOnce(
-      `${redirectUri}?code=stolen&state=other&iss=${encodeURIComponent(platform.issuer)}`,
+      `${REDIRECT_URI}?code=stolen&state=other&iss=${encodeURIComponent(platform.url)}`,
     );
     expect(await auth.signIn()).toEqual({ state: 'signed-out', reason: 'failed' });
     expect((await auth.status()).state).toBe('signed-out');
   });
 
-  it('says unreachable when the provider cannot be reached', async () => {
+  it('says unreachable when the platform cannot be reached', async () => {
     const { auth, local, launchWebAuthFlow } = await setup();
-    await saveSettings(local, { platformUrl: platform.url, issuer: 'http://127.0.0.1:9', clientId: 'x' });
+    await saveSettings(local, { platformUrl: 'http://127.0.0.1:9' });
     expect(await auth.signIn()).toEqual({ state: 'signed-out', reason: 'unreachable' });
     expect(launchWebAuthFlow).not.toHaveBeenCalled();
   });
 
-  it('ends the session when the provider or client id changes in the settings', async () => {
+  it('ends the session when the platform changes in the settings', async () => {
     const { auth, local } = await setup();
     await auth.signIn();
-    await saveSettings(local, { platformUrl: platform.url, issuer: platform.issuer, clientId: 'another-client' });
+    await saveSettings(local, { platformUrl: 'http://127.0.0.1:9' });
     expect(await auth.status()).toEqual({ state: 'signed-out' });
-    expect(await auth.accessToken()).toBeUndefined();
+    expect(await auth.credentials()).toBeUndefined();
   });
 });

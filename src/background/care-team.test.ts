@@ -28,7 +28,7 @@ function setup() {
   };
   let idNps: string | undefined = '899700100011';
   const session: PlatformSession = {
-    call: (run) => run(idNps ? token : undefined, baseUrl),
+    call: (run) => run({ baseUrl, accessToken: idNps ? token : undefined }),
     idNps: async () => idNps,
   };
   const store = memoryOutboxStore();

@@ -20,8 +20,8 @@ export interface CircleDeps {
 export function createCareTeam(deps: CircleDeps) {
   const { session } = deps;
   const send = async (change: CareTeamChange, patientId: string, key: string, idNps: string | undefined) =>
-    session.call((accessToken, baseUrl) =>
-      changeCareTeam(change, patientId, key, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: idNps }),
+    session.call((connection) =>
+      changeCareTeam(change, patientId, key, { ...connection, fetch: deps.fetch, myIdNps: idNps }),
     );
 
   const outbox = createOutbox({
@@ -47,8 +47,8 @@ export function createCareTeam(deps: CircleDeps) {
       // Waiting changes for this patient go first: the circle shown is the one after them.
       if ((await mine(patientId)).some((i) => i.state === 'pending')) await outbox.flush(true);
       const me = await session.idNps();
-      const result = await session.call((accessToken, baseUrl) =>
-        readCareTeam(patientId, { baseUrl, fetch: deps.fetch, accessToken, myIdNps: me }),
+      const result = await session.call((connection) =>
+        readCareTeam(patientId, { ...connection, fetch: deps.fetch, myIdNps: me }),
       );
       const items = await mine(patientId);
       const pending = items.find((i) => i.state === 'pending');

@@ -80,7 +80,7 @@ export function createHandlers(deps: Deps): Handlers {
   const { platform } = deps;
   /** A call to the platform as the signed-in professional (renewing the token once if refused). */
   const withPlatform = <R extends { status: string; reason?: string }>(run: (options: ClientOptions) => Promise<R>) =>
-    platform.call((accessToken, baseUrl) => run({ baseUrl, accessToken, fetch: deps.fetch }));
+    platform.call((connection) => run({ ...connection, fetch: deps.fetch }));
 
   /** A prepared break-glass request, for 5 minutes at most. */
   const pendingBreakGlass = async (pendingId: string) => {
@@ -140,8 +140,8 @@ export function createHandlers(deps: Deps): Handlers {
       return { ok: true };
     },
     async 'patient.lookup'(message) {
-      const result = await platform.call((accessToken, baseUrl) =>
-        lookupPatient(message.ins, { baseUrl, fetch: deps.fetch, accessToken }),
+      const result = await platform.call((connection) =>
+        lookupPatient(message.ins, { ...connection, fetch: deps.fetch }),
       );
       if (result.status !== 'found') return result;
       const confirmed = await loadConfirmation(result.patient.id);
@@ -149,8 +149,8 @@ export function createHandlers(deps: Deps): Handlers {
     },
     async 'identity.confirm'(message, { tabId }) {
       const result = await unlessSwapped(tabId, message.seen, () =>
-        platform.call((accessToken, baseUrl) =>
-          confirmIdentity(message.patientId, message, { baseUrl, fetch: deps.fetch, accessToken }),
+        platform.call((connection) =>
+          confirmIdentity(message.patientId, message, { ...connection, fetch: deps.fetch }),
         ),
       );
       const key = await confirmationKey(message.patientId);
@@ -166,11 +166,9 @@ export function createHandlers(deps: Deps): Handlers {
     },
     async 'settings.set'(message) {
       // The options page asks the user for the host permissions first; without them, refuse.
-      for (const url of [message.settings.platformUrl, message.settings.issuer]) {
-        if (!(await deps.hasOrigin(new URL(url).origin))) throw new Error('no host permission');
-      }
+      if (!(await deps.hasOrigin(new URL(message.settings.platformUrl).origin))) throw new Error('no host permission');
       const saved = await saveSettings(deps.local, message.settings);
-      // A session belongs to its provider and client: changing either signs out (auth.ts).
+      // A session belongs to its platform: changing it signs out (auth.ts).
       await deps.auth.status();
       return saved;
     },
@@ -254,7 +252,13 @@ export function createHandlers(deps: Deps): Handlers {
       const status = await deps.auth.signIn();
       if (status.state === 'signed-in') {
         const { platformUrl } = await loadSettings(deps.local);
-        await announceSession({ baseUrl: platformUrl, accessToken: await deps.auth.accessToken(), fetch: deps.fetch });
+        const credentials = await deps.auth.credentials();
+        await announceSession({
+          baseUrl: platformUrl,
+          accessToken: credentials?.accessToken,
+          ...(credentials ? { dpop: credentials.dpop } : {}),
+          fetch: deps.fetch,
+        });
         // Changes made offline by this professional can go now.
         void deps.careTeam.outbox.flush(true).catch(() => {});
       }

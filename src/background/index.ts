@@ -8,6 +8,7 @@ import browser, { type Runtime, type Storage } from 'webextension-polyfill';
 import { CHANGES_PORT, ProfileReadings, type ContentCommand, type PreviewResult } from '../core/protocol.ts';
 import { noticeOf } from './changes.ts';
 import { createAuth } from './auth.ts';
+import { idbKeyStore } from './dpop-key.ts';
 import { forgetTab } from './context-store.ts';
 import { createHandlers } from './handlers.ts';
 import { createRouter } from './router.ts';
@@ -53,6 +54,7 @@ const previewProfile = async (
 const auth = createAuth({
   session: browser.storage.session,
   local: browser.storage.local,
+  keys: idbKeyStore(),
   redirectUri: browser.identity.getRedirectURL(),
   launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
 });

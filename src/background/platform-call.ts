@@ -5,13 +5,19 @@
  * refusals (its French words in `detail`), a server error and an answer that does not read as
  * expected each become the `signed-out` or `unavailable` result every page knows how to show.
  */
+import * as oauth from 'oauth4webapi';
 import type { UnavailableReason } from '../core/protocol.ts';
 import { FhirOperationOutcome } from './fhir-answers.ts';
+
+/** Plain http only to a platform on this machine (the demo's); anywhere else, TLS. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export interface ClientOptions {
   baseUrl: string;
   /** The professional's access token; without one, nothing is asked of the platform. */
   accessToken: string | undefined;
+  /** The extension's DPoP key, which signs every request (RFC 9449); the platform refuses a token without it. */
+  dpop?: oauth.DPoPHandle;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -51,22 +57,35 @@ export async function callPlatform<T, R = never>(options: ClientOptions, call: C
   for (const [name, value] of Object.entries(call.query ?? {}))
     if (value !== undefined) url.searchParams.set(name, value);
   let res: Response;
+  const headers = new Headers({
+    accept: 'application/fhir+json',
+    ...(call.body === undefined
+      ? {}
+      : { 'content-type': call.plainJson ? 'application/json' : 'application/fhir+json' }),
+    ...call.headers,
+  });
   try {
-    res = await (options.fetch ?? fetch)(url, {
-      method: call.method ?? 'GET',
-      headers: {
-        accept: 'application/fhir+json',
-        authorization: `Bearer ${options.accessToken}`,
-        ...(call.body === undefined
-          ? {}
-          : { 'content-type': call.plainJson ? 'application/json' : 'application/fhir+json' }),
-        ...call.headers,
+    // `oauth4webapi` signs the request with the DPoP key (proof bound to method, address and token).
+    res = await oauth.protectedResourceRequest(
+      options.accessToken,
+      call.method ?? 'GET',
+      url,
+      headers,
+      call.body === undefined ? null : JSON.stringify(call.body),
+      {
+        ...(options.dpop ? { DPoP: options.dpop } : {}),
+        [oauth.customFetch]: (
+          target: string,
+          init: oauth.CustomFetchOptions<string, oauth.ProtectedResourceRequestBody>,
+        ) => (options.fetch ?? fetch)(target, { ...init, body: init.body as BodyInit | null, credentials: 'omit' }),
+        [oauth.allowInsecureRequests]: url.protocol === 'http:' && LOOPBACK.has(url.hostname),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
       },
-      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
-      credentials: 'omit',
-    });
+    );
   } catch (error) {
+    // The platform refused the token (401 with its `WWW-Authenticate` challenge): the session ended.
+    if (error instanceof oauth.WWWAuthenticateChallengeError) return { status: 'signed-out', reason: 'expired' };
+    if (error instanceof TypeError && /https/i.test(error.message)) return unavailable('unreachable');
     return unavailable(error instanceof DOMException && error.name === 'TimeoutError' ? 'timeout' : 'unreachable');
   }
   let raw: string;

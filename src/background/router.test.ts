@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { PageContext } from '../core/protocol.ts';
+import { memoryKeyStore } from '../../test/support/oidc.ts';
 import { memoryArea } from '../../test/support/memory-area.ts';
 import { createAuth } from './auth.ts';
 import { createHandlers } from './handlers.ts';
@@ -21,7 +22,14 @@ function setup() {
   const fetch = vi.fn(async () => new Response('{}'));
   const log = vi.fn();
   const launchWebAuthFlow = vi.fn(async () => 'https://example.invalid/');
-  const auth = createAuth({ session, local, fetch, launchWebAuthFlow, redirectUri: 'https://x.chromiumapp.org/' });
+  const auth = createAuth({
+    session,
+    local,
+    keys: memoryKeyStore(),
+    fetch,
+    launchWebAuthFlow,
+    redirectUri: 'https://x.chromiumapp.org/',
+  });
   const { api: scripting, scripts } = fakeScripting();
   const platform = platformSession(auth, local);
   const sites = createSites({ local, scripting, granted: async () => true, script: 'content.js' });
@@ -207,38 +215,33 @@ describe('router: sender rules', () => {
     expect(await route({ v: 1, type: 'context.get' }, panel)).toEqual({ context: null });
   });
 
-  it('validates settings and refuses a platform or provider URL that is not http(s)', async () => {
+  it('validates settings and refuses a platform URL that is not http(s)', async () => {
     const { route } = setup();
-    const psc = { issuer: 'https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet', clientId: 'passerelle' };
     expect(
-      await route(
-        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'javascript:alert(1)' } },
-        optionsPage,
-      ),
+      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'javascript:alert(1)' } }, optionsPage),
     ).toBeUndefined();
     expect(
-      await route(
-        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://p.example', issuer: 'file:///etc' } },
-        optionsPage,
-      ),
+      await route({ v: 1, type: 'settings.set', settings: { platformUrl: 'file:///etc' } }, optionsPage),
     ).toBeUndefined();
-    const saved = { ...psc, platformUrl: 'https://passerelle.chu.example' };
+    const saved = { platformUrl: 'https://passerelle.chu.example' };
     expect(
       await route(
-        { v: 1, type: 'settings.set', settings: { ...psc, platformUrl: 'https://passerelle.chu.example/' } },
+        { v: 1, type: 'settings.set', settings: { platformUrl: 'https://passerelle.chu.example/' } },
         optionsPage,
       ),
     ).toEqual(saved);
     expect(await route({ v: 1, type: 'settings.get' }, optionsPage)).toEqual(saved);
   });
 
-  it('keeps the platform URL saved by an older version and defaults the new fields', async () => {
+  it('keeps the platform URL saved by an older version and drops the provider it no longer needs', async () => {
     const { route, local } = setup();
-    local.data.set('settings', { platformUrl: 'https://passerelle.chu.example' });
-    expect(await route({ v: 1, type: 'settings.get' }, optionsPage)).toEqual({
+    local.data.set('settings', {
       platformUrl: 'https://passerelle.chu.example',
       issuer: 'http://127.0.0.1:8789',
       clientId: 'passerelle-extension',
+    });
+    expect(await route({ v: 1, type: 'settings.get' }, optionsPage)).toEqual({
+      platformUrl: 'https://passerelle.chu.example',
     });
   });
 });

@@ -1,13 +1,11 @@
 /** The user's settings in `storage.local`, parsed on every read; defaults for what is absent or invalid. */
 import { Settings } from '../core/protocol.ts';
-import { DEFAULT_CLIENT_ID, DEFAULT_ISSUER, DEFAULT_PLATFORM_URL } from '../core/platform.ts';
+import { DEFAULT_PLATFORM_URL } from '../core/platform.ts';
 import type { SessionArea } from './context-store.ts';
 
 const KEY = 'settings';
 export const DEFAULT_SETTINGS: Settings = {
   platformUrl: DEFAULT_PLATFORM_URL,
-  issuer: DEFAULT_ISSUER,
-  clientId: DEFAULT_CLIENT_ID,
 };
 
 export async function loadSettings(area: SessionArea): Promise<Settings> {
@@ -18,7 +16,6 @@ export async function loadSettings(area: SessionArea): Promise<Settings> {
 }
 
 export async function saveSettings(area: SessionArea, settings: Settings): Promise<Settings> {
-  // The issuer is kept as typed: OpenID discovery compares it character for character.
   const clean = Settings.parse({ ...settings, platformUrl: settings.platformUrl.replace(/\/+$/, '') });
   await area.set({ [KEY]: clean });
   return clean;

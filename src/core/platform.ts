@@ -14,6 +14,5 @@ export const CHROME_EXTENSION_ORIGIN = `chrome-extension://${CHROME_EXTENSION_ID
 /** Firefox's add-on id (`browser_specific_settings.gecko.id`, set in `vite.config.ts`). */
 export const FIREFOX_EXTENSION_ID = 'passerelle@passerelle.example';
 
-/** The demo's OpenID provider (the platform's development one) and the extension's client id there. */
-export const DEFAULT_ISSUER = 'http://127.0.0.1:8789';
-export const DEFAULT_CLIENT_ID = 'passerelle-extension';
+/** The extension's client id at the platform (which is its authorization server: docs/sign-in.md). */
+export const EXTENSION_CLIENT_ID = 'passerelle-extension';

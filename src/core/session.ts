@@ -5,11 +5,9 @@
 import { z } from './zod.ts';
 import { httpUrl, text } from './results.ts';
 
+/** The extension needs one address: the platform's (which signs the professional in at Pro Santé Connect). */
 export const Settings = z.object({
   platformUrl: httpUrl,
-  /** OpenID provider: Pro Santé Connect in production, the platform's development one in the demo. */
-  issuer: httpUrl,
-  clientId: text(200),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -45,11 +43,11 @@ export type AuthStatus = z.infer<typeof AuthStatus>;
 
 /** What `storage.session` holds while signed in; never `storage.local`, never the host page. */
 export const AuthSession = z.object({
-  issuer: httpUrl,
-  clientId: text(200),
-  accessToken: z.string().min(1).max(20_000),
-  refreshToken: z.string().min(1).max(20_000).optional(),
-  idToken: z.string().max(20_000).optional(),
+  /** The platform that opened it: a session is good there only. */
+  platformUrl: httpUrl,
+  /** The platform's tokens (never PSC's), usable only with the extension's DPoP key. */
+  accessToken: z.string().min(1).max(2_000),
+  refreshToken: z.string().min(1).max(2_000),
   /** Epoch milliseconds at which the access token expires. */
   expiresAt: z.number().int(),
   professional: Professional,

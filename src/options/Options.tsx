@@ -1,7 +1,8 @@
 /**
- * Options: who is signed in; which platform and which identity provider to talk to. Access to
- * their hosts is asked of the user here (a user gesture), and the background refuses an address
- * it has no permission for. Changing the provider or client id ends the session.
+ * Options: who is signed in, and which platform to talk to (it signs the professional in at Pro
+ * Santé Connect: the extension knows no other address). Access to its host is asked of the user
+ * here (a user gesture), and the background refuses an address it has no permission for.
+ * Changing the platform ends the session.
  */
 import browser from 'webextension-polyfill';
 import { useEffect, useState } from 'preact/hooks';
@@ -18,8 +19,6 @@ type Status = 'idle' | 'saving' | 'saved' | 'failed';
 
 const FIELDS: { name: keyof Settings; url: boolean; label: MessageKey; help?: MessageKey }[] = [
   { name: 'platformUrl', url: true, label: 'platformUrl', help: 'platformUrlHelp' },
-  { name: 'issuer', url: true, label: 'issuer', help: 'issuerHelp' },
-  { name: 'clientId', url: false, label: 'clientId' },
 ];
 
 const fieldId = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -38,7 +37,7 @@ export function Options() {
     if (!settings) return;
     setStatus('saving');
     try {
-      const origins = [settings.platformUrl, settings.issuer].map((url) => `${new URL(url).origin}/*`);
+      const origins = [`${new URL(settings.platformUrl).origin}/*`];
       const granted = await browser.permissions.request({ origins });
       if (!granted) throw new Error('denied');
       setSettings(await send({ type: 'settings.set', settings }));

@@ -48,9 +48,10 @@ export interface TestPlatform extends RunningPlatform {
  * `issuer`, a platform trusting that provider (as a hospital's trusts Pro Santé Connect).
  */
 export async function startTestPlatform(
-  options: { port?: number; issuer?: string; allowedOrigins?: string } = {},
+  options: { port?: number; issuer?: string; allowedOrigins?: string; dataDir?: string } = {},
 ): Promise<TestPlatform> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
+  // A platform restarted on its own data (`dataDir`) keeps its sessions, as a real one does.
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'passerelle-e2e-data-'));
   const env = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
@@ -72,7 +73,7 @@ export async function startTestPlatform(
     dataDir,
     async close() {
       await platform.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -181,32 +182,28 @@ export async function launch({
   };
 }
 
-/** Points the extension at a platform and its provider the way a user does: in the options page. */
-export async function configure(h: Harness, platform: Pick<RunningPlatform, 'url' | 'issuer'>): Promise<void> {
+/** Points the extension at a platform the way a user does: in the options page. */
+export async function configure(h: Harness, platform: { url: string }): Promise<void> {
   const page = await h.browser.newPage();
   await page.goto(`chrome-extension://${h.extensionId}/src/options/index.html`);
   await fillSettings(page, platform);
   await page.close();
 }
 
-/** In an open options page: the platform's and the provider's addresses, saved (either browser). */
-export async function fillSettings(page: Page, platform: Pick<RunningPlatform, 'url' | 'issuer'>): Promise<void> {
+/** In an open options page: the platform's address, saved (either browser). */
+export async function fillSettings(page: Page, platform: { url: string }): Promise<void> {
   await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
-  for (const [selector, value] of [
-    ['#platform-url', platform.url],
-    ['#issuer', platform.issuer],
-  ] as const) {
-    const input = await page.$(selector);
-    await input!.click({ count: 3 });
-    await input!.type(value);
-  }
+  const input = await page.$('#platform-url');
+  await input!.click({ count: 3 });
+  await input!.type(platform.url);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-status="saved"]');
 }
 
 /**
- * Signs in from an open panel like a user: the sign-in button opens the provider's window
- * (`identity.launchWebAuthFlow`), where the test professional is chosen; the window then closes.
+ * Signs in from an open panel like a user: the sign-in button opens the sign-in window
+ * (`identity.launchWebAuthFlow`: the platform sends it on to the provider, `issuer`), where the
+ * test professional is chosen; the window then closes.
  */
 export async function signIn(h: Harness, panel: Frame, issuer: string, account = 'f:passerelle-dev:physician') {
   const popupTarget = h.browser.waitForTarget((t) => t.url().startsWith(`${issuer}/interaction/`));

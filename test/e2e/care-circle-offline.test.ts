@@ -3,6 +3,9 @@
  * says the declaration waits; the service worker is terminated (as the browser does when idle);
  * the platform comes back; the declaration arrives, exactly once, and the panel shows the member.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   configure,
@@ -20,14 +23,16 @@ let h: Harness;
 let idp: TestPlatform;
 let platform: TestPlatform | undefined;
 let port: number;
+let ownData: string | undefined;
 
 beforeAll(async () => {
   // The identity provider stays up (it is Pro Santé Connect's role); the platform goes down.
   idp = await startTestPlatform();
   port = await freePort();
-  platform = await startTestPlatform({ port, issuer: idp.issuer });
+  ownData = mkdtempSync(join(tmpdir(), 'passerelle-e2e-offline-'));
+  platform = await startTestPlatform({ port, issuer: idp.issuer, dataDir: ownData });
   h = await launch();
-  await configure(h, { url: platform.url, issuer: idp.issuer });
+  await configure(h, { url: platform.url });
   const { page, panel } = await openDemoPage(h, 'webmail.html');
   await signIn(h, panel, idp.issuer);
   await page.close();
@@ -36,6 +41,7 @@ afterAll(async () => {
   await h?.close();
   await platform?.close();
   await idp?.close();
+  if (ownData) rmSync(ownData, { recursive: true, force: true });
 });
 
 /** The extension's service worker, woken up by an extension page if the browser stopped it. */
@@ -57,6 +63,8 @@ describe('care circle while the platform is down', () => {
   it('keeps the declaration through a worker shutdown and delivers it exactly once', async () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     const join = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
+    // The platform stops; it will come back on the same address and the same data (its sessions).
+    const { dataDir } = platform!;
     await platform!.close();
     platform = undefined;
 
@@ -69,7 +77,7 @@ describe('care circle while the platform is down', () => {
     // The browser may stop an idle service worker at any time: the outbox is in IndexedDB.
     await (await serviceWorker()).close();
 
-    platform = await startTestPlatform({ port, issuer: idp.issuer });
+    platform = await startTestPlatform({ port, issuer: idp.issuer, dataDir });
     // The outbox scheduled its retry as an alarm (backoff); the test fires it now rather than
     // waiting for the delay. Nobody opens the panel: the alarm alone replays the declaration.
     const worker = await serviceWorker();

@@ -69,8 +69,8 @@ export async function launchFirefox(options: { mailboxDir?: string } = {}): Prom
   };
 }
 
-/** Points the extension at a platform and its provider, in the options page. */
-export async function configureFirefox(h: FirefoxHarness, platform: { url: string; issuer: string }) {
+/** Points the extension at its platform, in the options page. */
+export async function configureFirefox(h: FirefoxHarness, platform: { url: string }) {
   const page = await extensionPage(h.browser, 'src/options/index.html');
   await fillSettings(page, platform);
   await page.close();

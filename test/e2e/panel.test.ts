@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabaseReadOnly } from '../../server/storage/database.ts';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
@@ -7,6 +10,7 @@ import {
   freePort,
   openDemoPage,
   openPanel,
+  signIn,
   startSignedIn,
   startTestPlatform,
   type Harness,
@@ -248,21 +252,34 @@ describe('the host page cannot reach the panel', () => {
 
 describe('platform down', () => {
   it('says so in French with a retry, and the retry succeeds once the platform is back', async () => {
+    // A platform of this test's own, trusting the same provider; the professional signs in there.
     const port = await freePort();
-    await configure(h, { url: `http://127.0.0.1:${port}`, issuer: platform.issuer });
-    const { page, panel } = await openDemoPage(h, 'webmail.html');
-    await panel.waitForSelector('[data-lookup="unavailable"]');
-    expect(await text(panel)).toContain('Plateforme injoignable');
-
-    // Back on the same port, trusting the same provider: the session carries on.
-    const late = await startTestPlatform({ port, issuer: platform.issuer });
+    const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-down-'));
+    let own: TestPlatform | undefined = await startTestPlatform({ port, issuer: platform.issuer, dataDir });
     try {
+      await configure(h, own);
+      const first = await openDemoPage(h, 'webmail.html');
+      await signIn(h, first.panel, platform.issuer);
+      await first.page.close();
+      // It stops.
+      await own.close();
+      own = undefined;
+      const { page, panel } = await openDemoPage(h, 'webmail.html');
+      await panel.waitForSelector('[data-lookup="unavailable"]');
+      expect(await text(panel)).toContain('Plateforme injoignable');
+      // Back on the same address and data: the session carries on.
+      own = await startTestPlatform({ port, issuer: platform.issuer, dataDir });
       await panel.click('[data-lookup="unavailable"] button');
       await panel.waitForSelector('[data-vigilance="agree"]');
-    } finally {
-      await late.close();
-      await configure(h, platform);
       await page.close();
+    } finally {
+      await own?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      // Back to the file's platform, signed in there again.
+      await configure(h, platform);
+      const again = await openDemoPage(h, 'webmail.html');
+      await signIn(h, again.panel, platform.issuer);
+      await again.page.close();
     }
   });
 });

@@ -64,10 +64,20 @@ describe('sign-in with the development Pro Santé Connect', () => {
     await page.close();
   });
 
-  it('keeps the tokens in storage.session only, never in storage.local nor in the host page', async () => {
+  it('keeps the platform’s tokens in storage.session only — never one of PSC’s, never in storage.local nor the page', async () => {
     const session = JSON.parse(await storage('session'));
     const token: string = session.auth.accessToken;
-    expect(token.split('.')).toHaveLength(3);
+    // The platform's opaque tokens (bound to the extension's DPoP key), not PSC's JWTs; no ID token.
+    expect(token).toMatch(/^[\w-]{43}$/);
+    expect(session.auth.refreshToken).toMatch(/^[\w-]{43}$/);
+    expect(Object.keys(session.auth).sort()).toEqual([
+      'accessToken',
+      'expiresAt',
+      'platformUrl',
+      'professional',
+      'refreshToken',
+    ]);
+    expect(JSON.stringify(session)).not.toMatch(/eyJ[\w-]+\.eyJ/);
     expect(await storage('local')).not.toContain(token);
     expect(await storage('local')).not.toContain(session.auth.refreshToken);
     const { page, panel } = await openDemoPage(h, 'webmail.html');

@@ -232,7 +232,7 @@ export async function fuzzPlatform({ runs, seed }: { runs: number; seed?: number
         });
         figures.requests++;
         figures.byStatus[res.statusCode] = (figures.byStatus[res.statusCode] ?? 0) + 1;
-        if (res.statusCode >= 500 || (res.statusCode >= 400 && !isOutcome(res.body))) {
+        if (res.statusCode >= 500 || (res.statusCode >= 400 && !refusalAsExpected(url, res))) {
           figures.failures.push({
             method: r.route.method,
             url: url.slice(0, 300),
@@ -253,6 +253,23 @@ export async function fuzzPlatform({ runs, seed }: { runs: number; seed?: number
     await platform.close();
   }
   return figures;
+}
+
+/**
+ * A refusal in the form its reader expects: a FHIR `OperationOutcome`; on the sign-in routes, an
+ * OAuth error (RFC 6749 §5.2) for the extension's token requests, or a French page for the
+ * sign-in window.
+ */
+function refusalAsExpected(url: string, res: { body: string; headers: Record<string, unknown> }): boolean {
+  if (isOutcome(res.body)) return true;
+  if (!url.startsWith('/auth/')) return false;
+  if (String(res.headers['content-type']).startsWith('text/html')) return res.body.includes('Connexion impossible');
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    return typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function isOutcome(body: string): boolean {

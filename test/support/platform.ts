@@ -11,7 +11,9 @@ import { openAuditLog, type AuditLog } from '../../server/audit/log.ts';
 import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import type { App, Deps } from '../../server/deps.ts';
-import { demoRoutes, demoTellPatient } from '../../server/demo/index.ts';
+import type { AddressInfo } from 'node:net';
+import { demoRoutes, demoTellPatient, devClient } from '../../server/demo/index.ts';
+import { startDevProvider, type DevProvider } from '../../server/identity/dev-provider.ts';
 import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
@@ -31,7 +33,13 @@ export interface TestPlatform {
 
 export async function testPlatform(
   overrides: Partial<PlatformConfig> = {},
-  options: { now?: () => Date; demo?: boolean; seed?: (db: Db) => Promise<void> } = {},
+  options: {
+    now?: () => Date;
+    demo?: boolean;
+    seed?: (db: Db) => Promise<void>;
+    /** Real platform sessions (sign-in through PSC) instead of the test issuer's tokens. */
+    sessions?: boolean;
+  } = {},
 ): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
   const { logs, stream } = logCollector();
@@ -54,7 +62,7 @@ export async function testPlatform(
   });
   const app = buildApp(deps, {
     logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
-    verify: issuer.verify,
+    ...(options.sessions ? {} : { verify: issuer.verify }),
     ...(options.demo ? { extra: demoRoutes } : {}),
   });
   await app.ready();
@@ -69,6 +77,38 @@ export async function testPlatform(
       await app.close();
       await audit.close();
       await db.destroy();
+    },
+  };
+}
+
+export interface SignInPlatform extends TestPlatform {
+  /** Where the platform listens (sign-in needs real HTTP: PSC's page redirects to it). */
+  url: string;
+  provider: DevProvider;
+}
+
+/**
+ * A test platform with real sign-in: the development provider plays Pro Santé Connect (the
+ * platform its confidential client), and the platform listens on the loopback.
+ */
+export async function signInPlatform(
+  options: { acr?: string; identity?: Partial<PlatformConfig['identity']>; now?: () => Date } = {},
+): Promise<SignInPlatform> {
+  const provider = await startDevProvider({ host: '127.0.0.1', port: 0, ...(options.acr ? { acr: options.acr } : {}) });
+  const defaults = configFromEnv({});
+  const platform = await testPlatform(
+    { identity: { ...defaults.identity, ...devClient(provider.issuer), ...options.identity } },
+    { sessions: true, ...(options.now ? { now: options.now } : {}) },
+  );
+  await platform.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = platform.app.server.address() as AddressInfo;
+  return {
+    ...platform,
+    url: `http://127.0.0.1:${port}`,
+    provider,
+    async close() {
+      await platform.close();
+      await provider.close();
     },
   };
 }

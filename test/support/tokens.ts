@@ -1,13 +1,18 @@
 /**
- * A token issuer for tests: its own ES256 key, and `mint()` to make access tokens, right or
- * wrong on purpose (expired, other key, other audience, no `acr`…), for the platform to judge.
+ * Who is calling, for route and client tests: a token issuer with its own ES256 key; `mint()`
+ * makes a signed token carrying a professional's PSC claims, and the test platform's verifier
+ * (`verify`) reads it in place of a platform session (`server/identity/sessions.ts`, tested on its
+ * own with the real sign-in in `server/identity/sessions.test.ts`). The route tests are about what
+ * a professional may do, not about how they signed in.
  */
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { DEFAULT_AUDIENCE } from '../../server/config.ts';
+import { createLocalJWKSet, errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { Verifier } from '../../server/app.ts';
+import { FhirError } from '../../server/fhir/operation-outcome.ts';
 import { DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
-import { createVerifier, type IdentityConfig, type Verifier } from '../../server/identity/verify-token.ts';
+import { professionalFromClaims } from '../../src/core/psc.ts';
 
 export const TEST_ISSUER = 'https://psc.test.passerelle.example';
+const AUDIENCE = 'urn:passerelle:test';
 
 type Role = 'physician' | 'nurse' | 'midwife' | 'pharmacist';
 
@@ -29,8 +34,6 @@ export interface MintOptions {
 
 export interface TestIssuer {
   verify: Verifier;
-  /** A verifier of this issuer's tokens with stricter settings (accepted clients, lifetime…). */
-  verifierWith(settings: Partial<IdentityConfig>): Verifier;
   mint(options?: MintOptions): Promise<string>;
   bearer(options?: MintOptions): Promise<{ authorization: string }>;
 }
@@ -41,9 +44,32 @@ export async function testIssuer(): Promise<TestIssuer> {
   const own = await generateKeyPair('ES256', { extractable: true });
   const other = await generateKeyPair('ES256');
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(own.publicKey)), kid: 'test', alg: 'ES256' }] });
-  const base = { issuer: TEST_ISSUER, audience: DEFAULT_AUDIENCE, acceptedAcr: ['eidas1'] };
-  const verify = createVerifier(base, jwks);
-  const verifierWith = (settings: Partial<IdentityConfig>) => createVerifier({ ...base, ...settings }, jwks);
+  const refuse = (text: string) => new FhirError(401, { code: 'login', text });
+  const verify: Verifier = async (req, options) => {
+    const header = req.headers.authorization;
+    const token = /^(?:Bearer|DPoP) (\S+)$/.exec(typeof header === 'string' ? header : '')?.[1];
+    if (!token) throw refuse('Connexion requise : connectez-vous avec Pro Santé Connect.');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, { issuer: TEST_ISSUER, audience: AUDIENCE, typ: 'at+jwt' }));
+    } catch (error) {
+      throw refuse(
+        error instanceof errors.JWTExpired
+          ? 'Votre session a expiré : reconnectez-vous.'
+          : 'Jeton de connexion refusé : reconnectez-vous.',
+      );
+    }
+    if (payload.acr !== 'eidas1') throw refuse('Authentification forte requise.');
+    const mapped = professionalFromClaims(payload);
+    if (!mapped.ok) throw refuse('Votre identité professionnelle est incomplète.');
+    if (mapped.professional.professions.length === 0 && !options.staff) {
+      throw new FhirError(403, {
+        code: 'forbidden',
+        text: 'Aucune profession de santé n’est associée à votre identité : accès refusé.',
+      });
+    }
+    return mapped.professional;
+  };
 
   const mint = async (o: MintOptions = {}) => {
     const now = Math.floor(Date.now() / 1000);
@@ -51,7 +77,7 @@ export async function testIssuer(): Promise<TestIssuer> {
       ...devClaims(o.as ?? 'physician'),
       acr: 'eidas1',
       iss: o.issuer ?? TEST_ISSUER,
-      aud: o.audience ?? DEFAULT_AUDIENCE,
+      aud: o.audience ?? AUDIENCE,
       iat: now,
       exp: now + (o.expiresIn ?? 600),
       client_id: 'passerelle-test',
@@ -67,5 +93,5 @@ export async function testIssuer(): Promise<TestIssuer> {
           : own.privateKey;
     return new SignJWT(payload).setProtectedHeader({ alg, kid: 'test', typ: o.typ ?? 'at+jwt' }).sign(key);
   };
-  return { verify, verifierWith, mint, bearer: async (o) => ({ authorization: `Bearer ${await mint(o)}` }) };
+  return { verify, mint, bearer: async (o) => ({ authorization: `Bearer ${await mint(o)}` }) };
 }

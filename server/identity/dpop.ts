@@ -1,0 +1,82 @@
+/**
+ * DPoP proofs (RFC 9449): the extension signs each request with a key that never leaves it (a
+ * non-extractable WebCrypto key); its session is bound to that key's thumbprint (`jkt`). A token
+ * copied elsewhere is useless without the key. Checked with `jose`: the proof's signature by the
+ * public key it carries, `typ`, method and address, freshness, single use (`jti`), and the hash of
+ * the access token it accompanies (`ath`).
+ */
+import { createHash } from 'node:crypto';
+import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify } from 'jose';
+
+/** Asymmetric algorithms only (RFC 9449 §4.2). */
+const ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
+/** A proof is good this many seconds after it was made (and tolerated this far in the future). */
+const FRESH_SECONDS = 60;
+const SKEW_SECONDS = 5;
+
+export type DpopProblem = 'missing' | 'invalid' | 'replayed';
+
+export class DpopError extends Error {
+  readonly problem: DpopProblem;
+  constructor(problem: DpopProblem) {
+    super(`DPoP proof ${problem}`);
+    this.problem = problem;
+  }
+}
+
+/** `base64url(SHA-256(token))`: how a proof names its access token (`ath`), and how tokens are stored. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** The address a proof signs: scheme, host and path, without query or fragment (RFC 9449 §4.3). */
+export function htuOf(url: string | URL): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`.toLowerCase();
+}
+
+/**
+ * Remembers the proofs seen while they are fresh, so that a replayed one is refused. One process:
+ * several platform instances behind a load balancer would share it in the database (issue 20).
+ */
+export function replayCache(now: () => Date) {
+  const seen = new Map<string, number>();
+  return (jti: string): boolean => {
+    const t = now().getTime();
+    for (const [key, until] of seen) if (until < t) seen.delete(key);
+    if (seen.has(jti)) return false;
+    seen.set(jti, t + (FRESH_SECONDS + SKEW_SECONDS) * 1000);
+    return true;
+  };
+}
+
+export async function verifyDpop(
+  proof: string | string[] | undefined,
+  request: { method: string; url: string; accessToken?: string },
+  options: { now: () => Date; firstUse: (jti: string) => boolean },
+): Promise<{ jkt: string }> {
+  if (typeof proof !== 'string' || proof.length === 0 || proof.length > 4096) throw new DpopError('missing');
+  let verified;
+  try {
+    verified = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: ALGORITHMS,
+      requiredClaims: ['jti', 'htm', 'htu', 'iat'],
+      maxTokenAge: FRESH_SECONDS,
+      clockTolerance: SKEW_SECONDS,
+      currentDate: options.now(),
+    });
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw new DpopError('invalid');
+    throw error;
+  }
+  const { payload, protectedHeader } = verified;
+  const jwk = protectedHeader.jwk!;
+  if ('d' in jwk) throw new DpopError('invalid');
+  if (payload.htm !== request.method || typeof payload.htu !== 'string') throw new DpopError('invalid');
+  if (!URL.canParse(payload.htu) || htuOf(payload.htu) !== htuOf(request.url)) throw new DpopError('invalid');
+  if (request.accessToken !== undefined && payload.ath !== tokenHash(request.accessToken)) {
+    throw new DpopError('invalid');
+  }
+  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
+  if (!options.firstUse(`${jkt}:${String(payload.jti)}`)) throw new DpopError('replayed');
+  return { jkt };
+}
