@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { CHROME_EXTENSION_ID, CHROME_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../src/core/platform.ts';
-import { PSC_ACR } from '../src/core/psc.ts';
+import { FINESS, PSC_ACR } from '../src/core/psc.ts';
 
 import type { ClientAuthMethod } from './identity/psc-client.ts';
 
@@ -60,6 +60,8 @@ export interface PlatformConfig {
   trustProxy: string[];
   /** Break-glass sessions last this many minutes (default 15), then end on their own. */
   breakGlassMinutes: number;
+  /** FINESS of the emergency regulation structures (SAMU, centre 15) whose physicians may use `centre_15`. */
+  regulationFiness: string[];
   /** Imaging share codes (issue 7; defaults documented in the README). */
   shareCodes: {
     /** IDNPS of the imaging secretariat staff allowed to issue, revoke and send codes. */
@@ -99,6 +101,14 @@ function clientAuthOf(value: string): ClientAuthMethod {
   const method = CLIENT_AUTH.find((m) => m === value);
   if (!method) throw new Error(`OIDC_CLIENT_AUTH must be one of ${CLIENT_AUTH.join(', ')}, got "${value}"`);
   return method;
+}
+
+/** A list of FINESS numbers, each checked (9 characters, the department first). */
+function finessList(value: string): string[] {
+  const numbers = list(value);
+  const wrong = numbers.find((n) => !FINESS.test(n));
+  if (wrong) throw new Error(`REGULATION_FINESS must list FINESS numbers (9 characters), got "${wrong}"`);
+  return numbers;
 }
 
 /** An origin (with a path prefix if the proxy adds one), without a trailing slash. */
@@ -148,6 +158,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     },
     trustProxy: list(env.TRUST_PROXY ?? ''),
     breakGlassMinutes: integer('BREAK_GLASS_MINUTES', env.BREAK_GLASS_MINUTES ?? '15', 1, 240),
+    regulationFiness: finessList(env.REGULATION_FINESS ?? ''),
     shareCodes: {
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),
       ...(env.SHARE_CODE_KEY_FILE ? { keyFile: resolve(env.SHARE_CODE_KEY_FILE) } : {}),

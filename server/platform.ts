@@ -100,6 +100,7 @@ export function platformDeps(opened: {
   const { db, audit, config, codeHasher, now = () => new Date(), tellPatient } = opened;
   const glass = breakGlass(db, audit, {
     minutes: config.breakGlassMinutes,
+    regulation: config.regulationFiness,
     now,
     ...(tellPatient ? { tellPatient } : {}),
   });

@@ -3,7 +3,7 @@
  * to the demo images viewer. Prescribed by the demo physician, so that a code sent "to the
  * prescriber" lands in the demo webmail.
  */
-import { DEV_PROFESSIONALS } from '../identity/dev-professionals.ts';
+import { DEMO_FINESS, DEV_PROFESSIONALS } from '../identity/dev-professionals.ts';
 import type { Db } from '../storage/database.ts';
 import { insertExamsIfAbsent } from '../storage/exams.ts';
 import type { ImagingExamTable } from '../storage/schema.ts';
@@ -27,6 +27,7 @@ const exam = (
   report,
   images_url: `/demo/viewer/${id}`,
   organization: DEMO_IMAGING_CENTRE,
+  organization_id: DEMO_FINESS.imaging,
   prescriber_name: `Dr ${physician.givenName} ${physician.familyName}`,
   prescriber_mssante: physician.mssante,
 });

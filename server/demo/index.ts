@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config.ts';
 import type { App, Deps } from '../deps.ts';
-import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../identity/dev-professionals.ts';
+import { DEMO_FINESS, DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../identity/dev-professionals.ts';
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startDevProvider } from '../identity/dev-provider.ts';
 import type { Db } from '../storage/database.ts';
 import { seedDemoExams } from './exams.ts';
@@ -27,6 +27,8 @@ export function demoConfig(given: PlatformConfig): PlatformConfig {
       given.identity.issuer && !given.identity.clientSecret
         ? { ...given.identity, ...devClient(given.identity.issuer) }
         : given.identity,
+    // The demo's SAMU may use the regulation mode (centre 15).
+    regulationFiness: given.regulationFiness.length > 0 ? given.regulationFiness : [DEMO_FINESS.samu],
     // The demo's privacy officer reviews break-glass accesses.
     audit: { ...given.audit, readers: given.audit.readers.length > 0 ? given.audit.readers : [DEMO_PRIVACY_OFFICER] },
     // The demo's imaging secretariat may issue codes, and "MSSanté" is a folder the demo webmail reads.

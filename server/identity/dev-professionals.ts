@@ -19,10 +19,20 @@ export interface DevProfessional {
   /** The IDNPS when it is not `8` + RPPS (staff: `3` + an establishment's internal number). */
   idNps?: string;
   organization: string;
+  /** The organisation's FINESS (fictitious: department `99` does not exist). */
+  finess: string;
   mssante: string;
 }
 
 const CH = 'CENTRE HOSPITALIER DE DEMONSTRATION';
+/** Fictitious FINESS numbers of the demo's structures. */
+export const DEMO_FINESS = {
+  hospital: '990000013',
+  pharmacy: '990000021',
+  imaging: '990000039',
+  /** The demo's emergency regulation structure (SAMU, centre 15). */
+  samu: '990000047',
+} as const;
 
 export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
   {
@@ -34,6 +44,7 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Julien',
     profession: { code: '10', label: 'Médecin', category: 'C', savoirFaire: 'SM54' },
     organization: CH,
+    finess: DEMO_FINESS.hospital,
     mssante: 'julien.moreau@ch-demo.mssante.fr',
   },
   {
@@ -45,6 +56,7 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Thomas',
     profession: { code: '60', label: 'Infirmier', category: 'C' },
     organization: CH,
+    finess: DEMO_FINESS.hospital,
     mssante: 'thomas.perrin@ch-demo.mssante.fr',
   },
   {
@@ -56,6 +68,7 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Awa',
     profession: { code: '50', label: 'Sage-femme', category: 'C' },
     organization: CH,
+    finess: DEMO_FINESS.hospital,
     mssante: 'awa.konate@ch-demo.mssante.fr',
   },
   {
@@ -67,7 +80,20 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Louis',
     profession: { code: '21', label: 'Pharmacien', category: 'C' },
     organization: 'PHARMACIE DE DEMONSTRATION',
+    finess: DEMO_FINESS.pharmacy,
     mssante: 'louis.fabre@pharmacie-demo.mssante.fr',
+  },
+  {
+    accountId: 'f:passerelle-dev:regulator',
+    rpps: '99700100052',
+    civility: 'MME',
+    doctor: true,
+    familyName: 'LEROY',
+    givenName: 'Nadia',
+    profession: { code: '10', label: 'Médecin régulateur', category: 'C', savoirFaire: 'SM54' },
+    organization: 'SAMU DE DEMONSTRATION (CENTRE 15)',
+    finess: DEMO_FINESS.samu,
+    mssante: 'nadia.leroy@samu-demo.mssante.fr',
   },
   {
     accountId: 'f:passerelle-dev:secretariat',
@@ -79,6 +105,7 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Claire',
     job: 'Secrétariat d’imagerie',
     organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION',
+    finess: DEMO_FINESS.imaging,
     mssante: 'secretariat@imagerie-demo.mssante.fr',
   },
   {
@@ -91,14 +118,14 @@ export const DEV_PROFESSIONALS: readonly DevProfessional[] = [
     givenName: 'Sophie',
     job: 'Déléguée à la protection des données',
     organization: 'CENTRE HOSPITALIER DE DEMONSTRATION',
+    finess: DEMO_FINESS.hospital,
     mssante: 'dpo@ch-demo.mssante.fr',
   },
 ];
 
-/** The demo imaging secretariat's IDNPS: allowed to issue share codes in `npm start`. */
 /** The demo privacy officer's IDNPS: an audit reader (break-glass review) in `npm start`. */
 export const DEMO_PRIVACY_OFFICER = '3999700000025';
-
+/** The demo imaging secretariat's IDNPS: allowed to issue share codes in `npm start`. */
 export const DEMO_SECRETARIAT = '3999700000017';
 
 export const findDevProfessional = (accountId: string) => DEV_PROFESSIONALS.find((p) => p.accountId === accountId);
@@ -114,6 +141,7 @@ export function pscClaimsOf(p: DevProfessional): { sub: string } & Record<string
     family_name: p.familyName,
     email: p.mssante,
     SubjectOrganization: p.organization,
+    SubjectOrganizationID: p.finess,
     SubjectRefPro: {
       codeCivilite: p.civility,
       exercices: (p.profession ? [p.profession] : []).map((profession) => ({
@@ -124,7 +152,14 @@ export function pscClaimsOf(p: DevProfessional): { sub: string } & Record<string
         prenomDexercice: p.givenName,
         codeTypeSavoirFaire: profession.savoirFaire ? 'S' : '',
         codeSavoirFaire: profession.savoirFaire ?? '',
-        activities: [{ codeModeExercice: 'S', codeSecteurDactivite: 'SA01', raisonSocialeSite: p.organization }],
+        activities: [
+          {
+            codeModeExercice: 'S',
+            codeSecteurDactivite: 'SA01',
+            raisonSocialeSite: p.organization,
+            numeroFinessSite: p.finess,
+          },
+        ],
       })),
     },
   };
@@ -138,5 +173,6 @@ export const PSC_CLAIM_NAMES = [
   'family_name',
   'email',
   'SubjectOrganization',
+  'SubjectOrganizationID',
   'SubjectRefPro',
 ] as const;

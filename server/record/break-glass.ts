@@ -23,6 +23,8 @@ const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(
 
 export interface BreakGlassOptions {
   minutes: number;
+  /** FINESS of the emergency regulation structures (SAMU, centre 15) whose physicians may use `centre_15`. */
+  regulation: readonly string[];
   now: () => Date;
   /** Demo: a message to the patient (the MSSanté-style mailbox). */
   tellPatient?: (patientId: string, text: string, at: Date) => Promise<void>;
@@ -79,6 +81,17 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
           code: 'forbidden',
           text: 'L’accès en bris de glace est réservé aux médecins.',
           diagnostics: 'break-glass needs profession 10 in the token',
+        });
+      }
+      // The regulation mode belongs to regulation structures, known by FINESS (not to any physician).
+      if (
+        request.mode === 'centre_15' &&
+        !(actor.organizationId && options.regulation.includes(actor.organizationId))
+      ) {
+        throw new FhirError(403, {
+          code: 'forbidden',
+          text: 'Le mode « centre 15 » est réservé aux médecins régulateurs d’une structure de régulation (SAMU).',
+          diagnostics: 'centre_15 needs an organisation FINESS listed in REGULATION_FINESS',
         });
       }
       if ((await consentOf(db, patientId)).break_glass_opposed === 1) {

@@ -22,6 +22,10 @@ const officer: MintOptions = {
   }),
 };
 
+/** The demo's regulation physician (SAMU, centre 15), and the FINESS the platform lists. */
+const REGULATOR = DEV_PROFESSIONALS.find((p) => p.accountId.endsWith(':regulator'))!;
+const regulator: MintOptions = { claims: pscClaimsOf(REGULATOR) };
+
 let platform: TestPlatform;
 const START = new Date('2026-11-23T10:00:00Z');
 let clock = START;
@@ -64,7 +68,7 @@ async function givenPatients(db: TestPlatform['db']): Promise<void> {
 beforeEach(async () => {
   clock = START;
   platform = await testPlatform(
-    { audit: { ...defaults.audit, readers: [OFFICER] } },
+    { audit: { ...defaults.audit, readers: [OFFICER] }, regulationFiness: [REGULATOR.finess] },
     { now: () => clock, demo: true, seed: givenPatients },
   );
 });
@@ -260,13 +264,29 @@ describe('break-glass', () => {
     expect(await platform.deps.glass.sweep()).toBe(0);
   });
 
-  it('can be ended early; the centre 15 mode leaves the same trace', async () => {
+  it('keeps the centre 15 mode to the physicians of a regulation structure (by FINESS)', async () => {
     const res = await breakGlass('dubois', {}, { mode: 'centre_15', reason: 'regulation-15' });
+    expect(res.statusCode).toBe(403);
+    expect(text(res)).toBe(
+      'Le mode « centre 15 » est réservé aux médecins régulateurs d’une structure de régulation (SAMU).',
+    );
+    expect(await platform.db.selectFrom('break_glass').selectAll().execute()).toHaveLength(0);
+    // Same name of structure, another FINESS: still refused (the name decides nothing).
+    const lookalike = await breakGlass(
+      'dubois',
+      { claims: pscClaimsOf({ ...REGULATOR, finess: '990000062' }) },
+      { mode: 'centre_15', reason: 'regulation-15' },
+    );
+    expect(lookalike.statusCode).toBe(403);
+  });
+
+  it('can be ended early; the centre 15 mode leaves the same trace', async () => {
+    const res = await breakGlass('dubois', regulator, { mode: 'centre_15', reason: 'regulation-15' });
     expect(res.statusCode).toBe(201);
-    expect((await call('GET', '/fhir/Patient/dubois/$summary')).headers['x-access-mode']).toBe('centre_15');
-    const ended = await call('POST', '/fhir/Patient/dubois/$break-glass-end', {}, {});
+    expect((await call('GET', '/fhir/Patient/dubois/$summary', regulator)).headers['x-access-mode']).toBe('centre_15');
+    const ended = await call('POST', '/fhir/Patient/dubois/$break-glass-end', regulator, {});
     expect(ended.json().parameter[0]).toEqual({ name: 'ended', valueBoolean: true });
-    expect((await call('GET', '/fhir/Patient/dubois/$summary')).statusCode).toBe(403);
+    expect((await call('GET', '/fhir/Patient/dubois/$summary', regulator)).statusCode).toBe(403);
     const ends = await kinds('break-glass-end');
     expect(ends.at(-1)).toMatchObject({ mode: 'centre_15' });
   });

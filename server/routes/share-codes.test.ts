@@ -21,6 +21,7 @@ const otherCentre: MintOptions = {
     accountId: 'f:other-centre:secretariat',
     idNps: OTHER_SECRETARY_IDNPS,
     organization: 'CABINET DE RADIOLOGIE VOISIN',
+    finess: '990000054',
   }),
 };
 const colleague = (n: number): MintOptions => ({
@@ -43,7 +44,7 @@ async function givenExams(db: TestPlatform['db']): Promise<void> {
     birthPlace: '14168',
   });
   await givenPatient(db, { id: 'girard', birthName: 'GIRARD' });
-  const centre = { organization: demoSecretary.organization };
+  const centre = { organization: demoSecretary.organization, organization_id: demoSecretary.finess };
   await givenExam(db, 'lefevre', {
     id: 'exam-lefevre-ct',
     ...centre,

@@ -59,10 +59,15 @@ export function shareCodeRoutes(
         diagnostics: 'IDNPS not in SHARE_CODE_ISSUERS',
       });
     }
-    if (!actor.organization) {
-      throw new FhirError(403, { code: 'forbidden', text: 'Votre structure n’est pas indiquée dans votre identité.' });
+    // The centre decides whose exams and codes these are: by its FINESS, never by its name.
+    if (!actor.organizationId) {
+      throw new FhirError(403, {
+        code: 'forbidden',
+        text: 'Votre structure (FINESS) n’est pas indiquée dans votre identité Pro Santé Connect.',
+        diagnostics: 'no FINESS (numeroFinessSite / SubjectOrganizationID) in the claims',
+      });
     }
-    return { ...actor, organization: actor.organization };
+    return { ...actor, organization: actor.organization ?? '', organizationId: actor.organizationId };
   };
   const staff = { config: { staff: true } };
 
@@ -89,7 +94,7 @@ export function shareCodeRoutes(
 
   app.get('/share/exams', staff, async (req) => {
     const actor = secretariat(req);
-    const exams = await examsOf(db, actor.organization);
+    const exams = await examsOf(db, actor.organizationId);
     const rows = await codesOfExams(
       db,
       exams.map((e) => e.id),
@@ -119,7 +124,7 @@ export function shareCodeRoutes(
   app.post('/share/exams/:id/codes', { ...staff, schema: { params: ById, body: IssueBody } }, async (req, reply) => {
     const actor = secretariat(req);
     const exam = await findExam(db, req.params.id);
-    if (!exam || exam.organization !== actor.organization) {
+    if (!exam || exam.organization_id !== actor.organizationId) {
       throw new FhirError(404, { code: 'not-found', text: 'Examen inconnu.' });
     }
     const issued = await codes.issue(actor, exam.id, req.body);
@@ -143,7 +148,7 @@ export function shareCodeRoutes(
    */
   app.post('/share/codes/:id/send', { ...staff, schema: { params: ById, body: SendBody } }, async (req) => {
     const actor = secretariat(req);
-    const { row, exam } = await centreCode(db, req.params.id, actor.organization);
+    const { row, exam } = await centreCode(db, req.params.id, actor.organizationId);
     // The code sent must be this one: checked against its keyed hash.
     const clear = parseCode(req.body.code);
     if (!clear.ok || !hasher.same(hasher.hash('code', clear.code), row.code_hash)) {

@@ -47,15 +47,18 @@ export function codeStatus(code: Pick<ShareCodeTable, 'status' | 'expires_at'>, 
   return code.status as CodeStatus;
 }
 
-/** A code of the secretariat's own centre, or the same 404 as an unknown one. */
-export async function centreCode(db: Db, id: string, organization: string) {
+/** A code of the secretariat's own centre (by FINESS), or the same 404 as an unknown one. */
+export async function centreCode(db: Db, id: string, finess: string) {
   const row = await findCode(db, id);
   const exam = row && (await findExam(db, row.exam_id));
-  if (!row || !exam || exam.organization !== organization) {
+  if (!row || !exam || exam.organization_id !== finess) {
     throw new FhirError(404, { code: 'not-found', text: 'Code de partage inconnu.' });
   }
   return { row, exam };
 }
+
+/** Imaging secretariat staff, as the share-code routes admit them: their centre named and known by FINESS. */
+export type Secretariat = Professional & { organization: string; organizationId: string };
 
 export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: Limits, now = () => new Date()) {
   let chain: Promise<unknown> = Promise.resolve();
@@ -113,8 +116,8 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
     },
 
     /** Revokes a code of the actor's own centre (another centre's reads as unknown). */
-    async revoke(actor: Professional & { organization: string }, id: string) {
-      const { row, exam } = await centreCode(db, id, actor.organization);
+    async revoke(actor: Secretariat, id: string) {
+      const { row, exam } = await centreCode(db, id, actor.organizationId);
       if (row.status === 'revoked') return row;
       const at = now();
       await recordOrRefuse(

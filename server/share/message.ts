@@ -5,7 +5,7 @@
  * code in it. In the demo it is written to the demo webmail's mailbox (`MAILBOX_DIR`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Professional } from '../../src/core/protocol.ts';
+import type { Secretariat } from './codes.ts';
 import { formatDate, formatIns } from '../../src/core/format.ts';
 import type { ImagingExamTable, PatientTable } from '../storage/schema.ts';
 
@@ -16,7 +16,7 @@ const encoded = (value: string) =>
 const paris = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 export function mssanteMessage(input: {
-  from: Professional & { organization: string };
+  from: Secretariat;
   to: string;
   exam: ImagingExamTable;
   patient: Pick<PatientTable, 'birth_name' | 'given_names' | 'birth_date' | 'ins'>;

@@ -5,14 +5,14 @@ import type { ImagingExamTable } from './schema.ts';
 export const findExam = (db: Db, id: string) =>
   db.selectFrom('imaging_exam').selectAll().where('id', '=', id).executeTakeFirst();
 
-/** The exams of an imaging centre (the secretariat's list), latest first, with their patient. */
-export const examsOf = (db: Db, organization: string) =>
+/** The exams of an imaging centre, by its FINESS (the secretariat's list), latest first, with their patient. */
+export const examsOf = (db: Db, finess: string) =>
   db
     .selectFrom('imaging_exam as e')
     .innerJoin('patient as p', 'p.id', 'e.patient_id')
     .selectAll('e')
     .select(['p.birth_name', 'p.given_names', 'p.birth_date'])
-    .where('e.organization', '=', organization)
+    .where('e.organization_id', '=', finess)
     .orderBy('e.performed_at', 'desc')
     .execute();
 

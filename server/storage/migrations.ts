@@ -378,6 +378,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('platform_session_sid').on('platform_session').column('psc_sid').execute();
     },
   },
+  /**
+   * Organisations by FINESS (issue 22): the imaging centre an exam belongs to, as its feed names it.
+   * Exams stored before have none: no secretariat lists them until their feed says whose they are.
+   */
+  '0011_exam_finess': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('imaging_exam').addColumn('organization_id', 'text').execute();
+      await db.schema.createIndex('imaging_exam_organization').on('imaging_exam').column('organization_id').execute();
+    },
+  },
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

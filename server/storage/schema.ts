@@ -110,7 +110,10 @@ export interface ImagingExamTable {
   /** The report, plain text. */
   report: string;
   images_url: string;
+  /** The imaging centre's name, as shown. */
   organization: string;
+  /** Its FINESS: whose exam it is (the secretariat's list, the codes it may revoke or send). */
+  organization_id: string | null;
   prescriber_name: string | null;
   prescriber_mssante: string | null;
 }

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
-import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../../server/identity/dev-professionals.ts';
+import {
+  DEMO_FINESS,
+  DEMO_SECRETARIAT,
+  DEV_PROFESSIONALS,
+  pscClaimsOf,
+} from '../../server/identity/dev-professionals.ts';
 import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { formatCode, newCode } from '../core/share-code.ts';
@@ -17,7 +22,7 @@ beforeAll(async () => {
       seed: async (db) => {
         await givenPatient(db, { id: 'lefevre' });
         await givenPatient(db, { id: 'girard' });
-        const centre = { organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION' };
+        const centre = { organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION', organization_id: DEMO_FINESS.imaging };
         await givenExam(db, 'lefevre', {
           id: 'exam-lefevre-ct',
           ...centre,

@@ -45,11 +45,35 @@ describe('Pro Santé Connect claims → professional', () => {
     });
   });
 
-  it('maps every seeded professional of the development provider, with their MSSanté address', () => {
+  it('maps every seeded professional of the development provider, with their MSSanté address and FINESS', () => {
     const mapped = DEV_PROFESSIONALS.map((p) => professionalFromClaims(pscClaimsOf(p)));
-    expect(mapped.map((m) => m.ok && m.professional.professions)).toEqual([['10'], ['60'], ['50'], ['21'], [], []]);
+    expect(mapped.map((m) => m.ok && m.professional.professions)).toEqual([
+      ['10'],
+      ['60'],
+      ['50'],
+      ['21'],
+      ['10'],
+      [],
+      [],
+    ]);
     expect(mapped.every((m) => m.ok && m.professional.mssante?.endsWith('.mssante.fr'))).toBe(true);
-    expect(mapped.map((m) => m.ok && isPhysician(m.professional))).toEqual([true, false, false, false, false, false]);
+    expect(mapped.map((m) => m.ok && isPhysician(m.professional))).toEqual([
+      true,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    // The FINESS from the exercise's site, or from SubjectOrganizationID for staff without one.
+    expect(mapped.map((m) => m.ok && m.professional.organizationId)).toEqual(DEV_PROFESSIONALS.map((p) => p.finess));
+  });
+
+  it('takes a FINESS only when it reads as one', () => {
+    const claims = { ...pscUserinfo, SubjectOrganizationID: 'CH DE NULLE PART', SubjectRefPro: { exercices: [] } };
+    const result = professionalFromClaims(claims);
+    expect(result.ok && result.professional.organizationId).toBeUndefined();
   });
 
   it('takes the IDNPS from SubjectNameID first, and wraps no RPPS for an ADELI-based one', () => {

@@ -42,7 +42,7 @@ const Exercice = z.looseObject({
   prenomDexercice: claim,
   codeSavoirFaire: claim,
   activities: z
-    .array(z.looseObject({ raisonSocialeSite: claim }))
+    .array(z.looseObject({ raisonSocialeSite: claim, numeroFinessSite: claim }))
     .max(50)
     .optional()
     .catch(undefined),
@@ -57,6 +57,8 @@ export const PscClaims = z.looseObject({
   family_name: claim,
   email: claim,
   SubjectOrganization: claim,
+  /** The organisation's FINESS, when PSC gives it outside an exercise (staff). */
+  SubjectOrganizationID: claim,
   SubjectRefPro: z
     .looseObject({
       // One malformed exercice must not hide the others: it is dropped, not fatal.
@@ -70,6 +72,8 @@ export type PscClaims = z.infer<typeof PscClaims>;
 export type ClaimsProblem = 'malformed' | 'no-idnps' | 'no-name';
 
 const TITLES: Record<string, Professional['title']> = { DR: 'Dr', PR: 'Pr' };
+/** FINESS: 9 characters, the department first (`2A`/`2B` in Corsica). */
+export const FINESS = /^(\d{2}|2A|2B)\d{7}$/;
 const MSSANTE = /^[^\s@]+@([a-z0-9-]+\.)*mssante\.fr$/i;
 
 /**
@@ -95,8 +99,10 @@ export function professionalFromClaims(
   if (!familyName) return { ok: false, problem: 'no-name' };
 
   const professions = [...new Set(exercices.map((e) => e.codeProfession))];
-  const organization =
-    first?.activities?.find((a) => a.raisonSocialeSite)?.raisonSocialeSite ?? claims.SubjectOrganization;
+  const site = first?.activities?.find((a) => a.raisonSocialeSite || a.numeroFinessSite);
+  const organization = site?.raisonSocialeSite ?? claims.SubjectOrganization;
+  // The organisation decides things (the secretariat's exams, centre 15): by FINESS, never by name.
+  const finess = [site?.numeroFinessSite, claims.SubjectOrganizationID].find((f) => f && FINESS.test(f));
   const title = TITLES[first?.codeCiviliteDexercice ?? ''];
   const professional: Professional = {
     idNps,
@@ -106,6 +112,7 @@ export function professionalFromClaims(
     ...(givenName ? { givenName } : {}),
     professions,
     ...(organization ? { organization } : {}),
+    ...(finess ? { organizationId: finess } : {}),
     ...(claims.email && MSSANTE.test(claims.email) ? { mssante: claims.email.toLowerCase() } : {}),
   };
   return { ok: true, professional };

@@ -28,6 +28,11 @@ export const Professional = z.object({
   /** TRE_G15 profession codes, from `SubjectRefPro.exercices[].codeProfession`. */
   professions: z.array(z.string().regex(/^\d{2}$/)).max(50),
   organization: text(200).optional(),
+  /** The organisation's FINESS: what the platform decides from (never the name). */
+  organizationId: z
+    .string()
+    .regex(/^(\d{2}|2A|2B)\d{7}$/)
+    .optional(),
   mssante: z.email().max(200).optional(),
 });
 export type Professional = z.infer<typeof Professional>;

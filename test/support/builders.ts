@@ -109,7 +109,9 @@ export async function givenRecord(db: Db, patientId: string, spec: RecordSpec): 
   });
 }
 
-export type ExamSpec = Partial<Omit<ImagingExamTable, 'patient_id'>> & Pick<ImagingExamTable, 'id' | 'organization'>;
+/** An exam needs its id and its imaging centre: name and FINESS (whose exam it is). */
+export type ExamSpec = Partial<Omit<ImagingExamTable, 'patient_id'>> &
+  Pick<ImagingExamTable, 'id' | 'organization'> & { organization_id: string };
 
 export async function givenExam(db: Db, patientId: string, spec: ExamSpec): Promise<ImagingExamTable> {
   const exam: ImagingExamTable = {

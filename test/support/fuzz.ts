@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { verifyAudit } from '../../server/audit/verify.ts';
 import { configFromEnv } from '../../server/config.ts';
-import { DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../../server/identity/dev-professionals.ts';
+import { DEMO_FINESS, DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../../server/identity/dev-professionals.ts';
 import { givenExam, givenPatient, givenRecord } from './builders.ts';
 import { testPlatform, type TestPlatform } from './platform.ts';
 import { devClaims } from './tokens.ts';
@@ -182,7 +182,11 @@ async function givenPeople(db: TestPlatform['db']): Promise<void> {
     alerts: ['Allergie à la pénicilline'],
   });
   await givenRecord(db, 'casanova', { consent: { circleAccess: true, breakGlassOpposed: true } });
-  await givenExam(db, 'lefevre', { id: 'exam-lefevre-ct', organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION' });
+  await givenExam(db, 'lefevre', {
+    id: 'exam-lefevre-ct',
+    organization: 'CENTRE D’IMAGERIE DE DEMONSTRATION',
+    organization_id: DEMO_FINESS.imaging,
+  });
 }
 
 export async function fuzzPlatform({ runs, seed }: { runs: number; seed?: number }): Promise<FuzzFigures> {
