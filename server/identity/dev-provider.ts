@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Configuration } from 'oidc-provider';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { PSC_ACR } from '../../src/core/psc.ts';
 import { DEV_PROFESSIONALS, findDevProfessional, PSC_CLAIM_NAMES, pscClaimsOf } from './dev-professionals.ts';
 import { errorPage, loginPage } from './login-page.ts';
@@ -22,6 +22,8 @@ export const DEV_CLIENT_ID = 'passerelle-platform';
 export const DEV_CLIENT_SECRET = 'dev-secret-not-for-production-3f9a1c';
 /** A second client, authenticating with `client_secret_post`. */
 export const DEV_POST_CLIENT_ID = 'passerelle-platform-post';
+/** A client registered by its public key (`private_key_jwt`), when the tests give one. */
+export const DEV_JWT_CLIENT_ID = 'passerelle-platform-jwt';
 
 export interface DevProviderOptions {
   host: string;
@@ -31,6 +33,8 @@ export interface DevProviderOptions {
   accessTokenTtl?: number;
   /** What `acr` the login gives (`eidas1` as PSC; another to test the platform's refusal). */
   acr?: string;
+  /** A third client, `passerelle-platform-jwt`, authenticating with `private_key_jwt` by this public key. */
+  privateKeyJwtKey?: JWK;
 }
 
 export interface DevProvider {
@@ -57,6 +61,28 @@ function send(res: ServerResponse, status: number, html: string) {
   res.end(html);
 }
 
+/**
+ * The platform as a client: confidential (`auth`: a secret or a registered key), PKCE, code flow.
+ * A platform on this machine may listen on any port (RFC 8252 loopback redirect, hence `native`);
+ * others are registered by address.
+ */
+const platformClient = (
+  clientId: string,
+  auth: Pick<
+    ClientMetadata,
+    'client_secret' | 'token_endpoint_auth_method' | 'token_endpoint_auth_signing_alg' | 'jwks'
+  >,
+  extraRedirectUris: readonly string[] = [],
+): ClientMetadata => ({
+  client_id: clientId,
+  ...auth,
+  application_type: 'native',
+  redirect_uris: ['http://127.0.0.1/auth/callback', ...extraRedirectUris],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  id_token_signed_response_alg: 'ES256',
+});
+
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -76,24 +102,34 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     alg: 'ES256',
   };
 
+  const extra = options.extraRedirectUris ?? [];
   const configuration: Configuration = {
-    // The platform, a confidential client. A platform on this machine may listen on any port
-    // (RFC 8252 loopback redirect, hence `native`); others are registered by address.
-    clients: (
-      [
-        ['client_secret_basic', DEV_CLIENT_ID],
-        ['client_secret_post', DEV_POST_CLIENT_ID],
-      ] as const
-    ).map(([method, clientId]) => ({
-      client_id: clientId,
-      client_secret: DEV_CLIENT_SECRET,
-      token_endpoint_auth_method: method,
-      application_type: 'native' as const,
-      redirect_uris: ['http://127.0.0.1/auth/callback', ...(options.extraRedirectUris ?? [])],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      id_token_signed_response_alg: 'ES256',
-    })),
+    // The platform, a confidential client: by secret (basic or post), or by its registered key.
+    clients: [
+      platformClient(
+        DEV_CLIENT_ID,
+        { client_secret: DEV_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic' },
+        extra,
+      ),
+      platformClient(
+        DEV_POST_CLIENT_ID,
+        { client_secret: DEV_CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_post' },
+        extra,
+      ),
+      ...(options.privateKeyJwtKey
+        ? [
+            platformClient(
+              DEV_JWT_CLIENT_ID,
+              {
+                token_endpoint_auth_method: 'private_key_jwt',
+                token_endpoint_auth_signing_alg: 'ES256',
+                jwks: { keys: [options.privateKeyJwtKey] },
+              },
+              extra,
+            ),
+          ]
+        : []),
+    ],
     jwks: { keys: [signingKey] },
     scopes: ['openid', 'scope_all'],
     // As PSC: the ID token names the professional by IDNPS only; the rest is userinfo's.

@@ -4,10 +4,15 @@
  * to its DPoP key. What an attacker might try with a stolen token, code or refresh token is
  * refused, and has no effect at the platform.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { completeLogin, memoryKeyStore, REDIRECT_URI, signInHeadless } from '../../test/support/oidc.ts';
 import { signInPlatform, type SignInPlatform } from '../../test/support/platform.ts';
+import { DEV_JWT_CLIENT_ID } from './dev-provider.ts';
 import { EXTENSION_CLIENT_ID } from './sessions.ts';
 
 const PHYSICIAN = 'f:passerelle-dev:physician';
@@ -239,6 +244,23 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
     });
     const signedIn = await signInHeadless(platform.url, PHYSICIAN);
     expect((await me(signedIn)).status).toBe(200);
+  });
+
+  it('authenticates to PSC with a signed assertion (private_key_jwt) when so configured', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const dir = mkdtempSync(join(tmpdir(), 'passerelle-psc-key-'));
+    const keyFile = join(dir, 'psc-client.pem');
+    writeFileSync(keyFile, await exportPKCS8(privateKey), { mode: 0o600 });
+    try {
+      const { platform } = await start({
+        provider: { privateKeyJwtKey: { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' } },
+        identity: { clientId: DEV_JWT_CLIENT_ID, clientAuth: 'private_key_jwt', clientKeyFile: keyFile },
+      });
+      const signedIn = await signInHeadless(platform.url, PHYSICIAN);
+      expect((await me(signedIn)).status).toBe(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('signs in only for the registered extensions (redirect URI)', async () => {

@@ -13,7 +13,7 @@ import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import type { App, Deps } from '../../server/deps.ts';
 import type { AddressInfo } from 'node:net';
 import { demoRoutes, demoTellPatient, devClient } from '../../server/demo/index.ts';
-import { startDevProvider, type DevProvider } from '../../server/identity/dev-provider.ts';
+import { startDevProvider, type DevProvider, type DevProviderOptions } from '../../server/identity/dev-provider.ts';
 import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
@@ -92,9 +92,19 @@ export interface SignInPlatform extends TestPlatform {
  * platform its confidential client), and the platform listens on the loopback.
  */
 export async function signInPlatform(
-  options: { acr?: string; identity?: Partial<PlatformConfig['identity']>; now?: () => Date } = {},
+  options: {
+    acr?: string;
+    identity?: Partial<PlatformConfig['identity']>;
+    now?: () => Date;
+    provider?: Partial<DevProviderOptions>;
+  } = {},
 ): Promise<SignInPlatform> {
-  const provider = await startDevProvider({ host: '127.0.0.1', port: 0, ...(options.acr ? { acr: options.acr } : {}) });
+  const provider = await startDevProvider({
+    host: '127.0.0.1',
+    port: 0,
+    ...(options.acr ? { acr: options.acr } : {}),
+    ...options.provider,
+  });
   const defaults = configFromEnv({});
   const platform = await testPlatform(
     { identity: { ...defaults.identity, ...devClient(provider.issuer), ...options.identity } },
