@@ -5,8 +5,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,34 +20,28 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-crash-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-
+/** The platform as a process of its own (`--demo`), ready when it logs that it listens (a signal, not a delay). */
 async function startPlatformProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const [port, idp] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['server/main.ts', '--demo'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), DEV_IDP_PORT: String(idp), LOG_LEVEL: 'error' },
-    stdio: 'ignore',
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DEV_IDP_PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, url };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('platform did not start');
+  const lines = createInterface({ input: child.stdout! });
+  const exited = new Promise<never>((_resolve, reject) =>
+    child.once('exit', () => reject(new Error('platform did not start'))),
+  );
+  const listening = (async () => {
+    for await (const line of lines) {
+      const entry = JSON.parse(line) as { msg?: string; url?: string };
+      if (entry.msg === 'platform listening' && entry.url) return entry.url;
+    }
+    throw new Error('platform did not start');
+  })();
+  const url = await Promise.race([listening, exited]);
+  // Its log is not read any more: let it flow away.
+  child.stdout!.resume();
+  return { child, url };
 }
 
 const INS = ['255081416802538', '279035121518989', '184126912304531'];
