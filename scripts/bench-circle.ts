@@ -39,7 +39,8 @@ async function throughput() {
   await seedDemo(db);
   const issuer = await testIssuer();
   const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 100 });
-  const app = buildApp(platformDeps({ audit, db, config, codeHasher: loadCodeKey({}) }), {
+  const mail = { sender: 'bench@passerelle-bench.mssante.fr', wake: () => {} };
+  const app = buildApp(platformDeps({ audit, db, config, codeHasher: loadCodeKey({}), mail }), {
     logger: pino({ level: 'silent' }) as FastifyBaseLogger,
     verify: issuer.verify,
   });

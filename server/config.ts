@@ -62,6 +62,23 @@ export interface PlatformConfig {
   breakGlassMinutes: number;
   /** FINESS of the emergency regulation structures (SAMU, centre 15) whose physicians may use `centre_15`. */
   regulationFiness: string[];
+  /**
+   * MSSanté (docs/mssante.md): the operator's SMTP gateway messages leave by, and the
+   * establishment's mailbox they leave from. Required without `--demo`: patients are told of
+   * break-glass accesses this way. The demo runs its own SMTP server on the loopback.
+   */
+  mail: {
+    host?: string;
+    port: number;
+    /** `implicit` (SMTPS, 465), `starttls` (587, required); `none` only to a server on this machine. */
+    tls: 'implicit' | 'starttls' | 'none';
+    /** The establishment's client certificate and key (PEM), and the CA to trust, as the operator asks. */
+    certFile?: string;
+    keyFile?: string;
+    caFile?: string;
+    /** The platform's MSSanté address: the sender, where receipts come back. */
+    sender?: string;
+  };
   /** Imaging share codes (issue 7; defaults documented in the README). */
   shareCodes: {
     /** IDNPS of the imaging secretariat staff allowed to issue, revoke and send codes. */
@@ -101,6 +118,32 @@ function clientAuthOf(value: string): ClientAuthMethod {
   const method = CLIENT_AUTH.find((m) => m === value);
   if (!method) throw new Error(`OIDC_CLIENT_AUTH must be one of ${CLIENT_AUTH.join(', ')}, got "${value}"`);
   return method;
+}
+
+const TLS_MODES = ['implicit', 'starttls', 'none'] as const;
+function tlsOf(value: string): PlatformConfig['mail']['tls'] {
+  const mode = TLS_MODES.find((m) => m === value);
+  if (!mode) throw new Error(`MSSANTE_SMTP_TLS must be one of ${TLS_MODES.join(', ')}, got "${value}"`);
+  return mode;
+}
+
+/**
+ * A start-up error naming the variable when MSSanté sending cannot work as configured: a gateway
+ * and a sender are needed, TLS outside this machine, a client key with its certificate.
+ */
+export function checkMail(mail: PlatformConfig['mail']): void {
+  if (!mail.host) {
+    throw new Error('MSSANTE_SMTP_HOST is required: patients are told of break-glass accesses by MSSanté (docs/mssante.md)');
+  }
+  if (!mail.sender || !/^[^\s@]+@[^\s@]+$/.test(mail.sender)) {
+    throw new Error('MSSANTE_SENDER must be the platform\'s MSSanté address (name@structure.mssante.fr)');
+  }
+  if (mail.tls === 'none' && !['127.0.0.1', 'localhost', '::1'].includes(mail.host)) {
+    throw new Error('MSSANTE_SMTP_TLS=none is allowed only for a gateway on this machine: use implicit or starttls');
+  }
+  if (Boolean(mail.certFile) !== Boolean(mail.keyFile)) {
+    throw new Error('MSSANTE_SMTP_CERT_FILE and MSSANTE_SMTP_KEY_FILE go together (the establishment\'s certificate and its key)');
+  }
 }
 
 /** A list of FINESS numbers, each checked (9 characters, the department first). */
@@ -159,6 +202,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     trustProxy: list(env.TRUST_PROXY ?? ''),
     breakGlassMinutes: integer('BREAK_GLASS_MINUTES', env.BREAK_GLASS_MINUTES ?? '15', 1, 240),
     regulationFiness: finessList(env.REGULATION_FINESS ?? ''),
+    mail: {
+      ...(env.MSSANTE_SMTP_HOST ? { host: env.MSSANTE_SMTP_HOST } : {}),
+      tls: tlsOf(env.MSSANTE_SMTP_TLS ?? 'implicit'),
+      port: portOf('MSSANTE_SMTP_PORT', env.MSSANTE_SMTP_PORT ?? (env.MSSANTE_SMTP_TLS === 'starttls' ? '587' : '465')),
+      ...(env.MSSANTE_SMTP_CERT_FILE ? { certFile: resolve(env.MSSANTE_SMTP_CERT_FILE) } : {}),
+      ...(env.MSSANTE_SMTP_KEY_FILE ? { keyFile: resolve(env.MSSANTE_SMTP_KEY_FILE) } : {}),
+      ...(env.MSSANTE_SMTP_CA_FILE ? { caFile: resolve(env.MSSANTE_SMTP_CA_FILE) } : {}),
+      ...(env.MSSANTE_SENDER ? { sender: env.MSSANTE_SENDER } : {}),
+    },
     shareCodes: {
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),
       ...(env.SHARE_CODE_KEY_FILE ? { keyFile: resolve(env.SHARE_CODE_KEY_FILE) } : {}),

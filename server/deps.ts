@@ -32,6 +32,8 @@ export interface Deps {
   glass: BreakGlass;
   /** The extension's sessions, signed in at Pro Santé Connect (`server/identity/sessions.ts`). */
   sessions: Sessions;
+  /** MSSanté (`server/mail/`): the platform's sender address; `wake` when a message was queued. */
+  mail: { sender: string; wake(): void };
 }
 
 export type App = FastifyInstance<

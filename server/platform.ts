@@ -9,14 +9,18 @@ import { buildApp } from './app.ts';
 import { openAuditLog, type AuditLog } from './audit/log.ts';
 import { checkpointFile, memoryCheckpoints } from './audit/published.ts';
 import { loadSigner } from './audit/signer.ts';
-import type { PlatformConfig } from './config.ts';
+import { checkMail, type PlatformConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { pscClient, type PscClient } from './identity/psc-client.ts';
 import { platformSessions } from './identity/sessions.ts';
-import { breakGlass, type BreakGlassOptions } from './record/break-glass.ts';
+import { mailWorker } from './mail/outbox.ts';
+import { mailTransport } from './mail/transport.ts';
+import { breakGlass } from './record/break-glass.ts';
 import { loadCodeKey, type CodeHasher } from './share/code-key.ts';
 import { openDatabase, type Db } from './storage/database.ts';
 
+/** How often the MSSanté outbox is looked at, even if nobody wrote to it. */
+const MAIL_MS = 5_000;
 /** How often expired break-glass sessions are ended with their entry, even if nobody asks. */
 const SWEEP_MS = 30_000;
 
@@ -43,11 +47,15 @@ export async function startPlatform(
   if (!config.identity.issuer && !demo) {
     throw new Error('OIDC_ISSUER is required (or run with --demo for the development provider)');
   }
+  if (!demo) checkMail(config.mail);
   // The demo starts the development provider (unless told another issuer) and is its client.
   const devIdentity = config.identity.issuer ? undefined : await demo!.demoIdentity(config);
   const identity = devIdentity ? { ...config.identity, ...devIdentity.client } : config.identity;
   const issuer = identity.issuer!;
-  const running = { ...config, identity };
+  // The demo's MSSanté gateway (unless told a real one) delivers into the demo webmail's mailbox.
+  const demoSmtp = demo && !config.mail.host ? await demo.demoSmtp(config) : undefined;
+  const mail = demoSmtp ? { ...config.mail, ...demoSmtp.mail } : config.mail;
+  const running = { ...config, identity, mail };
 
   const db = await openDatabase(config.dataDir);
   if (demo) await demo.seedDemo(db);
@@ -59,16 +67,26 @@ export async function startPlatform(
   }).catch(async (error: unknown) => {
     await db.destroy();
     await devIdentity?.provider.close();
+    await demoSmtp?.close();
     throw error;
   });
   const codeHasher =
     config.shareCodes.keyFile || config.dataDir === ':memory:'
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
-  const tellPatient = demo?.demoTellPatient(db, config);
-  const deps = platformDeps({ db, audit, config: running, codeHasher, ...(tellPatient ? { tellPatient } : {}) });
+  // MSSanté messages leave through the outbox's worker: now and then, and as soon as one is written.
+  const worker = mailWorker({ db, transport: mailTransport(mail), sender: mail.sender!, now: () => new Date() });
+  const mailError = (error: unknown) => logger.error({ err: String(error) }, 'MSSanté delivery failed');
+  const deps = platformDeps({
+    db,
+    audit,
+    config: running,
+    codeHasher,
+    mail: { sender: mail.sender!, wake: () => void worker.deliver().catch(mailError) },
+  });
   const app = buildApp(deps, { logger, ...(demo ? { extra: demo.demoRoutes } : {}) });
   const stopSweeper = sweepBreakGlass(deps, logger);
+  const stopMail = worker.start(MAIL_MS, mailError);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -80,8 +98,10 @@ export async function startPlatform(
     ...(config.shareCodes.mailboxDir ? { mailboxDir: config.shareCodes.mailboxDir } : {}),
     async close() {
       stopSweeper();
+      stopMail();
       await app.close();
       await devIdentity?.provider.close();
+      await demoSmtp?.close();
       await audit.close();
       await db.destroy();
     },
@@ -95,14 +115,16 @@ export function platformDeps(opened: {
   config: PlatformConfig;
   codeHasher: CodeHasher;
   now?: () => Date;
-  tellPatient?: BreakGlassOptions['tellPatient'];
+  /** The platform's MSSanté address, and how to tell the worker a message waits. */
+  mail: Deps['mail'];
 }): Deps {
-  const { db, audit, config, codeHasher, now = () => new Date(), tellPatient } = opened;
+  const { db, audit, config, codeHasher, now = () => new Date(), mail } = opened;
   const glass = breakGlass(db, audit, {
     minutes: config.breakGlassMinutes,
     regulation: config.regulationFiness,
     now,
-    ...(tellPatient ? { tellPatient } : {}),
+    sender: mail.sender,
+    wake: mail.wake,
   });
   // One PSC client per callback address (`PUBLIC_URL`, or the address the request came to).
   const clients = new Map<string, PscClient>();
@@ -114,7 +136,7 @@ export function platformDeps(opened: {
     return client;
   };
   const sessions = platformSessions({ db, now, identity: config.identity, psc });
-  return { db, audit, config, codeHasher, now, glass, sessions };
+  return { db, audit, config, codeHasher, now, glass, sessions, mail };
 }
 
 /** Ends expired break-glass sessions with their entry every `SWEEP_MS`; returns how to stop. */

@@ -2,7 +2,7 @@
  * Everything only the demo has, behind one module that `platform.ts` loads with `--demo` only
  * (production wiring never imports it): the development OpenID provider, the demo settings (the
  * privacy officer, the imaging secretariat, the MSSanté-style mailbox folder), the seed, the
- * images viewer, the patient's page with its demo sign-in, and mail to patients.
+ * images viewer, the patient's page with its demo sign-in, and the MSSanté gateway (SMTP).
  */
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config.ts';
@@ -11,10 +11,10 @@ import { DEMO_FINESS, DEMO_PRIVACY_OFFICER, DEMO_SECRETARIAT } from '../identity
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startDevProvider } from '../identity/dev-provider.ts';
 import type { Db } from '../storage/database.ts';
 import { seedDemoExams } from './exams.ts';
-import { mailPatient } from './mail-patient.ts';
 import { patientPageRoutes } from './patient-page.ts';
 import { seedDemoPatients } from './patients.ts';
 import { seedDemoRecords } from './record.ts';
+import { startDemoSmtp } from './smtp.ts';
 import { demoViewerRoute } from './viewer.ts';
 
 /** The demo's settings over the given ones, where these leave them unset. */
@@ -65,9 +65,9 @@ export const devClient = (issuer: string) => ({
   clientSecret: DEV_CLIENT_SECRET,
 });
 
-/** Patients told of break-glass accesses by a message in the demo mailbox, if there is one. */
-export const demoTellPatient = (db: Db, config: PlatformConfig) =>
-  config.shareCodes.mailboxDir ? mailPatient(db, config.shareCodes.mailboxDir) : undefined;
+/** The demo's MSSanté gateway (loopback SMTP), delivering into the demo webmail's mailbox. */
+export const demoSmtp = (config: PlatformConfig) =>
+  startDemoSmtp({ mailboxDir: config.shareCodes.mailboxDir ?? join(config.dataDir, 'mailbox') });
 
 /** The images viewer and the patient's page. */
 export function demoRoutes(app: App, deps: Deps): void {

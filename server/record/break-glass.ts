@@ -11,6 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { BREAK_GLASS_REASON_LABELS, type BreakGlassMode, type BreakGlassReason } from '../../src/core/break-glass.ts';
 import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
+import { patientAddress } from '../mail/message.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { patientOr404 } from '../storage/patients.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
@@ -26,8 +29,10 @@ export interface BreakGlassOptions {
   /** FINESS of the emergency regulation structures (SAMU, centre 15) whose physicians may use `centre_15`. */
   regulation: readonly string[];
   now: () => Date;
-  /** Demo: a message to the patient (the MSSanté-style mailbox). */
-  tellPatient?: (patientId: string, text: string, at: Date) => Promise<void>;
+  /** The platform's MSSanté mailbox: the patient is told by a message to their Mon Espace Santé address. */
+  sender: string;
+  /** Tells the MSSanté worker a message waits (it would find it at its next round anyway). */
+  wake?: () => void;
 }
 
 export interface BreakGlassRequest {
@@ -123,6 +128,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
         `${parisDateTime(now)} : ${session.actor_name} a ouvert votre dossier en accès d’urgence ` +
         `(${request.mode === 'centre_15' ? 'régulation du centre 15' : 'bris de glace'}). ` +
         `Motif : ${label} — ${request.text}`;
+      const patient = await patientOr404(db, patientId);
       // The entry, the session and the patient's notification: all durable before any data.
       try {
         await recordOrRefuse(
@@ -138,6 +144,20 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
           async (tx) => {
             if (!(await insertSession(tx, session))) throw new LostRace();
             await notifyPatient(tx, patientId, now, notice);
+            // And by MSSanté, at their Mon Espace Santé address: the message exists if the access does.
+            await queueMail(
+              tx,
+              { kind: 'break-glass-notice', ref: session.id },
+              {
+                from: { name: 'Plateforme Passerelle', address: options.sender },
+                to: patientAddress(patient.ins),
+                subject: 'Accès d’urgence à votre dossier',
+                body:
+                  `Bonjour,\r\n\r\n${notice}\r\n\r\nVous pouvez consulter l’historique des accès ` +
+                  `et vous opposer à l’accès en urgence depuis votre espace.`,
+                now,
+              },
+            );
           },
         );
       } catch (error) {
@@ -147,7 +167,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
         if (!winner) throw error;
         return winner;
       }
-      await options.tellPatient?.(patientId, notice, now).catch(() => undefined);
+      options.wake?.();
       return session;
     },
 

@@ -1,10 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenPatient, givenRecord, type DocumentSpec } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
+import { testMailbox } from '../../test/support/mail.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -292,33 +290,38 @@ describe('break-glass', () => {
   });
 });
 
-describe('the patient told by message (demo)', () => {
-  it('writes an MSSanté-style message to the patient’s Mon Espace Santé address (INS@patient.mssante.fr)', async () => {
-    const mailbox = mkdtempSync(joinPath(tmpdir(), 'passerelle-patient-mail-'));
-    const demo = await testPlatform(
-      { shareCodes: { ...defaults.shareCodes, mailboxDir: mailbox } },
-      { demo: true, seed: givenPatients },
-    );
-    const lefevre = (await demo.db.selectFrom('patient').select('ins').where('id', '=', 'lefevre').executeTakeFirst())!;
-    const res = await demo.app.inject({
-      method: 'POST',
-      url: '/fhir/Patient/lefevre/$break-glass',
-      headers: { ...(await demo.issuer.bearer()), 'content-type': 'application/fhir+json' },
-      payload: JSON.stringify({
-        resourceType: 'Parameters',
-        parameter: [
-          { name: 'reason', valueCode: 'urgence-vitale' },
-          { name: 'text', valueString: 'Arrêt cardio-respiratoire au domicile' },
-        ],
-      }),
-    });
-    expect(res.statusCode).toBe(201);
-    const [file] = readdirSync(mailbox);
-    const eml = readFileSync(joinPath(mailbox, file!), 'utf8');
-    expect(eml).toContain(`To: <${lefevre.ins}@patient.mssante.fr>`);
-    expect(eml).toContain('Motif : Urgence vitale — Arrêt cardio-respiratoire au domicile');
-    await demo.close();
-    rmSync(mailbox, { recursive: true, force: true });
+describe('the patient told by MSSanté', () => {
+  it('writes the message in the break-glass transaction; the worker delivers it by SMTP to INS@patient.mssante.fr', async () => {
+    const mailbox = await testMailbox();
+    try {
+      const lefevre = (await platform.db
+        .selectFrom('patient')
+        .select('ins')
+        .where('id', '=', 'lefevre')
+        .executeTakeFirst())!;
+      const res = await breakGlass(
+        'lefevre',
+        {},
+        { reason: 'urgence-vitale', text: 'Arrêt cardio-respiratoire au domicile' },
+      );
+      expect(res.statusCode).toBe(201);
+      const [queued] = await platform.db.selectFrom('mail_outbox').selectAll().execute();
+      expect(queued).toMatchObject({
+        kind: 'break-glass-notice',
+        state: 'pending',
+        recipient: `${lefevre.ins}@patient.mssante.fr`,
+      });
+      expect(await mailbox.deliver(platform)).toBe(1);
+      const [eml] = mailbox.messages();
+      expect(eml).toContain(`To: <${lefevre.ins}@patient.mssante.fr>`);
+      expect(eml).toContain('Motif : Urgence vitale — Arrêt cardio-respiratoire au domicile');
+      expect(eml).toContain(`Message-ID: ${queued!.message_id}`);
+      // Taken by the gateway: never sent again.
+      expect(await mailbox.deliver(platform)).toBe(0);
+      expect(mailbox.messages()).toHaveLength(1);
+    } finally {
+      await mailbox.close();
+    }
   });
 });
 

@@ -1,10 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSymbol, formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
 import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
+import { testMailbox, type TestMailbox } from '../../test/support/mail.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -64,18 +62,17 @@ async function givenExams(db: TestPlatform['db']): Promise<void> {
 }
 
 let platform: TestPlatform;
-let mailbox: string;
+let mailbox: TestMailbox;
 let clock = new Date('2026-11-23T10:00:00Z');
 const defaults = configFromEnv({}).shareCodes;
 
 beforeAll(async () => {
-  mailbox = mkdtempSync(join(tmpdir(), 'passerelle-mailbox-'));
+  mailbox = await testMailbox();
   platform = await testPlatform(
     {
       shareCodes: {
         ...defaults,
         issuers: [DEMO_SECRETARIAT, OTHER_SECRETARY_IDNPS],
-        mailboxDir: mailbox,
         perAddress: 1000,
       },
     },
@@ -84,7 +81,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await platform.close();
-  rmSync(mailbox, { recursive: true, force: true });
+  await mailbox.close();
 });
 
 const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
@@ -161,17 +158,18 @@ describe('issuing (imaging secretariat)', () => {
     expect((await redeem(issued.code, colleague(30))).statusCode).toBe(200);
   });
 
-  it('sends the code to the prescriber as an MSSanté-style message naming the patient', async () => {
+  it('sends the code to the prescriber by MSSanté (SMTP), in a message naming the patient', async () => {
     const issued = await issue();
-    const before = readdirSync(mailbox).length;
+    const before = mailbox.messages().length;
     const wrong = await call('POST', `/share/codes/${issued.id}/send`, secretariat, { code: wrongSecret(issued.code) });
     expect(wrong.statusCode).toBe(422);
     const sent = await call('POST', `/share/codes/${issued.id}/send`, secretariat, { code: issued.code });
     expect(sent.statusCode).toBe(200);
     expect(sent.json()).toEqual({ id: issued.id, sentTo: 'julien.moreau@ch-demo.mssante.fr' });
-    const files = readdirSync(mailbox);
-    expect(files).toHaveLength(before + 1);
-    const eml = readFileSync(join(mailbox, files.sort().at(-1)!), 'utf8');
+    expect(await mailbox.deliver(platform)).toBe(1);
+    const messages = mailbox.messages();
+    expect(messages).toHaveLength(before + 1);
+    const eml = messages.at(-1)!;
     expect(eml).toContain('To: <julien.moreau@ch-demo.mssante.fr>');
     expect(eml).toContain(`Code de partage : ${issued.code}`);
     expect(eml).toContain('INS : 2 55 08 14 168 025 38');

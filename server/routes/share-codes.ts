@@ -11,8 +11,6 @@
  * - `POST /share/exams/{id}/codes` `{ singleUse, days? }`: a new code, shown once;
  * - `POST /share/codes/{id}/revoke`; `POST /share/codes/{id}/send`: by MSSanté to the prescriber.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import { formatCode, parseCode } from '../../src/core/share-code.ts';
@@ -22,11 +20,13 @@ import { searchBundle } from '../fhir/bundle.ts';
 import { toFhirDocumentReference } from '../fhir/document-reference.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
-import { mssanteMessage } from '../share/message.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { shareCodeMail } from '../share/message.ts';
 import { centreCode, codeStatus, shareCodes } from '../share/codes.ts';
 import { examsGrantedTo, examsOf, findExam, hasAccess } from '../storage/exams.ts';
 import { patientOr404 } from '../storage/patients.ts';
-import { codesOfExams, markSent } from '../storage/share-codes.ts';
+import { mailsAbout } from '../storage/mail-outbox.ts';
+import { codesOfExams, firstUses, markSent } from '../storage/share-codes.ts';
 import { ById } from './input.ts';
 
 const IssueBody = z
@@ -44,9 +44,21 @@ const RedeemBody = parametersBody(z.strictObject({ code: z.string().min(1).max(6
   messages: { code: 'Indiquez le code de partage.' },
 });
 
+/** A message's state as the secretariat reads it: waiting, taken by the MSSanté gateway, or refused (why). */
+const mailState = (m?: {
+  state: 'pending' | 'sent' | 'failed';
+  created_at: string;
+  sent_at: string | null;
+  failed_at: string | null;
+  error: string | null;
+}) =>
+  m
+    ? { state: m.state, at: m.sent_at ?? m.failed_at ?? m.created_at, error: m.state === 'sent' ? null : m.error }
+    : null;
+
 export function shareCodeRoutes(
   app: App,
-  { db, audit, codeHasher: hasher, config: { shareCodes: config }, now }: Deps,
+  { db, audit, codeHasher: hasher, config: { shareCodes: config }, now, mail }: Deps,
 ): void {
   const codes = shareCodes(db, audit, hasher, config, now);
   /** The secretariat's routes: staff listed in `SHARE_CODE_ISSUERS` only. */
@@ -99,6 +111,10 @@ export function shareCodeRoutes(
       db,
       exams.map((e) => e.id),
     );
+    const ids = rows.map((c) => c.id);
+    // What became of each code: its MSSanté message (latest), and who first opened the exam with it.
+    const mails = await mailsAbout(db, ids);
+    const used = await firstUses(db, ids);
     const at = now();
     return exams.map((e) => ({
       id: e.id,
@@ -117,6 +133,8 @@ export function shareCodeRoutes(
           status: codeStatus(c, at),
           wrongAttempts: c.wrong_attempts,
           sentTo: c.sent_to,
+          mail: mailState(mails.find((m) => m.ref === c.id)),
+          firstUse: used.get(c.id) ?? null,
         })),
     }));
   });
@@ -157,15 +175,8 @@ export function shareCodeRoutes(
     if (!exam.prescriber_mssante) {
       throw new FhirError(422, { code: 'invalid', text: 'Aucune adresse MSSanté de prescripteur pour cet examen.' });
     }
-    if (!config.mailboxDir) {
-      throw new FhirError(501, {
-        code: 'not-supported',
-        text: 'L’envoi MSSanté n’est pas configuré sur cette plateforme.',
-        diagnostics: 'MAILBOX_DIR unset (demo only); an MSSanté gateway is needed in production',
-      });
-    }
     const patient = await patientOr404(db, exam.patient_id);
-    const message = mssanteMessage({
+    const message = shareCodeMail({
       from: actor,
       to: exam.prescriber_mssante,
       exam,
@@ -182,12 +193,13 @@ export function shareCodeRoutes(
         patientId: exam.patient_id,
         detail: { exam: exam.id, code: row.id, to: exam.prescriber_mssante },
       },
+      // Sent means written to the outbox with the entry; the worker hands it to the MSSanté gateway.
       async (tx) => {
         await markSent(tx, row.id, exam.prescriber_mssante!);
-        mkdirSync(config.mailboxDir!, { recursive: true });
-        writeFileSync(join(config.mailboxDir!, message.fileName), message.eml, { mode: 0o600 });
+        await queueMail(tx, { kind: 'share-code', ref: row.id }, message);
       },
     );
+    mail.wake();
     return { id: row.id, sentTo: exam.prescriber_mssante };
   });
 }

@@ -388,6 +388,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('imaging_exam_organization').on('imaging_exam').column('organization_id').execute();
     },
   },
+  /**
+   * MSSanté messages leave by SMTP (issue 21): written here in the transaction of the action that
+   * causes them (with its audit entry), delivered by the platform's worker, retried until the
+   * gateway takes them or refuses them for good.
+   */
+  '0012_mail_outbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('mail_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('share-code','break-glass-notice')`))
+        .addColumn('ref', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('raw', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('pending','sent','failed')`))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .addColumn('failed_at', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['state', 'next_at']).execute();
+      await db.schema.createIndex('mail_outbox_ref').on('mail_outbox').column('ref').execute();
+    },
+  },
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

@@ -270,7 +270,28 @@ export interface PlatformSessionTable {
   revoked_reason: string | null;
 }
 
+/** An MSSanté message on its way: kept whole (RFC 5322) until the gateway took it or refused it. */
+export interface MailOutboxTable {
+  id: string;
+  /** Its `Message-ID`: the same at every attempt, so that a gateway can tell a retry from a new message. */
+  message_id: string;
+  kind: 'share-code' | 'break-glass-notice';
+  /** What it is about: the share code's id, the break-glass session's id. */
+  ref: string;
+  recipient: string;
+  raw: string;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_at: string;
+  created_at: string;
+  sent_at: string | null;
+  failed_at: string | null;
+  /** The gateway's last answer when it did not take the message. */
+  error: string | null;
+}
+
 export interface Database {
+  mail_outbox: MailOutboxTable;
   login_request: LoginRequestTable;
   platform_session: PlatformSessionTable;
   audit_event: AuditEventTable;

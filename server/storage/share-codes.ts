@@ -79,3 +79,22 @@ export async function recordWrongAttempt(
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Who first opened an exam with each of these codes, and when (the secretariat's follow-up). */
+export async function firstUses(db: Db, codeIds: readonly string[]) {
+  if (codeIds.length === 0) return new Map<string, { at: string; by: string }>();
+  const rows = await db
+    .selectFrom('exam_access as a')
+    .leftJoin('practitioner as p', 'p.idnps', 'a.idnps')
+    .select(['a.share_code_id', 'a.granted_at', 'a.idnps', 'p.title', 'p.given_name', 'p.family_name'])
+    .where('a.share_code_id', 'in', [...codeIds])
+    .orderBy('a.granted_at')
+    .execute();
+  const first = new Map<string, { at: string; by: string }>();
+  for (const r of rows) {
+    if (first.has(r.share_code_id)) continue;
+    const name = [r.title, r.given_name, r.family_name].filter(Boolean).join(' ');
+    first.set(r.share_code_id, { at: r.granted_at, by: name || r.idnps });
+  }
+  return first;
+}

@@ -43,6 +43,20 @@ export const CentreExam = z.object({
         status: CodeStatus,
         wrongAttempts: z.number().int(),
         sentTo: z.string().max(200).nullable(),
+        /** Its MSSanté message: waiting, taken by the gateway, or refused (with the gateway's words). */
+        mail: z
+          .object({
+            state: z.enum(['pending', 'sent', 'failed']),
+            at: z.string().max(40),
+            error: z.string().max(500).nullable(),
+          })
+          .nullable()
+          .optional(),
+        /** When the exam was first opened with it, and by whom. */
+        firstUse: z
+          .object({ at: z.string().max(40), by: text(300) })
+          .nullable()
+          .optional(),
       }),
     )
     .max(1000),

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CentreExam, IssuedCode, ResponseOf } from '../core/protocol.ts';
 import { useAuth } from '../ui/auth.ts';
-import { formatDate } from '../core/format.ts';
+import { formatDate, parisDateTime } from '../core/format.ts';
 import { failureText } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
 import { Identity } from '../ui/Identity.tsx';
@@ -17,6 +17,7 @@ import { send } from '../ui/messaging.ts';
 type Failed = Extract<ResponseOf<'share.centreExams'>, { status: 'signed-out' | 'unavailable' }>;
 const failure = (result: Failed) => failureText(result, 'secretariat');
 const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
+const dateTime = (iso: string) => parisDateTime(iso);
 
 function Slip({ exam, issued }: { exam: CentreExam; issued: IssuedCode }) {
   return (
@@ -126,6 +127,17 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
               {t('codeLine', day(c.createdAt), day(c.expiresAt))} — <strong>{t(`codeStatus_${c.status}`)}</strong>
               {c.singleUse && ` · ${t('singleUse')}`}
               {c.sentTo && ` · ${t('sentTo', c.sentTo)}`}
+              {c.mail && (
+                <span data-mail={c.mail.state} class={c.mail.state === 'failed' ? 'alert' : undefined}>
+                  {' · '}
+                  {c.mail.state === 'failed'
+                    ? t('mailFailed', dateTime(c.mail.at), c.mail.error ?? '')
+                    : t(c.mail.state === 'sent' ? 'mailSent' : 'mailPending', dateTime(c.mail.at))}
+                </span>
+              )}
+              {c.firstUse && (
+                <span data-first-use>{` · ${t('codeFirstUse', dateTime(c.firstUse.at), c.firstUse.by)}`}</span>
+              )}
               {c.status === 'active' && (
                 <>
                   {' '}

@@ -55,6 +55,9 @@ describe('share codes', () => {
       'Code envoyé par MSSanté à julien.moreau@ch-demo.mssante.fr.',
     );
     await page.waitForSelector('[data-exam="exam-lefevre-ct"] [data-code="active"]');
+    // The code says what became of its message: waiting for, or taken by, the MSSanté gateway.
+    const mail = await page.waitForSelector('[data-exam="exam-lefevre-ct"] [data-mail]');
+    expect(await mail!.evaluate((el) => el.getAttribute('data-mail'))).toMatch(/^(pending|sent)$/);
     // Signs out: the physician uses this browser next.
     await (await page.$('[data-auth="signed-in"] button'))!.click();
     await page.waitForSelector('[data-auth="signed-out"]');

@@ -2,7 +2,7 @@
  * An in-process platform for tests: in-memory SQLite (empty: the test builds what it needs with
  * `test/support/builders.ts`, or passes `seed`), its audit log, logs captured as JSON lines, and a
  * test token issuer (`issuer.bearer()` gives a valid Authorization header). `demo: true` adds the
- * demo's routes (patient page) and its mail to patients, not its data.
+ * demo's routes (patient page), not its data.
  */
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
@@ -12,13 +12,16 @@ import { loadSigner } from '../../server/audit/signer.ts';
 import { configFromEnv, type PlatformConfig } from '../../server/config.ts';
 import type { App, Deps } from '../../server/deps.ts';
 import type { AddressInfo } from 'node:net';
-import { demoRoutes, demoTellPatient, devClient } from '../../server/demo/index.ts';
+import { demoRoutes, devClient } from '../../server/demo/index.ts';
 import { startDevProvider, type DevProvider, type DevProviderOptions } from '../../server/identity/dev-provider.ts';
 import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
 import { logCollector } from './logs.ts';
 import { testIssuer, type TestIssuer } from './tokens.ts';
+
+/** The test platform's MSSanté address. */
+export const TEST_SENDER = 'ne-pas-repondre@passerelle-test.mssante.fr';
 
 export interface TestPlatform {
   app: App;
@@ -51,14 +54,14 @@ export async function testPlatform(
     checkpointEvery: config.audit.checkpointEvery,
     ...(options.now ? { now: options.now } : {}),
   });
-  const tellPatient = options.demo ? demoTellPatient(db, config) : undefined;
   const deps = platformDeps({
     db,
     audit,
     config,
     codeHasher: loadCodeKey({}),
     ...(options.now ? { now: options.now } : {}),
-    ...(tellPatient ? { tellPatient } : {}),
+    // Messages wait in the outbox; a test that follows them delivers them (`test/support/mail.ts`).
+    mail: { sender: TEST_SENDER, wake: () => {} },
   });
   const app = buildApp(deps, {
     logger: pino({ level: 'debug' }, stream) as FastifyBaseLogger,
