@@ -133,16 +133,20 @@ function tlsOf(value: string): PlatformConfig['mail']['tls'] {
  */
 export function checkMail(mail: PlatformConfig['mail']): void {
   if (!mail.host) {
-    throw new Error('MSSANTE_SMTP_HOST is required: patients are told of break-glass accesses by MSSanté (docs/mssante.md)');
+    throw new Error(
+      'MSSANTE_SMTP_HOST is required: patients are told of break-glass accesses by MSSanté (docs/mssante.md)',
+    );
   }
   if (!mail.sender || !/^[^\s@]+@[^\s@]+$/.test(mail.sender)) {
-    throw new Error('MSSANTE_SENDER must be the platform\'s MSSanté address (name@structure.mssante.fr)');
+    throw new Error("MSSANTE_SENDER must be the platform's MSSanté address (name@structure.mssante.fr)");
   }
   if (mail.tls === 'none' && !['127.0.0.1', 'localhost', '::1'].includes(mail.host)) {
     throw new Error('MSSANTE_SMTP_TLS=none is allowed only for a gateway on this machine: use implicit or starttls');
   }
   if (Boolean(mail.certFile) !== Boolean(mail.keyFile)) {
-    throw new Error('MSSANTE_SMTP_CERT_FILE and MSSANTE_SMTP_KEY_FILE go together (the establishment\'s certificate and its key)');
+    throw new Error(
+      "MSSANTE_SMTP_CERT_FILE and MSSANTE_SMTP_KEY_FILE go together (the establishment's certificate and its key)",
+    );
   }
 }
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { givenPatient, givenRecord, type DocumentSpec } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testMailbox } from '../../test/support/mail.ts';
-import { callAs, outcomeText } from '../../test/support/http.ts';
+import { outcomeText } from '../../test/support/http.ts';
+import { givenPatients, recordCalls } from '../../test/support/record-fixtures.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
 import { configFromEnv } from '../config.ts';
@@ -29,70 +29,22 @@ const START = new Date('2026-11-23T10:00:00Z');
 let clock = START;
 const defaults = configFromEnv({});
 
-/** A record of five kinds of documents, the latest of each shown first, and one the patient masked. */
-const documentsOf = (patient: string): DocumentSpec[] => [
-  { id: `${patient}-doc-1`, type: 'summary', title: 'Volet de synthèse médicale', date: '2026-09-02T08:00:00Z' },
-  { id: `${patient}-doc-2`, type: 'consultation', title: 'Consultation de cardiologie', date: '2026-10-14T09:30:00Z' },
-  {
-    id: `${patient}-doc-3`,
-    type: 'lab',
-    title: 'Bilan biologique',
-    text: 'Créatinine 78 µmol/L',
-    date: '2026-11-05T07:15:00Z',
-  },
-  { id: `${patient}-doc-4`, type: 'discharge', title: 'Compte rendu d’hospitalisation', date: '2026-06-20T16:00:00Z' },
-  { id: `${patient}-doc-5`, type: 'prescription', title: 'Ordonnance', date: '2026-11-06T10:00:00Z' },
-  { id: `${patient}-doc-6`, type: 'consultation', title: 'Consultation de psychiatrie', masked: true },
-];
-
-/** Who the tests meet: LEFÈVRE and BERNARD have a full record; CASANOVA opposed break-glass; GIRARD withdrew her circle's access. */
-async function givenPatients(db: TestPlatform['db']): Promise<void> {
-  const people = [
-    { id: 'lefevre', birthName: 'LEFÈVRE', givenNames: 'MARIE CLAIRE', usedName: 'MARTIN' },
-    { id: 'bernard', birthName: 'BERNARD', givenNames: 'LUCAS PIERRE', sex: 'male' as const },
-    { id: 'casanova', birthName: 'CASANOVA', givenNames: 'PAUL ANGE', sex: 'male' as const },
-    { id: 'girard', birthName: 'GIRARD', givenNames: 'CAMILLE ANNE' },
-    { id: 'nguyen', birthName: 'NGUYEN', givenNames: 'THOMAS', sex: 'male' as const },
-    { id: 'dubois', birthName: 'DUBOIS', givenNames: 'LÉA' },
-  ];
-  for (const person of people) {
-    await givenPatient(db, person);
-    await givenRecord(db, person.id, { documents: documentsOf(person.id), alerts: ['Allergie à la pénicilline'] });
-  }
-  await givenRecord(db, 'casanova', { consent: { circleAccess: true, breakGlassOpposed: true } });
-  await givenRecord(db, 'girard', { consent: { circleAccess: false, breakGlassOpposed: false } });
-}
-
 beforeEach(async () => {
   clock = START;
   platform = await testPlatform(
     { audit: { ...defaults.audit, readers: [OFFICER] }, regulationFiness: [REGULATOR.finess] },
-    { now: () => clock, demo: true, seed: givenPatients },
+    { now: () => clock, seed: givenPatients },
   );
+  calls = recordCalls(platform);
 });
 afterEach(() => platform.close());
 
-const call = (method: 'GET' | 'POST', url: string, as: MintOptions = {}, body?: unknown) =>
-  callAs(platform, method, url, as, body);
+let calls: ReturnType<typeof recordCalls>;
+const call = (...args: Parameters<typeof calls.call>) => calls.call(...args);
+const join = (...args: Parameters<typeof calls.join>) => calls.join(...args);
+const breakGlass = (...args: Parameters<typeof calls.breakGlass>) => calls.breakGlass(...args);
+const kinds = (kind: string) => calls.kinds(kind);
 const text = outcomeText;
-const join = async (patient: string, as: MintOptions = {}) =>
-  platform.app.inject({
-    method: 'POST',
-    url: `/fhir/Patient/${patient}/$care-team-join`,
-    headers: { ...(await platform.issuer.bearer(as)), 'idempotency-key': `record-test-${patient}-${Math.random()}` },
-  });
-const breakGlass = (patient: string, as: MintOptions = {}, params: Record<string, string> = {}) =>
-  call('POST', `/fhir/Patient/${patient}/$break-glass`, as, {
-    resourceType: 'Parameters',
-    parameter: Object.entries({
-      mode: 'bris_de_glace',
-      reason: 'patient-hors-etat',
-      text: 'Patient inconscient aux urgences, traitement en cours inconnu',
-      ...params,
-    }).map(([name, value]) => (name === 'text' ? { name, valueString: value } : { name, valueCode: value })),
-  });
-const kinds = async (kind: string) =>
-  await platform.db.selectFrom('audit_event').select(['kind', 'mode', 'resource']).where('kind', '=', kind).execute();
 const resources = <R = { resourceType: string; id: string }>(res: { json<T>(): T }) =>
   (res.json<{ entry?: { resource: R }[] }>().entry ?? []).map((e) => e.resource);
 
@@ -361,77 +313,5 @@ describe('review by the privacy officer', () => {
     expect(lines[0]).toMatch(/^"debut";"fin";"minutes";"mode";"professionnel"/);
     expect(lines).toHaveLength(sessions.length + 1);
     expect(csv.body).toContain(': Justifié : patient inconscient."');
-  });
-});
-
-describe('the patient’s page', () => {
-  const login = async (patient: string) => {
-    const res = await platform.app.inject({
-      method: 'POST',
-      url: '/patient/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `patient=${patient}`,
-    });
-    expect(res.statusCode).toBe(303);
-    return String(res.headers['set-cookie']).split(';')[0]!;
-  };
-  const post = (cookie: string, url: string, payload: string, origin?: string) =>
-    platform.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}) },
-      payload,
-    });
-
-  it('shows the break-glass notification and the access history with mode and reason', async () => {
-    expect((await breakGlass('bernard')).statusCode).toBe(201);
-    expect((await call('GET', '/fhir/Patient/bernard/$summary')).statusCode).toBe(200);
-    const cookie = await login('bernard');
-    expect(cookie).toMatch(/^passerelle_patient=/);
-    const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
-    expect(page.body).toContain('a ouvert votre dossier en accès d’urgence');
-    expect(page.body).toMatch(
-      /data-access="bris_de_glace"[^]*Dr Julien MOREAU[^]*bris de glace[^]*Patient inconscient/,
-    );
-    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
-  });
-
-  it('lets the patient withdraw consent, oppose break-glass and mask a document — the platform then enforces it', async () => {
-    await join('lefevre');
-    const cookie = await login('lefevre');
-    expect((await call('GET', '/fhir/Binary/lefevre-doc-5')).statusCode).toBe(200);
-    await post(cookie, '/patient/documents/lefevre-doc-5', 'masked=1');
-    expect((await call('GET', '/fhir/Binary/lefevre-doc-5')).statusCode).toBe(404);
-    await post(cookie, '/patient/consent', 'opposed=1');
-    await post(cookie, '/patient/consent', 'circle=0');
-    const refused = await call('GET', '/fhir/Patient/lefevre/$summary');
-    expect(refused.statusCode).toBe(403);
-    expect(refused.headers['x-break-glass']).toBe('opposed');
-    const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
-    expect(page.body).toContain('data-consent="deny"');
-    expect(page.body).toContain('data-opposition="opposed"');
-    // Each choice is audited, the patient as the agent.
-    const changes = await platform.db
-      .selectFrom('audit_event')
-      .select(['kind', 'agent_idnps', 'resource'])
-      .where('kind', 'in', ['consent-change', 'document-mask'])
-      .where('patient_id', '=', 'lefevre')
-      .execute();
-    expect(changes.map((c) => c.kind)).toEqual(['document-mask', 'consent-change', 'consent-change']);
-    expect(changes.every((c) => c.agent_idnps === 'Patient/lefevre')).toBe(true);
-    const event = JSON.parse(changes[0]!.resource);
-    validateR4(event);
-    expect(event.agent[0]).toMatchObject({
-      who: { reference: 'Patient/lefevre', display: 'MARIE CLAIRE LEFÈVRE' },
-    });
-  });
-
-  it('takes no change without a session, nor from another site', async () => {
-    expect((await post('passerelle_patient=x', '/patient/consent', 'circle=0')).headers.location).toBe('/patient');
-    const cookie = await login('nguyen');
-    const forged = await post(cookie, '/patient/consent', 'opposed=1', 'https://evil.example');
-    expect(forged.statusCode).toBe(403);
-    const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
-    expect(page.body).toContain('data-opposition="allowed"');
   });
 });
