@@ -78,6 +78,8 @@ export interface PlatformConfig {
     caFile?: string;
     /** The platform's MSSanté address: the sender, where receipts come back. */
     sender?: string;
+    /** A folder where that mailbox's messages arrive (`.eml`: a Maildir's `new/`, the demo's); receipts are read there. */
+    receiptsDir?: string;
   };
   /** Imaging share codes (issue 7; defaults documented in the README). */
   shareCodes: {
@@ -214,6 +216,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       ...(env.MSSANTE_SMTP_KEY_FILE ? { keyFile: resolve(env.MSSANTE_SMTP_KEY_FILE) } : {}),
       ...(env.MSSANTE_SMTP_CA_FILE ? { caFile: resolve(env.MSSANTE_SMTP_CA_FILE) } : {}),
       ...(env.MSSANTE_SENDER ? { sender: env.MSSANTE_SENDER } : {}),
+      ...(env.MSSANTE_RECEIPTS_DIR ? { receiptsDir: resolve(env.MSSANTE_RECEIPTS_DIR) } : {}),
     },
     shareCodes: {
       issuers: list(env.SHARE_CODE_ISSUERS ?? ''),

@@ -13,6 +13,7 @@ import { checkMail, type PlatformConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { pscClient, type PscClient } from './identity/psc-client.ts';
 import { platformSessions } from './identity/sessions.ts';
+import { folderSource } from './mail/intake.ts';
 import { mailWorker } from './mail/outbox.ts';
 import { mailTransport } from './mail/transport.ts';
 import { breakGlass } from './record/break-glass.ts';
@@ -75,7 +76,13 @@ export async function startPlatform(
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
   // MSSanté messages leave through the outbox's worker: now and then, and as soon as one is written.
-  const worker = mailWorker({ db, transport: mailTransport(mail), sender: mail.sender!, now: () => new Date() });
+  const worker = mailWorker({
+    db,
+    transport: mailTransport(mail),
+    sender: mail.sender!,
+    now: () => new Date(),
+    ...(mail.receiptsDir ? { receipts: folderSource(mail.receiptsDir) } : {}),
+  });
   const mailError = (error: unknown) => logger.error({ err: String(error) }, 'MSSanté delivery failed');
   const deps = platformDeps({
     db,

@@ -66,8 +66,15 @@ export const devClient = (issuer: string) => ({
 });
 
 /** The demo's MSSanté gateway (loopback SMTP), delivering into the demo webmail's mailbox. */
-export const demoSmtp = (config: PlatformConfig) =>
-  startDemoSmtp({ mailboxDir: config.shareCodes.mailboxDir ?? join(config.dataDir, 'mailbox') });
+export const demoSmtp = async (config: PlatformConfig) => {
+  // Delivery notifications come back to the platform's own (demo) mailbox, where it reads them.
+  const receiptsDir = join(config.dataDir, 'platform-mailbox');
+  const smtp = await startDemoSmtp({
+    mailboxDir: config.shareCodes.mailboxDir ?? join(config.dataDir, 'mailbox'),
+    receiptsDir,
+  });
+  return { ...smtp, mail: { ...smtp.mail, receiptsDir } };
+};
 
 /** The images viewer and the patient's page. */
 export function demoRoutes(app: App, deps: Deps): void {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { PlatformConfig } from '../config.ts';
 
 export const DEMO_SENDER = 'ne-pas-repondre@passerelle-demo.mssante.fr';
@@ -22,24 +22,62 @@ export interface DemoSmtp {
   close(): Promise<void>;
 }
 
-export async function startDemoSmtp(options: { mailboxDir: string; port?: number }): Promise<DemoSmtp> {
+/** A delivery status notification (RFC 3464) as a gateway returns it to the sender's mailbox. */
+function deliveryReport(envid: string, recipient: string, at: Date): string {
+  const boundary = `dsn-${randomUUID()}`;
+  return [
+    'From: Passerelle demo MSSanté gateway <mailer-daemon@passerelle-demo.mssante.fr>',
+    `To: <${DEMO_SENDER}>`,
+    'Subject: Delivery Status Notification (Success)',
+    `Date: ${at.toUTCString()}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Le message a été remis à ${recipient}.`,
+    `--${boundary}`,
+    'Content-Type: message/delivery-status',
+    '',
+    `Original-Envelope-Id: ${envid}`,
+    'Reporting-MTA: dns; passerelle-demo.mssante.fr',
+    '',
+    `Final-Recipient: rfc822; ${recipient}`,
+    'Action: delivered',
+    'Status: 2.0.0',
+    '',
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+export async function startDemoSmtp(options: {
+  mailboxDir: string;
+  /** Where delivery notifications asked for are returned (the platform's mailbox); none if unset. */
+  receiptsDir?: string;
+  port?: number;
+}): Promise<DemoSmtp> {
   const server = new SMTPServer({
     // Loopback only, no password: the demo's stand-in for the operator's gateway.
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     banner: 'Passerelle demo MSSanté gateway',
+    // Delivery status notifications asked for (RFC 3461) are returned, as an operator's gateway does.
+    hideDSN: false,
     size: 1024 * 1024,
     onRcptTo(address, _session, callback) {
       if (known(address.address)) return callback();
       return callback(Object.assign(new Error('5.1.1 Destinataire inconnu'), { responseCode: 550 }));
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const file = join(options.mailboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
         mkdir(options.mailboxDir, { recursive: true })
           .then(() => writeFile(file, Buffer.concat(chunks), { mode: 0o600 }))
+          .then(() => report(session))
           .then(
             () => callback(),
             (error: Error) => callback(error),
@@ -47,6 +85,20 @@ export async function startDemoSmtp(options: { mailboxDir: string; port?: number
       });
     },
   });
+  /** Delivered: a success notification to the sender, for each recipient who asked for one. */
+  const report = async (session: SMTPServerSession) => {
+    const envid = session.envelope.dsn?.envid;
+    if (!options.receiptsDir || !envid) return;
+    await mkdir(options.receiptsDir, { recursive: true });
+    for (const rcpt of session.envelope.rcptTo) {
+      const notify = (rcpt as { dsn?: { notify?: string[] } }).dsn?.notify ?? [];
+      if (!notify.includes('SUCCESS')) continue;
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
+      await writeFile(join(options.receiptsDir, name), deliveryReport(envid, rcpt.address, new Date()), {
+        mode: 0o600,
+      });
+    }
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

@@ -72,6 +72,30 @@ const deadPort = () =>
     });
   });
 
+/** A read notification (RFC 8098) as a webmail sends it back. */
+const readNotification = (messageId: string) =>
+  [
+    'From: <julien.moreau@ch-demo.mssante.fr>',
+    `To: <${TEST_SENDER}>`,
+    'Subject: Lu : code de partage',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=disposition-notification; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Votre message a été affiché.',
+    '--b',
+    'Content-Type: message/disposition-notification',
+    '',
+    'Final-Recipient: rfc822; julien.moreau@ch-demo.mssante.fr',
+    `Original-Message-ID: ${messageId}`,
+    'Disposition: manual-action/MDN-sent-manually; displayed',
+    '',
+    '--b--',
+    '',
+  ].join('\r\n');
+
 describe('MSSanté outbox', () => {
   it('keeps the message while the gateway is down, and sends it once, with the same Message-ID, when it is back', async () => {
     const { issued, sent } = await sendCode('exam-known');
@@ -99,6 +123,22 @@ describe('MSSanté outbox', () => {
     expect(eml).toContain(`Message-ID: ${waiting!.message_id}`);
     expect(eml).toContain('Disposition-Notification-To: <secretariat@imagerie-demo.mssante.fr>');
     expect(await mailOf(issued.id)).toMatchObject({ state: 'sent', at: clock.toISOString(), error: null });
+  });
+
+  it('follows the message to its delivery (the gateway’s notification) and its reading (the recipient’s)', async () => {
+    const { issued } = await sendCode('exam-known');
+    expect(await mailbox.deliver(platform)).toBe(1);
+    expect(await mailOf(issued.id)).toMatchObject({ state: 'sent' });
+    expect(await mailbox.receive(platform)).toBe(1);
+    expect(await mailOf(issued.id)).toMatchObject({ state: 'delivered', at: clock.toISOString() });
+    const [row] = await platform.db.selectFrom('mail_outbox').select('message_id').execute();
+    // The prescriber's webmail sends the read notification the message asked for (RFC 8098).
+    mailbox.arrive(readNotification(row!.message_id));
+    clock = new Date(START.getTime() + 3600_000);
+    expect(await mailbox.receive(platform)).toBe(1);
+    expect(await mailOf(issued.id)).toMatchObject({ state: 'read', at: clock.toISOString() });
+    // Read once: taken in, not read again.
+    expect(await mailbox.receive(platform)).toBe(0);
   });
 
   it('marks a message the gateway refuses for good (unknown recipient) as failed, with its words, for the secretariat', async () => {

@@ -12,6 +12,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Db } from '../storage/database.ts';
 import { dueMails, enqueueMail, markMailFailed, markMailRetry, markMailSent } from '../storage/mail-outbox.ts';
 import type { MailOutboxTable } from '../storage/schema.ts';
+import { takeReceipts, type ReceiptSource } from './intake.ts';
 import { mssanteMail, type Mail } from './message.ts';
 
 /** 30 s, 1 min, 2 min… up to an hour between attempts; given up after a day of them. */
@@ -39,6 +40,8 @@ export async function queueMail(
     sent_at: null,
     failed_at: null,
     error: null,
+    delivered_at: null,
+    read_at: null,
   });
   return { id, messageId };
 }
@@ -52,6 +55,8 @@ const permanent = (error: unknown) => {
 export interface MailWorker {
   /** Delivers what is due now; answers how many messages the gateway took. */
   deliver(): Promise<number>;
+  /** Takes in the receipts waiting in the platform's mailbox; answers how many matched a message. */
+  receive(): Promise<number>;
   /** Delivers now, and then every `everyMs`; answers how to stop. */
   start(everyMs: number, onError: (error: unknown) => void): () => void;
 }
@@ -62,6 +67,8 @@ export function mailWorker(deps: {
   /** The envelope sender (the establishment's MSSanté mailbox), where receipts come back. */
   sender: string;
   now: () => Date;
+  /** The platform's mailbox, where receipts come back (none: receipts are not followed). */
+  receipts?: ReceiptSource;
 }): MailWorker {
   let running: Promise<number> | undefined;
   const once = async () => {
@@ -89,10 +96,12 @@ export function mailWorker(deps: {
   };
   // One delivery at a time: a tick that comes while one runs waits for it.
   const deliver = () => (running ??= once().finally(() => (running = undefined)));
+  const receive = async () => (deps.receipts ? takeReceipts(deps.db, deps.receipts, deps.now) : 0);
   return {
     deliver,
+    receive,
     start(everyMs, onError) {
-      const tick = () => void deliver().catch(onError);
+      const tick = () => void deliver().then(receive).catch(onError);
       tick();
       const timer = setInterval(tick, everyMs);
       timer.unref();

@@ -14,7 +14,9 @@ import { csvFile } from '../csv.ts';
 import type { App, Deps } from '../deps.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { toReviewSessions } from '../record/review.ts';
+import { mailState } from '../mail/state.ts';
 import { addReview, findSession, reviewRows } from '../storage/break-glass.ts';
+import { mailsAbout } from '../storage/mail-outbox.ts';
 import { ById } from './input.ts';
 
 const ListQuery = z.object({ reviewed: z.enum(['true', 'false'], { error: 'Filtre de revue invalide.' }).optional() });
@@ -53,8 +55,20 @@ export function reviewRoutes(app: App, { db, audit, config, now }: Deps): void {
     return req.professional!;
   };
   const staff = { config: { staff: true } };
-  const sessions = async (reviewed?: boolean) =>
-    toReviewSessions(await reviewRows(db, { ...(reviewed === undefined ? {} : { reviewed }), limit: 1000 }), now());
+  const sessions = async (reviewed?: boolean) => {
+    const list = toReviewSessions(
+      await reviewRows(db, { ...(reviewed === undefined ? {} : { reviewed }), limit: 1000 }),
+      now(),
+    );
+    // Was the patient told? The MSSanté message of each session, as far as it went.
+    const mails = await mailsAbout(
+      db,
+      list.flatMap((s) => ('unreadable' in s || !s.id ? [] : [s.id])),
+    );
+    return list.map((s) =>
+      'unreadable' in s ? s : { ...s, patientNotice: mailState(mails.find((m) => m.ref === s.id)) },
+    );
+  };
 
   app.get('/review/break-glass', { ...staff, schema: { querystring: ListQuery } }, async (req) => {
     const actor = officer(req);

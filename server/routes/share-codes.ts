@@ -25,6 +25,7 @@ import { shareCodeMail } from '../share/message.ts';
 import { centreCode, codeStatus, shareCodes } from '../share/codes.ts';
 import { examsGrantedTo, examsOf, findExam, hasAccess } from '../storage/exams.ts';
 import { patientOr404 } from '../storage/patients.ts';
+import { mailState } from '../mail/state.ts';
 import { mailsAbout } from '../storage/mail-outbox.ts';
 import { codesOfExams, firstUses, markSent } from '../storage/share-codes.ts';
 import { ById } from './input.ts';
@@ -43,18 +44,6 @@ const fhir = { type: 'application/fhir+json' };
 const RedeemBody = parametersBody(z.strictObject({ code: z.string().min(1).max(64) }), {
   messages: { code: 'Indiquez le code de partage.' },
 });
-
-/** A message's state as the secretariat reads it: waiting, taken by the MSSanté gateway, or refused (why). */
-const mailState = (m?: {
-  state: 'pending' | 'sent' | 'failed';
-  created_at: string;
-  sent_at: string | null;
-  failed_at: string | null;
-  error: string | null;
-}) =>
-  m
-    ? { state: m.state, at: m.sent_at ?? m.failed_at ?? m.created_at, error: m.state === 'sent' ? null : m.error }
-    : null;
 
 export function shareCodeRoutes(
   app: App,

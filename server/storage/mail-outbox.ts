@@ -50,7 +50,44 @@ export const mailsAbout = (db: Db, refs: readonly string[]) =>
     ? Promise.resolve([])
     : db
         .selectFrom('mail_outbox')
-        .select(['ref', 'kind', 'recipient', 'state', 'attempts', 'created_at', 'sent_at', 'failed_at', 'error'])
+        .select([
+          'ref',
+          'kind',
+          'recipient',
+          'state',
+          'attempts',
+          'created_at',
+          'sent_at',
+          'failed_at',
+          'error',
+          'delivered_at',
+          'read_at',
+        ])
         .where('ref', 'in', refs)
         .orderBy('created_at', 'desc')
         .execute();
+
+/**
+ * What a receipt says of a sent message: delivered, read, or failed after all (the gateway took it,
+ * the recipient's server did not). Answers whether it named a message of the platform's.
+ */
+export async function recordReceipt(
+  db: Db,
+  messageId: string,
+  receipt: { kind: 'delivered' | 'failed' | 'delayed' | 'read'; detail?: string },
+  at: Date,
+): Promise<boolean> {
+  const when = at.toISOString();
+  const update = db.updateTable('mail_outbox').where('message_id', '=', messageId);
+  const result =
+    receipt.kind === 'delivered'
+      ? await update.set((eb) => ({ delivered_at: eb.fn.coalesce('delivered_at', eb.val(when)) })).executeTakeFirst()
+      : receipt.kind === 'read'
+        ? await update.set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(when)) })).executeTakeFirst()
+        : receipt.kind === 'failed'
+          ? await update
+              .set({ state: 'failed', failed_at: when, error: receipt.detail ?? 'échec signalé par le destinataire' })
+              .executeTakeFirst()
+          : await update.set({ error: receipt.detail ?? 'remise retardée' }).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

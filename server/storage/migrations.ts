@@ -415,6 +415,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('mail_outbox_ref').on('mail_outbox').column('ref').execute();
     },
   },
+  /** Receipts of MSSanté messages (RFC 3464 delivery, RFC 8098 read), matched by `Message-ID`. */
+  '0013_mail_receipts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('mail_outbox').addColumn('delivered_at', 'text').execute();
+      await db.schema.alterTable('mail_outbox').addColumn('read_at', 'text').execute();
+    },
+  },
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

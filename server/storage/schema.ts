@@ -286,8 +286,11 @@ export interface MailOutboxTable {
   created_at: string;
   sent_at: string | null;
   failed_at: string | null;
-  /** The gateway's last answer when it did not take the message. */
+  /** The gateway's last answer when it did not take the message, or a failure reported later. */
   error: string | null;
+  /** When a delivery notification (RFC 3464) and a read notification (RFC 8098) said so. */
+  delivered_at: string | null;
+  read_at: string | null;
 }
 
 export interface Database {

@@ -3,6 +3,7 @@
  * platform by `src/background/share-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from './zod.ts';
+import { MailState } from './record.ts';
 import { httpUrl, resultOf, text } from './results.ts';
 
 /** An imaging exam the professional may open; `report` only when opened (the report page). */
@@ -43,15 +44,8 @@ export const CentreExam = z.object({
         status: CodeStatus,
         wrongAttempts: z.number().int(),
         sentTo: z.string().max(200).nullable(),
-        /** Its MSSanté message: waiting, taken by the gateway, or refused (with the gateway's words). */
-        mail: z
-          .object({
-            state: z.enum(['pending', 'sent', 'failed']),
-            at: z.string().max(40),
-            error: z.string().max(500).nullable(),
-          })
-          .nullable()
-          .optional(),
+        /** Its MSSanté message: waiting, taken by the gateway, delivered, read, or failed (with the words of whoever refused it). */
+        mail: MailState.nullable().optional(),
         /** When the exam was first opened with it, and by whom. */
         firstUse: z
           .object({ at: z.string().max(40), by: text(300) })

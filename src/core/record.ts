@@ -47,6 +47,14 @@ export { BreakGlassReason } from './break-glass.ts';
 export const BreakGlassResult = resultOf({ mode: AccessMode, expiresAt: z.string().max(40) });
 export type BreakGlassResult = z.infer<typeof BreakGlassResult>;
 
+/** What became of an MSSanté message: waiting, taken by the gateway, delivered, read, or failed (with why). */
+export const MailState = z.object({
+  state: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']),
+  at: z.string().max(40),
+  error: z.string().max(500).nullable(),
+});
+export type MailState = z.infer<typeof MailState>;
+
 /** A break-glass session as the privacy officer reviews it. */
 export const ReviewSession = z.object({
   id: text(64),
@@ -64,6 +72,8 @@ export const ReviewSession = z.object({
     .max(100),
   /** What the platform could not read in the stored session (French): shown, never hidden. */
   problems: z.array(z.string().max(300)).max(20),
+  /** The patient's MSSanté notice of this access: as far as it went (sent, delivered, read, failed). */
+  patientNotice: MailState.nullable().optional(),
 });
 export type ReviewSession = z.infer<typeof ReviewSession>;
 /** A session the extension could not read either: listed all the same, so that nothing is hidden. */

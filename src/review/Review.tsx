@@ -48,6 +48,14 @@ function SessionCard({ session, reload }: { session: ReviewSession; reload: () =
       <p>
         {t('reviewReason')} <strong>{session.reason.label}</strong> — {session.reason.text}
       </p>
+      <p data-patient-notice={session.patientNotice?.state ?? 'none'}>
+        {t('reviewPatientNotice')}{' '}
+        {session.patientNotice
+          ? session.patientNotice.state === 'failed'
+            ? t('mailFailedPatient', at(session.patientNotice.at), session.patientNotice.error ?? '')
+            : t(NOTICE[session.patientNotice.state], at(session.patientNotice.at))
+          : t('reviewNoNotice')}
+      </p>
       <p>
         {t('reviewDocuments')}{' '}
         {session.documents.length === 0 ? t('reviewNoDocument') : session.documents.map((d) => d.title).join(', ')}
@@ -83,6 +91,13 @@ function SessionCard({ session, reload }: { session: ReviewSession; reload: () =
     </article>
   );
 }
+
+const NOTICE = {
+  pending: 'mailPending',
+  sent: 'mailSent',
+  delivered: 'mailDelivered',
+  read: 'mailRead',
+} as const;
 
 export function Review() {
   const auth = useAuth();

@@ -18,6 +18,12 @@ type Failed = Extract<ResponseOf<'share.centreExams'>, { status: 'signed-out' | 
 const failure = (result: Failed) => failureText(result, 'secretariat');
 const day = (iso: string) => new Date(iso).toLocaleDateString('fr-FR');
 const dateTime = (iso: string) => parisDateTime(iso);
+const MAIL_STATES = {
+  pending: 'mailPending',
+  sent: 'mailSent',
+  delivered: 'mailDelivered',
+  read: 'mailRead',
+} as const;
 
 function Slip({ exam, issued }: { exam: CentreExam; issued: IssuedCode }) {
   return (
@@ -132,7 +138,7 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
                   {' · '}
                   {c.mail.state === 'failed'
                     ? t('mailFailed', dateTime(c.mail.at), c.mail.error ?? '')
-                    : t(c.mail.state === 'sent' ? 'mailSent' : 'mailPending', dateTime(c.mail.at))}
+                    : t(MAIL_STATES[c.mail.state], dateTime(c.mail.at))}
                 </span>
               )}
               {c.firstUse && (

@@ -108,6 +108,9 @@ describe('shared record and break-glass', () => {
     expect(text).toContain('Dr Julien MOREAU');
     expect(text).toContain('Patient hors d’état d’exprimer sa volonté');
     expect(text).toContain(opened);
+    // The patient was told by MSSanté: the officer sees how far that message went.
+    const notice = await session!.$eval('[data-patient-notice]', (el) => el.getAttribute('data-patient-notice'));
+    expect(notice).toMatch(/^(pending|sent|delivered|read)$/);
     await (await session!.$('[data-review-comment]'))!.type('Urgence avérée, accès justifié.');
     await (await session!.$('[data-review-mark]'))!.click();
     await page.waitForSelector('[data-review="empty"]');

@@ -3,10 +3,11 @@
  * loopback, delivering into a folder of the test's own, and the platform's worker sending the
  * test platform's outbox to it.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoSmtp, type DemoSmtp } from '../../server/demo/smtp.ts';
+import { folderSource } from '../../server/mail/intake.ts';
 import { mailWorker } from '../../server/mail/outbox.ts';
 import { mailTransport } from '../../server/mail/transport.ts';
 import { TEST_SENDER, type TestPlatform } from './platform.ts';
@@ -16,6 +17,10 @@ export interface TestMailbox {
   smtp: DemoSmtp;
   /** Hands the platform's due messages to the gateway; answers how many it took. */
   deliver(platform: Pick<TestPlatform, 'db' | 'deps'>): Promise<number>;
+  /** Takes in the receipts the gateway returned to the platform's mailbox; answers how many matched. */
+  receive(platform: Pick<TestPlatform, 'db' | 'deps'>): Promise<number>;
+  /** Puts a message in the platform's mailbox, as if it had come back (a read notification…). */
+  arrive(raw: string): void;
   /** The messages delivered so far, oldest first. */
   messages(): string[];
   close(): Promise<void>;
@@ -23,17 +28,27 @@ export interface TestMailbox {
 
 export async function testMailbox(): Promise<TestMailbox> {
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-mailbox-'));
-  const smtp = await startDemoSmtp({ mailboxDir: dir });
+  const receiptsDir = join(dir, 'platform-mailbox');
+  const smtp = await startDemoSmtp({ mailboxDir: join(dir, 'inbox'), receiptsDir });
   const transport = mailTransport(smtp.mail);
+  const worker = (platform: Pick<TestPlatform, 'db' | 'deps'>) =>
+    mailWorker({
+      db: platform.db,
+      transport,
+      sender: TEST_SENDER,
+      now: platform.deps.now,
+      receipts: folderSource(receiptsDir),
+    });
   return {
     dir,
     smtp,
-    deliver: (platform) =>
-      mailWorker({ db: platform.db, transport, sender: TEST_SENDER, now: platform.deps.now }).deliver(),
+    deliver: (platform) => worker(platform).deliver(),
+    receive: (platform) => worker(platform).receive(),
+    arrive: (raw) => writeFileSync(join(receiptsDir, `zz-${Date.now()}.eml`), raw),
     messages: () =>
-      readdirSync(dir)
+      (existsSync(join(dir, 'inbox')) ? readdirSync(join(dir, 'inbox')) : [])
         .sort()
-        .map((f) => readFileSync(join(dir, f), 'utf8')),
+        .map((f) => readFileSync(join(dir, 'inbox', f), 'utf8')),
     async close() {
       transport.close();
       await smtp.close();

@@ -1,0 +1,15 @@
+/** What became of an MSSanté message, as the people who follow it read it (secretariat, privacy officer). */
+import type { mailsAbout } from '../storage/mail-outbox.ts';
+
+/**
+ * A message's state: waiting, taken by the MSSanté gateway, delivered,
+ * read (from the receipts), or failed (with the words of whoever refused it).
+ */
+export function mailState(m?: Awaited<ReturnType<typeof mailsAbout>>[number]) {
+  if (!m) return null;
+  if (m.state === 'failed') return { state: 'failed' as const, at: m.failed_at ?? m.created_at, error: m.error };
+  if (m.read_at) return { state: 'read' as const, at: m.read_at, error: null };
+  if (m.delivered_at) return { state: 'delivered' as const, at: m.delivered_at, error: null };
+  if (m.state === 'sent') return { state: 'sent' as const, at: m.sent_at ?? m.created_at, error: null };
+  return { state: 'pending' as const, at: m.created_at, error: m.error };
+}
