@@ -78,6 +78,8 @@ export interface PlatformConfig {
     caFile?: string;
     /** The platform's MSSanté address: the sender, where receipts come back. */
     sender?: string;
+    /** A message still unread after this many hours is flagged (default 48): the printed code is the fallback. */
+    unreadHours: number;
     /** A folder where that mailbox's messages arrive (`.eml`: a Maildir's `new/`, the demo's); receipts are read there. */
     receiptsDir?: string;
   };
@@ -216,6 +218,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       ...(env.MSSANTE_SMTP_KEY_FILE ? { keyFile: resolve(env.MSSANTE_SMTP_KEY_FILE) } : {}),
       ...(env.MSSANTE_SMTP_CA_FILE ? { caFile: resolve(env.MSSANTE_SMTP_CA_FILE) } : {}),
       ...(env.MSSANTE_SENDER ? { sender: env.MSSANTE_SENDER } : {}),
+      unreadHours: integer('MSSANTE_UNREAD_HOURS', env.MSSANTE_UNREAD_HOURS ?? '48', 1, 24 * 30),
       ...(env.MSSANTE_RECEIPTS_DIR ? { receiptsDir: resolve(env.MSSANTE_RECEIPTS_DIR) } : {}),
     },
     shareCodes: {

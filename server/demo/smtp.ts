@@ -18,7 +18,7 @@ const known = (address: string) => /@([a-z0-9-]+\.)*mssante\.fr$/i.test(address)
 
 export interface DemoSmtp {
   /** The platform's mail settings to reach it. */
-  mail: PlatformConfig['mail'];
+  mail: Pick<PlatformConfig['mail'], 'host' | 'port' | 'tls' | 'sender'>;
   close(): Promise<void>;
 }
 

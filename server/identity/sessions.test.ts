@@ -263,6 +263,27 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
     }
   });
 
+  it('lets abandoned logins go: the open start route piles nothing up', async () => {
+    const { platform, clock } = await start();
+    const begin = () =>
+      fetch(
+        `${platform.url}/auth/start?${new URLSearchParams({
+          client_id: EXTENSION_CLIENT_ID,
+          redirect_uri: REDIRECT_URI,
+          response_type: 'code',
+          state: 'state-of-the-extension',
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+    for (let i = 0; i < 3; i++) expect((await begin()).status).toBe(303);
+    expect(await platform.db.selectFrom('login_request').selectAll().execute()).toHaveLength(3);
+    clock.at = new Date(clock.at.getTime() + 11 * 60_000);
+    await begin();
+    expect(await platform.db.selectFrom('login_request').selectAll().execute()).toHaveLength(1);
+  });
+
   it('signs in only for the registered extensions (redirect URI)', async () => {
     const { platform } = await start();
     await expect(signInHeadless(platform.url, PHYSICIAN, { redirectUri: 'https://evil.example/' })).rejects.toThrow(

@@ -147,15 +147,19 @@ export function platformSessions(o: SessionsOptions) {
         });
       }
       const login = { state: newToken(), nonce: newToken(), codeVerifier: newToken() };
-      await saveLoginRequest(db, {
-        state: login.state,
-        nonce: login.nonce,
-        code_verifier: login.codeVerifier,
-        client_redirect_uri: request.redirectUri,
-        client_state: request.state,
-        client_code_challenge: request.codeChallenge,
-        expires_at: later(LOGIN_MINUTES * 60_000),
-      });
+      await saveLoginRequest(
+        db,
+        {
+          state: login.state,
+          nonce: login.nonce,
+          code_verifier: login.codeVerifier,
+          client_redirect_uri: request.redirectUri,
+          client_state: request.state,
+          client_code_challenge: request.codeChallenge,
+          expires_at: later(LOGIN_MINUTES * 60_000),
+        },
+        now(),
+      );
       try {
         return await o.psc(callbackOf(base)).authorizationUrl(login);
       } catch {

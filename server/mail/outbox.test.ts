@@ -141,6 +141,16 @@ describe('MSSanté outbox', () => {
     expect(await mailbox.receive(platform)).toBe(0);
   });
 
+  it('flags a message still unread after the delay (MSSANTE_UNREAD_HOURS), not before', async () => {
+    const { issued } = await sendCode('exam-known');
+    await mailbox.deliver(platform);
+    await mailbox.receive(platform);
+    clock = new Date(START.getTime() + 47 * 3600_000);
+    expect(await mailOf(issued.id)).toMatchObject({ state: 'delivered', unread: false });
+    clock = new Date(START.getTime() + 49 * 3600_000);
+    expect(await mailOf(issued.id)).toMatchObject({ state: 'delivered', unread: true });
+  });
+
   it('marks a message the gateway refuses for good (unknown recipient) as failed, with its words, for the secretariat', async () => {
     const { issued } = await sendCode('exam-unknown');
     expect(await mailbox.deliver(platform)).toBe(0);

@@ -4,8 +4,11 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { PlatformConfig } from '../config.ts';
 
+/** How to reach the gateway: the connection settings of `PlatformConfig['mail']`. */
+export type GatewaySettings = Pick<PlatformConfig['mail'], 'host' | 'port' | 'tls' | 'certFile' | 'keyFile' | 'caFile'>;
+
 export function mailTransport(
-  mail: PlatformConfig['mail'],
+  mail: GatewaySettings,
 ): Transporter<SMTPTransport.SentMessageInfo, SMTPTransport.Options> {
   const read = (file?: string) => (file ? readFileSync(file) : undefined);
   return createTransport({

@@ -66,7 +66,16 @@ export function reviewRoutes(app: App, { db, audit, config, now }: Deps): void {
       list.flatMap((s) => ('unreadable' in s || !s.id ? [] : [s.id])),
     );
     return list.map((s) =>
-      'unreadable' in s ? s : { ...s, patientNotice: mailState(mails.find((m) => m.ref === s.id)) },
+      'unreadable' in s
+        ? s
+        : {
+            ...s,
+            patientNotice: mailState(
+              mails.find((m) => m.ref === s.id),
+              now(),
+              config.mail.unreadHours,
+            ),
+          },
     );
   };
 

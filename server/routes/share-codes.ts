@@ -47,7 +47,17 @@ const RedeemBody = parametersBody(z.strictObject({ code: z.string().min(1).max(6
 
 export function shareCodeRoutes(
   app: App,
-  { db, audit, codeHasher: hasher, config: { shareCodes: config }, now, mail }: Deps,
+  {
+    db,
+    audit,
+    codeHasher: hasher,
+    config: {
+      shareCodes: config,
+      mail: { unreadHours },
+    },
+    now,
+    mail,
+  }: Deps,
 ): void {
   const codes = shareCodes(db, audit, hasher, config, now);
   /** The secretariat's routes: staff listed in `SHARE_CODE_ISSUERS` only. */
@@ -122,7 +132,11 @@ export function shareCodeRoutes(
           status: codeStatus(c, at),
           wrongAttempts: c.wrong_attempts,
           sentTo: c.sent_to,
-          mail: mailState(mails.find((m) => m.ref === c.id)),
+          mail: mailState(
+            mails.find((m) => m.ref === c.id),
+            at,
+            unreadHours,
+          ),
           firstUse: used.get(c.id) ?? null,
         })),
     }));

@@ -2,7 +2,9 @@
 import type { Db } from './database.ts';
 import type { LoginRequestTable, PlatformSessionTable } from './schema.ts';
 
-export async function saveLoginRequest(db: Db, row: LoginRequestTable): Promise<void> {
+/** Keeps a login in progress; logins abandoned long ago go (the route is open: nothing piles up). */
+export async function saveLoginRequest(db: Db, row: LoginRequestTable, now: Date): Promise<void> {
+  await db.deleteFrom('login_request').where('expires_at', '<', now.toISOString()).execute();
   await db.insertInto('login_request').values(row).execute();
 }
 

@@ -52,6 +52,8 @@ export const MailState = z.object({
   state: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']),
   at: z.string().max(40),
   error: z.string().max(500).nullable(),
+  /** Not read after the platform's delay (`MSSANTE_UNREAD_HOURS`). */
+  unread: z.boolean().optional(),
 });
 export type MailState = z.infer<typeof MailState>;
 

@@ -141,6 +141,12 @@ function ExamCard({ exam, reload }: { exam: CentreExam; reload: () => void }) {
                     : t(MAIL_STATES[c.mail.state], dateTime(c.mail.at))}
                 </span>
               )}
+              {c.mail?.unread && (
+                <strong class="alert" data-mail-unread>
+                  {' '}
+                  {t('mailUnread')}
+                </strong>
+              )}
               {c.firstUse && (
                 <span data-first-use>{` · ${t('codeFirstUse', dateTime(c.firstUse.at), c.firstUse.by)}`}</span>
               )}

@@ -2,7 +2,8 @@
  * Real Chromium (Debian's) with the built extension, a fresh profile, its own platform and demo
  * pages on free loopback ports (docs/toolchain.md for the flags and the install dance).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -270,4 +271,26 @@ export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatf
       await platform.close();
     },
   };
+}
+
+/**
+ * The first message in the demo mailbox (`dir`) whose text matches: already there, or as soon as
+ * the demo's MSSanté gateway delivers it (a file appears: a signal, not a delay).
+ */
+export async function mailArriving(dir: string, match: (eml: string) => boolean): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const found = () =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .find(match);
+  const watcher = watch(dir);
+  try {
+    for (let eml = found(); ; eml = found()) {
+      if (eml) return eml;
+      await once(watcher, 'change');
+    }
+  } finally {
+    watcher.close();
+  }
 }

@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabaseReadOnly } from '../../server/storage/database.ts';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import {
-  configure,
   frameText,
-  freePort,
   openDemoPage,
   openPanel,
-  signIn,
   startSignedIn,
-  startTestPlatform,
   type Harness,
   type TestPlatform,
   inputReady,
@@ -252,34 +245,32 @@ describe('the host page cannot reach the panel', () => {
 
 describe('platform down', () => {
   it('says so in French with a retry, and the retry succeeds once the platform is back', async () => {
-    // A platform of this test's own, trusting the same provider; the professional signs in there.
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-e2e-down-'));
-    let own: TestPlatform | undefined = await startTestPlatform({ port, issuer: platform.issuer, dataDir });
+    // The platform becomes unreachable from the extension (its network cut, as when the hospital's
+    // link is down), then reachable again: the session and everything else are untouched.
+    const target = await h.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${h.extensionId}/`),
+    );
+    const network = await target.createCDPSession();
+    const offline = (yes: boolean) =>
+      network.send('Network.emulateNetworkConditions', {
+        offline: yes,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1,
+      });
+    await network.send('Network.enable');
+    await offline(true);
+    const { page, panel } = await openDemoPage(h, 'webmail.html');
     try {
-      await configure(h, own);
-      const first = await openDemoPage(h, 'webmail.html');
-      await signIn(h, first.panel, platform.issuer);
-      await first.page.close();
-      // It stops.
-      await own.close();
-      own = undefined;
-      const { page, panel } = await openDemoPage(h, 'webmail.html');
       await panel.waitForSelector('[data-lookup="unavailable"]');
       expect(await text(panel)).toContain('Plateforme injoignable');
-      // Back on the same address and data: the session carries on.
-      own = await startTestPlatform({ port, issuer: platform.issuer, dataDir });
+      await offline(false);
       await panel.click('[data-lookup="unavailable"] button');
       await panel.waitForSelector('[data-vigilance="agree"]');
-      await page.close();
     } finally {
-      await own?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      // Back to the file's platform, signed in there again.
-      await configure(h, platform);
-      const again = await openDemoPage(h, 'webmail.html');
-      await signIn(h, again.panel, platform.issuer);
-      await again.page.close();
+      await offline(false).catch(() => {});
+      await network.detach().catch(() => {});
+      await page.close();
     }
   });
 });

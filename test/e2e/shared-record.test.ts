@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   frameText,
+  mailArriving,
   openDemoPage,
   signIn,
   startSignedIn,
@@ -66,6 +67,11 @@ describe('shared record and break-glass', () => {
     // The document the patient masked is not there, even now.
     expect(shown).not.toContain('psychiatrie');
     expect(platform.logs.some((l) => l.includes('$break-glass') && l.includes('"status":201'))).toBe(true);
+    // The patient is told by MSSanté too: the message reaches their address through the SMTP gateway.
+    const notice = await mailArriving(platform.mailboxDir!, (eml) =>
+      eml.includes('To: <255081416802538@patient.mssante.fr>'),
+    );
+    expect(notice).toContain('Motif : Patient hors d’état d’exprimer sa volonté');
 
     // A document opens in its page, which says it was opened in emergency.
     const docTarget = h.browser.waitForTarget((t) => t.url().includes('/src/document/index.html'));
