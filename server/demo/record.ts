@@ -3,19 +3,13 @@
  * types), one of them masked by the patient, and alerts. CASANOVA opposed break-glass; GIRARD did
  * not consent to her care circle. Fictitious content.
  */
+import { DOCUMENT_KINDS } from '../../src/core/document-types.ts';
 import type { Db } from '../storage/database.ts';
 import { insertRecordIfAbsent } from '../storage/record.ts';
 import type { RecordDocumentTable } from '../storage/schema.ts';
 import { DEMO_PATIENTS } from './patients.ts';
 
-const TYPES = {
-  consultation: { code: '11488-4', display: 'Consult note' },
-  discharge: { code: '18842-5', display: 'Discharge summary' },
-  lab: { code: '11502-2', display: 'Laboratory report' },
-  imaging: { code: '18748-4', display: 'Diagnostic imaging study' },
-  prescription: { code: '57833-6', display: 'Prescription for medication' },
-  summary: { code: '60591-5', display: 'Patient summary Document' },
-} as const;
+const TYPES = DOCUMENT_KINDS;
 
 const documentsFor = (patientId: string, name: string): RecordDocumentTable[] => {
   const doc = (

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
-import { givenPatient } from '../../test/support/builders.ts';
+import { LEFEVRE, givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import type { MintOptions } from '../../test/support/tokens.ts';
@@ -27,13 +27,7 @@ beforeEach(async () => {
     {
       now: () => CLOCK,
       seed: async (db) => {
-        await givenPatient(db, {
-          id: 'lefevre',
-          ins: '255081416802538',
-          birthName: 'LEFÈVRE',
-          birthDate: '1955-08-14',
-          birthPlace: '14168',
-        });
+        await givenPatient(db, LEFEVRE);
         await givenPatient(db, { id: 'girard', birthName: 'GIRARD' });
       },
     },

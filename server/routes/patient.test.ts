@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insKey } from '../../src/core/ins.ts';
 import { CHROME_EXTENSION_ORIGIN } from '../../src/core/platform.ts';
-import { givenPatient } from '../../test/support/builders.ts';
+import { LEFEVRE, givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 
@@ -15,15 +15,7 @@ afterAll(() => platform.close());
 
 /** Two INS test identities (with their keys), one born in Corsica (department 2A). */
 async function givenPatients(db: TestPlatform['db']): Promise<void> {
-  await givenPatient(db, {
-    id: 'lefevre',
-    ins: '255081416802538',
-    birthName: 'LEFÈVRE',
-    givenNames: 'MARIE CLAIRE',
-    usedName: 'MARTIN',
-    birthDate: '1955-08-14',
-    birthPlace: '14168',
-  });
+  await givenPatient(db, LEFEVRE);
   await givenPatient(db, {
     id: 'casanova',
     ins: '162052A00401233',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSymbol, formatCode, newCode, parseCode } from '../../src/core/share-code.ts';
-import { givenExam, givenPatient } from '../../test/support/builders.ts';
+import { LEFEVRE, givenExam, givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testMailbox, type TestMailbox } from '../../test/support/mail.ts';
 import { callAs, outcomeText } from '../../test/support/http.ts';
@@ -34,13 +34,7 @@ const prescriber = DEV_PROFESSIONALS[0]!;
 
 /** The centre's two exams: LEFÈVRE's scanner, prescribed by a physician with an MSSanté address; GIRARD's MRI. */
 async function givenExams(db: TestPlatform['db']): Promise<void> {
-  await givenPatient(db, {
-    id: 'lefevre',
-    ins: '255081416802538',
-    birthName: 'LEFÈVRE',
-    birthDate: '1955-08-14',
-    birthPlace: '14168',
-  });
+  await givenPatient(db, LEFEVRE);
   await givenPatient(db, { id: 'girard', birthName: 'GIRARD' });
   const centre = { organization: demoSecretary.organization, organization_id: demoSecretary.finess };
   await givenExam(db, 'lefevre', {

@@ -4,7 +4,7 @@
  * The extension holds only the platform's tokens, bound to its DPoP key: never one of PSC's.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { givenPatient } from '../../test/support/builders.ts';
+import { LEFEVRE, givenPatient } from '../../test/support/builders.ts';
 import { memoryArea } from '../../test/support/memory-area.ts';
 import { completeLogin, memoryKeyStore, REDIRECT_URI } from '../../test/support/oidc.ts';
 import { signInPlatform, type SignInPlatform } from '../../test/support/platform.ts';
@@ -19,12 +19,7 @@ const realFetch = globalThis.fetch;
 
 beforeAll(async () => {
   platform = await signInPlatform();
-  await givenPatient(platform.db, {
-    id: 'lefevre',
-    ins: '255081416802538',
-    birthDate: '1955-08-14',
-    birthPlace: '14168',
-  });
+  await givenPatient(platform.db, LEFEVRE);
   globalThis.fetch = async (input, init) => {
     const res = await realFetch(input, init);
     if (String(input instanceof Request ? input.url : input).startsWith(`${platform.provider.issuer}/token`)) {

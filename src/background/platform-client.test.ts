@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { givenPatient } from '../../test/support/builders.ts';
+import { LEFEVRE, givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { confirmIdentity, lookupPatient } from './platform-client.ts';
 
@@ -12,15 +12,7 @@ beforeAll(async () => {
   platform = await testPlatform(
     {},
     {
-      seed: async (db) =>
-        void (await givenPatient(db, {
-          id: 'lefevre',
-          ins: '255081416802538',
-          birthName: 'LEFÈVRE',
-          givenNames: 'MARIE CLAIRE',
-          birthDate: '1955-08-14',
-          birthPlace: '14168',
-        })),
+      seed: async (db) => void (await givenPatient(db, LEFEVRE)),
     },
   );
   baseUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,11 +1,8 @@
-/** French names of the record's document types (LOINC), as clinicians call them. */
-export const DOCUMENT_TYPES: Readonly<Record<string, string>> = {
-  '60591-5': 'Synthèse médicale',
-  '11488-4': 'Compte rendu de consultation',
-  '18842-5': 'Lettre de liaison / sortie',
-  '11502-2': 'Résultats de biologie',
-  '18748-4': 'Compte rendu d’imagerie',
-  '57833-6': 'Ordonnance',
-};
+import { DOCUMENT_KINDS } from '../core/document-types.ts';
+
+/** French names of the record's document types (LOINC), as clinicians call them, by code. */
+export const DOCUMENT_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(DOCUMENT_KINDS).map((kind) => [kind.code, kind.label]),
+);
 
 export const documentType = (code: string) => DOCUMENT_TYPES[code] ?? `Document (LOINC ${code})`;

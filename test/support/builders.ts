@@ -4,6 +4,7 @@
  * demo's seed, whose copy may change. Identities are synthetic INS **test** identities
  * (OID 1.2.250.1.213.1.4.10) with a correct key; unless given, each patient gets a fresh one.
  */
+import { DOCUMENT_KINDS, type DocumentKind } from '../../src/core/document-types.ts';
 import { INS_OID, insKey } from '../../src/core/ins.ts';
 import type { Db } from '../../server/storage/database.ts';
 import { insertExamsIfAbsent } from '../../server/storage/exams.ts';
@@ -22,6 +23,17 @@ export interface PatientSpec {
   birthPlace?: string | null;
   identityStatus?: PatientTable['identity_status'];
 }
+
+/** A patient several test files meet: an INS test identity with its key, a used name, born in Calvados. */
+export const LEFEVRE: PatientSpec = {
+  id: 'lefevre',
+  ins: '255081416802538',
+  birthName: 'LEFÈVRE',
+  givenNames: 'MARIE CLAIRE',
+  usedName: 'MARTIN',
+  birthDate: '1955-08-14',
+  birthPlace: '14168',
+};
 
 let serial = 0;
 
@@ -52,19 +64,9 @@ export async function givenPatient(db: Db, spec: PatientSpec = {}): Promise<Pati
   return (await findById(db, id))!;
 }
 
-/** LOINC document types, as the document feed sends them. */
-export const DOCUMENT_TYPES = {
-  consultation: { code: '11488-4', display: 'Consult note' },
-  discharge: { code: '18842-5', display: 'Discharge summary' },
-  lab: { code: '11502-2', display: 'Laboratory report' },
-  imaging: { code: '18748-4', display: 'Diagnostic imaging study' },
-  prescription: { code: '57833-6', display: 'Prescription for medication' },
-  summary: { code: '60591-5', display: 'Patient summary Document' },
-} as const;
-
 export interface DocumentSpec {
   id: string;
-  type: keyof typeof DOCUMENT_TYPES;
+  type: DocumentKind;
   title: string;
   text?: string;
   date?: string;
@@ -86,8 +88,8 @@ export async function givenRecord(db: Db, patientId: string, spec: RecordSpec): 
     documents: (spec.documents ?? []).map((d) => ({
       id: d.id,
       patient_id: patientId,
-      type_code: DOCUMENT_TYPES[d.type].code,
-      type_display: DOCUMENT_TYPES[d.type].display,
+      type_code: DOCUMENT_KINDS[d.type].code,
+      type_display: DOCUMENT_KINDS[d.type].display,
       title: d.title,
       date: d.date ?? '2026-10-01T08:00:00Z',
       author: d.author ?? 'Dr Test AUTEUR',
