@@ -23,7 +23,7 @@ import { sql } from 'kysely';
 import { INS_OID, insKey } from '../src/core/ins.ts';
 import { openDatabase } from '../server/storage/database.ts';
 import { testIssuer } from '../test/support/tokens.ts';
-import { openDemoPage, startSignedIn } from '../test/e2e/browser.ts';
+import { inputReady, openDemoPage, startSignedIn } from '../test/e2e/browser.ts';
 
 const ROUNDS = 5;
 const PER_ROUND = Number(process.env.BENCH_CIRCLE_REQUESTS ?? 200);
@@ -123,6 +123,8 @@ async function clickToConfirmed() {
   const times: number[] = [];
   try {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
+    // The panel takes clicks once it has been visible and still for its input-protection delay.
+    await inputReady(panel);
     for (let i = 0; i < CLICKS; i++) {
       const button = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
       const start = performance.now();

@@ -6,7 +6,10 @@
  * the access token it accompanies (`ath`).
  */
 import { createHash } from 'node:crypto';
-import { calculateJwkThumbprint, EmbeddedJWK, errors, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader, errors, importJWK, jwtVerify, type JWK } from 'jose';
+
+/** Public keys of the proofs seen, by thumbprint (bounded: the oldest go first). */
+const KEYS = new Map<string, { alg: string; key: Awaited<ReturnType<typeof importJWK>> }>();
 
 /** Asymmetric algorithms only (RFC 9449 §4.2). */
 const ALGORITHMS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
@@ -41,7 +44,11 @@ export function replayCache(now: () => Date) {
   const seen = new Map<string, number>();
   return (jti: string): boolean => {
     const t = now().getTime();
-    for (const [key, until] of seen) if (until < t) seen.delete(key);
+    // Kept in the order they came, all for the same time: the stale ones are the first ones.
+    for (const [key, until] of seen) {
+      if (until >= t) break;
+      seen.delete(key);
+    }
     if (seen.has(jti)) return false;
     seen.set(jti, t + (FRESH_SECONDS + SKEW_SECONDS) * 1000);
     return true;
@@ -54,29 +61,41 @@ export async function verifyDpop(
   options: { now: () => Date; firstUse: (jti: string) => boolean },
 ): Promise<{ jkt: string }> {
   if (typeof proof !== 'string' || proof.length === 0 || proof.length > 4096) throw new DpopError('missing');
-  let verified;
+  let payload;
+  let jkt: string;
   try {
-    verified = await jwtVerify(proof, EmbeddedJWK, {
+    // The proof carries its public key (RFC 9449 §4.2); the key object is kept per thumbprint, so a
+    // session's requests do not import the same key again and again.
+    const header = decodeProtectedHeader(proof);
+    const jwk = header.jwk as JWK | undefined;
+    if (!jwk || typeof header.alg !== 'string' || !ALGORITHMS.includes(header.alg) || 'd' in jwk) {
+      throw new DpopError('invalid');
+    }
+    jkt = await calculateJwkThumbprint(jwk, 'sha256');
+    let key = KEYS.get(jkt);
+    if (!key || key.alg !== header.alg) {
+      key = { alg: header.alg, key: await importJWK(jwk, header.alg) };
+      if (KEYS.size >= 10_000) KEYS.delete(KEYS.keys().next().value!);
+      KEYS.set(jkt, key);
+    }
+    ({ payload } = await jwtVerify(proof, key.key, {
       typ: 'dpop+jwt',
-      algorithms: ALGORITHMS,
+      algorithms: [header.alg],
       requiredClaims: ['jti', 'htm', 'htu', 'iat'],
       maxTokenAge: FRESH_SECONDS,
       clockTolerance: SKEW_SECONDS,
       currentDate: options.now(),
-    });
+    }));
   } catch (error) {
-    if (error instanceof errors.JOSEError) throw new DpopError('invalid');
+    if (error instanceof DpopError) throw error;
+    if (error instanceof errors.JOSEError || error instanceof TypeError) throw new DpopError('invalid');
     throw error;
   }
-  const { payload, protectedHeader } = verified;
-  const jwk = protectedHeader.jwk!;
-  if ('d' in jwk) throw new DpopError('invalid');
   if (payload.htm !== request.method || typeof payload.htu !== 'string') throw new DpopError('invalid');
   if (!URL.canParse(payload.htu) || htuOf(payload.htu) !== htuOf(request.url)) throw new DpopError('invalid');
   if (request.accessToken !== undefined && payload.ath !== tokenHash(request.accessToken)) {
     throw new DpopError('invalid');
   }
-  const jkt = await calculateJwkThumbprint(jwk, 'sha256');
   if (!options.firstUse(`${jkt}:${String(payload.jti)}`)) throw new DpopError('replayed');
   return { jkt };
 }
