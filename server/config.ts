@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CHROME_EXTENSION_ID, CHROME_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../src/core/platform.ts';
 import { FINESS, PSC_ACR } from '../src/core/psc.ts';
@@ -80,6 +81,8 @@ export interface PlatformConfig {
     sender?: string;
     /** A message still unread after this many hours is flagged (default 48): the printed code is the fallback. */
     unreadHours: number;
+    /** That mailbox over IMAP, where delivery and read notifications come back. */
+    imap?: { host: string; port: number; tls: 'implicit' | 'starttls' | 'none'; user: string; password: string };
     /** A folder where that mailbox's messages arrive (`.eml`: a Maildir's `new/`, the demo's); receipts are read there. */
     receiptsDir?: string;
   };
@@ -125,9 +128,9 @@ function clientAuthOf(value: string): ClientAuthMethod {
 }
 
 const TLS_MODES = ['implicit', 'starttls', 'none'] as const;
-function tlsOf(value: string): PlatformConfig['mail']['tls'] {
+function tlsOf(value: string, name = 'MSSANTE_SMTP_TLS'): PlatformConfig['mail']['tls'] {
   const mode = TLS_MODES.find((m) => m === value);
-  if (!mode) throw new Error(`MSSANTE_SMTP_TLS must be one of ${TLS_MODES.join(', ')}, got "${value}"`);
+  if (!mode) throw new Error(`${name} must be one of ${TLS_MODES.join(', ')}, got "${value}"`);
   return mode;
 }
 
@@ -146,6 +149,14 @@ export function checkMail(mail: PlatformConfig['mail']): void {
   }
   if (mail.tls === 'none' && !['127.0.0.1', 'localhost', '::1'].includes(mail.host)) {
     throw new Error('MSSANTE_SMTP_TLS=none is allowed only for a gateway on this machine: use implicit or starttls');
+  }
+  if (mail.imap) {
+    if (!mail.imap.user || !mail.imap.password) {
+      throw new Error('MSSANTE_IMAP_USER and MSSANTE_IMAP_PASSWORD (or _FILE) are needed to read receipts over IMAP');
+    }
+    if (mail.imap.tls === 'none' && !['127.0.0.1', 'localhost', '::1'].includes(mail.imap.host)) {
+      throw new Error('MSSANTE_IMAP_TLS=none is allowed only for a mailbox on this machine: use implicit or starttls');
+    }
   }
   if (Boolean(mail.certFile) !== Boolean(mail.keyFile)) {
     throw new Error(
@@ -219,6 +230,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
       ...(env.MSSANTE_SMTP_CA_FILE ? { caFile: resolve(env.MSSANTE_SMTP_CA_FILE) } : {}),
       ...(env.MSSANTE_SENDER ? { sender: env.MSSANTE_SENDER } : {}),
       unreadHours: integer('MSSANTE_UNREAD_HOURS', env.MSSANTE_UNREAD_HOURS ?? '48', 1, 24 * 30),
+      ...(env.MSSANTE_IMAP_HOST
+        ? {
+            imap: {
+              host: env.MSSANTE_IMAP_HOST,
+              tls: tlsOf(env.MSSANTE_IMAP_TLS ?? 'implicit', 'MSSANTE_IMAP_TLS'),
+              port: portOf(
+                'MSSANTE_IMAP_PORT',
+                env.MSSANTE_IMAP_PORT ?? (env.MSSANTE_IMAP_TLS === 'starttls' ? '143' : '993'),
+              ),
+              user: env.MSSANTE_IMAP_USER ?? env.MSSANTE_SENDER ?? '',
+              password: env.MSSANTE_IMAP_PASSWORD_FILE
+                ? readFileSync(env.MSSANTE_IMAP_PASSWORD_FILE, 'utf8').trim()
+                : (env.MSSANTE_IMAP_PASSWORD ?? ''),
+            },
+          }
+        : {}),
       ...(env.MSSANTE_RECEIPTS_DIR ? { receiptsDir: resolve(env.MSSANTE_RECEIPTS_DIR) } : {}),
     },
     shareCodes: {

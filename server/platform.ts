@@ -13,6 +13,7 @@ import { checkMail, type PlatformConfig } from './config.ts';
 import type { Deps } from './deps.ts';
 import { pscClient, type PscClient } from './identity/psc-client.ts';
 import { platformSessions } from './identity/sessions.ts';
+import { imapSource } from './mail/imap.ts';
 import { folderSource } from './mail/intake.ts';
 import { mailWorker } from './mail/outbox.ts';
 import { mailTransport } from './mail/transport.ts';
@@ -75,13 +76,15 @@ export async function startPlatform(
     config.shareCodes.keyFile || config.dataDir === ':memory:'
       ? loadCodeKey({ keyFile: config.shareCodes.keyFile })
       : loadCodeKey({ keyFile: join(config.dataDir, 'share-code.key'), create: true });
+  // Receipts come back to the platform's mailbox: over IMAP, or in a folder (the demo's).
+  const receipts = mail.imap ? imapSource(mail.imap) : mail.receiptsDir ? folderSource(mail.receiptsDir) : undefined;
   // MSSanté messages leave through the outbox's worker: now and then, and as soon as one is written.
   const worker = mailWorker({
     db,
     transport: mailTransport(mail),
     sender: mail.sender!,
     now: () => new Date(),
-    ...(mail.receiptsDir ? { receipts: folderSource(mail.receiptsDir) } : {}),
+    ...(receipts ? { receipts } : {}),
   });
   const mailError = (error: unknown) => logger.error({ err: String(error) }, 'MSSanté delivery failed');
   const deps = platformDeps({
@@ -106,6 +109,7 @@ export async function startPlatform(
     async close() {
       stopSweeper();
       stopMail();
+      await receipts?.close?.();
       await app.close();
       await devIdentity?.provider.close();
       await demoSmtp?.close();

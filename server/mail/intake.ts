@@ -15,6 +15,8 @@ export interface ReceiptSource {
   waiting(): Promise<{ id: string; raw: Buffer }[]>;
   /** Done with this one: it is not read again. */
   done(id: string): Promise<void>;
+  /** Lets go of the mailbox (a connection), if it holds one. */
+  close?(): Promise<void>;
 }
 
 /** Takes in what waits; answers how many receipts named a message of the platform's. */

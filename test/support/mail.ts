@@ -19,6 +19,8 @@ export interface TestMailbox {
   deliver(platform: Pick<TestPlatform, 'db' | 'deps'>): Promise<number>;
   /** Takes in the receipts the gateway returned to the platform's mailbox; answers how many matched. */
   receive(platform: Pick<TestPlatform, 'db' | 'deps'>): Promise<number>;
+  /** The notifications the gateway returned so far (raw), for a test that delivers them elsewhere. */
+  returned(): string[];
   /** Puts a message in the platform's mailbox, as if it had come back (a read notification…). */
   arrive(raw: string): void;
   /** The messages delivered so far, oldest first. */
@@ -44,6 +46,10 @@ export async function testMailbox(): Promise<TestMailbox> {
     smtp,
     deliver: (platform) => worker(platform).deliver(),
     receive: (platform) => worker(platform).receive(),
+    returned: () =>
+      (existsSync(receiptsDir) ? readdirSync(receiptsDir) : [])
+        .sort()
+        .map((f) => readFileSync(join(receiptsDir, f), 'utf8')),
     arrive: (raw) => writeFileSync(join(receiptsDir, `zz-${Date.now()}.eml`), raw),
     messages: () =>
       (existsSync(join(dir, 'inbox')) ? readdirSync(join(dir, 'inbox')) : [])
