@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDemoPage, openPanel, startSignedIn, type Harness, type TestPlatform } from './browser.ts';
+import {
+  openDemoPage,
+  openPanel,
+  openSpaPatient,
+  startSignedIn,
+  tabTo,
+  type Harness,
+  type TestPlatform,
+} from './browser.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -70,19 +78,12 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.pages.url}/dpi.html`);
     await page.waitForSelector('passerelle-launcher');
-    const tabTo = async (frame: Frame, reached: () => boolean) => {
-      for (let i = 0; i < 60; i++) {
-        await page.keyboard.press('Tab');
-        if (await frame.evaluate(reached)) return true;
-      }
-      return false;
-    };
-    expect(await tabTo(page.mainFrame(), () => document.activeElement?.tagName === 'PASSERELLE-LAUNCHER')).toBe(true);
+    expect(await tabTo(page, page.mainFrame(), 'passerelle-launcher')).toBe(true);
     await page.keyboard.press('Enter');
     const panel = await page.waitForFrame((f) => /\/src\/panel\/index\.html/.test(f.url()));
     await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
     await panel.waitForSelector('html[data-input-ready]');
-    expect(await tabTo(panel, () => document.activeElement?.hasAttribute('data-circle-join') === true)).toBe(true);
+    expect(await tabTo(page, panel, '[data-circle-join]')).toBe(true);
     const focusShown = await panel.evaluate(() => {
       const style = getComputedStyle(document.activeElement!);
       return style.outlineStyle !== 'none' || style.boxShadow !== 'none';
@@ -96,12 +97,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   it('types a share code with the keyboard alone: Tab to the field, type, Enter; the answer is announced', async () => {
     const { page, panel } = await openDemoPage(h, 'webmail.html');
     await panel.waitForSelector('html[data-input-ready]');
-    let onField = false;
-    for (let i = 0; i < 60 && !onField; i++) {
-      await page.keyboard.press('Tab');
-      onField = await panel.evaluate(() => document.activeElement?.hasAttribute('data-share-input') === true);
-    }
-    expect(onField).toBe(true);
+    expect(await tabTo(page, panel, '[data-share-input]')).toBe(true);
     // A typo (wrong check symbol): caught in the panel, said in an alert region.
     await page.keyboard.type('7KQ4-MZ2T-9XHC-X');
     await page.keyboard.press('Enter');
@@ -112,11 +108,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
 
   it('keeps the keyboard inside the break-glass dialog, and Escape gives the focus back', async () => {
     // A patient nobody in this file joined: the record is refused, break-glass possible.
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/dpi-spa.html`);
-    await page.click('[data-patient="nguyen"]');
-    const panel = await openPanel(h, page);
-    await panel.waitForSelector('html[data-input-ready]');
+    const { page, panel } = await openSpaPatient(h, 'nguyen');
     await (await panel.waitForSelector('[data-record-open]'))!.click();
     await (await panel.waitForSelector('[data-record="refused"] [data-break-glass]'))!.click();
     await panel.waitForSelector('[data-break-glass-dialog]');
@@ -137,26 +129,16 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   });
 
   it('opens the record by break-glass with the keyboard alone, then checks it and its countdown', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/dpi-spa.html`);
-    await page.click('[data-patient="dubois"]');
-    const panel = await openPanel(h, page);
-    await panel.waitForSelector('html[data-input-ready]');
-    /** Presses Tab (in `on`, the panel's page or the window) until `selector` has the focus. */
-    const tabTo = async (on: Page, frame: Frame | Page, selector: string) => {
-      for (let i = 0; i < 40; i++) {
-        if (await frame.evaluate((s) => document.activeElement?.matches(s) === true, selector)) return;
-        await on.keyboard.press('Tab');
-      }
-      throw new Error(`the keyboard never reached ${selector}`);
-    };
-    await tabTo(page, panel, '[data-record-open]');
+    const { page, panel } = await openSpaPatient(h, 'dubois');
+    const reach = async (on: Page, frame: Frame | Page, selector: string) =>
+      expect(await tabTo(on, frame, selector), `the keyboard reaches ${selector}`).toBe(true);
+    await reach(page, panel, '[data-record-open]');
     await page.keyboard.press('Enter');
     await panel.waitForSelector('[data-record="refused"] [data-break-glass]');
-    await tabTo(page, panel, '[data-break-glass]');
+    await reach(page, panel, '[data-break-glass]');
     await page.keyboard.press('Enter');
     await panel.waitForSelector('[data-break-glass-dialog]');
-    await tabTo(page, panel, '[data-break-glass-reason]');
+    await reach(page, panel, '[data-break-glass-reason]');
     for (let i = 0; i < 10; i++) {
       if (
         (await panel.$eval('[data-break-glass-reason]', (el) => (el as HTMLSelectElement).value)) === 'urgence-vitale'
@@ -167,18 +149,18 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     expect(await panel.$eval('[data-break-glass-reason]', (el) => (el as HTMLSelectElement).value)).toBe(
       'urgence-vitale',
     );
-    await tabTo(page, panel, '[data-break-glass-text]');
+    await reach(page, panel, '[data-break-glass-text]');
     await page.keyboard.type('Arrêt cardio-respiratoire au service des urgences');
-    await tabTo(page, panel, '[data-break-glass-confirm-box]');
+    await reach(page, panel, '[data-break-glass-confirm-box]');
     await page.keyboard.press('Space');
     const windowTarget = h.browser.waitForTarget((t) => t.url().includes('/src/break-glass/index.html?id='));
     await panel.waitForSelector('html[data-input-ready]');
-    await tabTo(page, panel, '[data-break-glass-confirm]');
+    await reach(page, panel, '[data-break-glass-confirm]');
     await page.keyboard.press('Enter');
     const confirmWindow = (await (await windowTarget).asPage())!;
     await confirmWindow.waitForSelector('[data-break-glass-window="ready"]');
     expect(await violations(confirmWindow)).toEqual([]);
-    await tabTo(confirmWindow, confirmWindow, '[data-break-glass-final]');
+    await reach(confirmWindow, confirmWindow, '[data-break-glass-final]');
     // The window closes itself once the platform said yes.
     await confirmWindow.keyboard.press('Enter').catch(() => {});
     await panel.waitForSelector('[data-record="bris_de_glace"] [data-countdown]');

@@ -246,6 +246,28 @@ export async function openDemoPage(h: Harness, name: string): Promise<{ page: Pa
 /** The visible text of a frame (the panel). */
 export const frameText = (frame: Frame) => frame.evaluate(() => document.body.innerText);
 
+/**
+ * Presses Tab in `page` (the tab that has the keyboard: the host page, or a Passerelle window)
+ * until the element focused in `frame` matches `selector`; answers whether it got there.
+ */
+export async function tabTo(page: Page, frame: Frame | Page, selector: string, presses = 60): Promise<boolean> {
+  for (let i = 0; i <= presses; i++) {
+    if (await frame.evaluate((s) => document.activeElement?.matches(s) === true, selector)) return true;
+    if (i < presses) await page.keyboard.press('Tab');
+  }
+  return false;
+}
+
+/** The demo single-page DPI with `patient` opened, and its panel ready for clicks; the caller closes the page. */
+export async function openSpaPatient(h: Harness, patient: string): Promise<{ page: Page; panel: Frame }> {
+  const page = await h.browser.newPage();
+  await page.goto(`${h.pages.url}/dpi-spa.html`);
+  await page.click(`[data-patient="${patient}"]`);
+  const panel = await openPanel(h, page);
+  await inputReady(panel);
+  return { page, panel };
+}
+
 /** A port free now on the loopback (to stop a platform and start it again at the same address). */
 export const freePort = () =>
   new Promise<number>((resolve) => {

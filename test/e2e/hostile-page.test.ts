@@ -14,6 +14,7 @@ import {
   isPanelUrl,
   openDemoPage,
   openPanel,
+  openSpaPatient,
   startSignedIn,
   type Harness,
   type TestPlatform,
@@ -311,12 +312,8 @@ describe('a hostile page cannot act for the clinician', () => {
   });
 
   it('a patient swapped just before the click: nothing is done for the patient the user never saw', async () => {
-    const page = await h.browser.newPage();
-    await page.goto(`${h.pages.url}/dpi-spa.html`);
-    await page.click('[data-patient="nguyen"]');
-    const panel = await openPanel(h, page);
+    const { page, panel } = await openSpaPatient(h, 'nguyen');
     const join = await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]');
-    await inputReady(panel);
     const box = (await join!.boundingBox())!;
     const before = await acts();
     // The page shows another patient, then the user's click lands where the button was.
