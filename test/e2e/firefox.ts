@@ -35,8 +35,18 @@ export interface FirefoxHarness {
 export async function extensionPage(browser: Browser, path: string): Promise<Page> {
   const page = await browser.newPage();
   void page.goto(`${FIREFOX_ORIGIN}/${path}`).catch(() => {});
-  await page.waitForFunction((origin) => location.href.startsWith(origin), {}, FIREFOX_ORIGIN);
-  return page;
+  // Firefox's remote agent may fail an evaluation made while the document is being replaced
+  // ("right-hand side of 'in' should be an object"): that is the navigation under way, ask again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.waitForFunction((origin) => location.href.startsWith(origin), {}, FIREFOX_ORIGIN);
+      return page;
+    } catch (error) {
+      const transient =
+        error instanceof Error && error.name !== 'TimeoutError' && /Protocol error|Waiting failed/.test(error.message);
+      if (!transient || attempt >= 5) throw error;
+    }
+  }
 }
 
 export async function launchFirefox(options: { mailboxDir?: string } = {}): Promise<FirefoxHarness> {
