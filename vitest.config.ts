@@ -18,6 +18,17 @@ export default defineConfig({
         },
       },
       {
+        // The platform's suites again, on PostgreSQL (a throw-away cluster unless TEST_DATABASE_URL).
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['server/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+          environment: 'node',
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
         // Heavy process tests: real platform processes killed mid-load.
         extends: true,
         test: {

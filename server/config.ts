@@ -9,8 +9,13 @@ import type { ClientAuthMethod } from './identity/psc-client.ts';
 export interface PlatformConfig {
   host: string;
   port: number;
-  /** Directory of the SQLite database; `:memory:` for tests that need no file. */
+  /**
+   * Directory of the SQLite database (`:memory:` for tests that need no file), and of this
+   * instance's own files (audit signing key, published checkpoints) when the database is PostgreSQL.
+   */
   dataDir: string;
+  /** PostgreSQL instead of SQLite (`DATABASE_URL`, docs/scale.md): several instances share it. */
+  database: { url?: string; poolSize: number };
   /** Origins allowed to call the API from a browser; a trailing `*` matches a prefix. */
   allowedOrigins: string[];
   logLevel: string;
@@ -120,6 +125,13 @@ function integer(name: string, value: string, min: number, max: number): number 
 }
 const portOf = (name: string, value: string) => integer(name, value, 0, 65535);
 
+function databaseUrlOf(value: string): string {
+  if (!/^postgres(?:ql)?:\/\/[^/]/.test(value)) {
+    throw new Error('DATABASE_URL must be a PostgreSQL address: postgres://user@host:5432/database');
+  }
+  return value;
+}
+
 const CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 function clientAuthOf(value: string): ClientAuthMethod {
   const method = CLIENT_AUTH.find((m) => m === value);
@@ -194,6 +206,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformCon
     host: env.HOST ?? '127.0.0.1',
     port,
     dataDir: env.DATA_DIR === ':memory:' ? ':memory:' : resolve(env.DATA_DIR ?? '.data'),
+    database: {
+      ...(env.DATABASE_URL ? { url: databaseUrlOf(env.DATABASE_URL) } : {}),
+      poolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE ?? '10', 1, 500),
+    },
     allowedOrigins: list(env.ALLOWED_ORIGINS ?? CHROME_EXTENSION_ORIGIN),
     logLevel: env.LOG_LEVEL ?? 'info',
     identity: {

@@ -2,8 +2,10 @@
  * Starts and stops the whole platform: database, migrations, optional demo data, the identity
  * check (and, for the demo, the development OpenID provider), HTTP server.
  */
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app.ts';
 import { openAuditLog, type AuditLog } from './audit/log.ts';
@@ -20,6 +22,7 @@ import { mailTransport } from './mail/transport.ts';
 import { breakGlass } from './record/break-glass.ts';
 import { loadCodeKey, type CodeHasher } from './share/code-key.ts';
 import { openDatabase, type Db } from './storage/database.ts';
+import { forgetStaleProofs, takeLease } from './storage/shared-state.ts';
 
 /** How often the MSSanté outbox is looked at, even if nobody wrote to it. */
 const MAIL_MS = 5_000;
@@ -59,12 +62,19 @@ export async function startPlatform(
   const mail = demoSmtp ? { ...config.mail, ...demoSmtp.mail } : config.mail;
   const running = { ...config, identity, mail };
 
-  const db = await openDatabase(config.dataDir);
+  // Instances sharing PostgreSQL must hash share codes with one key: a code issued through one is redeemed through another.
+  if (config.database.url && !config.shareCodes.keyFile && !demo) {
+    throw new Error('SHARE_CODE_KEY_FILE is required with DATABASE_URL: every instance must use the same key');
+  }
+  // This instance's own files (signing key, published checkpoints) stay in DATA_DIR, whatever the database.
+  if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
+  const db = await openDatabase(config.database.url ?? config.dataDir, { poolSize: config.database.poolSize });
   if (demo) await demo.seedDemo(db);
   const audit = await openAuditLog(db, await auditSigner(config), {
     checkpointEvery: config.audit.checkpointEvery,
     checkpointIntervalMs: config.audit.checkpointSeconds * 1000,
     onCheckpointError: (error) => logger.error({ err: String(error) }, 'audit checkpoint failed'),
+    onNotice: (message) => logger.warn(message),
     published: publishedCheckpoints(config),
   }).catch(async (error: unknown) => {
     await db.destroy();
@@ -95,7 +105,7 @@ export async function startPlatform(
     mail: { sender: mail.sender!, wake: () => void worker.deliver().catch(mailError) },
   });
   const app = buildApp(deps, { logger, ...(demo ? { extra: demo.demoRoutes } : {}) });
-  const stopSweeper = sweepBreakGlass(deps, logger);
+  const stopSweeper = housekeeping(deps, logger);
   const stopMail = worker.start(MAIL_MS, mailError);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -150,11 +160,20 @@ export function platformDeps(opened: {
   return { db, audit, config, codeHasher, now, glass, sessions, mail };
 }
 
-/** Ends expired break-glass sessions with their entry every `SWEEP_MS`; returns how to stop. */
-export function sweepBreakGlass({ glass }: Deps, logger: FastifyBaseLogger): () => void {
+/**
+ * Every `SWEEP_MS`, one instance (the holder of the `housekeeping` lease, whatever their number):
+ * ends expired break-glass sessions with their entry, forgets stale DPoP proofs. Returns how to stop.
+ */
+export function housekeeping({ db, glass, now }: Deps, logger: FastifyBaseLogger): () => void {
+  const instance = randomUUID();
+  const tick = async () => {
+    const at = now();
+    if (!(await takeLease(db, 'housekeeping', instance, at, new Date(at.getTime() + 2 * SWEEP_MS)))) return;
+    await glass.sweep();
+    await forgetStaleProofs(db, at);
+  };
   const timer = setInterval(
-    () =>
-      void glass.sweep().catch((error: unknown) => logger.error({ err: String(error) }, 'break-glass sweep failed')),
+    () => void tick().catch((error: unknown) => logger.error({ err: String(error) }, 'housekeeping failed')),
     SWEEP_MS,
   );
   timer.unref();

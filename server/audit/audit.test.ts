@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { devClaims } from '../../test/support/tokens.ts';
 import { professionalFromClaims } from '../../src/core/psc.ts';
-import { openDatabase, type Db } from '../storage/database.ts';
+import type { Db } from '../storage/database.ts';
+import { liftAppendOnly, onPostgres, testDatabase } from '../../test/support/database.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { ACCESS_MODES, KINDS, toAuditEvent, type AuditKind } from './events.ts';
 import { openAuditLog, type AuditLog } from './log.ts';
@@ -26,7 +27,7 @@ let db: Db;
 let audit: AuditLog;
 
 beforeEach(async () => {
-  db = await openDatabase(':memory:');
+  db = await testDatabase();
   audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 5 });
 });
 afterEach(async () => {
@@ -37,14 +38,6 @@ afterEach(async () => {
 async function fill(n: number) {
   for (let i = 0; i < n; i++) {
     await audit.record({ kind: 'patient-search', actor: physician, patientId: `p${i}`, query: `identifier=${i}` });
-  }
-}
-
-/** What a database administrator can do: lift the append-only triggers. */
-async function asAdministrator() {
-  for (const t of ['audit_event', 'audit_checkpoint']) {
-    await sql.raw(`DROP TRIGGER ${t}_no_update`).execute(db);
-    await sql.raw(`DROP TRIGGER ${t}_no_delete`).execute(db);
   }
 }
 
@@ -143,6 +136,24 @@ describe('audit log', () => {
     expect(report).toMatchObject({ ok: true, entries: 40, first: 1, last: 40 });
   });
 
+  it('keeps one chain when two platform instances write at once, each signing checkpoints with its own key', async () => {
+    // The second instance: its own log and key, on the same database (PostgreSQL: through other connections).
+    const other = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 5 });
+    const recorded = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? audit : other).record({ kind: 'login', actor: physician, query: `${i}` }),
+      ),
+    );
+    await other.close();
+    await audit.checkpoint();
+    expect(recorded.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const keys = [...(await audit.publicKeys())];
+    expect(keys).toHaveLength(2);
+    const signers = await db.selectFrom('audit_checkpoint').select('key_id').distinct().execute();
+    expect(signers.length).toBe(2);
+    expect(await verifyAudit(db, { trustedKeys: keys })).toMatchObject({ ok: true, entries: 40, lastCheckpoint: 40 });
+  });
+
   it('signs a checkpoint every N entries and at close, verifiable with the published key', async () => {
     await fill(7);
     expect((await db.selectFrom('audit_checkpoint').select('seq').execute()).map((c) => c.seq)).toEqual([5]);
@@ -163,6 +174,8 @@ describe('audit log', () => {
     await expect(sql`UPDATE audit_event SET kind = 'x' WHERE seq = 1`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_event WHERE seq = 2`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`DELETE FROM audit_checkpoint`.execute(db)).rejects.toThrow(/append-only/);
+    // PostgreSQL's TRUNCATE skips row triggers: a statement trigger refuses it too.
+    if (onPostgres()) await expect(sql`TRUNCATE audit_event`.execute(db)).rejects.toThrow(/append-only/);
   });
 
   it('commits a change with its entry, or neither: a failing change leaves no entry and the chain goes on', async () => {
@@ -223,7 +236,7 @@ describe('audit log', () => {
 describe('tampering is detected, at the first broken entry', () => {
   beforeEach(async () => {
     await fill(12);
-    await asAdministrator();
+    await liftAppendOnly(db);
   });
 
   it('one byte changed in an event', async () => {

@@ -4,14 +4,17 @@
  * answer after `record()` resolves, so an action without its entry never happens (for reads: no
  * data leaves the platform).
  *
- * Appends are serialised in this process (one chain, no fork: `seq` and `prev_hash` are unique in
- * the table too). Entries asked for while a commit is under way are written together in the next
+ * Appends are serialised in this process and, on PostgreSQL, between the platform's instances (a
+ * transaction-wide lock taken before the head is read: one chain, no fork; `seq` and `prev_hash`
+ * are unique in the table too). Entries asked for while a commit is under way are written together in the next
  * transaction (group commit: one durable sync for them all), each in its own savepoint so that a
  * change that fails takes back only its own entry. Every `checkpointEvery` entries, at the
  * interval (while entries are written), at start and at close, the head is signed (Ed25519) into
  * `audit_checkpoint` and published outside the database (`published.ts`). The log refuses to open
  * on a database whose chain does not contain the last published checkpoint (truncated, rewritten,
- * or an old backup). One platform process per database.
+ * or an old backup). Several instances (PostgreSQL) each sign with their own key and publish
+ * every checkpoint of the database, theirs and the others'; one that has published nothing yet
+ * (it joins) starts, and says so: the others' publications and the witnesses hold the earlier ones.
  */
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -19,6 +22,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import {
   appendEntry,
   chainHead,
+  headForAppend,
   checkpointsBetween,
   entryAt,
   insertCheckpoint,
@@ -27,6 +31,7 @@ import {
   storedKeys,
 } from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
+import { isPostgres } from '../storage/dialect.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
 import { memoryCheckpoints, signedBy, toSigned, type CheckpointStore, type SignedCheckpoint } from './published.ts';
@@ -41,6 +46,8 @@ export interface AuditOptions {
   now?: () => Date;
   /** At most this many entries per transaction (group commit). */
   maxBatch?: number;
+  /** Told what an operator should know (an instance joining a shared database with no publication yet). */
+  onNotice?: (message: string) => void;
   /** Told when a checkpoint could not be written (the entries themselves are safe). */
   onCheckpointError?: (error: unknown) => void;
   /** Where checkpoints are published outside the database; in memory by default. */
@@ -78,24 +85,18 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
 
   const published = options.published ?? memoryCheckpoints();
   const publicKeys = async () => (await storedKeys(db)).map((jwk) => JSON.parse(jwk) as JWK);
-  await refuseUnlessExtends(db, published, await publicKeys());
+  await refuseUnlessExtends(db, published, await publicKeys(), options.onNotice);
 
-  let head: { seq: number; hash: string } | undefined;
+  /** The newest entry sealed by a checkpoint, as far as this process knows. */
   let sealed = 0;
+  /** Entries this process appended since it last sealed. */
+  let unsealed = 0;
   let tail: Promise<unknown> = Promise.resolve();
 
-  const readHead = async () => {
-    const last = await chainHead(db);
-    sealed = await lastSealed(db);
-    return last ?? { seq: 0, hash: GENESIS };
-  };
-
-  /** Runs `task` after every task queued before it; a failure re-reads the head from the database. */
+  /** Runs `task` after every task queued before it (in this process). */
   const serially = <T>(task: () => Promise<T>): Promise<T> => {
     const run = tail.then(task);
-    tail = run.catch(() => {
-      head = undefined;
-    });
+    tail = run.catch(() => {});
     return run;
   };
 
@@ -106,13 +107,16 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     for (const row of pending) published.append(toSigned(row));
   };
 
+  /** Signs the head (as committed by any instance) unless a checkpoint already seals it. */
   const seal = async () => {
-    head ??= await readHead();
-    if (head.seq > sealed) {
+    const head = await chainHead(db);
+    sealed = Math.max(sealed, await lastSealed(db));
+    if (head && head.seq > sealed) {
       const checkpoint = { seq: head.seq, hash: head.hash, signed_at: now().toISOString(), key_id: signer.keyId };
       await insertCheckpoint(db, { ...checkpoint, signature: signer.sign(checkpointPayload(checkpoint)) });
       sealed = head.seq;
     }
+    unsealed = 0;
     await publish();
   };
 
@@ -135,13 +139,15 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   const waiting: Waiting[] = [];
   let draining = false;
 
-  /** Writes one batch: one transaction, each entry (and its change) in a savepoint. */
+  /**
+   * Writes one batch: one transaction, each entry (and its change) in a savepoint, after the head
+   * it reads there (`headForAppend`: on PostgreSQL, writers of every instance take turns).
+   */
   const writeBatch = async (batch: Waiting[]) => {
-    head ??= await readHead();
-    let { seq, hash } = head;
     const written: [Waiting, Recorded][] = [];
     try {
       await db.transaction().execute(async (tx) => {
+        let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
         for (const item of batch) {
           const id = randomUUID();
           const recorded = now().toISOString();
@@ -172,14 +178,14 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         }
       });
     } catch (error) {
-      // The commit failed: nothing of the batch is durable.
-      head = undefined;
-      for (const [item] of written) item.reject(error);
+      // The head could not be read or the commit failed: nothing of the batch is durable (an
+      // entry already refused on its own stays refused for its own reason).
+      for (const item of batch) item.reject(error);
       return;
     }
-    head = { seq, hash };
     for (const [item, recorded] of written) item.resolve(recorded);
-    if (head.seq - sealed >= every) await sealQuietly();
+    unsealed += written.length;
+    if (unsealed >= every) await sealQuietly();
   };
 
   const drain = () => {
@@ -191,7 +197,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         // this batch (group commit); it costs one turn to a lone request.
         await new Promise((resolve) => setImmediate(resolve));
         const batch = waiting.splice(0, options.maxBatch ?? 64);
-        // Reading the head can fail before anything is written: the whole batch is refused.
+        // Anything unforeseen refuses the whole batch, never leaves it waiting.
         await writeBatch(batch).catch((error: unknown) => batch.forEach((item) => item.reject(error)));
       }
     }).finally(() => {
@@ -222,9 +228,23 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
  * old backup) or beside it (rewritten) is refused, as is a database with checkpoints whose
  * publication file is missing.
  */
-async function refuseUnlessExtends(db: Db, published: CheckpointStore, keys: JWK[]): Promise<void> {
+async function refuseUnlessExtends(
+  db: Db,
+  published: CheckpointStore,
+  keys: JWK[],
+  onNotice?: (message: string) => void,
+): Promise<void> {
   const last = published.last();
   if (!last) {
+    if ((await lastSealed(db)) > 0 && published.where !== '(memory)' && isPostgres(db)) {
+      // Several instances share the database: one that joins (or whose own file was lost) has
+      // published nothing yet; the others' publications and the witnesses hold the checkpoints.
+      onNotice?.(
+        `audit log: ${published.where} holds no checkpoint yet while the database has some: ` +
+          'this instance publishes them from now on (the other instances and the witnesses hold the earlier ones)',
+      );
+      return;
+    }
     if ((await lastSealed(db)) > 0 && published.where !== '(memory)') {
       throw new AuditIntegrityError(
         `audit log: the database has signed checkpoints but their publication ${published.where} is missing or empty; ` +

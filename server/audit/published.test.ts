@@ -5,11 +5,11 @@
  * — by `verifyAudit` given the checkpoints held outside, by the platform refusing to start, and by
  * the witness (rollback, fork, foreign signature). Each test has its own data folder.
  */
+import { liftAppendOnly } from '../../test/support/database.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { professionalFromClaims } from '../../src/core/psc.ts';
 import { devClaims } from '../../test/support/tokens.ts';
@@ -69,14 +69,6 @@ async function dataFolder() {
   return { dir, clock, signer, published, open, fill, external };
 }
 
-/** What a database administrator can do: lift the append-only triggers. */
-async function asAdministrator(db: Db) {
-  for (const t of ['audit_event', 'audit_checkpoint']) {
-    await sql.raw(`DROP TRIGGER ${t}_no_update`).execute(db);
-    await sql.raw(`DROP TRIGGER ${t}_no_delete`).execute(db);
-  }
-}
-
 async function stop(db: Db, audit: AuditLog) {
   await audit.close();
   await db.destroy();
@@ -102,7 +94,7 @@ describe('checkpoints published outside the database', () => {
     await f.fill(audit, 12);
     await stop(db, audit);
     const admin = await openDatabase(f.dir);
-    await asAdministrator(admin);
+    await liftAppendOnly(admin);
     await admin.deleteFrom('audit_event').where('seq', '>', 7).execute();
     await admin.deleteFrom('audit_checkpoint').where('seq', '>', 7).execute();
     expect((await verifyAudit(admin)).ok).toBe(true); // the database alone cannot tell
@@ -119,7 +111,7 @@ describe('checkpoints published outside the database', () => {
     await f.fill(audit, 6);
     await stop(db, audit);
     const admin = await openDatabase(f.dir);
-    await asAdministrator(admin);
+    await liftAppendOnly(admin);
     await admin.deleteFrom('audit_event').execute();
     await admin.deleteFrom('audit_checkpoint').execute();
     expect((await verifyAudit(admin)).ok).toBe(true);
@@ -137,7 +129,7 @@ describe('checkpoints published outside the database', () => {
     await f.fill(audit, 10);
     await stop(db, audit);
     const admin = await openDatabase(f.dir);
-    await asAdministrator(admin);
+    await liftAppendOnly(admin);
     await admin.deleteFrom('audit_checkpoint').execute();
     // A whole new, self-consistent chain: entry 3 now names another patient.
     const rows = await admin.selectFrom('audit_event').selectAll().orderBy('seq').execute();
@@ -262,7 +254,7 @@ describe('the witness', () => {
       });
     // The administrator truncates the database and the published file alike.
     const admin = await openDatabase(f.dir);
-    await asAdministrator(admin);
+    await liftAppendOnly(admin);
     await admin.deleteFrom('audit_event').where('seq', '>', 5).execute();
     await admin.deleteFrom('audit_checkpoint').where('seq', '>', 5).execute();
     await admin.destroy();

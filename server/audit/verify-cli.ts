@@ -1,8 +1,9 @@
 /**
- * `npm run audit:verify [-- --data-dir DIR] [--from N] [--to N] [--trusted-keys FILE]
+ * `npm run audit:verify [-- --data-dir DIR] [--database-url URL] [--from N] [--to N] [--trusted-keys FILE]
  *   [--checkpoints FILE] [--witness DIR] [--trusted-checkpoint FILE] [--checkpoint-seconds N]`
  *
- * Checks the audit log of a platform's `DATA_DIR` (read-only) and says whether the chain is intact
+ * Checks the audit log of a platform's `DATA_DIR`, or of its PostgreSQL database (`DATABASE_URL`),
+ * read-only, and says whether the chain is intact
  * or precisely where it broke (docs/audit.md says what is detected under which trust):
  * - `--trusted-keys`: a JWKS saved from `/.well-known/audit-keys` and kept elsewhere; without it
  *   (and without `--witness`) the keys listed in the database itself are trusted, which proves less;
@@ -19,7 +20,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
-import { databaseFile, openDatabaseReadOnly } from '../storage/database.ts';
+import { describeLocation, openDatabaseReadOnly } from '../storage/database.ts';
 import { checkpointFile, SignedCheckpoint } from './published.ts';
 import { verifyAudit, type VerifyOptions } from './verify.ts';
 import { pinnedKeys, witnessFiles } from './witness.ts';
@@ -27,6 +28,7 @@ import { pinnedKeys, witnessFiles } from './witness.ts';
 const { values } = parseArgs({
   options: {
     'data-dir': { type: 'string', default: process.env.DATA_DIR ?? '.data' },
+    'database-url': { type: 'string', default: process.env.DATABASE_URL },
     from: { type: 'string' },
     to: { type: 'string' },
     'trusted-keys': { type: 'string' },
@@ -80,9 +82,10 @@ try {
   stop(`Points de contrôle illisibles : ${error instanceof Error ? error.message : String(error)}`);
 }
 
+const where = values['database-url'] ?? dataDir;
 let db;
 try {
-  db = openDatabaseReadOnly(dataDir);
+  db = openDatabaseReadOnly(where);
 } catch {
   stop(`Aucune base de la plateforme dans ${dataDir}.`);
 }
@@ -95,10 +98,12 @@ const options: VerifyOptions = {
   external,
   sealing: { now: new Date(), maxUnsealedMs: 2 * seconds * 1000 },
 };
-const report = await verifyAudit(db!, options);
+const report = await verifyAudit(db!, options).catch((error: unknown) =>
+  stop(`Base illisible (${describeLocation(where)}) : ${error instanceof Error ? error.message : String(error)}`),
+);
 await db!.destroy();
 
-console.log(`Journal d'audit : ${databaseFile(dataDir)}`);
+console.log(`Journal d'audit : ${describeLocation(where)}`);
 for (const e of external) console.log(`  Points de contrôle hors base : ${e.where} (${e.checkpoints.length})`);
 if (report.ok) {
   const range =

@@ -5,8 +5,8 @@
  *
  * Demo sign-in only: the patient is chosen in a list, as the development provider does for
  * professionals; a real deployment signs patients in with FranceConnect / Mon Espace Santé. The
- * session is a random token in an `HttpOnly; SameSite=Strict` cookie scoped to `/patient`, kept in
- * memory for 30 minutes; forms post to the platform's own origin (foreign origins are refused by
+ * session is a random token in an `HttpOnly; SameSite=Strict` cookie scoped to `/patient`, known
+ * to the database by its hash for 30 minutes (any platform instance serves it); forms post to the platform's own origin (foreign origins are refused by
  * the app's origin check). Each of the patient's changes is audited with the patient as the agent.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,8 @@ import { reasonLabel } from '../../src/core/break-glass.ts';
 import { patientEntries } from '../storage/audit-events.ts';
 import { sessionsOfPatient } from '../storage/break-glass.ts';
 import { findById } from '../storage/patients.ts';
+import { endPatientSession, openPatientSession, patientOfSession } from '../storage/shared-state.ts';
+import { tokenHash } from '../identity/dpop.ts';
 import { consentOf, documentsOf, findDocument, notificationsOf, saveConsent, setMasked } from '../storage/record.ts';
 import { ById } from '../routes/input.ts';
 import { DEMO_PATIENTS } from './patients.ts';
@@ -44,14 +46,15 @@ const SESSION_MS = 30 * 60_000;
 const SHOWN: AuditKind[] = ['record-read', 'document-read', 'break-glass-start', 'break-glass-end', 'patient-read'];
 
 export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
-  const sessions = new Map<string, { patientId: string; until: number }>();
   const open = { config: { public: true } };
 
-  const sessionOf = (req: FastifyRequest) => {
-    const token = /(?:^|;\s*)passerelle_patient=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
-    const session = token ? sessions.get(token) : undefined;
-    if (!session || session.until < now().getTime()) return undefined;
-    return session;
+  const tokenOf = (req: FastifyRequest) =>
+    /(?:^|;\s*)passerelle_patient=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
+  // Kept in the database (by the token's hash): any platform instance knows the session.
+  const sessionOf = async (req: FastifyRequest) => {
+    const token = tokenOf(req);
+    const patientId = token ? await patientOfSession(db, tokenHash(token), now()) : undefined;
+    return patientId ? { patientId } : undefined;
   };
   const html = (reply: FastifyReply, body: string) =>
     reply
@@ -71,7 +74,7 @@ export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
       done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     scope.get('/patient', open, async (req, reply) => {
-      const session = sessionOf(req);
+      const session = await sessionOf(req);
       if (!session) return html(reply, patientLogin(DEMO_PATIENTS));
       const patient = (await findById(db, session.patientId))!;
       const consent = await consentOf(db, patient.id);
@@ -104,7 +107,7 @@ export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
       // The demo's sign-in stands in for the patient's own (France Connect): any patient of the platform.
       if (!id || !(await findById(db, id))) return back(reply);
       const token = randomBytes(32).toString('base64url');
-      sessions.set(token, { patientId: id, until: now().getTime() + SESSION_MS });
+      await openPatientSession(db, tokenHash(token), id, new Date(now().getTime() + SESSION_MS));
       reply.header(
         'set-cookie',
         `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/patient; Max-Age=${SESSION_MS / 1000}`,
@@ -113,15 +116,15 @@ export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
     });
 
     scope.post('/patient/logout', open, async (req, reply) => {
-      const token = /(?:^|;\s*)passerelle_patient=([A-Za-z0-9_-]{43})/.exec(req.headers.cookie ?? '')?.[1];
-      if (token) sessions.delete(token);
+      const token = tokenOf(req);
+      if (token) await endPatientSession(db, tokenHash(token), now());
       reply.header('set-cookie', `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/patient; Max-Age=0`);
       return back(reply);
     });
 
     /** The patient's choices: consent for the care circle, opposition to break-glass. */
     scope.post('/patient/consent', { ...open, schema: { body: ConsentForm } }, async (req, reply) => {
-      const session = sessionOf(req);
+      const session = await sessionOf(req);
       if (!session) return back(reply);
       const body = req.body;
       const consent = await consentOf(db, session.patientId);
@@ -145,7 +148,7 @@ export function patientPageRoutes(app: App, { db, audit, now }: Deps): void {
     });
 
     scope.post('/patient/documents/:id', { ...open, schema: { params: ById, body: MaskForm } }, async (req, reply) => {
-      const session = sessionOf(req);
+      const session = await sessionOf(req);
       if (!session) return back(reply);
       const masked = req.body.masked === '1';
       const document = req.params.id;

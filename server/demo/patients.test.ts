@@ -2,13 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkIns, INS_OID } from '../../src/core/ins.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
 import { findQualifiedByIns, insertPatientIfAbsent } from '../storage/patients.ts';
-import { openDatabase, type Db } from '../storage/database.ts';
+import type { Db } from '../storage/database.ts';
+import { testDatabase } from '../../test/support/database.ts';
 import { seedDemo } from './index.ts';
 import { DEMO_PATIENTS } from './patients.ts';
 
 let db: Db;
 beforeEach(async () => {
-  db = await openDatabase(':memory:');
+  db = await testDatabase();
 });
 afterEach(() => db.destroy());
 

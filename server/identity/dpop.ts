@@ -36,11 +36,18 @@ export function htuOf(url: string | URL): string {
   return `${u.protocol}//${u.host}${u.pathname}`.toLowerCase();
 }
 
+/** How long a proof is remembered: as long as it would be accepted. */
+export const PROOF_MEMORY_MS = (FRESH_SECONDS + SKEW_SECONDS) * 1000;
+
+/** Answers whether a proof (`thumbprint:jti`) is seen for the first time while fresh, and remembers it. */
+export type FirstUse = (jti: string) => boolean | Promise<boolean>;
+
 /**
- * Remembers the proofs seen while they are fresh, so that a replayed one is refused. One process:
- * several platform instances behind a load balancer would share it in the database (issue 20).
+ * Remembers the proofs seen while they are fresh, so that a replayed one is refused: in memory, for
+ * a platform that is one process (SQLite). Several instances share theirs in the database
+ * (`platformSessions`, on PostgreSQL).
  */
-export function replayCache(now: () => Date) {
+export function replayCache(now: () => Date): FirstUse {
   const seen = new Map<string, number>();
   return (jti: string): boolean => {
     const t = now().getTime();
@@ -50,7 +57,7 @@ export function replayCache(now: () => Date) {
       seen.delete(key);
     }
     if (seen.has(jti)) return false;
-    seen.set(jti, t + (FRESH_SECONDS + SKEW_SECONDS) * 1000);
+    seen.set(jti, t + PROOF_MEMORY_MS);
     return true;
   };
 }
@@ -58,7 +65,7 @@ export function replayCache(now: () => Date) {
 export async function verifyDpop(
   proof: string | string[] | undefined,
   request: { method: string; url: string; accessToken?: string },
-  options: { now: () => Date; firstUse: (jti: string) => boolean },
+  options: { now: () => Date; firstUse: FirstUse },
 ): Promise<{ jkt: string }> {
   if (typeof proof !== 'string' || proof.length === 0 || proof.length > 4096) throw new DpopError('missing');
   let payload;
@@ -96,6 +103,6 @@ export async function verifyDpop(
   if (request.accessToken !== undefined && payload.ath !== tokenHash(request.accessToken)) {
     throw new DpopError('invalid');
   }
-  if (!options.firstUse(`${jkt}:${String(payload.jti)}`)) throw new DpopError('replayed');
+  if (!(await options.firstUse(`${jkt}:${String(payload.jti)}`))) throw new DpopError('replayed');
   return { jkt };
 }

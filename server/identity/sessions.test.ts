@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completeLogin, memoryKeyStore, REDIRECT_URI, signInHeadless } from '../../test/support/oidc.ts';
-import { signInPlatform, type SignInPlatform } from '../../test/support/platform.ts';
+import { completeLogin, memoryKeyStore, REDIRECT_URI, signInHeadless, type SignedIn } from '../../test/support/oidc.ts';
+import { onPostgres } from '../../test/support/database.ts';
+import { signInPlatform, testPlatform, type SignInPlatform } from '../../test/support/platform.ts';
 import { DEV_JWT_CLIENT_ID } from './dev-provider.ts';
 import { EXTENSION_CLIENT_ID } from './sessions.ts';
 
@@ -30,6 +31,21 @@ async function start(options: Parameters<typeof signInPlatform>[0] = {}) {
 }
 
 const me = (signedIn: { call(path: string): Promise<Response> }) => signedIn.call('/fhir/Practitioner/$me');
+
+/** Calls `$me` once with the session and a fresh proof; answers the headers as sent (to replay them). */
+async function sentHeaders(signedIn: SignedIn, url: URL): Promise<Headers> {
+  const captured: Headers[] = [];
+  const { accessToken, dpop } = (await signedIn.auth.credentials())!;
+  await oauth.protectedResourceRequest(accessToken, 'GET', url, new Headers(), null, {
+    [oauth.allowInsecureRequests]: true,
+    DPoP: dpop,
+    [oauth.customFetch]: (target: string, init: { headers: Record<string, string> }) => {
+      captured.push(new Headers(init.headers));
+      return fetch(target, init);
+    },
+  });
+  return captured[0]!;
+}
 
 /** The extension's side by hand: discovery, the sign-in window, and the raw code in the redirect. */
 async function codeFor(url: string, account = PHYSICIAN) {
@@ -134,19 +150,40 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
   it('refuses a replayed DPoP proof', async () => {
     const { platform } = await start();
     const signedIn = await signInHeadless(platform.url, PHYSICIAN);
-    const captured: Headers[] = [];
-    const { accessToken, dpop } = (await signedIn.auth.credentials())!;
     const url = new URL('/fhir/Practitioner/$me', platform.url);
-    await oauth.protectedResourceRequest(accessToken, 'GET', url, new Headers(), null, {
-      [oauth.allowInsecureRequests]: true,
-      DPoP: dpop,
-      [oauth.customFetch]: (target: string, init: { headers: Record<string, string> }) => {
-        captured.push(new Headers(init.headers));
-        return fetch(target, init);
-      },
-    });
-    const replay = await fetch(url, { headers: captured[0]! });
+    const replay = await fetch(url, { headers: await sentHeaders(signedIn, url) });
     expect(replay.status).toBe(401);
+  });
+
+  // Several instances share PostgreSQL (one SQLite platform is one process: nothing to share).
+  it.runIf(onPostgres())('refuses a DPoP proof replayed at another platform instance', async () => {
+    const { platform } = await start();
+    const other = await testPlatform({}, { sessions: true, db: platform.db });
+    try {
+      const signedIn = await signInHeadless(platform.url, PHYSICIAN);
+      const url = new URL('/fhir/Practitioner/$me', platform.url);
+      // The other instance, behind the same address, is handed the same request again.
+      const headers = { ...Object.fromEntries(await sentHeaders(signedIn, url)), host: url.host };
+      const { accessToken, dpop } = (await signedIn.auth.credentials())!;
+      const replay = await other.app.inject({ method: 'GET', url: url.pathname, headers });
+      expect(replay.statusCode).toBe(401);
+      // A fresh proof for the same session is good there: the session is shared, not the proof.
+      const fresh = await oauth.protectedResourceRequest(accessToken, 'GET', url, new Headers(), null, {
+        [oauth.allowInsecureRequests]: true,
+        DPoP: dpop,
+        [oauth.customFetch]: async (_target: string, init: { headers: Record<string, string> }) => {
+          const res = await other.app.inject({
+            method: 'GET',
+            url: url.pathname,
+            headers: { ...init.headers, host: url.host },
+          });
+          return new Response(res.body, { status: res.statusCode });
+        },
+      });
+      expect(fresh.status).toBe(200);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses an expired access token; the refresh token renews it, rotated, and a replayed one ends the session', async () => {

@@ -29,7 +29,9 @@ import {
   takeLoginRequest,
 } from '../storage/sessions.ts';
 import type { PlatformSessionTable } from '../storage/schema.ts';
-import { DpopError, replayCache, tokenHash, verifyDpop } from './dpop.ts';
+import { DpopError, PROOF_MEMORY_MS, replayCache, tokenHash, verifyDpop, type FirstUse } from './dpop.ts';
+import { isPostgres } from '../storage/dialect.ts';
+import { firstProofUse } from '../storage/shared-state.ts';
 import { PscRefusal, type PscClient } from './psc-client.ts';
 
 export { EXTENSION_CLIENT_ID } from '../../src/core/platform.ts';
@@ -97,7 +99,10 @@ const unauthorized = (text: string, diagnostics: string, error = 'invalid_token'
 
 export function platformSessions(o: SessionsOptions) {
   const { db, now, identity } = o;
-  const firstUse = replayCache(now);
+  // One process (SQLite) remembers proofs in memory; instances sharing PostgreSQL, in the database.
+  const firstUse: FirstUse = isPostgres(db)
+    ? (jti) => firstProofUse(db, jti, now(), new Date(now().getTime() + PROOF_MEMORY_MS))
+    : replayCache(now);
   const later = (ms: number) => new Date(now().getTime() + ms).toISOString();
 
   async function issueTokens(

@@ -3,8 +3,8 @@
  * is written with its action or not at all; the gateway down, it waits and is sent once it is
  * back; an unknown recipient is a failure the secretariat sees, with the gateway's words.
  */
+import { auditDiskFull } from '../../test/support/database.ts';
 import { createServer } from 'node:net';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { callAs } from '../../test/support/http.ts';
@@ -125,6 +125,16 @@ describe('MSSanté outbox', () => {
     expect(await mailOf(issued.id)).toMatchObject({ state: 'sent', at: clock.toISOString(), error: null });
   });
 
+  it('sends each message once when the workers of two platform instances deliver at the same moment', async () => {
+    for (let i = 0; i < 3; i++) expect((await sendCode('exam-known')).sent.statusCode).toBe(200);
+    // Two workers (two instances) over the same outbox, at once.
+    const taken = await Promise.all([mailbox.deliver(platform), mailbox.deliver(platform)]);
+    expect(taken[0]! + taken[1]!).toBe(3);
+    expect(mailbox.messages()).toHaveLength(3);
+    const rows = await platform.db.selectFrom('mail_outbox').select(['state', 'attempts']).execute();
+    expect(rows).toEqual(Array.from({ length: 3 }, () => ({ state: 'sent', attempts: 1 })));
+  });
+
   it('follows the message to its delivery (the gateway’s notification) and its reading (the recipient’s)', async () => {
     const { issued } = await sendCode('exam-known');
     expect(await mailbox.deliver(platform)).toBe(1);
@@ -169,11 +179,9 @@ describe('MSSanté outbox', () => {
 
   it('writes no message when the send cannot be audited, and the send is refused', async () => {
     const issued = (await call('POST', '/share/exams/exam-known/codes', {})).json<{ id: string; code: string }>();
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const sent = await call('POST', `/share/codes/${issued.id}/send`, { code: issued.code });
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     expect(sent.statusCode).toBe(503);
     expect(await platform.db.selectFrom('mail_outbox').selectAll().execute()).toEqual([]);
   });

@@ -10,7 +10,14 @@ import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Db } from '../storage/database.ts';
-import { dueMails, enqueueMail, markMailFailed, markMailRetry, markMailSent } from '../storage/mail-outbox.ts';
+import {
+  claimMail,
+  dueMails,
+  enqueueMail,
+  markMailFailed,
+  markMailRetry,
+  markMailSent,
+} from '../storage/mail-outbox.ts';
 import type { MailOutboxTable } from '../storage/schema.ts';
 import { takeReceipts, type ReceiptSource } from './intake.ts';
 import { mssanteMail, type Mail } from './message.ts';
@@ -18,6 +25,8 @@ import { mssanteMail, type Mail } from './message.ts';
 /** 30 s, 1 min, 2 min… up to an hour between attempts; given up after a day of them. */
 const backoff = (attempts: number) => Math.min(30_000 * 2 ** attempts, 3600_000);
 const GIVE_UP_ATTEMPTS = 30;
+/** How long a claimed message is left to its worker: well past the SMTP time-outs (`transport.ts`). */
+const CLAIM_MS = 5 * 60_000;
 
 export async function queueMail(
   tx: Db,
@@ -74,6 +83,9 @@ export function mailWorker(deps: {
   const once = async () => {
     let taken = 0;
     for (const mail of await dueMails(deps.db, deps.now())) {
+      // Another instance may be sending it: only the one that claims it does. A worker that dies
+      // while sending leaves it to be tried again once the claim runs out.
+      if (!(await claimMail(deps.db, mail, new Date(deps.now().getTime() + CLAIM_MS)))) continue;
       try {
         await deps.transport.sendMail({
           envelope: { from: deps.sender, to: [mail.recipient] },

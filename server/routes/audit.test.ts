@@ -1,5 +1,5 @@
 /** Audited answers, refusal without a durable entry, and reading the log by the right people. */
-import { sql } from 'kysely';
+import { auditDiskFull } from '../../test/support/database.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../config.ts';
 import { LEFEVRE, givenPatient } from '../../test/support/builders.ts';
@@ -61,11 +61,9 @@ describe('audited answers', () => {
   });
 
   it('answers 503 and gives no data when the entry cannot be written; the chain stays whole', async () => {
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const refused = await get('/fhir/Patient?identifier=255081416802538');
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     expect(refused.statusCode).toBe(503);
     expect(refused.json().issue[0].details.text).toMatch(/journal d’audit est indisponible/);
     expect(refused.body).not.toContain('LEF');

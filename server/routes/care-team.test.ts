@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { auditDiskFull } from '../../test/support/database.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
@@ -211,11 +211,9 @@ describe('the care circle (CDSCareTeam)', () => {
 
   it('changes nothing when the change cannot be audited (503), and the same key works once it can', async () => {
     const key = freshKey();
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const refused = await operation('join', 'lefevre', { key });
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     expect(refused.statusCode).toBe(503);
     const circle = await read('lefevre');
     expect(participants(circle.json())).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { auditDiskFull } from '../../test/support/database.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { testMailbox } from '../../test/support/mail.ts';
@@ -91,12 +91,10 @@ describe('normal access (consent and care circle)', () => {
 
   it('returns no record data when the read cannot be audited', async () => {
     await join('lefevre');
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const summary = await call('GET', '/fhir/Patient/lefevre/$summary');
     const doc = await call('GET', '/fhir/Binary/lefevre-doc-3');
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     for (const res of [summary, doc]) {
       expect(res.statusCode).toBe(503);
       expect(res.body).not.toContain('Allergie');
@@ -158,11 +156,9 @@ describe('break-glass', () => {
   });
 
   it('writes nothing and shows nothing when its audit entry cannot be written', async () => {
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const res = await breakGlass('bernard');
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     expect(res.statusCode).toBe(503);
     expect(await platform.db.selectFrom('break_glass').selectAll().execute()).toHaveLength(0);
     expect(await platform.db.selectFrom('patient_notification').selectAll().execute()).toHaveLength(0);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { auditDiskFull } from '../../test/support/database.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenPatient } from '../../test/support/builders.ts';
 import { validateR4 } from '../../test/support/fhir.ts';
@@ -100,11 +100,9 @@ describe('POST /fhir/Patient/{id}/$confirm-identity', () => {
   });
 
   it('refuses (503) when the confirmation cannot be written to the audit log', async () => {
-    await sql
-      .raw("CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-      .execute(platform.db);
+    const diskFull = await auditDiskFull(platform.db);
     const res = await confirm('lefevre', parameters('sex'));
-    await sql.raw('DROP TRIGGER audit_full').execute(platform.db);
+    await diskFull();
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toContain('consignée');
     expect(await verifyAudit(platform.db)).toMatchObject({ ok: true });

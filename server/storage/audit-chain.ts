@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { isPostgres } from './dialect.ts';
 import type { AuditCheckpointTable, AuditEventTable } from './schema.ts';
 
 export async function registerKey(db: Db, key: { key_id: string; public_jwk: string; created_at: string }) {
@@ -24,6 +25,19 @@ export async function storedKeys(db: Db): Promise<string[]> {
 export const chainHead = (db: Db) =>
   db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 
+/** The advisory lock that orders the writers of the chain on PostgreSQL ('AUDT'). */
+const CHAIN_LOCK = 0x41554454;
+
+/**
+ * The head, read inside the transaction that will append to it. On PostgreSQL several platform
+ * instances write: the first statement takes a transaction-wide lock, so that writers append one
+ * batch after another and each reads the head its predecessor committed (SQLite: one process).
+ */
+export async function headForAppend(tx: Db) {
+  if (isPostgres(tx)) await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
+  return chainHead(tx);
+}
+
 /** The number of the newest entry a checkpoint seals (0: none). */
 export async function lastSealed(db: Db): Promise<number> {
   const row = await db.selectFrom('audit_checkpoint').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -40,8 +54,13 @@ export const checkpointsBetween = (db: Db, from: number, to = Number.MAX_SAFE_IN
     .orderBy('seq')
     .execute();
 
+/** Stores a checkpoint; another instance's checkpoint of the same entry is kept instead. */
 export async function insertCheckpoint(db: Db, checkpoint: AuditCheckpointTable): Promise<void> {
-  await db.insertInto('audit_checkpoint').values(checkpoint).execute();
+  await db
+    .insertInto('audit_checkpoint')
+    .values(checkpoint)
+    .onConflict((oc) => oc.column('seq').doNothing())
+    .execute();
 }
 
 export const entryAt = (db: Db, seq: number) =>

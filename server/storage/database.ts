@@ -1,7 +1,14 @@
+/**
+ * The platform's database: embedded SQLite in `DATA_DIR` (one hospital, one process, the default),
+ * or PostgreSQL at `DATABASE_URL` (several platform instances on one primary; docs/scale.md). The
+ * same Kysely queries and the same migrations serve both; the few places where the two differ are
+ * named by `isPostgres` (`dialect.ts`).
+ */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { migrate } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -10,26 +17,74 @@ export type Db = Kysely<Database>;
 
 export const databaseFile = (dataDir: string) => join(dataDir, 'passerelle.sqlite');
 
+/** Whether a database location is a PostgreSQL address (`postgres://…`) rather than a folder. */
+export const isPostgresUrl = (where: string) => /^postgres(?:ql)?:\/\//.test(where);
+
+/** How a location is named in messages: the folder, or the PostgreSQL address without its password. */
+export function describeLocation(where: string): string {
+  if (!isPostgresUrl(where)) return databaseFile(where);
+  const url = new URL(where);
+  url.password = '';
+  return url.toString();
+}
+
+/**
+ * PostgreSQL's `bigint` (counts, sums) comes back as a number, as SQLite's integers do: every
+ * count the platform makes stays far below 2⁵³.
+ */
+const TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+} as pg.CustomTypesConfig;
+
+function postgres(url: string, options: { readOnly?: boolean; poolSize?: number }): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: TYPES,
+    // Every session in UTC; the verifier's sessions cannot write.
+    options: `-c TimeZone=UTC${options.readOnly ? ' -c default_transaction_read_only=on' : ''}`,
+  });
+  // A connection lost while idle (the server restarted, a failover) is dropped from the pool and
+  // the next query opens another: it must not end the process (node-postgres emits it on the pool).
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
 /** Opens an existing database without writing to it (no migration): for `npm run audit:verify`. */
-export function openDatabaseReadOnly(dataDir: string): Db {
-  const file = databaseFile(dataDir);
-  if (!existsSync(file)) throw new Error(`no database in ${dataDir}`);
+export function openDatabaseReadOnly(where: string): Db {
+  if (isPostgresUrl(where)) return postgres(where, { readOnly: true, poolSize: 1 });
+  const file = databaseFile(where);
+  if (!existsSync(file)) throw new Error(`no database in ${where}`);
   return new Kysely<Database>({ dialect: nodeSqliteDialect(new DatabaseSync(file, { readOnly: true })) });
 }
 
-/** Opens (and migrates) the platform's SQLite database in `dataDir`, or in memory. */
-export async function openDatabase(dataDir: string): Promise<Db> {
+/**
+ * Opens (and migrates) the platform's database: PostgreSQL when `where` is its address, else the
+ * SQLite database in the folder `where`, or in memory (`:memory:`).
+ */
+export async function openDatabase(where: string, options: { poolSize?: number } = {}): Promise<Db> {
+  const db = isPostgresUrl(where) ? postgres(where, options) : sqlite(where);
+  try {
+    // Several instances starting together: Kysely's migrator takes a lock (on PostgreSQL, an advisory one).
+    await migrate(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+function sqlite(dataDir: string): Db {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
     file = databaseFile(dataDir);
   }
-  const sqlite = new DatabaseSync(file);
+  const database = new DatabaseSync(file);
   // WAL with full synchronous commits: an acknowledged write survives a crash or power loss.
-  sqlite.exec(
+  database.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
   );
-  const db = new Kysely<Database>({ dialect: nodeSqliteDialect(sqlite) });
-  await migrate(db as Kysely<unknown>);
-  return db;
+  return new Kysely<Database>({ dialect: nodeSqliteDialect(database) });
 }

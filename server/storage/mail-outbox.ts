@@ -17,6 +17,21 @@ export const dueMails = (db: Db, at: Date, limit = 20) =>
     .limit(limit)
     .execute();
 
+/**
+ * Takes a due message for one attempt: its next attempt moves to `until`, if nobody moved it since
+ * it was read. Answers whether this worker has it — of several platform instances, one sends it.
+ */
+export async function claimMail(db: Db, mail: { id: string; next_at: string }, until: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('mail_outbox')
+    .set({ next_at: until.toISOString() })
+    .where('id', '=', mail.id)
+    .where('state', '=', 'pending')
+    .where('next_at', '=', mail.next_at)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function markMailSent(db: Db, id: string, at: Date): Promise<void> {
   await db
     .updateTable('mail_outbox')

@@ -1,6 +1,45 @@
 /** Schema migrations, applied in order at start-up; never edit one that has shipped, add one. */
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
+import { isPostgres } from './dialect.ts';
+
+/**
+ * Where SQLite and PostgreSQL differ, the migration says both: the audit tables' refusal of any
+ * change (SQLite `RAISE(ABORT)`, PostgreSQL a PL/pgSQL function, also before `TRUNCATE`), the
+ * audit sequence numbers (SQLite's 64-bit `integer`, PostgreSQL `bigint`) and generated keys.
+ */
+async function appendOnly(db: Kysely<unknown>, table: string): Promise<void> {
+  if (isPostgres(db)) {
+    await sql
+      .raw(
+        `CREATE OR REPLACE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$ ` +
+          `BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} ` +
+          `FOR EACH ROW EXECUTE FUNCTION append_only()`,
+      )
+      .execute(db);
+    await sql
+      .raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} EXECUTE FUNCTION append_only()`)
+      .execute(db);
+    return;
+  }
+  for (const action of ['UPDATE', 'DELETE']) {
+    await sql
+      .raw(
+        `CREATE TRIGGER ${table}_no_${action.toLowerCase()} BEFORE ${action} ON ${table} ` +
+          `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+      )
+      .execute(db);
+  }
+}
+/** The current time as SQLite's `CURRENT_TIMESTAMP` writes it (UTC, `YYYY-MM-DD HH:MM:SS`), on both. */
+const now = (db: Kysely<unknown>) =>
+  isPostgres(db) ? sql`to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')` : sql`CURRENT_TIMESTAMP`;
+const sequenceNumber = (db: Kysely<unknown>) => (isPostgres(db) ? 'bigint' : 'integer');
 
 const migrations: Record<string, Migration> = {
   '0001_patient': {
@@ -19,7 +58,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('birth_date', 'text', (c) => c.notNull())
         .addColumn('sex', 'text', (c) => c.notNull().check(sql`sex in ('female','male')`))
         .addColumn('birth_place', 'text')
-        .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(sql`CURRENT_TIMESTAMP`))
+        .addColumn('created_at', 'text', (c) => c.notNull().defaultTo(now(db)))
         .addUniqueConstraint('patient_ins_unique', ['ins_system', 'ins'])
         .execute();
       await db.schema.createIndex('patient_ins').on('patient').column('ins').execute();
@@ -62,7 +101,7 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('audit_event')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', sequenceNumber(db), (c) => c.primaryKey())
         .addColumn('id', 'text', (c) => c.notNull().unique())
         .addColumn('recorded', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -79,7 +118,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_event_agent').on('audit_event').columns(['agent_idnps', 'seq']).execute();
       await db.schema
         .createTable('audit_checkpoint')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', sequenceNumber(db), (c) => c.primaryKey())
         .addColumn('hash', 'text', (c) => c.notNull())
         .addColumn('signed_at', 'text', (c) => c.notNull())
         .addColumn('key_id', 'text', (c) => c.notNull())
@@ -91,16 +130,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('public_jwk', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      for (const table of ['audit_event', 'audit_checkpoint', 'audit_key']) {
-        for (const action of ['UPDATE', 'DELETE']) {
-          await sql
-            .raw(
-              `CREATE TRIGGER ${table}_no_${action.toLowerCase()} BEFORE ${action} ON ${table} ` +
-                `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
-            )
-            .execute(db);
-        }
-      }
+      for (const table of ['audit_event', 'audit_checkpoint', 'audit_key']) await appendOnly(db, table);
     },
   },
   /**
@@ -194,7 +224,9 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('share_code_exam').on('share_code').column('exam_id').execute();
       await db.schema
         .createTable('share_attempt')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', isPostgres(db) ? 'serial' : 'integer', (c) =>
+          isPostgres(db) ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('idnps', 'text', (c) => c.notNull())
         .addColumn('address', 'text', (c) => c.notNull())
@@ -420,6 +452,38 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('mail_outbox').addColumn('delivered_at', 'text').execute();
       await db.schema.alterTable('mail_outbox').addColumn('read_at', 'text').execute();
+    },
+  },
+  /**
+   * Several platform instances on one PostgreSQL (issue 20): what one process kept in memory is
+   * shared. Leases (one instance at a time does the break-glass sweep, reads receipts); DPoP
+   * proofs seen while fresh (a proof replayed at another instance is refused) — on PostgreSQL an
+   * unlogged table: proofs live a minute, a server crash forgets them and costs no journal
+   * write; the demo patient page's sessions, known by their token's hash.
+   */
+  '0014_shared_state': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('platform_lease')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('until', 'text', (c) => c.notNull())
+        .execute();
+      await (
+        isPostgres(db)
+          ? db.schema.createTable('dpop_proof').modifyFront(sql`unlogged`)
+          : db.schema.createTable('dpop_proof')
+      )
+        .addColumn('jti', 'text', (c) => c.primaryKey())
+        .addColumn('until', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dpop_proof_until').on('dpop_proof').column('until').execute();
+      await db.schema
+        .createTable('patient_page_session')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('patient_id', 'text', (c) => c.notNull().references('patient.id'))
+        .addColumn('until', 'text', (c) => c.notNull())
+        .execute();
     },
   },
 };

@@ -138,7 +138,8 @@ export interface ShareCodeTable {
 
 /** Wrong codes, per professional and address: the throttle's memory. */
 export interface ShareAttemptTable {
-  id: number | null;
+  /** Given by the database. */
+  id: Generated<number>;
   at: string;
   idnps: string;
   address: string;
@@ -316,4 +317,27 @@ export interface Database {
   break_glass_read: BreakGlassReadTable;
   break_glass_review: BreakGlassReviewTable;
   patient_notification: PatientNotificationTable;
+  platform_lease: PlatformLeaseTable;
+  dpop_proof: DpopProofTable;
+  patient_page_session: PatientPageSessionTable;
+}
+
+/** A task one platform instance at a time does (the break-glass sweep…), held until `until`. */
+export interface PlatformLeaseTable {
+  name: string;
+  holder: string;
+  until: string;
+}
+
+/** A DPoP proof seen (`thumbprint:jti`), refused again until `until` (several instances). */
+export interface DpopProofTable {
+  jti: string;
+  until: string;
+}
+
+/** The demo patient page's sessions: the SHA-256 of the cookie's token, never the token. */
+export interface PatientPageSessionTable {
+  token_hash: string;
+  patient_id: string;
+  until: string;
 }

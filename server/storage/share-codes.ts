@@ -59,7 +59,6 @@ export async function recordWrongAttempt(
   await tx
     .insertInto('share_attempt')
     .values({
-      id: null,
       at: attempt.at.toISOString(),
       idnps: attempt.idnps,
       address: attempt.address,

@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { configFromEnv } from '../../server/config.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
@@ -269,13 +268,7 @@ export async function openSpaPatient(h: Harness, patient: string): Promise<{ pag
 }
 
 /** A port free now on the loopback (to stop a platform and start it again at the same address). */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+export { freePort } from '../support/net.ts';
 
 /** A test platform, a browser with the extension pointed at it, and the demo physician signed in. */
 export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatform; close(): Promise<void> }> {

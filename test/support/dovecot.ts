@@ -3,12 +3,12 @@
  * on the loopback, one mailbox, its Maildir in a temporary folder. `deliver` puts a message in the
  * mailbox as the MTA would (a file in `Maildir/new`).
  */
+import { freePort } from './net.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 export interface TestImap {
@@ -16,14 +16,6 @@ export interface TestImap {
   deliver(raw: string): void;
   close(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 
 export async function startDovecot(): Promise<TestImap> {
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-imap-'));

@@ -1,5 +1,6 @@
 /**
- * An in-process platform for tests: in-memory SQLite (empty: the test builds what it needs with
+ * An in-process platform for tests: in-memory SQLite, or a new PostgreSQL database in the
+ * `postgres` project (`database.ts`) (empty: the test builds what it needs with
  * `test/support/builders.ts`, or passes `seed`), its audit log, logs captured as JSON lines, and a
  * test token issuer (`issuer.bearer()` gives a valid Authorization header). `demo: true` adds the
  * demo's routes (patient page), not its data.
@@ -17,6 +18,7 @@ import { startDevProvider, type DevProvider, type DevProviderOptions } from '../
 import { platformDeps } from '../../server/platform.ts';
 import { loadCodeKey } from '../../server/share/code-key.ts';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
+import { testDatabase } from './database.ts';
 import { logCollector } from './logs.ts';
 import { testIssuer, type TestIssuer } from './tokens.ts';
 
@@ -42,11 +44,13 @@ export async function testPlatform(
     seed?: (db: Db) => Promise<void>;
     /** Real platform sessions (sign-in through PSC) instead of the test issuer's tokens. */
     sessions?: boolean;
+    /** Another instance of a platform: its database, shared (left open at close). */
+    db?: Db;
   } = {},
 ): Promise<TestPlatform> {
   const config = { ...configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'debug' }), ...overrides };
   const { logs, stream } = logCollector();
-  const db = await openDatabase(config.dataDir);
+  const db = options.db ?? (config.dataDir === ':memory:' ? await testDatabase() : await openDatabase(config.dataDir));
   await options.seed?.(db);
   const issuer = await testIssuer();
   // The audit log keeps the test's clock too: entries are dated by it.
@@ -79,7 +83,7 @@ export async function testPlatform(
     async close() {
       await app.close();
       await audit.close();
-      await db.destroy();
+      if (!options.db) await db.destroy();
     },
   };
 }

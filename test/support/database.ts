@@ -1,0 +1,72 @@
+/**
+ * The database a test runs on: in-memory SQLite, or — in the `postgres` test project — a new
+ * PostgreSQL database copied from the migrated template (`postgres-setup.ts`), dropped when the
+ * test destroys it. Each test has its own, whatever the order.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { inject } from 'vitest';
+import { openDatabase, type Db } from '../../server/storage/database.ts';
+import { isPostgres } from '../../server/storage/dialect.ts';
+import { serverOf, TEMPLATE } from './postgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The PostgreSQL server the `postgres` project runs on (a superuser's address). */
+    postgres?: string;
+  }
+}
+
+/** Whether this test run is the PostgreSQL one. */
+export const onPostgres = () => inject('postgres') !== undefined;
+
+/** A new, empty, migrated database for one test. */
+export async function testDatabase(): Promise<Db> {
+  const url = inject('postgres');
+  if (!url) return openDatabase(':memory:');
+  const server = serverOf(url);
+  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  await server.admin(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE} STRATEGY FILE_COPY`);
+  const db = await openDatabase(server.urlOf(name), { poolSize: 4 });
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await destroy();
+    await server.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
+  return db;
+}
+
+/**
+ * The audit log's disk is full: every new entry is refused by the database (a trigger), until
+ * the returned function lifts it. For the tests of "no action without its entry".
+ */
+export async function auditDiskFull(db: Db): Promise<() => Promise<void>> {
+  if (isPostgres(db)) {
+    await sql`CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`.execute(
+      db,
+    );
+    await sql`CREATE TRIGGER audit_full BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION disk_full()`.execute(
+      db,
+    );
+    return async () => {
+      await sql`DROP TRIGGER audit_full ON audit_event`.execute(db);
+      await sql`DROP FUNCTION disk_full()`.execute(db);
+    };
+  }
+  await sql`CREATE TRIGGER audit_full BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(
+    db,
+  );
+  return async () => void (await sql`DROP TRIGGER audit_full`.execute(db));
+}
+
+/** What a database administrator can do: lift the audit tables' append-only triggers. */
+export async function liftAppendOnly(db: Db): Promise<void> {
+  for (const t of ['audit_event', 'audit_checkpoint']) {
+    if (isPostgres(db)) {
+      await sql.raw(`DROP TRIGGER ${t}_append_only ON ${t}`).execute(db);
+    } else {
+      await sql.raw(`DROP TRIGGER ${t}_no_update`).execute(db);
+      await sql.raw(`DROP TRIGGER ${t}_no_delete`).execute(db);
+    }
+  }
+}
