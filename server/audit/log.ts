@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import {
+  appendEntries,
   appendEntry,
   chainHead,
   headForAppend,
@@ -31,6 +32,7 @@ import {
   storedKeys,
 } from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
+import type { AuditEventTable } from '../storage/schema.ts';
 import { isPostgres } from '../storage/dialect.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
@@ -140,14 +142,26 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   let draining = false;
 
   /**
-   * Writes one batch: one transaction, each entry (and its change) in a savepoint, after the head
-   * it reads there (`headForAppend`: on PostgreSQL, writers of every instance take turns).
+   * Writes one batch: one transaction, after the head it reads there (`headForAppend`: on
+   * PostgreSQL, writers of every instance take turns). An entry with a change is written in a
+   * savepoint with it, so that a change that fails takes back only its own entry; entries without
+   * one (reads) are written together, in one statement, at the next change or at the end.
    */
   const writeBatch = async (batch: Waiting[]) => {
     const written: [Waiting, Recorded][] = [];
     try {
       await db.transaction().execute(async (tx) => {
         let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
+        let reads: { entry: AuditEventTable; item: Waiting }[] = [];
+        const writeReads = async () => {
+          if (reads.length === 0) return;
+          await appendEntries(
+            tx,
+            reads.map((r) => r.entry),
+          );
+          for (const { entry, item } of reads) written.push([item, { id: entry.id, seq: entry.seq }]);
+          reads = [];
+        };
         for (const item of batch) {
           const id = randomUUID();
           const recorded = now().toISOString();
@@ -164,18 +178,24 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
             resource: canonical(event),
             prev_hash: hash,
           };
-          const entryHashValue = entryHash(fields);
-          try {
-            await appendEntry(tx, { ...fields, hash: entryHashValue }, item.change);
-          } catch (error) {
-            // Only this entry and its change are taken back; the batch goes on.
-            item.reject(error);
-            continue;
+          const entry = { ...fields, hash: entryHash(fields) };
+          if (item.change) {
+            await writeReads();
+            try {
+              await appendEntry(tx, entry, item.change);
+            } catch (error) {
+              // Only this entry and its change are taken back; the batch goes on.
+              item.reject(error);
+              continue;
+            }
+            written.push([item, { id, seq: entry.seq }]);
+          } else {
+            reads.push({ entry, item });
           }
-          seq = fields.seq;
-          hash = entryHashValue;
-          written.push([item, { id, seq }]);
+          seq = entry.seq;
+          hash = entry.hash;
         }
+        await writeReads();
       });
     } catch (error) {
       // The head could not be read or the commit failed: nothing of the batch is durable (an

@@ -77,6 +77,11 @@ export const entriesBetween = (db: Db, from: number, to: number, limit: number) 
     .limit(limit)
     .execute();
 
+/** Appends entries that record no change (reads), in one statement. */
+export async function appendEntries(tx: Db, entries: readonly AuditEventTable[]): Promise<void> {
+  await tx.insertInto('audit_event').values(entries).execute();
+}
+
 /**
  * Appends an entry and runs the change it records, both or neither, inside the batch's
  * transaction: a savepoint takes back only this entry and its change when either fails.
