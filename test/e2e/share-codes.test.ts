@@ -15,6 +15,7 @@ import {
   type Harness,
   type TestPlatform,
   inputReady,
+  mailArriving,
 } from './browser.ts';
 
 let h: Harness;
@@ -66,6 +67,8 @@ describe('share codes', () => {
 
   it('the physician opens the message in the webmail and the exam in one click; the report opens', async () => {
     const page = await h.browser.newPage();
+    // The message is in the mailbox once the platform's worker has handed it to the gateway.
+    await mailArriving(platform.mailboxDir!, (eml) => eml.includes(issued));
     await page.goto(`${h.pages.url}/mailbox.html`);
     const panel = await openPanel(h, page);
     await signIn(h, panel, platform.issuer);
