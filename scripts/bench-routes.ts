@@ -5,7 +5,8 @@
  * that writes nothing (token check only) and one that makes one durable insert — on SQLite (a
  * folder on the project's disk) and on PostgreSQL (a throw-away cluster with its disk syncs on),
  * at each size: 10³ … 10⁶ patients with ten audit entries each (to 10⁷). Prints a Markdown table
- * of throughput, p50 / p99 latency and ratios for BENCHMARKS.md. Not a test: CI never runs it.
+ * of throughput, p50 / p99 latency and ratios for BENCHMARKS.md (each route warmed up for a second
+ * first). Not a test: CI never runs it.
  *
  * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=5 (per route), BENCH_STORAGES=sqlite,postgres.
  */
@@ -119,17 +120,25 @@ function routes(s: Served, patients: number): Route[] {
   ];
 }
 
+/** One second of the route first, not counted (a fresh process: code not yet optimised), then the measure. */
 async function load(s: Served, route: Route, run: number) {
-  let i = 0;
+  await measure(s, route, `warm-${run}`, 1);
+  return measure(s, route, String(run), SECONDS);
+}
+
+async function measure(s: Served, route: Route, run: string, seconds: number) {
+  // Request numbers go on from the warm-up: a change is never asked twice.
+  let i = asked.get(route.name) ?? 0;
   const result = await autocannon({
     url: s.url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     requests: [
       {
         method: route.method,
         setupRequest: (req) => {
           const next = route.next(i++);
+          asked.set(route.name, i);
           return {
             ...req,
             path: next.path,
@@ -152,6 +161,8 @@ async function load(s: Served, route: Route, run: number) {
   };
 }
 
+/** Requests asked so far of each route in this process's current platform. */
+const asked = new Map<string, number>();
 type Row = { storage: string; patients: number; route: string } & Awaited<ReturnType<typeof load>>;
 const rows: Row[] = [];
 let run = 0;
@@ -165,6 +176,7 @@ for (const storage of STORAGES) {
     for (const patients of SIZES) {
       const t0 = performance.now();
       const { served, stop } = await serve(db, patients);
+      asked.clear();
       console.error(`${storage} ${patients} patients: ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
       for (const route of routes(served, patients)) {
         const r = await load(served, route, ++run);
