@@ -82,7 +82,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
 
   app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const { patient, mode, session } = await access(actor, req.params.id, reply);
+    const { patient, mode, session, members: circle } = await access(actor, req.params.id, reply);
     await recordOrRefuse(audit, {
       kind: 'record-read',
       actor,
@@ -96,7 +96,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
       b.date.localeCompare(a.date),
     );
     const alerts = await alertsOf(db, patient.id);
-    const members = current(await listCircle(db, patient.id));
+    const members = circle ?? current(await listCircle(db, patient.id));
     return reply.headers(fhir).send({
       resourceType: 'Bundle',
       type: 'collection',

@@ -280,6 +280,18 @@ describe('redeeming', () => {
     expect(text(next)).toBe('Ce code à usage unique a déjà été utilisé.');
   });
 
+  it('single use, redeemed by eight professionals at once: one opens the exam, the others are told it was used', async () => {
+    const { id, code } = await issue('exam-girard-mri', { singleUse: true });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => redeem(code, colleague(60 + i))));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 410, 410, 410, 410, 410, 410, 410]);
+    const granted = await platform.db
+      .selectFrom('exam_access')
+      .select('idnps')
+      .where('share_code_id', '=', id)
+      .execute();
+    expect(granted).toHaveLength(1);
+  });
+
   it('serialises parallel attempts: 20 wrong ones at once lock the code at exactly the third professional', async () => {
     const { id, code } = await issue('exam-girard-mri');
     const results = await Promise.all(

@@ -35,6 +35,7 @@ import {
   insertCode,
   recordWrongAttempt,
   setCodeStatus,
+  useCode,
   wrongAttemptsSince,
 } from '../storage/share-codes.ts';
 import type { CodeHasher } from './code-key.ts';
@@ -128,49 +129,54 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
       return { ...row, status: 'revoked', revoked_at: at.toISOString() };
     },
 
-    redeem: (actor: Professional, address: string, input: string) =>
-      serially(async () => {
-        const parsed = parseCode(input);
-        if (!parsed.ok) {
-          throw new FhirError(400, {
-            code: 'invalid',
-            text: 'Code mal saisi : vérifiez-le (4 groupes, le dernier d’un seul caractère).',
-            diagnostics: `malformed code: ${parsed.reason}`,
-          });
-        }
-        const at = now();
-        const refused = async (
-          status: number,
-          text: string,
-          change?: (tx: Db) => Promise<void>,
-          patientId?: string,
-        ) => {
-          await recordOrRefuse(
-            audit,
-            {
-              kind: 'share-code-redeem',
-              actor,
-              outcome: 'minor-failure',
-              outcomeText: text,
-              ...(patientId ? { patientId } : {}),
-            },
-            change,
-          );
-          return new FhirError(status, { code: status === 429 ? 'throttled' : 'security', text });
-        };
-
+    /**
+     * A wrong code is counted against the limits one at a time (the check and the count never
+     * interleave in this process; the code's lock is decided in the chain's transaction, which
+     * instances take in turn); a right code only reads the limits, so redemptions go in parallel.
+     */
+    redeem: async (actor: Professional, address: string, input: string) => {
+      const parsed = parseCode(input);
+      if (!parsed.ok) {
+        throw new FhirError(400, {
+          code: 'invalid',
+          text: 'Code mal saisi : vérifiez-le (4 groupes, le dernier d’un seul caractère).',
+          diagnostics: `malformed code: ${parsed.reason}`,
+        });
+      }
+      const refused = async (status: number, text: string, change?: (tx: Db) => Promise<void>, patientId?: string) => {
+        await recordOrRefuse(
+          audit,
+          {
+            kind: 'share-code-redeem',
+            actor,
+            outcome: 'minor-failure',
+            outcomeText: text,
+            ...(patientId ? { patientId } : {}),
+          },
+          change,
+        );
+        return new FhirError(status, { code: status === 429 ? 'throttled' : 'security', text });
+      };
+      /** The attempts left in the window, or the throttled refusal (audited) when none is. */
+      const attemptsOrRefuse = async (at: Date) => {
         const left = await attemptsLeft(actor.idNps, address, at);
-        if (left === 0) {
-          const error = await refused(429, `Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`);
-          throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
-        }
-
+        if (left > 0) return left;
+        const error = await refused(429, `Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`);
+        throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
+      };
+      const hash = hasher.hash('code', parsed.code);
+      const matching = async () => {
         const candidates = await codesByLocator(db, locatorHash(parsed.locator));
-        const hash = hasher.hash('code', parsed.code);
-        const match = candidates.find((c) => hasher.same(c.code_hash, hash));
+        return { candidates, match: candidates.find((c) => hasher.same(c.code_hash, hash)) };
+      };
 
-        if (!match) {
+      const { match } = await matching();
+      if (!match) {
+        return serially(async () => {
+          const at = now();
+          const left = await attemptsOrRefuse(at);
           // Live locator or none: the same answer, so guessing tells nothing of which codes exist.
+          const { candidates } = await matching();
           const target = candidates.find((c) => codeStatus(c, at) === 'active');
           const after = left - 1;
           const text =
@@ -187,33 +193,45 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
             if (target && professionals >= limits.lockProfessionals) await setCodeStatus(tx, target.id, 'locked', at);
           });
           throw error.withHeaders({ 'remaining-attempts': String(after) });
-        }
+        });
+      }
 
-        const exam = (await findExam(db, match.exam_id))!;
-        const already = await hasAccess(db, exam.id, actor.idNps);
-        const status = codeStatus(match, at);
-        const reason =
-          status === 'revoked'
-            ? `Ce code a été révoqué le ${parisDay(match.revoked_at!)} par le secrétariat d’imagerie.`
-            : status === 'expired'
-              ? `Ce code a expiré le ${parisDay(match.expires_at)}. Demandez un nouveau code au patient ou au secrétariat d’imagerie.`
-              : status === 'locked'
-                ? 'Ce code est bloqué après des essais erronés de plusieurs professionnels. Demandez un nouveau code au secrétariat d’imagerie.'
-                : status === 'used' && !already
-                  ? 'Ce code à usage unique a déjà été utilisé.'
-                  : undefined;
-        if (reason) throw await refused(410, reason, undefined, exam.patient_id);
+      const at = now();
+      await attemptsOrRefuse(at);
+      const exam = (await findExam(db, match.exam_id))!;
+      const already = await hasAccess(db, exam.id, actor.idNps);
+      const status = codeStatus(match, at);
+      const reason =
+        status === 'revoked'
+          ? `Ce code a été révoqué le ${parisDay(match.revoked_at!)} par le secrétariat d’imagerie.`
+          : status === 'expired'
+            ? `Ce code a expiré le ${parisDay(match.expires_at)}. Demandez un nouveau code au patient ou au secrétariat d’imagerie.`
+            : status === 'locked'
+              ? 'Ce code est bloqué après des essais erronés de plusieurs professionnels. Demandez un nouveau code au secrétariat d’imagerie.'
+              : status === 'used' && !already
+                ? 'Ce code à usage unique a déjà été utilisé.'
+                : undefined;
+      if (reason) throw await refused(410, reason, undefined, exam.patient_id);
 
+      // A single-use code is taken in the transaction that grants it: of two professionals redeeming
+      // it at once (here or at another instance), one has it, the other is told it was used.
+      const used = 'Ce code à usage unique a déjà été utilisé.';
+      const usedMeanwhile = new FhirError(410, { code: 'security', text: used });
+      try {
         await recordOrRefuse(
           audit,
           { kind: 'share-code-redeem', actor, patientId: exam.patient_id, detail: { exam: exam.id, code: match.id } },
           async (tx) => {
             await grantAccess(tx, exam.id, actor.idNps, match.id, at);
-            if (match.single_use) await setCodeStatus(tx, match.id, 'used', at);
+            if (match.single_use && !already && !(await useCode(tx, match.id))) throw usedMeanwhile;
           },
         );
-        return exam;
-      }),
+      } catch (error) {
+        if (error !== usedMeanwhile) throw error;
+        throw await refused(410, used, undefined, exam.patient_id);
+      }
+      return exam;
+    },
   };
 }
 

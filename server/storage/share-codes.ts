@@ -32,6 +32,17 @@ export async function setCodeStatus(tx: Db, id: string, status: 'revoked' | 'use
     .execute();
 }
 
+/** A single-use code used, if it still was active; says whether this call used it. */
+export async function useCode(tx: Db, id: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('share_code')
+    .set({ status: 'used' })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function markSent(tx: Db, id: string, to: string): Promise<void> {
   await tx.updateTable('share_code').set({ sent_to: to }).where('id', '=', id).execute();
 }
