@@ -10,19 +10,12 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
-import { buildApp } from '../server/app.ts';
-import { platformDeps } from '../server/platform.ts';
-import { openAuditLog } from '../server/audit/log.ts';
-import { loadSigner } from '../server/audit/signer.ts';
-import { loadCodeKey } from '../server/share/code-key.ts';
 import { configFromEnv } from '../server/config.ts';
+import { benchApp } from './bench-app.ts';
 import { seedDemo } from '../server/demo/index.ts';
 import { sql } from 'kysely';
 import { INS_OID, insKey } from '../src/core/ins.ts';
 import { openDatabase } from '../server/storage/database.ts';
-import { testIssuer } from '../test/support/tokens.ts';
 import { inputReady, openDemoPage, startSignedIn } from '../test/e2e/browser.ts';
 
 const ROUNDS = 5;
@@ -37,13 +30,7 @@ async function throughput() {
   const config = { ...configFromEnv({ DATA_DIR: dir, LOG_LEVEL: 'silent' }) };
   const db = await openDatabase(dir);
   await seedDemo(db);
-  const issuer = await testIssuer();
-  const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 100 });
-  const mail = { sender: 'bench@passerelle-bench.mssante.fr', wake: () => {} };
-  const app = buildApp(platformDeps({ audit, db, config, codeHasher: loadCodeKey({}), mail }), {
-    logger: pino({ level: 'silent' }) as FastifyBaseLogger,
-    verify: issuer.verify,
-  });
+  const { app, audit, issuer } = await benchApp(db, config, { checkpointEvery: 100 });
   // Synthetic patients (demo INS OID, valid keys) so that circles stay the size of real ones.
   const PATIENTS = 200;
   for (let i = 0; i < PATIENTS; i++) {

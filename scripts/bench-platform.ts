@@ -9,20 +9,13 @@
  * cost is measured apart (`scripts/bench-session.ts`).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
-import pino from 'pino';
-import { buildApp } from '../server/app.ts';
-import { openAuditLog } from '../server/audit/log.ts';
-import { loadSigner } from '../server/audit/signer.ts';
 import { configFromEnv } from '../server/config.ts';
+import { benchApp } from './bench-app.ts';
 import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../server/identity/dev-professionals.ts';
-import { platformDeps } from '../server/platform.ts';
-import { loadCodeKey } from '../server/share/code-key.ts';
 import { openDatabase, type Db } from '../server/storage/database.ts';
 import { isPostgres } from '../server/storage/dialect.ts';
 import { givenExam, givenRecord } from '../test/support/builders.ts';
-import { testIssuer } from '../test/support/tokens.ts';
 
 const where = process.env.BENCH_DB!;
 const patients = Number(process.env.BENCH_PATIENTS ?? 1000);
@@ -103,13 +96,7 @@ await sql`CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, payload TEX
 if (isPostgres(db)) await sql`VACUUM (ANALYZE)`.execute(db);
 
 const config = configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent', SHARE_CODE_ISSUERS: DEMO_SECRETARIAT });
-const issuer = await testIssuer();
-const audit = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 1000 });
-const mail = { sender: 'bench@passerelle-bench.mssante.fr', wake: () => {} };
-const app = buildApp(platformDeps({ audit, db, config, codeHasher: loadCodeKey({}), mail }), {
-  logger: pino({ level: 'silent' }) as FastifyBaseLogger,
-  verify: issuer.verify,
-});
+const { app, audit, issuer } = await benchApp(db, config, { checkpointEvery: 1000 });
 app.get('/bench/nothing', async () => ({ ok: true }));
 app.post('/bench/durable', async () => {
   // One durable row as large as an audit entry: the least a durable action can cost.
