@@ -8,7 +8,8 @@
  * of throughput, p50 / p99 latency and ratios for BENCHMARKS.md (each route warmed up for a second
  * first). Not a test: CI never runs it.
  *
- * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=5 (per route), BENCH_STORAGES=sqlite,postgres.
+ * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=5 (per route), BENCH_STORAGES=sqlite,postgres,
+ * BENCH_ROUTES=bare,declare (only the routes whose name contains one of these; `bare` names both baselines).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { startPostgres } from '../test/support/postgres.ts';
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const STORAGES = (process.env.BENCH_STORAGES ?? 'sqlite,postgres').split(',');
+const ONLY = process.env.BENCH_ROUTES?.split(',');
 const CONNECTIONS = 16;
 const MEMBERS_OF = 100;
 const PHYSICIANS = 200;
@@ -178,7 +180,7 @@ for (const storage of STORAGES) {
       const { served, stop } = await serve(db, patients);
       asked.clear();
       console.error(`${storage} ${patients} patients: ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      for (const route of routes(served, patients)) {
+      for (const route of routes(served, patients).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)))) {
         const r = await load(served, route, ++run);
         rows.push({ storage, patients, route: route.name, ...r });
         console.error(`  ${route.name}: ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}`);
@@ -198,9 +200,9 @@ console.log(
 console.log('| storage | patients | audit entries | route | req/s | p50 ms | p99 ms | / bare insert | errors |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  const bare = rows.find((b) => b.storage === r.storage && b.patients === r.patients && b.route.includes('durable'))!;
+  const bare = rows.find((b) => b.storage === r.storage && b.patients === r.patients && b.route.includes('durable'));
   console.log(
-    `| ${r.storage} | ${fmt(r.patients)} | ${fmt(r.patients * 10)} | ${r.route} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${(r.rps / bare.rps).toFixed(2)} | ${r.errors} |`,
+    `| ${r.storage} | ${fmt(r.patients)} | ${fmt(r.patients * 10)} | ${r.route} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${bare ? (r.rps / bare.rps).toFixed(2) : '–'} | ${r.errors} |`,
   );
 }
 console.log('\nGrowth of p99 from the smallest to the largest size (target ≤ 1.5×)\n');

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import { isPostgres } from './dialect.ts';
+import { prepared } from './prepared.ts';
 import type { AuditCheckpointTable, AuditEventTable } from './schema.ts';
 
 export async function registerKey(db: Db, key: { key_id: string; public_jwk: string; created_at: string }) {
@@ -21,9 +22,10 @@ export async function storedKeys(db: Db): Promise<string[]> {
   return rows.map((r) => r.public_jwk);
 }
 
+const head = prepared((db: Db) => db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+
 /** The newest entry's number and hash, if any. */
-export const chainHead = (db: Db) =>
-  db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+export const chainHead = async (db: Db) => (await head(db)).rows[0];
 
 /** The advisory lock that orders the writers of the chain on PostgreSQL ('AUDT'). */
 const CHAIN_LOCK = 0x41554454;
@@ -77,9 +79,11 @@ export const entriesBetween = (db: Db, from: number, to: number, limit: number) 
     .limit(limit)
     .execute();
 
+const insertEntries = prepared((tx: Db, entries: AuditEventTable[]) => tx.insertInto('audit_event').values(entries));
+
 /** Appends entries that record no change (reads), in one statement. */
 export async function appendEntries(tx: Db, entries: readonly AuditEventTable[]): Promise<void> {
-  await tx.insertInto('audit_event').values(entries).execute();
+  await insertEntries(tx, [...entries]);
 }
 
 /**
@@ -89,7 +93,7 @@ export async function appendEntries(tx: Db, entries: readonly AuditEventTable[])
 export async function appendEntry(tx: Db, entry: AuditEventTable, change?: (tx: Db) => Promise<void>): Promise<void> {
   await sql`SAVEPOINT audit_entry`.execute(tx);
   try {
-    await tx.insertInto('audit_event').values(entry).execute();
+    await insertEntries(tx, [entry]);
     await change?.(tx);
     await sql`RELEASE audit_entry`.execute(tx);
   } catch (error) {

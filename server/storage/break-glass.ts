@@ -4,19 +4,23 @@
  * `break_glass_open`, migration 0008), whatever the concurrency.
  */
 import type { Db } from './database.ts';
-import type { BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
+import { prepared } from './prepared.ts';
+import type { BreakGlassReadTable, BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
 
 /** The open, unexpired session of this professional for this patient. */
 export async function openSession(db: Db, idnps: string, patientId: string, now: Date) {
-  return db
+  return (await open(db, idnps, patientId, now.toISOString())).rows[0];
+}
+
+const open = prepared((db: Db, idnps: string, patientId: string, now: string) =>
+  db
     .selectFrom('break_glass')
     .selectAll()
     .where('idnps', '=', idnps)
     .where('patient_id', '=', patientId)
     .where('ended_at', 'is', null)
-    .where('expires_at', '>', now.toISOString())
-    .executeTakeFirst();
-}
+    .where('expires_at', '>', now),
+);
 
 /** Sessions not ended whose time is up (all, or this professional's for this patient). */
 export async function dueSessions(db: Db, now: Date, of?: { idnps: string; patientId: string }) {
@@ -31,13 +35,15 @@ export async function dueSessions(db: Db, now: Date, of?: { idnps: string; patie
 
 /** Inserts the session unless one is open for the same pair; says whether it did. */
 export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {
-  const result = await tx
+  return Number((await insertOpen(tx, session)).numAffectedRows ?? 0) === 1;
+}
+
+const insertOpen = prepared((tx: Db, session: BreakGlassTable) =>
+  tx
     .insertInto('break_glass')
     .values(session)
-    .onConflict((oc) => oc.columns(['idnps', 'patient_id']).where('ended_at', 'is', null).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-}
+    .onConflict((oc) => oc.columns(['idnps', 'patient_id']).where('ended_at', 'is', null).doNothing()),
+);
 
 /** Ends the session if it is still open; says whether it did (a parallel end may have won). */
 export async function endSession(tx: Db, id: string, at: Date): Promise<boolean> {
@@ -51,11 +57,10 @@ export async function endSession(tx: Db, id: string, at: Date): Promise<boolean>
 }
 
 export async function recordSessionRead(tx: Db, sessionId: string, documentId: string, at: Date): Promise<void> {
-  await tx
-    .insertInto('break_glass_read')
-    .values({ break_glass_id: sessionId, document_id: documentId, at: at.toISOString() })
-    .execute();
+  await sessionRead(tx, { break_glass_id: sessionId, document_id: documentId, at: at.toISOString() });
 }
+
+const sessionRead = prepared((tx: Db, row: BreakGlassReadTable) => tx.insertInto('break_glass_read').values(row));
 
 export async function findSession(db: Db, id: string) {
   return db.selectFrom('break_glass').selectAll().where('id', '=', id).executeTakeFirst();

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.ts';
-import type { PractitionerRoleTable, PractitionerTable } from './schema.ts';
+import { prepared } from './prepared.ts';
+import type { CareParticipationTable, PractitionerRoleTable, PractitionerTable } from './schema.ts';
 
 /** One participation, with its role and practitioner: all the circle's answer needs, in one query. */
 export interface Member {
@@ -24,7 +25,28 @@ export interface Member {
 
 /** Every participation of the patient's circle, past ones included, oldest first. */
 export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
-  const rows = await db
+  const { rows } = await circleOf(db, patientId);
+  return rows.map((r) => ({
+    participationId: r.participationId,
+    start: r.start,
+    end: r.end,
+    functionCode: r.functionCode,
+    role: { id: r.roleId, profession_code: r.profession_code, organization: r.roleOrganization, active: r.active },
+    practitioner: {
+      id: r.practitionerId,
+      idnps: r.idnps,
+      rpps: r.rpps,
+      title: r.title,
+      family_name: r.family_name,
+      given_name: r.given_name,
+      mssante: r.mssante,
+      organization: r.organization,
+    },
+  }));
+}
+
+const circleOf = prepared((db: Db, patientId: string) =>
+  db
     .selectFrom('care_participation as c')
     .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
@@ -48,26 +70,8 @@ export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
     ])
     .where('c.patient_id', '=', patientId)
     .orderBy('c.start')
-    .orderBy('c.id')
-    .execute();
-  return rows.map((r) => ({
-    participationId: r.participationId,
-    start: r.start,
-    end: r.end,
-    functionCode: r.functionCode,
-    role: { id: r.roleId, profession_code: r.profession_code, organization: r.roleOrganization, active: r.active },
-    practitioner: {
-      id: r.practitionerId,
-      idnps: r.idnps,
-      rpps: r.rpps,
-      title: r.title,
-      family_name: r.family_name,
-      given_name: r.given_name,
-      mssante: r.mssante,
-      organization: r.organization,
-    },
-  }));
-}
+    .orderBy('c.id'),
+);
 
 /** The open participations (current members) among a circle's. */
 export const current = (members: readonly Member[]) => members.filter((m) => m.end === null);
@@ -79,15 +83,18 @@ export interface ActiveRole {
 
 /** The professional's active roles (one per profession in their token), first profession first. */
 export async function activeRoles(db: Db, idnps: string): Promise<ActiveRole[]> {
-  return db
+  return (await activeRolesOf(db, idnps)).rows;
+}
+
+const activeRolesOf = prepared((db: Db, idnps: string) =>
+  db
     .selectFrom('practitioner_role as r')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
     .select(['r.id', 'r.profession_code as professionCode'])
     .where('p.idnps', '=', idnps)
     .where('r.active', '=', 1)
-    .orderBy('r.profession_code')
-    .execute();
-}
+    .orderBy('r.profession_code'),
+);
 
 /** Opens a participation for the role (with its function, if any) unless one is open. */
 export async function joinCircle(
@@ -97,20 +104,23 @@ export async function joinCircle(
   now: Date,
   functionCode: string | null = null,
 ): Promise<void> {
-  await db
-    .insertInto('care_participation')
-    .values({
-      id: randomUUID(),
-      patient_id: patientId,
-      practitioner_role_id: roleId,
-      start: now.toISOString(),
-      end: null,
-      function_code: functionCode,
-    })
-    // The partial unique index allows one open participation per patient and role.
-    .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing())
-    .execute();
+  await openParticipation(db, {
+    id: randomUUID(),
+    patient_id: patientId,
+    practitioner_role_id: roleId,
+    start: now.toISOString(),
+    end: null,
+    function_code: functionCode,
+  });
 }
+
+const openParticipation = prepared((db: Db, row: CareParticipationTable) =>
+  db
+    .insertInto('care_participation')
+    .values(row)
+    // The partial unique index allows one open participation per patient and role.
+    .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing()),
+);
 
 /** Ends the open participations of these roles. */
 export async function leaveCircle(db: Db, patientId: string, roleIds: readonly string[], now: Date): Promise<void> {

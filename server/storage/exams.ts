@@ -1,9 +1,11 @@
 /** Imaging exams, and who was given lasting access to one by redeeming its share code (issue 7). */
 import type { Db } from './database.ts';
-import type { ImagingExamTable } from './schema.ts';
+import { prepared } from './prepared.ts';
+import type { ExamAccessTable, ImagingExamTable } from './schema.ts';
 
-export const findExam = (db: Db, id: string) =>
-  db.selectFrom('imaging_exam').selectAll().where('id', '=', id).executeTakeFirst();
+export const findExam = async (db: Db, id: string) => (await examById(db, id)).rows[0];
+
+const examById = prepared((db: Db, id: string) => db.selectFrom('imaging_exam').selectAll().where('id', '=', id));
 
 /** The exams of an imaging centre, by its FINESS (the secretariat's list), latest first, with their patient. */
 export const examsOf = (db: Db, finess: string) =>
@@ -17,14 +19,12 @@ export const examsOf = (db: Db, finess: string) =>
     .execute();
 
 export async function hasAccess(db: Db, examId: string, idnps: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('exam_access')
-    .select('exam_id')
-    .where('exam_id', '=', examId)
-    .where('idnps', '=', idnps)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await access(db, examId, idnps)).rows.length > 0;
 }
+
+const access = prepared((db: Db, examId: string, idnps: string) =>
+  db.selectFrom('exam_access').select('exam_id').where('exam_id', '=', examId).where('idnps', '=', idnps),
+);
 
 /** The exams a professional may open, latest grant first. */
 export const examsGrantedTo = (db: Db, idnps: string) =>
@@ -37,11 +37,14 @@ export const examsGrantedTo = (db: Db, idnps: string) =>
     .execute();
 
 export const grantAccess = (db: Db, examId: string, idnps: string, shareCodeId: string, at: Date) =>
+  grant(db, { exam_id: examId, idnps, granted_at: at.toISOString(), share_code_id: shareCodeId });
+
+const grant = prepared((db: Db, row: ExamAccessTable) =>
   db
     .insertInto('exam_access')
-    .values({ exam_id: examId, idnps, granted_at: at.toISOString(), share_code_id: shareCodeId })
-    .onConflict((oc) => oc.columns(['exam_id', 'idnps']).doNothing())
-    .execute();
+    .values(row)
+    .onConflict((oc) => oc.columns(['exam_id', 'idnps']).doNothing()),
+);
 
 /** Adds the exams not stored yet (the imaging centre's feed; the demo's seed). */
 export async function insertExamsIfAbsent(db: Db, exams: readonly ImagingExamTable[]): Promise<void> {

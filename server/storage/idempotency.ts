@@ -6,6 +6,8 @@
  */
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
+import type { IdempotencyKeyTable } from './schema.ts';
 
 /** An answer as sent: its status and its JSON body, serialised once (kept, then sent as is). */
 export interface Answer {
@@ -36,12 +38,7 @@ export interface Scope {
 
 /** The answer already given to this key, if any; 422 if the key served another request. */
 export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined> {
-  const row = await db
-    .selectFrom('idempotency_key')
-    .selectAll()
-    .where('idnps', '=', scope.idnps)
-    .where('key', '=', scope.key)
-    .executeTakeFirst();
+  const [row] = (await keptAnswer(db, scope.idnps, scope.key)).rows;
   if (!row) return undefined;
   if (row.request !== scope.request) {
     throw new FhirError(422, {
@@ -53,14 +50,21 @@ export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined
   return { status: row.status, json: row.response };
 }
 
+const keptAnswer = prepared((db: Db, idnps: string, key: string) =>
+  db.selectFrom('idempotency_key').selectAll().where('idnps', '=', idnps).where('key', '=', key),
+);
+
+const keepAnswer = prepared((db: Db, row: IdempotencyKeyTable) =>
+  db
+    .insertInto('idempotency_key')
+    .values(row)
+    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing()),
+);
+
 /**
  * Keeps a successful answer for its key — in the transaction of the change it answers when there
  * is one, so that a change is never committed without the answer its replays will get.
  */
 export async function remember(db: Db, scope: Scope, answer: Answer, now = new Date()): Promise<void> {
-  await db
-    .insertInto('idempotency_key')
-    .values({ ...scope, status: answer.status, response: answer.json, created_at: now.toISOString() })
-    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing())
-    .execute();
+  await keepAnswer(db, { ...scope, status: answer.status, response: answer.json, created_at: now.toISOString() });
 }

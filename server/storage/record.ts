@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.ts';
-import type { ConsentTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
+import { prepared } from './prepared.ts';
+import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
 
 /** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
 export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
@@ -13,9 +14,12 @@ export type Consent = Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'
 
 /** The patient's choices, or the defaults (without `updated_at`) when they never chose. */
 export async function consentOf(db: Db, patientId: string): Promise<Consent> {
-  const row = await db.selectFrom('consent').selectAll().where('patient_id', '=', patientId).executeTakeFirst();
-  return row ?? DEFAULT_CONSENT;
+  return (await consent(db, patientId)).rows[0] ?? DEFAULT_CONSENT;
 }
+
+const consent = prepared((db: Db, patientId: string) =>
+  db.selectFrom('consent').selectAll().where('patient_id', '=', patientId),
+);
 
 export async function saveConsent(tx: Db, patientId: string, consent: Required<Consent>): Promise<void> {
   await tx
@@ -26,22 +30,28 @@ export async function saveConsent(tx: Db, patientId: string, consent: Required<C
 }
 
 /** The documents professionals may see (masked ones never), newest first, of one LOINC type if given. */
-export const visibleDocuments = (db: Db, patientId: string, type?: string) =>
+export const visibleDocuments = async (db: Db, patientId: string, type?: string) =>
+  (await visible(db, patientId, type)).rows;
+
+const visible = prepared((db: Db, patientId: string, type?: string) =>
   db
     .selectFrom('record_document')
     .selectAll()
     .where('patient_id', '=', patientId)
     .where('masked', '=', 0)
     .$if(type !== undefined, (q) => q.where('type_code', '=', type!))
-    .orderBy('date', 'desc')
-    .execute();
+    .orderBy('date', 'desc'),
+);
 
 /** Every document of the patient, masked or not: what the patient sees on their own page. */
 export const documentsOf = (db: Db, patientId: string) =>
   db.selectFrom('record_document').selectAll().where('patient_id', '=', patientId).orderBy('date', 'desc').execute();
 
-export const findDocument = (db: Db, id: string) =>
-  db.selectFrom('record_document').selectAll().where('id', '=', id).executeTakeFirst();
+export const findDocument = async (db: Db, id: string) => (await documentById(db, id)).rows[0];
+
+const documentById = prepared((db: Db, id: string) =>
+  db.selectFrom('record_document').selectAll().where('id', '=', id),
+);
 
 export async function setMasked(tx: Db, documentId: string, masked: boolean): Promise<void> {
   await tx
@@ -51,18 +61,22 @@ export async function setMasked(tx: Db, documentId: string, masked: boolean): Pr
     .execute();
 }
 
-export const alertsOf = (db: Db, patientId: string) =>
-  db.selectFrom('record_alert').selectAll().where('patient_id', '=', patientId).execute();
+export const alertsOf = async (db: Db, patientId: string) => (await alerts(db, patientId)).rows;
+
+const alerts = prepared((db: Db, patientId: string) =>
+  db.selectFrom('record_alert').selectAll().where('patient_id', '=', patientId),
+);
 
 export const notificationsOf = (db: Db, patientId: string) =>
   db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
 
 export async function notifyPatient(tx: Db, patientId: string, at: Date, text: string): Promise<void> {
-  await tx
-    .insertInto('patient_notification')
-    .values({ id: randomUUID(), patient_id: patientId, at: at.toISOString(), text })
-    .execute();
+  await notification(tx, { id: randomUUID(), patient_id: patientId, at: at.toISOString(), text });
 }
+
+const notification = prepared((tx: Db, row: PatientNotificationTable) =>
+  tx.insertInto('patient_notification').values(row),
+);
 
 /** Adds the record's rows not stored yet (the document feed; the demo's seed). */
 export async function insertRecordIfAbsent(

@@ -1,5 +1,6 @@
 /** The queries of sign-in: logins in progress at Pro Santé Connect, and the extension's sessions. */
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
 import type { LoginRequestTable, PlatformSessionTable } from './schema.ts';
 
 /** Keeps a login in progress; logins abandoned long ago go (the route is open: nothing piles up). */
@@ -28,8 +29,12 @@ export async function insertSession(db: Db, row: PlatformSessionTable): Promise<
 export const sessionByCode = (db: Db, codeHash: string) =>
   db.selectFrom('platform_session').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
 
-export const sessionByAccess = (db: Db, accessHash: string) =>
-  db.selectFrom('platform_session').selectAll().where('access_hash', '=', accessHash).executeTakeFirst();
+/** The session an access token names (every request's). */
+export const sessionByAccess = async (db: Db, accessHash: string) => (await byAccess(db, accessHash)).rows[0];
+
+const byAccess = prepared((db: Db, accessHash: string) =>
+  db.selectFrom('platform_session').selectAll().where('access_hash', '=', accessHash),
+);
 
 export const sessionByRefresh = (db: Db, refreshHash: string) =>
   db.selectFrom('platform_session').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst();

@@ -3,13 +3,18 @@
  * (`server/share/code-key.ts`); the rules on them are in `server/share/codes.ts`.
  */
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
 import type { ShareCodeTable } from './schema.ts';
 
-export const findCode = (db: Db, id: string) =>
-  db.selectFrom('share_code').selectAll().where('id', '=', id).executeTakeFirst();
+export const findCode = async (db: Db, id: string) => (await codeById(db, id)).rows[0];
 
-export const codesByLocator = (db: Db, locatorHash: string) =>
-  db.selectFrom('share_code').selectAll().where('locator_hash', '=', locatorHash).execute();
+const codeById = prepared((db: Db, id: string) => db.selectFrom('share_code').selectAll().where('id', '=', id));
+
+export const codesByLocator = async (db: Db, locatorHash: string) => (await byLocator(db, locatorHash)).rows;
+
+const byLocator = prepared((db: Db, locatorHash: string) =>
+  db.selectFrom('share_code').selectAll().where('locator_hash', '=', locatorHash),
+);
 
 /** The codes of these exams, newest first (the secretariat's list). */
 export const codesOfExams = (db: Db, examIds: readonly string[]) =>
@@ -34,14 +39,12 @@ export async function setCodeStatus(tx: Db, id: string, status: 'revoked' | 'use
 
 /** A single-use code used, if it still was active; says whether this call used it. */
 export async function useCode(tx: Db, id: string): Promise<boolean> {
-  const result = await tx
-    .updateTable('share_code')
-    .set({ status: 'used' })
-    .where('id', '=', id)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return Number((await use(tx, id)).numAffectedRows) === 1;
 }
+
+const use = prepared((tx: Db, id: string) =>
+  tx.updateTable('share_code').set({ status: 'used' }).where('id', '=', id).where('status', '=', 'active'),
+);
 
 export async function markSent(tx: Db, id: string, to: string): Promise<void> {
   await tx.updateTable('share_code').set({ sent_to: to }).where('id', '=', id).execute();
@@ -49,15 +52,19 @@ export async function markSent(tx: Db, id: string, to: string): Promise<void> {
 
 /** Wrong attempts by this professional, or from this address, since the instant given. */
 export async function wrongAttemptsSince(db: Db, by: { idnps: string } | { address: string }, since: Date) {
+  const [row] = (await wrongSince(db, by, since.toISOString())).rows;
+  return Number(row!.n);
+}
+
+const wrongSince = prepared((db: Db, by: { idnps: string } | { address: string }, since: string) => {
+  // The column is the field's name (part of the query's shape), its value a parameter.
   const [column, value] = 'idnps' in by ? (['idnps', by.idnps] as const) : (['address', by.address] as const);
-  const row = await db
+  return db
     .selectFrom('share_attempt')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where(column, '=', value)
-    .where('at', '>', since.toISOString())
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+    .where('at', '>', since);
+});
 
 /**
  * A wrong attempt, and against which live code if its locator named one: that code's count goes

@@ -4,6 +4,7 @@
  * the demo patient page's sessions.
  */
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
 
 /**
  * Takes (or keeps) the lease `name` for `holder` until `until`, unless another holder's lease runs
@@ -27,15 +28,15 @@ export async function takeLease(db: Db, name: string, holder: string, now: Date,
 
 /** Notes a proof as seen until `until`; answers false if it was seen and is still fresh (a replay). */
 export async function firstProofUse(db: Db, jti: string, now: Date, until: Date): Promise<boolean> {
-  const result = await db
-    .insertInto('dpop_proof')
-    .values({ jti, until: until.toISOString() })
-    .onConflict((oc) =>
-      oc.column('jti').doUpdateSet({ until: until.toISOString() }).where('dpop_proof.until', '<', now.toISOString()),
-    )
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  return Number((await proofUse(db, jti, until.toISOString(), now.toISOString())).numAffectedRows ?? 0) === 1;
 }
+
+const proofUse = prepared((db: Db, jti: string, until: string, now: string) =>
+  db
+    .insertInto('dpop_proof')
+    .values({ jti, until })
+    .onConflict((oc) => oc.column('jti').doUpdateSet({ until }).where('dpop_proof.until', '<', now)),
+);
 
 /** Forgets the proofs no longer fresh (a replay of them fails on its date anyway). */
 export async function forgetStaleProofs(db: Db, now: Date): Promise<void> {
