@@ -6,9 +6,9 @@
  * folder on the project's disk) and on PostgreSQL (a throw-away cluster with its disk syncs on),
  * at each size: 10³ … 10⁶ patients with ten audit entries each (to 10⁷). Prints a Markdown table
  * of throughput, p50 / p99 latency and ratios for BENCHMARKS.md (each route warmed up for a second
- * first). Not a test: CI never runs it.
+ * first, then measured in rounds: `measureAll`). Not a test: CI never runs it.
  *
- * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=5 (per route), BENCH_STORAGES=sqlite,postgres,
+ * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=3 (per route and round), BENCH_ROUNDS=3, BENCH_STORAGES=sqlite,postgres,
  * BENCH_ROUTES=bare,declare (only the routes whose name contains one of these; `bare` names both baselines).
  */
 import { spawn } from 'node:child_process';
@@ -20,7 +20,8 @@ import { insKey } from '../src/core/ins.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STORAGES = (process.env.BENCH_STORAGES ?? 'sqlite,postgres').split(',');
 const ONLY = process.env.BENCH_ROUTES?.split(',');
 const CONNECTIONS = 16;
@@ -122,12 +123,6 @@ function routes(s: Served, patients: number): Route[] {
   ];
 }
 
-/** One second of the route first, not counted (a fresh process: code not yet optimised), then the measure. */
-async function load(s: Served, route: Route, run: number) {
-  await measure(s, route, `warm-${run}`, 1);
-  return measure(s, route, String(run), SECONDS);
-}
-
 async function measure(s: Served, route: Route, run: string, seconds: number) {
   // Request numbers go on from the warm-up: a change is never asked twice.
   let i = asked.get(route.name) ?? 0;
@@ -165,9 +160,43 @@ async function measure(s: Served, route: Route, run: string, seconds: number) {
 
 /** Requests asked so far of each route in this process's current platform. */
 const asked = new Map<string, number>();
-type Row = { storage: string; patients: number; route: string } & Awaited<ReturnType<typeof load>>;
-const rows: Row[] = [];
+/** Measures taken so far (each names its idempotency keys). */
 let run = 0;
+type Measure = Awaited<ReturnType<typeof measure>>;
+type Row = { storage: string; patients: number; route: string; ratios: number[]; rounds: number[] } & Measure;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Each route warmed up for a second (a fresh process: code not yet optimised), then measured in
+ * ROUNDS rounds, every route once a round, so that a slow minute of the machine falls on all of
+ * them: the ratio of a round pairs measures taken seconds apart; the table gives the medians.
+ */
+async function measureAll(s: Served, chosen: Route[]) {
+  for (const route of chosen) await measure(s, route, `warm-${++run}`, 1);
+  const rounds = new Map(chosen.map((r) => [r.name, [] as Measure[]]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const route of chosen) rounds.get(route.name)!.push(await measure(s, route, String(++run), SECONDS));
+  }
+  const bare = chosen.find((r) => r.name.includes('durable'));
+  return chosen.map((route) => {
+    const of = rounds.get(route.name)!;
+    return {
+      route: route.name,
+      rps: median(of.map((m) => m.rps)),
+      rounds: of.map((m) => m.rps),
+      p50: median(of.map((m) => m.p50)),
+      p99: median(of.map((m) => m.p99)),
+      errors: of.reduce((n, m) => n + m.errors, 0),
+      ratios: bare ? of.map((m, i) => m.rps / rounds.get(bare.name)![i]!.rps) : [],
+    };
+  });
+}
+const rows: Row[] = [];
 for (const storage of STORAGES) {
   mkdirSync(resolve('.data'), { recursive: true });
   const dir = mkdtempSync(join(resolve('.data'), 'bench-routes-'));
@@ -180,10 +209,12 @@ for (const storage of STORAGES) {
       const { served, stop } = await serve(db, patients);
       asked.clear();
       console.error(`${storage} ${patients} patients: ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      for (const route of routes(served, patients).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)))) {
-        const r = await load(served, route, ++run);
-        rows.push({ storage, patients, route: route.name, ...r });
-        console.error(`  ${route.name}: ${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms errors ${r.errors}`);
+      const chosen = routes(served, patients).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)));
+      for (const r of await measureAll(served, chosen)) {
+        rows.push({ storage, patients, ...r });
+        console.error(
+          `  ${r.route}: ${r.rounds.map((x) => x.toFixed(0)).join(' ')} req/s, p50 ${r.p50} ms p99 ${r.p99} ms, ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}, errors ${r.errors}`,
+        );
       }
       await stop();
     }
@@ -195,14 +226,17 @@ for (const storage of STORAGES) {
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 }).replaceAll(',', ' ');
 console.log(
-  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${SECONDS} s per route; ratio: throughput / bare durable insert (same server, database, size)\n`,
+  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route, medians; ratio: throughput / bare durable insert in the same round (median, lowest–highest)\n`,
 );
 console.log('| storage | patients | audit entries | route | req/s | p50 ms | p99 ms | / bare insert | errors |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  const bare = rows.find((b) => b.storage === r.storage && b.patients === r.patients && b.route.includes('durable'));
+  const ratio =
+    r.ratios.length === 0
+      ? '–'
+      : `${median(r.ratios).toFixed(2)} (${Math.min(...r.ratios).toFixed(2)}–${Math.max(...r.ratios).toFixed(2)})`;
   console.log(
-    `| ${r.storage} | ${fmt(r.patients)} | ${fmt(r.patients * 10)} | ${r.route} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${bare ? (r.rps / bare.rps).toFixed(2) : '–'} | ${r.errors} |`,
+    `| ${r.storage} | ${fmt(r.patients)} | ${fmt(r.patients * 10)} | ${r.route} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${r.errors} |`,
   );
 }
 console.log('\nGrowth of p99 from the smallest to the largest size (target ≤ 1.5×)\n');

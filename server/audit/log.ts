@@ -16,8 +16,8 @@
  * every checkpoint of the database, theirs and the others'; one that has published nothing yet
  * (it joins) starts, and says so: the others' publications and the witnesses hold the earlier ones.
  */
-import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
+import { v7 as uuidv7 } from 'uuid';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import {
   appendEntries,
@@ -163,7 +163,9 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
           reads = [];
         };
         for (const item of batch) {
-          const id = randomUUID();
+          // Time-ordered (UUIDv7): a new id lands at the end of the ids' index, as the entry's number
+          // does in the table, not on a random page of it: fewer pages written at each commit.
+          const id = uuidv7();
           const recorded = now().toISOString();
           const event = toAuditEvent(item.input, id, recorded);
           const fields = {

@@ -6,7 +6,6 @@
  * is tried again with backoff, a permanent refusal (5xx) ends in `failed`. A restart loses nothing;
  * a message taken by the gateway is never sent again, and a retry carries the same `Message-ID`.
  */
-import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Db } from '../storage/database.ts';
@@ -21,6 +20,7 @@ import {
 import type { MailOutboxTable } from '../storage/schema.ts';
 import { takeReceipts, type ReceiptSource } from './intake.ts';
 import { mssanteMail, type Mail } from './message.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 /** 30 s, 1 min, 2 min… up to an hour between attempts; given up after a day of them. */
 const backoff = (attempts: number) => Math.min(30_000 * 2 ** attempts, 3600_000);
@@ -34,7 +34,7 @@ export async function queueMail(
   mail: Mail,
 ): Promise<{ id: string; messageId: string }> {
   const { messageId, raw } = mssanteMail(mail);
-  const id = randomUUID();
+  const id = uuidv7();
   await enqueueMail(tx, {
     id,
     message_id: messageId,

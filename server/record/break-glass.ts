@@ -7,7 +7,6 @@
  * one start entry). A session lasts `BREAK_GLASS_MINUTES` (15 by default) and ends with a
  * `break-glass-end` entry: when the professional ends it, or when it expires (swept).
  */
-import { randomUUID } from 'node:crypto';
 import { BREAK_GLASS_REASON_LABELS, type BreakGlassMode, type BreakGlassReason } from '../../src/core/break-glass.ts';
 import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
@@ -21,6 +20,7 @@ import { dueSessions, endSession, insertSession, openSession } from '../storage/
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
 import { consentOf, notifyPatient } from '../storage/record.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
 
@@ -112,7 +112,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
       const existing = await openSession(db, actor.idNps, patientId, now);
       if (existing) return existing;
       const session: BreakGlassTable = {
-        id: randomUUID(),
+        id: uuidv7(),
         patient_id: patientId,
         idnps: actor.idNps,
         actor_name: nameOf(actor),

@@ -4,10 +4,10 @@
  * A participation may carry a function in the circle: `PCP`, the médecin traitant (one open per
  * patient, enforced by a partial unique index).
  */
-import { randomUUID } from 'node:crypto';
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import type { CareParticipationTable, PractitionerRoleTable, PractitionerTable } from './schema.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 /** One participation, with its role and practitioner: all the circle's answer needs, in one query. */
 export interface Member {
@@ -105,7 +105,7 @@ export async function joinCircle(
   functionCode: string | null = null,
 ): Promise<void> {
   await openParticipation(db, {
-    id: randomUUID(),
+    id: uuidv7(),
     patient_id: patientId,
     practitioner_role_id: roleId,
     start: now.toISOString(),

@@ -2,10 +2,10 @@
  * The shared record's rows (issue 8): documents and alerts, the patient's choices (consent,
  * break-glass opposition, masked documents) and the notifications the patient reads.
  */
-import { randomUUID } from 'node:crypto';
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 /** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
 export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
@@ -71,7 +71,7 @@ export const notificationsOf = (db: Db, patientId: string) =>
   db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
 
 export async function notifyPatient(tx: Db, patientId: string, at: Date, text: string): Promise<void> {
-  await notification(tx, { id: randomUUID(), patient_id: patientId, at: at.toISOString(), text });
+  await notification(tx, { id: uuidv7(), patient_id: patientId, at: at.toISOString(), text });
 }
 
 const notification = prepared((tx: Db, row: PatientNotificationTable) =>
