@@ -1,9 +1,8 @@
 /** The patient's pages (HTML, French, no script): sign-in (demo) and their record's settings. */
 import type { ConsentTable, PatientNotificationTable, PatientTable, RecordDocumentTable } from '../storage/schema.ts';
 import { escapeHtml } from '../html.ts';
+import { parisDateTime } from '../../src/core/format.ts';
 
-const when = (at: string) =>
-  new Date(at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const MODES: Record<string, string> = { normal: 'normal', bris_de_glace: 'bris de glace', centre_15: 'centre 15' };
 
 const page = (title: string, body: string) => `<!doctype html>
@@ -89,7 +88,7 @@ export function patientPage(input: {
            (
              d,
            ) => `<tr data-document="${escapeHtml(d.id)}" data-masked="${d.masked}"><td>${escapeHtml(d.title)}</td><td>${escapeHtml(d.type_display)}</td>
-           <td>${when(d.date)}</td><td><form method="post" action="/patient/documents/${escapeHtml(d.id)}">
+           <td>${parisDateTime(d.date)}</td><td><form method="post" action="/patient/documents/${escapeHtml(d.id)}">
            <input type="hidden" name="masked" value="${d.masked === 1 ? '0' : '1'}" />
            <button type="submit">${d.masked === 1 ? 'Rendre visible' : 'Masquer'}</button></form></td></tr>`,
          )
@@ -100,7 +99,7 @@ export function patientPage(input: {
        <table><thead><tr><th>Quand</th><th>Qui</th><th>Quoi</th><th>Mode</th><th>Motif</th></tr></thead><tbody>${input.history
          .map(
            (h) =>
-             `<tr data-access="${escapeHtml(h.mode)}"><td>${when(h.at)}</td><td>${escapeHtml(h.who)}</td><td>${escapeHtml(h.what)}</td><td>${escapeHtml(MODES[h.mode] ?? h.mode)}</td><td>${escapeHtml(h.reason)}</td></tr>`,
+             `<tr data-access="${escapeHtml(h.mode)}"><td>${parisDateTime(h.at)}</td><td>${escapeHtml(h.who)}</td><td>${escapeHtml(h.what)}</td><td>${escapeHtml(MODES[h.mode] ?? h.mode)}</td><td>${escapeHtml(h.reason)}</td></tr>`,
          )
          .join('')}</tbody></table>
      </section>`,

@@ -12,7 +12,7 @@ import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
 import { patientAddress } from '../mail/message.ts';
 import { queueMail } from '../mail/outbox.ts';
-import { patientOr404 } from '../storage/patients.ts';
+import type { PatientRow } from '../storage/patients.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
@@ -80,7 +80,8 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
   };
 
   return {
-    async start(actor: Professional, patientId: string, request: BreakGlassRequest): Promise<BreakGlassTable> {
+    async start(actor: Professional, patient: PatientRow, request: BreakGlassRequest): Promise<BreakGlassTable> {
+      const patientId = patient.id;
       if (!isPhysician(actor)) {
         throw new FhirError(403, {
           code: 'forbidden',
@@ -128,7 +129,6 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
         `${parisDateTime(now)} : ${session.actor_name} a ouvert votre dossier en accès d’urgence ` +
         `(${request.mode === 'centre_15' ? 'régulation du centre 15' : 'bris de glace'}). ` +
         `Motif : ${label} — ${request.text}`;
-      const patient = await patientOr404(db, patientId);
       // The entry, the session and the patient's notification: all durable before any data.
       try {
         await recordOrRefuse(

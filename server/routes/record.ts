@@ -172,7 +172,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
 
   app.post('/fhir/Patient/:id/$break-glass', { schema: { params: ById, body: BreakGlassBody } }, async (req, reply) => {
     const patient = await patientOr404(db, req.params.id);
-    const session = await glass.start(req.professional!, patient.id, req.body);
+    const session = await glass.start(req.professional!, patient, req.body);
     return reply
       .code(201)
       .headers(fhir)

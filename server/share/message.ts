@@ -5,10 +5,8 @@
  */
 import type { Mail } from '../mail/message.ts';
 import type { Secretariat } from './codes.ts';
-import { formatDate, formatIns } from '../../src/core/format.ts';
+import { formatDate, formatIns, parisDay } from '../../src/core/format.ts';
 import type { ImagingExamTable, PatientTable } from '../storage/schema.ts';
-
-const paris = (at: string) => new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 export function shareCodeMail(input: {
   from: Secretariat;
@@ -32,9 +30,9 @@ export function shareCodeMail(input: {
     `Né(e) le : ${formatDate(patient.birth_date)}`,
     `INS : ${formatIns(patient.ins)}`,
     ``,
-    `Examen : ${exam.title}, le ${paris(exam.performed_at)}`,
+    `Examen : ${exam.title}, le ${parisDay(exam.performed_at)}`,
     `Code de partage : ${input.code}`,
-    `Valable jusqu’au : ${paris(input.expiresAt)}`,
+    `Valable jusqu’au : ${parisDay(input.expiresAt)}`,
     ``,
     `Avec Passerelle, ouvrez l’examen en un clic depuis ce message ; sinon, saisissez le code`,
     `dans le panneau Passerelle. Le code donne accès au compte rendu et aux images.`,

@@ -24,14 +24,17 @@ const open = prepared((db: Db, idnps: string, patientId: string, now: string) =>
 
 /** Sessions not ended whose time is up (all, or this professional's for this patient). */
 export async function dueSessions(db: Db, now: Date, of?: { idnps: string; patientId: string }) {
-  return db
+  return (await due(db, now.toISOString(), of)).rows;
+}
+
+const due = prepared((db: Db, now: string, of?: { idnps: string; patientId: string }) =>
+  db
     .selectFrom('break_glass')
     .selectAll()
     .where('ended_at', 'is', null)
-    .where('expires_at', '<=', now.toISOString())
-    .$if(of !== undefined, (q) => q.where('idnps', '=', of!.idnps).where('patient_id', '=', of!.patientId))
-    .execute();
-}
+    .where('expires_at', '<=', now)
+    .$if(of !== undefined, (q) => q.where('idnps', '=', of!.idnps).where('patient_id', '=', of!.patientId)),
+);
 
 /** Inserts the session unless one is open for the same pair; says whether it did. */
 export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {

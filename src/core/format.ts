@@ -11,22 +11,32 @@ export function formatDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-/** An epoch time as a French clock time: `10:42`. */
-export function formatTime(at: number): string {
-  return new Date(at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+/**
+ * A French date formatter made at its first use and kept: making one costs far more than using it
+ * (`toLocaleString` makes one at every call).
+ */
+function french(options: Intl.DateTimeFormatOptions): (at: number | string | Date) => string {
+  let format: Intl.DateTimeFormat | undefined;
+  return (at) => (format ??= new Intl.DateTimeFormat('fr-FR', options)).format(new Date(at));
 }
+
+/** An epoch time as a French clock time: `10:42`. */
+export const formatTime: (at: number) => string = french({ hour: '2-digit', minute: '2-digit' });
 
 /** An epoch time as a French short date and time: `23/11/2026 10:42`. */
-export function formatDateTime(at: number): string {
-  return new Date(at).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
-}
+export const formatDateTime: (at: number) => string = french({ dateStyle: 'short', timeStyle: 'short' });
 
 /** An instant as the French day it fell on in metropolitan France: `14/08/2026`. */
-export function parisDay(at: string | Date): string {
-  return new Date(at).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
-}
+export const parisDay: (at: string | Date) => string = french({
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** An instant as a French short date and time in metropolitan France: `14/08/2026 10:42`. */
-export function parisDateTime(at: string | Date): string {
-  return new Date(at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
-}
+export const parisDateTime: (at: string | Date) => string = french({
+  timeZone: 'Europe/Paris',
+  dateStyle: 'short',
+  timeStyle: 'short',
+});
