@@ -231,6 +231,29 @@ describe('audit log', () => {
     expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 26 });
   });
 
+  it('refuses a change only once the batch is committed: its caller sees what an earlier entry did', async () => {
+    await sql`CREATE TABLE change_probe (v TEXT PRIMARY KEY)`.execute(db);
+    const insert = (tx: Db) => sql`INSERT INTO change_probe (v) VALUES ('session')`.execute(tx).then(() => {});
+    // Connections open and idle in the pool (PostgreSQL), as in service: the loser's read starts at once.
+    if (onPostgres()) await Promise.all(Array.from({ length: 4 }, () => sql`SELECT pg_sleep(0.05)`.execute(db)));
+    // Two starts of the same session in one batch: the second's insert fails on the first's row.
+    const first = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert);
+    const second = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert).then(
+      () => 'written',
+      // As the break-glass start does: the loser reads the winner's session (on PostgreSQL, from
+      // another connection of the pool — it finds it only if the batch is committed).
+      async () => (await sql<{ v: string }>`SELECT v FROM change_probe`.execute(db)).rows.map((r) => r.v),
+    );
+    // More changes after them in the same batch: the commit comes later still.
+    const more = Array.from({ length: 5 }, (_, i) =>
+      audit.record({ kind: 'care-team-join', actor: physician, patientId: `q${i}` }, async (tx) => {
+        await sql`INSERT INTO change_probe (v) VALUES (${`joined ${i}`})`.execute(tx);
+      }),
+    );
+    await Promise.all([first, ...more]);
+    expect(await second).toEqual(expect.arrayContaining(['session']));
+  });
+
   it('verifies a range', async () => {
     await fill(12);
     expect(await verifyAudit(db, { from: 4, to: 9 })).toMatchObject({ ok: true, entries: 6, first: 4, last: 9 });

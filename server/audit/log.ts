@@ -149,6 +149,9 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
    */
   const writeBatch = async (batch: Waiting[]) => {
     const written: [Waiting, Recorded][] = [];
+    // A refused change is answered after the commit, not before: its caller may look for what an
+    // earlier entry of the batch did (a parallel start's session), from another connection.
+    const refused: [Waiting, unknown][] = [];
     try {
       await db.transaction().execute(async (tx) => {
         let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
@@ -187,7 +190,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
               await appendEntry(tx, entry, item.change);
             } catch (error) {
               // Only this entry and its change are taken back; the batch goes on.
-              item.reject(error);
+              refused.push([item, error]);
               continue;
             }
             written.push([item, { id, seq: entry.seq }]);
@@ -202,9 +205,11 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     } catch (error) {
       // The head could not be read or the commit failed: nothing of the batch is durable (an
       // entry already refused on its own stays refused for its own reason).
+      for (const [item, own] of refused) item.reject(own);
       for (const item of batch) item.reject(error);
       return;
     }
+    for (const [item, own] of refused) item.reject(own);
     for (const [item, recorded] of written) item.resolve(recorded);
     unsealed += written.length;
     if (unsealed >= every) await sealQuietly();

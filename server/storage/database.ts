@@ -48,7 +48,44 @@ function postgres(url: string, options: { readOnly?: boolean; poolSize?: number 
   // A connection lost while idle (the server restarted, a failover) is dropped from the pool and
   // the next query opens another: it must not end the process (node-postgres emits it on the pool).
   pool.on('error', () => {});
+  pool.on('connect', namedStatements);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Names given to query texts, shared by the connections of every pool; at most `NAMED` of them. */
+const names = new Map<string, string>();
+let named = 0;
+const NAMED = 1000;
+/** PostgreSQL's refusal of a named statement whose table changed under it (another instance migrated). */
+const STALE_PLAN = '0A000';
+
+/**
+ * PostgreSQL parses and plans an unnamed query each time it is sent; a named one once per
+ * connection (node-postgres sends its text the first time only). Every query with parameters is
+ * named after its text — Kysely, and `prepared`, make the same text for the same query. A statement
+ * refused because its table changed under it is named anew for every later use, and sent again at
+ * once unless it was in a transaction (which the refusal ended: the caller's transaction fails).
+ */
+function namedStatements(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name && names.size < NAMED) names.set(text, (name = `passerelle_${named++}`));
+    return name;
+  };
+  (client as { query: unknown }).query = async (text: unknown, values?: unknown[]) => {
+    const name = typeof text === 'string' && values?.length ? nameOf(text) : undefined;
+    if (!name) return query(text, values);
+    try {
+      return await query({ name, text, values });
+    } catch (error) {
+      if ((error as { code?: string }).code !== STALE_PLAN) throw error;
+      const fresh = `passerelle_${named++}`;
+      names.set(text as string, fresh);
+      if (client.getTransactionStatus() !== 'I') throw error;
+      return query({ name: fresh, text, values });
+    }
+  };
 }
 
 /** Opens an existing database without writing to it (no migration): for `npm run audit:verify`. */
