@@ -21,7 +21,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import {
   appendEntries,
-  appendEntry,
+  runChange,
   chainHead,
   headForAppend,
   checkpointsBetween,
@@ -48,6 +48,8 @@ export interface AuditOptions {
   now?: () => Date;
   /** At most this many entries per transaction (group commit). */
   maxBatch?: number;
+  /** Batches written at once (PostgreSQL: 4 by default; SQLite: one connection, one writer). */
+  writers?: number;
   /** Told what an operator should know (an instance joining a shared database with no publication yet). */
   onNotice?: (message: string) => void;
   /** Told when a checkpoint could not be written (the entries themselves are safe). */
@@ -58,6 +60,9 @@ export interface AuditOptions {
 
 /** The database does not extend what was published: the platform must not start on it. */
 export class AuditIntegrityError extends Error {}
+
+/** A change failed in a batch written without savepoints: the batch is written again, guarded. */
+class WriteGuarded extends Error {}
 
 export interface Recorded {
   id: string;
@@ -139,98 +144,109 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     reject(error: unknown): void;
   }
   const waiting: Waiting[] = [];
-  let draining = false;
 
   /**
-   * Writes one batch: one transaction, after the head it reads there (`headForAppend`: on
-   * PostgreSQL, writers of every instance take turns). An entry with a change is written in a
-   * savepoint with it, so that a change that fails takes back only its own entry; entries without
-   * one (reads) are written together, in one statement, at the next change or at the end.
+   * An entry's event, made before its batch's transaction (canonical JSON is the costly part): only
+   * its number and the hashes wait for the head.
    */
-  const writeBatch = async (batch: Waiting[]) => {
-    const written: [Waiting, Recorded][] = [];
+  const draft = (item: Waiting) => {
+    // Time-ordered (UUIDv7): a new id lands at the end of the ids' index, as the entry's number
+    // does in the table, not on a random page of it: fewer pages written at each commit.
+    const id = uuidv7();
+    const recorded = now().toISOString();
+    const event = toAuditEvent(item.input, id, recorded);
+    return { ...item, id, recorded, outcome: event.outcome, resource: canonical(event) };
+  };
+  type Drafted = ReturnType<typeof draft>;
+
+  /**
+   * Writes one batch in one transaction. First the changes, each straight after the other; then the
+   * chain's turn: the head read (`headForAppend`: on PostgreSQL, writers of every instance and
+   * every writer of this one take turns there, until their commit), the entries of the whole batch
+   * in one statement, the commit. A change and its entry are committed together or not at all. If
+   * a change fails, the transaction is taken back and the batch written again `guarded`: each
+   * change in a savepoint, so that the one that fails takes back only itself and its entry is not
+   * written (a savepoint costs two round trips on PostgreSQL: only when needed).
+   */
+  const writeBatch = async (batch: Drafted[], guarded = false): Promise<void> => {
+    const kept: Drafted[] = [];
     // A refused change is answered after the commit, not before: its caller may look for what an
     // earlier entry of the batch did (a parallel start's session), from another connection.
     const refused: [Waiting, unknown][] = [];
+    let written: AuditEventTable[];
     try {
-      await db.transaction().execute(async (tx) => {
-        let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
-        let reads: { entry: AuditEventTable; item: Waiting }[] = [];
-        const writeReads = async () => {
-          if (reads.length === 0) return;
-          await appendEntries(
-            tx,
-            reads.map((r) => r.entry),
-          );
-          for (const { entry, item } of reads) written.push([item, { id: entry.id, seq: entry.seq }]);
-          reads = [];
-        };
+      written = await db.transaction().execute(async (tx) => {
         for (const item of batch) {
-          // Time-ordered (UUIDv7): a new id lands at the end of the ids' index, as the entry's number
-          // does in the table, not on a random page of it: fewer pages written at each commit.
-          const id = uuidv7();
-          const recorded = now().toISOString();
-          const event = toAuditEvent(item.input, id, recorded);
+          if (item.change) {
+            try {
+              await runChange(tx, item.change, { savepoint: guarded });
+            } catch (error) {
+              if (!guarded) throw new WriteGuarded();
+              refused.push([item, error]);
+              continue;
+            }
+          }
+          kept.push(item);
+        }
+        let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
+        const entries = kept.map((item) => {
           const fields = {
-            seq: seq + 1,
-            id,
-            recorded,
+            seq: ++seq,
+            id: item.id,
+            recorded: item.recorded,
             kind: item.input.kind,
             patient_id: item.input.patientId ?? null,
             agent_idnps: agentKey(item.input.actor),
             mode: item.input.mode ?? 'normal',
-            outcome: event.outcome,
-            resource: canonical(event),
+            outcome: item.outcome,
+            resource: item.resource,
             prev_hash: hash,
           };
-          const entry = { ...fields, hash: entryHash(fields) };
-          if (item.change) {
-            await writeReads();
-            try {
-              await appendEntry(tx, entry, item.change);
-            } catch (error) {
-              // Only this entry and its change are taken back; the batch goes on.
-              refused.push([item, error]);
-              continue;
-            }
-            written.push([item, { id, seq: entry.seq }]);
-          } else {
-            reads.push({ entry, item });
-          }
-          seq = entry.seq;
-          hash = entry.hash;
-        }
-        await writeReads();
+          hash = entryHash(fields);
+          return { ...fields, hash };
+        });
+        if (entries.length > 0) await appendEntries(tx, entries);
+        return entries;
       });
     } catch (error) {
-      // The head could not be read or the commit failed: nothing of the batch is durable (an
-      // entry already refused on its own stays refused for its own reason).
+      if (error instanceof WriteGuarded) return writeBatch(batch, true);
+      // The head could not be read, the entries not written or the commit failed: nothing of the
+      // batch is durable (an entry already refused on its own stays refused for its own reason).
       for (const [item, own] of refused) item.reject(own);
       for (const item of batch) item.reject(error);
       return;
     }
     for (const [item, own] of refused) item.reject(own);
-    for (const [item, recorded] of written) item.resolve(recorded);
+    kept.forEach((item, i) => item.resolve({ id: item.id, seq: written[i]!.seq }));
     unsealed += written.length;
     if (unsealed >= every) await sealQuietly();
   };
 
+  /**
+   * Writers at work: one on SQLite (one connection); on PostgreSQL several, so that a batch's
+   * changes run while another batch has the chain's turn.
+   */
+  const writers = new Set<Promise<void>>();
+  const WRITERS = options.writers ?? (isPostgres(db) ? 4 : 1);
   const drain = () => {
-    if (draining) return;
-    draining = true;
-    void serially(async () => {
-      while (waiting.length > 0) {
-        // One turn of the event loop lets requests already under way reach `record()` and join
-        // this batch (group commit); it costs one turn to a lone request.
-        await new Promise((resolve) => setImmediate(resolve));
-        const batch = waiting.splice(0, options.maxBatch ?? 64);
-        // Anything unforeseen refuses the whole batch, never leaves it waiting.
-        await writeBatch(batch).catch((error: unknown) => batch.forEach((item) => item.reject(error)));
-      }
-    }).finally(() => {
-      draining = false;
-      if (waiting.length > 0) drain();
-    });
+    while (writers.size < WRITERS && waiting.length > writers.size) {
+      const writer = (async () => {
+        while (waiting.length > 0) {
+          // One turn of the event loop lets requests already under way reach `record()` and join
+          // this batch (group commit); it costs one turn to a lone request.
+          await new Promise((resolve) => setImmediate(resolve));
+          const batch = waiting.splice(0, options.maxBatch ?? 64);
+          // Anything unforeseen refuses the whole batch, never leaves it waiting.
+          await Promise.resolve()
+            .then(() => writeBatch(batch.map(draft)))
+            .catch((error: unknown) => batch.forEach((item) => item.reject(error)));
+        }
+      })().finally(() => {
+        writers.delete(writer);
+        drain();
+      });
+      writers.add(writer);
+    }
   };
 
   return {
@@ -244,6 +260,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     publicKeys,
     async close() {
       clearInterval(timer);
+      while (writers.size > 0) await Promise.all(writers);
       await serially(sealQuietly);
     },
   };

@@ -87,18 +87,23 @@ export async function appendEntries(tx: Db, entries: readonly AuditEventTable[])
 }
 
 /**
- * Appends an entry and runs the change it records, both or neither, inside the batch's
- * transaction: a savepoint takes back only this entry and its change when either fails.
+ * Runs a change inside its batch's transaction, before the entries are written. With `savepoint`,
+ * a change that fails is taken back alone and the transaction goes on; without, the transaction
+ * can only be taken back whole (PostgreSQL refuses anything more in it).
  */
-export async function appendEntry(tx: Db, entry: AuditEventTable, change?: (tx: Db) => Promise<void>): Promise<void> {
-  await sql`SAVEPOINT audit_entry`.execute(tx);
+export async function runChange(
+  tx: Db,
+  change: (tx: Db) => Promise<void>,
+  { savepoint }: { savepoint: boolean },
+): Promise<void> {
+  if (!savepoint) return change(tx);
+  await sql`SAVEPOINT audit_change`.execute(tx);
   try {
-    await insertEntries(tx, [entry]);
-    await change?.(tx);
-    await sql`RELEASE audit_entry`.execute(tx);
+    await change(tx);
+    await sql`RELEASE audit_change`.execute(tx);
   } catch (error) {
-    await sql`ROLLBACK TO audit_entry`.execute(tx);
-    await sql`RELEASE audit_entry`.execute(tx);
+    await sql`ROLLBACK TO audit_change`.execute(tx);
+    await sql`RELEASE audit_change`.execute(tx);
     throw error;
   }
 }
