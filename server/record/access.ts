@@ -12,25 +12,20 @@
 import { isPhysician } from '../../src/core/psc.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { AccessMode, BreakGlassOption } from '../../src/core/record.ts';
-import { current, listCircle, type Member } from '../storage/care-team.ts';
 import type { Db } from '../storage/database.ts';
 import { openSession } from '../storage/break-glass.ts';
-import { consentOf } from '../storage/record.ts';
+import { accessFacts } from '../storage/record.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
 
 export type Access =
-  | { granted: true; mode: AccessMode; session?: BreakGlassTable; members?: Member[] }
-  | { granted: false; breakGlass: BreakGlassOption };
+  { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };
 
+/** One query for the facts (`accessFacts`); a second one only to read an open break-glass session. */
 export async function decideAccess(db: Db, actor: Professional, patientId: string, now: Date): Promise<Access> {
-  const session = await openSession(db, actor.idNps, patientId, now);
+  const { sessionId, consent, member } = await accessFacts(db, actor.idNps, patientId, now);
+  const session = sessionId === undefined ? undefined : await openSession(db, actor.idNps, patientId, now);
   if (session) return { granted: true, mode: session.mode as AccessMode, session };
-  const consent = await consentOf(db, patientId);
-  if (consent.circle_access === 1) {
-    const members = current(await listCircle(db, patientId));
-    // The circle read for the decision is handed on: the summary shows it.
-    if (members.some((m) => m.practitioner.idnps === actor.idNps)) return { granted: true, mode: 'normal', members };
-  }
+  if (consent.circle_access === 1 && member) return { granted: true, mode: 'normal' };
   if (!isPhysician(actor)) return { granted: false, breakGlass: 'not-physician' };
   return { granted: false, breakGlass: consent.break_glass_opposed === 1 ? 'opposed' : 'possible' };
 }

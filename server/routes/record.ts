@@ -66,8 +66,11 @@ const REFUSED: Record<BreakGlassOption, string> = {
 export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps): void {
   /** The access decision, or a refusal saying whether break-glass is possible. */
   const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
-    const patient = await patientOr404(db, patientId);
-    const decision = await decideAccess(db, actor, patient.id, now());
+    // Both at once (on PostgreSQL, two connections): an unknown patient is a 404 all the same.
+    const [patient, decision] = await Promise.all([
+      patientOr404(db, patientId),
+      decideAccess(db, actor, patientId, now()),
+    ]);
     if (!decision.granted) {
       throw new FhirError(403, {
         code: 'forbidden',
@@ -82,21 +85,26 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
 
   app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const { patient, mode, session, members: circle } = await access(actor, req.params.id, reply);
-    await recordOrRefuse(audit, {
-      kind: 'record-read',
-      actor,
-      patientId: patient.id,
-      mode,
-      query: '$summary',
-      ...(session ? { detail: { session: session.id } } : {}),
-    });
-    const documents = await visibleDocuments(db, patient.id);
+    const { patient, mode, session } = await access(actor, req.params.id, reply);
+    // The record is read while its entry is written; nothing leaves before the entry is (if it
+    // is refused, so is the request).
+    const [, documents, alerts, circle] = await Promise.all([
+      recordOrRefuse(audit, {
+        kind: 'record-read',
+        actor,
+        patientId: patient.id,
+        mode,
+        query: '$summary',
+        ...(session ? { detail: { session: session.id } } : {}),
+      }),
+      visibleDocuments(db, patient.id),
+      alertsOf(db, patient.id),
+      listCircle(db, patient.id),
+    ]);
     const latest = [...new Map(documents.map((d) => [d.type_code, d] as const).reverse()).values()].sort((a, b) =>
       b.date.localeCompare(a.date),
     );
-    const alerts = await alertsOf(db, patient.id);
-    const members = circle ?? current(await listCircle(db, patient.id));
+    const members = current(circle);
     return reply.headers(fhir).send({
       resourceType: 'Bundle',
       type: 'collection',
@@ -116,15 +124,17 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
       const actor = req.professional!;
       const { patient, mode, session } = await access(actor, req.params.id, reply);
       const { type } = req.query;
-      await recordOrRefuse(audit, {
-        kind: 'record-read',
-        actor,
-        patientId: patient.id,
-        mode,
-        query: `$documents${type ? `?type=${type}` : ''}`,
-        ...(session ? { detail: { session: session.id } } : {}),
-      });
-      const documents = await visibleDocuments(db, patient.id, type);
+      const [, documents] = await Promise.all([
+        recordOrRefuse(audit, {
+          kind: 'record-read',
+          actor,
+          patientId: patient.id,
+          mode,
+          query: `$documents${type ? `?type=${type}` : ''}`,
+          ...(session ? { detail: { session: session.id } } : {}),
+        }),
+        visibleDocuments(db, patient.id, type),
+      ]);
       return reply.headers(fhir).send(searchBundle(documents.map(toFhirRecordDocument), req));
     },
   );

@@ -29,6 +29,56 @@ export async function saveConsent(tx: Db, patientId: string, consent: Required<C
     .execute();
 }
 
+/**
+ * What the access decision rests on, in one query: this professional's open session for this
+ * patient (its id), the patient's choices (null: never chose), and whether the professional is a
+ * current member of the patient's circle.
+ */
+export async function accessFacts(db: Db, idnps: string, patientId: string, now: Date) {
+  const [row] = (await facts(db, idnps, patientId, now.toISOString())).rows;
+  return {
+    sessionId: row?.session_id ?? undefined,
+    consent:
+      row?.circle_access == null
+        ? DEFAULT_CONSENT
+        : { circle_access: row.circle_access, break_glass_opposed: row.break_glass_opposed! },
+    // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
+    member: Boolean(row?.member),
+  };
+}
+
+const facts = prepared((db: Db, idnps: string, patientId: string, now: string) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('break_glass')
+      .select('id')
+      .where('idnps', '=', idnps)
+      .where('patient_id', '=', patientId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .limit(1)
+      .as('session_id'),
+    eb.selectFrom('consent').select('circle_access').where('patient_id', '=', patientId).as('circle_access'),
+    eb
+      .selectFrom('consent')
+      .select('break_glass_opposed')
+      .where('patient_id', '=', patientId)
+      .as('break_glass_opposed'),
+    eb
+      .exists(
+        eb
+          .selectFrom('care_participation as c')
+          .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
+          .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
+          .select('c.id')
+          .where('c.patient_id', '=', patientId)
+          .where('c.end', 'is', null)
+          .where('p.idnps', '=', idnps),
+      )
+      .as('member'),
+  ]),
+);
+
 /** The documents professionals may see (masked ones never), newest first, of one LOINC type if given. */
 export const visibleDocuments = async (db: Db, patientId: string, type?: string) =>
   (await visible(db, patientId, type)).rows;
