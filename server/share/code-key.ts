@@ -4,7 +4,7 @@
  * and cannot even test one. Given by `SHARE_CODE_KEY_FILE`, or created once beside the database
  * (`DATA_DIR/share-code.key`, mode 0600); random per process for `:memory:` (tests).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface CodeHasher {
@@ -15,8 +15,10 @@ export interface CodeHasher {
 
 export function codeHasher(key: Buffer): CodeHasher {
   if (key.length < 32) throw new Error('the share-code key must be at least 32 bytes');
+  // Imported once: a raw key given to each HMAC is imported again each time.
+  const secret = createSecretKey(key);
   return {
-    hash: (purpose, value) => createHmac('sha256', key).update(`${purpose}:${value}`).digest('base64url'),
+    hash: (purpose, value) => createHmac('sha256', secret).update(`${purpose}:${value}`).digest('base64url'),
     same: (a, b) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b)),
   };
 }

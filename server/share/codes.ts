@@ -69,6 +69,12 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
     return run;
   };
   const locatorHash = (locator: string) => hasher.hash('locator', locator);
+  const used = 'Ce code à usage unique a déjà été utilisé.';
+  /**
+   * Thrown in the granting transaction when a parallel redemption took the single-use code first
+   * (a `FhirError`: the audit log passes it on as the change's own refusal).
+   */
+  const usedMeanwhile = new FhirError(410, { code: 'security', text: used });
 
   /** How many wrong codes the professional may still give in the window (0: throttled). */
   async function attemptsLeft(idnps: string, address: string, at: Date): Promise<number> {
@@ -209,14 +215,12 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
             : status === 'locked'
               ? 'Ce code est bloqué après des essais erronés de plusieurs professionnels. Demandez un nouveau code au secrétariat d’imagerie.'
               : status === 'used' && !already
-                ? 'Ce code à usage unique a déjà été utilisé.'
+                ? used
                 : undefined;
       if (reason) throw await refused(410, reason, undefined, exam.patient_id);
 
       // A single-use code is taken in the transaction that grants it: of two professionals redeeming
       // it at once (here or at another instance), one has it, the other is told it was used.
-      const used = 'Ce code à usage unique a déjà été utilisé.';
-      const usedMeanwhile = new FhirError(410, { code: 'security', text: used });
       try {
         await recordOrRefuse(
           audit,
