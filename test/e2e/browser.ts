@@ -192,7 +192,9 @@ export async function configure(h: Harness, platform: { url: string }): Promise<
 
 /** In an open options page: the platform's address, saved (either browser). */
 export async function fillSettings(page: Page, platform: { url: string }): Promise<void> {
-  await page.waitForFunction(() => (document.querySelector('#platform-url') as HTMLInputElement).value !== '');
+  // The field is enabled once the stored settings are in it (a selector: Firefox's extension pages
+  // refuse the evaluation `waitForFunction` polls with).
+  await page.waitForSelector('#platform-url:not([disabled])');
   const input = await page.$('#platform-url');
   await input!.click({ count: 3 });
   await input!.type(platform.url);

@@ -133,9 +133,9 @@ describe('Firefox', () => {
     await page.goto(`${h.pages.url}/dpi-spa.html`);
     await page.click('[data-patient="nguyen"]');
     const panel = await openFirefoxPanel(page);
-    await panel.waitForFunction(() => document.body.innerText.includes('NGUYEN'));
+    await panel.waitForSelector('::-p-text(NGUYEN)');
     await page.click('[data-patient="dubois"]');
-    await panel.waitForFunction(() => document.body.innerText.includes('DUBOIS'));
+    await panel.waitForSelector('::-p-text(DUBOIS)');
     await page.close();
   });
 

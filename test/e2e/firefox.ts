@@ -31,7 +31,12 @@ export interface FirefoxHarness {
   close(): Promise<void>;
 }
 
-/** Opens an extension page in a new tab and waits until it is there (no load event to wait for). */
+/**
+ * Opens an extension page in a new tab and waits until it is there (no load event to wait for):
+ * until its `#app`, where every extension page mounts (about:blank has none). Not
+ * `waitForFunction`: the extension's content security policy refuses the `Function()` it polls
+ * with (Firefox 140.12), and the tab's URL is not reported for extension pages.
+ */
 export async function extensionPage(browser: Browser, path: string): Promise<Page> {
   const page = await browser.newPage();
   void page.goto(`${FIREFOX_ORIGIN}/${path}`).catch(() => {});
@@ -39,7 +44,7 @@ export async function extensionPage(browser: Browser, path: string): Promise<Pag
   // ("right-hand side of 'in' should be an object"): that is the navigation under way, ask again.
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.waitForFunction((origin) => location.href.startsWith(origin), {}, FIREFOX_ORIGIN);
+      await page.waitForSelector('#app');
       return page;
     } catch (error) {
       const transient =
