@@ -31,6 +31,15 @@ export interface FirefoxHarness {
   close(): Promise<void>;
 }
 
+/** A failure of the remote agent during a navigation (in the error or what caused it), not a time-out. */
+function transient(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e.name === 'TimeoutError') return false;
+    if (/Protocol error|Waiting failed/.test(e.message)) return true;
+  }
+  return false;
+}
+
 /**
  * Opens an extension page in a new tab and waits until it is there (no load event to wait for):
  * until its `#app`, where every extension page mounts (about:blank has none). Not
@@ -47,9 +56,7 @@ export async function extensionPage(browser: Browser, path: string): Promise<Pag
       await page.waitForSelector('#app');
       return page;
     } catch (error) {
-      const transient =
-        error instanceof Error && error.name !== 'TimeoutError' && /Protocol error|Waiting failed/.test(error.message);
-      if (!transient || attempt >= 5) throw error;
+      if (!transient(error) || attempt >= 5) throw error;
     }
   }
 }
