@@ -55,6 +55,18 @@ describe('a prepared query', () => {
     ]);
   });
 
+  it('takes null as a value like any other: a first null does not stay in the query', async () => {
+    const insertNamed = prepared((db: Db, id: string, ins: string, usedName: string | null) =>
+      db.insertInto('patient').values({ ...patient(id, ins), used_name: usedName }),
+    );
+    await insertNamed(db, 'a', '1', null);
+    await insertNamed(db, 'b', '2', 'USUEL');
+    expect(await db.selectFrom('patient').select(['id', 'used_name']).orderBy('id').execute()).toEqual([
+      { id: 'a', used_name: null },
+      { id: 'b', used_name: 'USUEL' },
+    ]);
+  });
+
   it('takes arrays of any length (a form per length)', async () => {
     for (const id of ['a', 'b', 'c']) await insertPatient(db, patient(id, `ins-${id}`));
     const some = prepared((db: Db, list: string[]) =>
@@ -99,5 +111,9 @@ describe('a prepared query', () => {
         : db.selectFrom('patient').select('id'),
     );
     await expect(branching(db, '111')).rejects.toThrow(/not a parameter/);
+    const computing = prepared((db: Db, id: string) =>
+      db.selectFrom('patient').select('id').where('ins', '=', `ins-${id}`),
+    );
+    await expect(computing(db, 'a')).rejects.toThrow(/computed/);
   });
 });

@@ -7,15 +7,18 @@
  * The builder is the same Kysely code as anywhere else, called once with stand-ins for the
  * arguments: a value stands for itself; an array or a plain object (a row to insert) stands for
  * its elements or fields, and its length or its keys (fields left `undefined` apart, as Kysely
- * leaves them out) are part of the shape; `undefined` and `null` are shapes of their own, so a
- * builder may leave out a clause for a missing argument. A builder must not branch on an argument's
- * value otherwise, nor use one as a name: a stand-in that does not come out as a parameter, or comes
- * out in the SQL text, is refused at the first call.
+ * leaves them out) are part of the shape; `undefined` is a shape of its own, so a builder may
+ * leave out a clause for a missing argument (`null` is a value like any other). A builder must not branch on an argument's
+ * value otherwise, nor use one as a name or compute with it: a stand-in that does not come out as a
+ * parameter of its own, or comes out in the SQL text or inside another value, is refused at the
+ * first call.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import { isPostgres } from './dialect.ts';
 
 const STAND_IN = '\u0000passerelle-argument:';
+/** Compiled forms kept per query, at most. */
+const SHAPES = 500;
 
 type Build<D, A extends unknown[], O> = (db: Kysely<D>, ...args: A) => Compilable<O>;
 
@@ -30,7 +33,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
 
 /** What the compiled form depends on: which arguments are missing, arrays' lengths, rows' fields. */
 function shapeOf(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `[${value.map(shapeOf).join(',')}]`;
   if (isPlain(value)) {
     return `{${Object.keys(value)
@@ -45,7 +48,7 @@ type Place = (args: readonly unknown[]) => unknown;
 
 /** Stand-ins for the arguments, each naming its value's place (`places`: name → how to read it). */
 function standIn(value: unknown, name: string, read: Place, places: Map<string, Place>): unknown {
-  if (value === undefined || value === null) return value;
+  if (value === undefined) return value;
   if (Array.isArray(value)) {
     return value.map((v, j) => standIn(v, `${name}.${j}`, (a) => (read(a) as unknown[])[j], places));
   }
@@ -56,7 +59,8 @@ function standIn(value: unknown, name: string, read: Place, places: Map<string, 
         .map((k) => [k, standIn(value[k], `${name}.${k}`, (a) => (read(a) as Record<string, unknown>)[k], places)]),
     );
   }
-  if (typeof value === 'object') throw new TypeError(`prepared query: ${name} is neither a value, an array nor a row`);
+  if (value !== null && typeof value === 'object')
+    throw new TypeError(`prepared query: ${name} is neither a value, an array nor a row`);
   places.set(STAND_IN + name, read);
   return STAND_IN + name;
 }
@@ -68,7 +72,12 @@ function compile<D>(db: Kysely<D>, build: Build<D, unknown[], unknown>, args: re
   const used = new Set<string>();
   const values = query.parameters.map((p) => {
     const place = typeof p === 'string' ? places.get(p) : undefined;
-    if (!place) return () => p;
+    if (!place) {
+      // A stand-in inside a value: the builder computed with an argument (`ins-${id}`).
+      if (typeof p === 'string' && p.includes(STAND_IN))
+        throw new TypeError(`prepared query: an argument computed into ${p}`);
+      return () => p;
+    }
     used.add(p as string);
     return place;
   });
@@ -92,7 +101,8 @@ export function prepared<D, A extends unknown[], O>(build: Build<D, A, O>) {
     let compiled = cache.get(key);
     if (!compiled) {
       compiled = compile(db, build as Build<D, unknown[], unknown>, args);
-      cache.set(key, compiled);
+      // Shapes are few (rows' fields, batch sizes up to 64): a bound all the same.
+      if (cache.size < SHAPES) cache.set(key, compiled);
     }
     const parameters = compiled.values.map((value) => value(args));
     return db.executeQuery<O>({ ...(compiled.query as CompiledQuery<O>), parameters });
