@@ -57,7 +57,7 @@ describe('a prepared query', () => {
 
   it('takes null as a value like any other: a first null does not stay in the query', async () => {
     const insertNamed = prepared((db: Db, id: string, ins: string, usedName: string | null) =>
-      db.insertInto('patient').values({ ...patient(id, ins), used_name: usedName }),
+      db.insertInto('patient').values({ ...patient('x', 'x'), id, ins, used_name: usedName }),
     );
     await insertNamed(db, 'a', '1', null);
     await insertNamed(db, 'b', '2', 'USUEL');
@@ -115,5 +115,9 @@ describe('a prepared query', () => {
       db.selectFrom('patient').select('id').where('ins', '=', `ins-${id}`),
     );
     await expect(computing(db, 'a')).rejects.toThrow(/computed/);
+    const upper = prepared((db: Db, id: string) =>
+      db.selectFrom('patient').select('id').where('id', '=', id.toUpperCase()),
+    );
+    await expect(upper(db, 'a')).rejects.toThrow(/computed/);
   });
 });

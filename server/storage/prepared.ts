@@ -73,8 +73,9 @@ function compile<D>(db: Kysely<D>, build: Build<D, unknown[], unknown>, args: re
   const values = query.parameters.map((p) => {
     const place = typeof p === 'string' ? places.get(p) : undefined;
     if (!place) {
-      // A stand-in inside a value: the builder computed with an argument (`ins-${id}`).
-      if (typeof p === 'string' && p.includes(STAND_IN))
+      // A stand-in inside a value (its NUL, whatever the case): the builder computed with an
+      // argument (`ins-${id}`, `id.toUpperCase()`).
+      if (typeof p === 'string' && p.includes(STAND_IN[0]!))
         throw new TypeError(`prepared query: an argument computed into ${p}`);
       return () => p;
     }
