@@ -5,11 +5,11 @@
  * (`BENCHMARKS.md`, session 9), then run with each call's values in the places of its parameters.
  *
  * The builder is the same Kysely code as anywhere else, called once with stand-ins for the
- * arguments: a value stands for itself; an array or a plain object (a row to insert) stands for
- * its elements or fields, and its length or its keys (fields left `undefined` apart, as Kysely
- * leaves them out) are part of the shape; `undefined` is a shape of its own, so a builder may
- * leave out a clause for a missing argument (`null` is a value like any other). A builder must not branch on an argument's
- * value otherwise, nor use one as a name or compute with it: a stand-in that does not come out as a
+ * arguments: a value stands for itself (`null` too); an array or a plain object (a row to insert)
+ * stands for its elements or fields, and its length or its keys (fields left `undefined` apart, as
+ * Kysely leaves them out) are part of the shape; `undefined` is a shape of its own, so a builder
+ * may leave out a clause for a missing argument. A builder must not branch on an argument's value
+ * otherwise, nor use one as a name or compute with it: a stand-in that does not come out as a
  * parameter of its own, or comes out in the SQL text or inside another value, is refused at the
  * first call.
  */
