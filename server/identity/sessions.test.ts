@@ -187,14 +187,15 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
   });
 
   it('refuses an expired access token; the refresh token renews it, rotated, and a replayed one ends the session', async () => {
-    const { platform } = await start();
+    const { platform, clock } = await start();
     let now = Date.now();
     const signedIn = await signInHeadless(platform.url, PHYSICIAN, { now: () => now });
     const first = (await signedIn.auth.credentials())!;
-    // Five minutes on: the platform holds the access token expired; the extension knows it too.
+    // Five minutes on: the platform holds the access token expired (by its own clock, not the
+    // wall's: the sign-in may take more than a second); the extension knows it too.
     await platform.db
       .updateTable('platform_session')
-      .set({ access_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .set({ access_expires_at: new Date(clock.at.getTime() - 1000).toISOString() })
       .execute();
     now += 6 * 60_000;
     const url = new URL('/fhir/Practitioner/$me', platform.url);
