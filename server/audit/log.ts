@@ -17,7 +17,6 @@
  * (it joins) starts, and says so: the others' publications and the witnesses hold the earlier ones.
  */
 import type { JWK } from 'jose';
-import { v7 as uuidv7 } from 'uuid';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import {
   appendEntries,
@@ -38,6 +37,7 @@ import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
 import { agentKey, toAuditEvent, type AuditInput } from './events.ts';
 import { memoryCheckpoints, signedBy, toSigned, type CheckpointStore, type SignedCheckpoint } from './published.ts';
 import type { AuditSigner } from './signer.ts';
+import { newId } from '../storage/ids.ts';
 
 /** Response header naming the audit entry of the answer, for traceability (and the crash test). */
 export const AUDIT_HEADER = 'x-audit-event';
@@ -150,9 +150,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
    * its number and the hashes wait for the head.
    */
   const draft = (item: Waiting) => {
-    // Time-ordered (UUIDv7): a new id lands at the end of the ids' index, as the entry's number
-    // does in the table, not on a random page of it: fewer pages written at each commit.
-    const id = uuidv7();
+    const id = newId();
     const recorded = now().toISOString();
     const event = toAuditEvent(item.input, id, recorded);
     return { ...item, id, recorded, outcome: event.outcome, resource: canonical(event) };

@@ -20,7 +20,7 @@ import {
 import type { MailOutboxTable } from '../storage/schema.ts';
 import { takeReceipts, type ReceiptSource } from './intake.ts';
 import { mssanteMail, type Mail } from './message.ts';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../storage/ids.ts';
 
 /** 30 s, 1 min, 2 min… up to an hour between attempts; given up after a day of them. */
 const backoff = (attempts: number) => Math.min(30_000 * 2 ** attempts, 3600_000);
@@ -34,7 +34,7 @@ export async function queueMail(
   mail: Mail,
 ): Promise<{ id: string; messageId: string }> {
   const { messageId, raw } = mssanteMail(mail);
-  const id = uuidv7();
+  const id = newId();
   await enqueueMail(tx, {
     id,
     message_id: messageId,

@@ -20,7 +20,7 @@ import { dueSessions, endSession, insertSession, openSession } from '../storage/
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
 import { consentOf, notifyPatient } from '../storage/record.ts';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../storage/ids.ts';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
 
@@ -113,7 +113,7 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
       const existing = await openSession(db, actor.idNps, patientId, now);
       if (existing) return existing;
       const session: BreakGlassTable = {
-        id: uuidv7(),
+        id: newId(),
         patient_id: patientId,
         idnps: actor.idNps,
         actor_name: nameOf(actor),

@@ -7,7 +7,7 @@
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import type { CareParticipationTable, PractitionerRoleTable, PractitionerTable } from './schema.ts';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.ts';
 
 /** One participation, with its role and practitioner: all the circle's answer needs, in one query. */
 export interface Member {
@@ -105,7 +105,7 @@ export async function joinCircle(
   functionCode: string | null = null,
 ): Promise<void> {
   await openParticipation(db, {
-    id: uuidv7(),
+    id: newId(),
     patient_id: patientId,
     practitioner_role_id: roleId,
     start: now.toISOString(),

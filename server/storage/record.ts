@@ -5,7 +5,7 @@
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './ids.ts';
 
 /** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
 export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
@@ -121,7 +121,7 @@ export const notificationsOf = (db: Db, patientId: string) =>
   db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
 
 export async function notifyPatient(tx: Db, patientId: string, at: Date, text: string): Promise<void> {
-  await notification(tx, { id: uuidv7(), patient_id: patientId, at: at.toISOString(), text });
+  await notification(tx, { id: newId(), patient_id: patientId, at: at.toISOString(), text });
 }
 
 const notification = prepared((tx: Db, row: PatientNotificationTable) =>
