@@ -139,6 +139,18 @@ describe('the care circle (CDSCareTeam)', () => {
     expect(misuse.json().issue[0].details.text).toBe('Cette clé d’idempotence a déjà servi pour une autre demande.');
   });
 
+  it('the same request sent several times at once (same Idempotency-Key) is one change, the others its replays', async () => {
+    const key = freshKey();
+    const joinsBefore = await auditCount('care-team-join');
+    const answers = await Promise.all(Array.from({ length: 4 }, () => operation('join', 'nguyen', { key })));
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(3);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    // One join in the log: an entry tells of a change that happened once.
+    expect(await auditCount('care-team-join')).toBe(joinsBefore + 1);
+    expect(participants(answers[0]!.json())).toHaveLength(1);
+  });
+
   it('needs a well-formed Idempotency-Key', async () => {
     for (const key of ['', 'short', 'é'.repeat(20)]) {
       const res = await operation('join', 'girard', { key });

@@ -4,7 +4,8 @@
  * lasting access to the exam. Codes are stored only as keyed hashes (`code-key.ts`); the secret
  * part carries 40 bits, so each guess has a 2⁻⁴⁰ chance.
  *
- * Redeeming, in order (attempts serialised in this process, so counts cannot race):
+ * Redeeming, in order (a wrong code is counted where its limits are checked again, other instances
+ * held off: the limits are exact however many instances share the database):
  * 1. the professional gave too many wrong codes lately, or did at least once from an address that
  *    gave too many → 429, whatever the code. A colleague behind the same proxy who did not guess
  *    wrong is never held back by the address's count;
@@ -32,6 +33,7 @@ import type { ShareCodeTable } from '../storage/schema.ts';
 import {
   codesByLocator,
   findCode,
+  holdAttempts,
   insertCode,
   recordWrongAttempt,
   setCodeStatus,
@@ -75,9 +77,14 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
    * (a `FhirError`: the audit log passes it on as the change's own refusal).
    */
   const usedMeanwhile = new FhirError(410, { code: 'security', text: used });
+  /**
+   * Thrown where a wrong code is counted when another instance counted one for the same
+   * professional or address since the check: the attempt is checked and counted again.
+   */
+  const countedMeanwhile = new FhirError(409, { code: 'conflict', text: 'Essai compté ailleurs entre-temps.' });
 
   /** How many wrong codes the professional may still give in the window (0: throttled). */
-  async function attemptsLeft(idnps: string, address: string, at: Date): Promise<number> {
+  async function attemptsLeft(db: Db, idnps: string, address: string, at: Date): Promise<number> {
     const since = new Date(at.getTime() - limits.windowMinutes * 60_000);
     const mine = await wrongAttemptsSince(db, { idnps }, since);
     if (mine >= limits.perProfessional) return 0;
@@ -165,7 +172,7 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
       };
       /** The attempts left in the window, or the throttled refusal (audited) when none is. */
       const attemptsOrRefuse = async (at: Date) => {
-        const left = await attemptsLeft(actor.idNps, address, at);
+        const left = await attemptsLeft(db, actor.idNps, address, at);
         if (left > 0) return left;
         const error = await refused(429, `Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`);
         throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
@@ -176,29 +183,45 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
         return { candidates, match: candidates.find((c) => hasher.same(c.code_hash, hash)) };
       };
 
+      /** A wrong code: checked against the limits, then counted with its refusal's entry. */
+      const wrongCode = async (): Promise<never> => {
+        const at = now();
+        const left = await attemptsOrRefuse(at);
+        // Live locator or none: the same answer, so guessing tells nothing of which codes exist.
+        const { candidates } = await matching();
+        const target = candidates.find((c) => codeStatus(c, at) === 'active');
+        const after = left - 1;
+        const text =
+          after > 0
+            ? `Code erroné ou inconnu : vérifiez-le auprès du patient. Il vous reste ${after} essai${after > 1 ? 's' : ''} avant une pause de ${limits.windowMinutes} minutes.`
+            : `Code erroné ou inconnu. Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`;
+        const error = await refused(404, text, async (tx) => {
+          // Checked again where it is counted, other instances held off: no attempt beyond the limits.
+          await holdAttempts(tx, { idnps: actor.idNps, address });
+          if ((await attemptsLeft(tx, actor.idNps, address, at)) !== left) throw countedMeanwhile;
+          const professionals = await recordWrongAttempt(tx, {
+            at,
+            idnps: actor.idNps,
+            address,
+            ...(target ? { codeId: target.id } : {}),
+          });
+          if (target && professionals >= limits.lockProfessionals) await setCodeStatus(tx, target.id, 'locked', at);
+        });
+        throw error.withHeaders({ 'remaining-attempts': String(after) });
+      };
+
       const { match } = await matching();
       if (!match) {
+        // One wrong code at a time in this process (a transaction holds one professional's counts at
+        // most); counted meanwhile elsewhere: checked again — the count only grows, up to the limit.
         return serially(async () => {
-          const at = now();
-          const left = await attemptsOrRefuse(at);
-          // Live locator or none: the same answer, so guessing tells nothing of which codes exist.
-          const { candidates } = await matching();
-          const target = candidates.find((c) => codeStatus(c, at) === 'active');
-          const after = left - 1;
-          const text =
-            after > 0
-              ? `Code erroné ou inconnu : vérifiez-le auprès du patient. Il vous reste ${after} essai${after > 1 ? 's' : ''} avant une pause de ${limits.windowMinutes} minutes.`
-              : `Code erroné ou inconnu. Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`;
-          const error = await refused(404, text, async (tx) => {
-            const professionals = await recordWrongAttempt(tx, {
-              at,
-              idnps: actor.idNps,
-              address,
-              ...(target ? { codeId: target.id } : {}),
-            });
-            if (target && professionals >= limits.lockProfessionals) await setCodeStatus(tx, target.id, 'locked', at);
-          });
-          throw error.withHeaders({ 'remaining-attempts': String(after) });
+          for (;;) {
+            try {
+              return await wrongCode();
+            } catch (error) {
+              if (error !== countedMeanwhile) throw error;
+            }
+          }
         });
       }
 

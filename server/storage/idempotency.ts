@@ -62,9 +62,27 @@ const keepAnswer = prepared((db: Db, row: IdempotencyKeyTable) =>
 );
 
 /**
+ * Thrown by `remember` when the key got its answer meanwhile: the same request sent twice at once
+ * (to this instance or another) ran twice. In a change's transaction the change is taken back with
+ * its entry; the caller answers with the kept answer, as a replay.
+ */
+export const answeredMeanwhile = new FhirError(409, {
+  code: 'conflict',
+  text: 'Cette demande a reçu sa réponse entre-temps.',
+  diagnostics: 'Idempotency-Key answered meanwhile',
+});
+
+/**
  * Keeps a successful answer for its key — in the transaction of the change it answers when there
  * is one, so that a change is never committed without the answer its replays will get.
  */
 export async function remember(db: Db, scope: Scope, answer: Answer, now = new Date()): Promise<void> {
-  await keepAnswer(db, { ...scope, status: answer.status, response: answer.json, created_at: now.toISOString() });
+  const kept = await keepAnswer(db, {
+    ...scope,
+    status: answer.status,
+    response: answer.json,
+    created_at: now.toISOString(),
+  });
+  // PostgreSQL: a key being kept by another transaction is waited for, then found kept.
+  if (Number(kept.numAffectedRows) !== 1) throw answeredMeanwhile;
 }

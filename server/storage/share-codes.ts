@@ -2,7 +2,9 @@
  * Share codes and the attempts to redeem them (issue 7). Codes are stored as keyed hashes only
  * (`server/share/code-key.ts`); the rules on them are in `server/share/codes.ts`.
  */
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
+import { isPostgres } from './dialect.ts';
 import { prepared } from './prepared.ts';
 import type { ShareCodeTable } from './schema.ts';
 
@@ -66,33 +68,58 @@ const wrongSince = prepared((db: Db, by: { idnps: string } | { address: string }
     .where('at', '>', since);
 });
 
+/** The advisory locks of the wrong-attempt counts on PostgreSQL ('SHAR', then the key's hash). */
+const ATTEMPTS_LOCK = 0x53484152;
+
+/**
+ * Holds, until the transaction ends, the counts of wrong attempts by this professional and from
+ * this address: another platform instance counting one for either waits, then sees this one. On
+ * SQLite one process writes, one transaction at a time: nothing to hold. Always the professional
+ * first, then the address, so that two transactions never wait for each other.
+ */
+export async function holdAttempts(tx: Db, by: { idnps: string; address: string }): Promise<void> {
+  if (!isPostgres(tx)) return;
+  await sql`SELECT pg_advisory_xact_lock(${ATTEMPTS_LOCK}, hashtext(${by.idnps}))`.execute(tx);
+  await sql`SELECT pg_advisory_xact_lock(${ATTEMPTS_LOCK}, hashtext(${by.address}))`.execute(tx);
+}
+
 /**
  * A wrong attempt, and against which live code if its locator named one: that code's count goes
- * up. Answers how many professionals have now given a wrong code for it.
+ * up, if it is still active (locked, used or revoked meanwhile: the attempt is not held against
+ * it). Answers how many professionals have now given a wrong code for it (0: not counted).
  */
 export async function recordWrongAttempt(
   tx: Db,
   attempt: { at: Date; idnps: string; address: string; codeId?: string },
 ): Promise<number> {
+  const counted =
+    attempt.codeId !== undefined &&
+    Number(
+      (
+        await tx
+          .updateTable('share_code')
+          .set((eb) => ({ wrong_attempts: eb('wrong_attempts', '+', 1) }))
+          .where('id', '=', attempt.codeId)
+          .where('status', '=', 'active')
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ) === 1;
   await tx
     .insertInto('share_attempt')
     .values({
       at: attempt.at.toISOString(),
       idnps: attempt.idnps,
       address: attempt.address,
-      code_id: attempt.codeId ?? null,
+      code_id: counted ? attempt.codeId! : null,
     })
     .execute();
-  if (!attempt.codeId) return 0;
-  await tx
-    .updateTable('share_code')
-    .set((eb) => ({ wrong_attempts: eb('wrong_attempts', '+', 1) }))
-    .where('id', '=', attempt.codeId)
-    .execute();
+  if (!counted) return 0;
+  // The code's row is held by the update above until the transaction ends: another instance's
+  // attempt against it counts after this one, and sees it.
   const row = await tx
     .selectFrom('share_attempt')
     .select((eb) => eb.fn.count<number>('idnps').distinct().as('n'))
-    .where('code_id', '=', attempt.codeId)
+    .where('code_id', '=', attempt.codeId!)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
