@@ -234,6 +234,17 @@ describe('the care circle (CDSCareTeam)', () => {
     expect(participants(retried.json())).toHaveLength(1);
   });
 
+  it('the same request sent several times at once when the change cannot be audited: all refused (503), none half-answered', async () => {
+    const key = freshKey();
+    const diskFull = await auditDiskFull(platform.db);
+    const refused = await Promise.all(Array.from({ length: 4 }, () => operation('join', 'dubois', { key })));
+    await diskFull();
+    expect(refused.map((r) => r.statusCode)).toEqual([503, 503, 503, 503]);
+    const retried = await operation('join', 'dubois', { key });
+    expect(retried.statusCode).toBe(201);
+    expect(participants(retried.json())).toHaveLength(1);
+  });
+
   describe('the médecin traitant (TRE_R259 PCP)', () => {
     const asMt = { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'PCP' }] };
     // Another physician, for the one-médecin-traitant rule.

@@ -92,12 +92,16 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
         const replayed = (answer: Answer) => send(reply.header('idempotent-replayed', 'true'), answer);
         const replay = await replayOf(db, scope);
         if (replay) return replayed(replay);
-        try {
-          return await joinOrLeave(req, reply, name, fn, scope);
-        } catch (error) {
-          // The same request, sent twice at once, answered by the other: its answer is this one's.
-          if (error !== answeredMeanwhile) throw error;
-          return replayed((await replayOf(db, scope))!);
+        for (;;) {
+          try {
+            return await joinOrLeave(req, reply, name, fn, scope);
+          } catch (error) {
+            // The same request, sent twice at once, answered by the other: its answer is this one's
+            // (unless the other's batch then failed as a whole: this one runs again).
+            if (error !== answeredMeanwhile) throw error;
+            const kept = await replayOf(db, scope);
+            if (kept) return replayed(kept);
+          }
         }
       },
     );
