@@ -2,7 +2,8 @@
  * A throw-away PostgreSQL for tests and benchmarks: Debian's server (`postgresql`, installed by
  * `.ci/run`), a new cluster in a temporary folder, listening on the loopback only, removed at
  * `close()`. As root, PostgreSQL refuses to run: the cluster then belongs to Debian's `postgres`
- * user. `durable: false` (tests) turns off the disk syncs that only a machine crash would need.
+ * user. `durable: false` (tests) turns off the disk syncs that only a machine crash would need;
+ * `settings` are more server settings (`name=value`: the benchmark's memory).
  */
 import { freePort } from './net.ts';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -52,7 +53,7 @@ function serverBin(): string {
   return join(root, newest, 'bin');
 }
 
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
+export async function startPostgres(options: { durable?: boolean; settings?: string[] } = {}): Promise<TestPostgres> {
   const bin = serverBin();
   const dir = mkdtempSync(join(tmpdir(), 'passerelle-pg-'));
   const data = join(dir, 'data');
@@ -82,6 +83,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     `unix_socket_directories=${dir}`,
     'max_connections=300',
     ...(options.durable ? [] : ['fsync=off', 'full_page_writes=off']),
+    ...(options.settings ?? []),
   ].flatMap((s) => ['-c', s]);
   const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data, ...settings], {
     stdio: ['ignore', 'ignore', 'pipe'],
