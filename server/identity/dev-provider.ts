@@ -11,11 +11,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import Provider, { type ClientMetadata, type Configuration } from 'oidc-provider';
 import { PSC_ACR } from '../../src/core/psc.ts';
 import { DEV_PROFESSIONALS, findDevProfessional, PSC_CLAIM_NAMES, pscClaimsOf } from './dev-professionals.ts';
 import { errorPage, loginPage } from './login-page.ts';
+import { BACKCHANNEL_LOGOUT_EVENT } from './psc-client.ts';
 
 /** The platform's client at the development provider, and its secret (development only). */
 export const DEV_CLIENT_ID = 'passerelle-platform';
@@ -39,6 +40,12 @@ export interface DevProviderOptions {
 
 export interface DevProvider {
   issuer: string;
+  /**
+   * The back-channel logout token PSC sends the platform when a professional's PSC session `sid`
+   * ends (OpenID Connect Back-Channel Logout 1.0), signed with this provider's key: what a test
+   * posts to the platform's `/auth/backchannel-logout`. `claims` overrides or adds claims.
+   */
+  logoutToken(sid: string, claims?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -81,6 +88,10 @@ const platformClient = (
   grant_types: ['authorization_code', 'refresh_token'],
   response_types: ['code'],
   id_token_signed_response_alg: 'ES256',
+  // As registered at PSC: its logout notices name the PSC session (`sid`, also in the ID token).
+  // This provider never sends them itself (`logoutToken` makes one for a test to post).
+  backchannel_logout_uri: 'http://127.0.0.1/auth/backchannel-logout',
+  backchannel_logout_session_required: true,
 });
 
 export async function startDevProvider(options: DevProviderOptions): Promise<DevProvider> {
@@ -144,6 +155,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
     },
     async findAccount(_ctx, accountId) {
       const professional = findDevProfessional(accountId);
@@ -240,6 +252,18 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
 
   return {
     issuer,
+    logoutToken: (sid, claims = {}) =>
+      new SignJWT({
+        iss: issuer,
+        aud: DEV_CLIENT_ID,
+        iat: Math.floor(Date.now() / 1000),
+        jti: randomBytes(16).toString('hex'),
+        sid,
+        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        ...claims,
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: signingKey.kid, typ: 'logout+jwt' })
+        .sign(privateKey),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

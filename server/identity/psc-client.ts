@@ -7,8 +7,9 @@
  * PSC's tokens stay on the platform: the extension only ever holds a platform session.
  */
 import { readFileSync } from 'node:fs';
-import { importPKCS8 } from 'jose';
+import { createRemoteJWKSet, customFetch, importPKCS8, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
 import { PSC_SCOPES } from '../../src/core/psc.ts';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
@@ -42,6 +43,25 @@ export interface PscLogin {
   sid?: string;
   refreshToken?: string;
 }
+
+/** The event a back-channel logout token carries (OpenID Connect Back-Channel Logout 1.0 §2.4). */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/**
+ * A logout token's claims beyond issuer, audience and signature: its id and time, the PSC session
+ * it ends (`sid`: the platform registers with `backchannel_logout_session_required`), the logout
+ * event, and no `nonce` (which would make it an ID token).
+ */
+const LogoutClaims = z.object({
+  jti: z.string().min(1),
+  iat: z.number(),
+  sid: z.string().min(1).max(500),
+  events: z.object({ [BACKCHANNEL_LOGOUT_EVENT]: z.record(z.string(), z.unknown()) }),
+  nonce: z.never().optional(),
+});
+
+/** A logout token refused: unsigned by PSC, for another client, stale, or not a logout token. */
+export class LogoutRefusal extends Error {}
 
 const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
@@ -78,6 +98,7 @@ export function pscClient(config: PscClientConfig, fetchImpl: typeof fetch = fet
     signal: AbortSignal.timeout(10_000),
   });
   let discovered: Promise<oauth.AuthorizationServer> | undefined;
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
   const server = () => {
     discovered ??= oauth
       .discoveryRequest(issuer, { ...options(), algorithm: 'oidc' })
@@ -188,9 +209,28 @@ export function pscClient(config: PscClientConfig, fetchImpl: typeof fetch = fet
       await oauth.processRevocationResponse(response);
     },
 
-    /** PSC's signing keys and identity, for its back-channel logout tokens. */
-    async metadata(): Promise<oauth.AuthorizationServer> {
-      return server();
+    /**
+     * The PSC session a back-channel logout token ends (its `sid`), once the token is checked:
+     * signed by one of PSC's published keys, issued by PSC for this client, at most 5 minutes old,
+     * and a logout token (its event, no nonce).
+     */
+    async loggedOutSession(logoutToken: string): Promise<string> {
+      const as = await server();
+      if (!as.jwks_uri) throw new LogoutRefusal('PSC publishes no keys');
+      keys ??= createRemoteJWKSet(new URL(as.jwks_uri), { [customFetch]: fetchImpl });
+      try {
+        const { payload } = await jwtVerify(logoutToken, keys, {
+          issuer: as.issuer,
+          audience: config.clientId,
+          maxTokenAge: '5 minutes',
+          clockTolerance: 30,
+        });
+        const claims = LogoutClaims.safeParse(payload);
+        if (!claims.success) throw new LogoutRefusal(`claims: ${claims.error.issues[0]?.path.join('.')}`);
+        return claims.data.sid;
+      } catch (error) {
+        throw error instanceof LogoutRefusal ? error : new LogoutRefusal((error as Error).message);
+      }
     },
   };
 }

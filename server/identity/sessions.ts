@@ -19,6 +19,7 @@ import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import {
   insertSession,
+  revokePscSession,
   revokeSession,
   rotateTokens,
   saveLoginRequest,
@@ -32,13 +33,15 @@ import type { PlatformSessionTable } from '../storage/schema.ts';
 import { DpopError, PROOF_MEMORY_MS, replayCache, tokenHash, verifyDpop, type FirstUse } from './dpop.ts';
 import { isPostgres } from '../storage/dialect.ts';
 import { firstProofUse } from '../storage/shared-state.ts';
-import { PscRefusal, type PscClient } from './psc-client.ts';
+import { LogoutRefusal, PscRefusal, type PscClient } from './psc-client.ts';
 
 export { EXTENSION_CLIENT_ID } from '../../src/core/platform.ts';
 
 /** Where PSC sends the professional back, and where the extension exchanges its code. */
 export const CALLBACK_PATH = '/auth/callback';
 export const TOKEN_PATH = '/auth/token';
+/** Where PSC says a professional's PSC session ended (register `<public URL>` + this at PSC). */
+export const BACKCHANNEL_LOGOUT_PATH = '/auth/backchannel-logout';
 const callbackOf = (base: string) => `${base}${CALLBACK_PATH}`;
 
 const LOGIN_MINUTES = 10;
@@ -297,6 +300,23 @@ export function platformSessions(o: SessionsOptions) {
           .revoke(session.psc_refresh_token)
           .catch(() => undefined);
       }
+    },
+
+    /**
+     * PSC's back-channel logout (OpenID Connect Back-Channel Logout 1.0): the professional's PSC
+     * session ended (sign-out at PSC, card withdrawn, account suspended), so every platform session
+     * opened under it ends now, not at its next renewal. Answers how many ended; a token sent twice
+     * ends nothing more. A token PSC did not sign for this platform is refused and ends nothing.
+     */
+    async logout(logoutToken: string, base: string): Promise<number> {
+      let sid: string;
+      try {
+        sid = await o.psc(callbackOf(base)).loggedOutSession(logoutToken);
+      } catch (error) {
+        if (error instanceof LogoutRefusal) throw new OAuthError('invalid_request', `logout token: ${error.message}`);
+        throw error;
+      }
+      return revokePscSession(db, sid, now(), 'psc-logout');
     },
 
     /** Step 4, on every request: the professional of a live session whose key signed this request. */

@@ -6,6 +6,7 @@
  *   GET  /auth/callback     PSC's answer; the extension's redirect URI gets a one-time code
  *   POST /auth/token        code (PKCE) or refresh token + DPoP proof → the extension's tokens
  *   POST /auth/revoke       sign-out (RFC 7009)
+ *   POST /auth/backchannel-logout  PSC says a professional's PSC session ended (OIDC Back-Channel Logout)
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,7 +14,13 @@ import { z } from 'zod';
 import type { App, Deps } from '../deps.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { errorPage } from '../html.ts';
-import { CALLBACK_PATH, EXTENSION_CLIENT_ID, OAuthError, TOKEN_PATH } from '../identity/sessions.ts';
+import {
+  BACKCHANNEL_LOGOUT_PATH,
+  CALLBACK_PATH,
+  EXTENSION_CLIENT_ID,
+  OAuthError,
+  TOKEN_PATH,
+} from '../identity/sessions.ts';
 
 const open = { config: { public: true } } as const;
 const token = z.string().min(1).max(4096);
@@ -130,6 +137,22 @@ export function authRoutes(app: App, deps: Deps): void {
       // RFC 7009: an unknown token is not an error; the answer says nothing about it.
       if (form.success) await sessions.revoke(form.data.token, publicBase(deps, req));
       return reply.code(200).header('cache-control', 'no-store').send();
+    });
+
+    scope.post(BACKCHANNEL_LOGOUT_PATH, open, async (req, reply) => {
+      const form = z.object({ logout_token: token }).safeParse(req.body);
+      if (!form.success) return oauthError(reply, new OAuthError('invalid_request', 'logout_token required'));
+      try {
+        const ended = await sessions.logout(form.data.logout_token, publicBase(deps, req));
+        req.log.info({ ended }, 'PSC back-channel logout');
+        return reply.code(200).header('cache-control', 'no-store').send();
+      } catch (error) {
+        if (error instanceof OAuthError) {
+          req.log.warn({ why: error.message }, 'back-channel logout refused');
+          return oauthError(reply, error);
+        }
+        throw error;
+      }
     });
   });
 }

@@ -69,17 +69,31 @@ export async function rotateTokens(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** A session ended: when and why, its tokens forgotten (none of them opens it again). */
+const ended = (now: Date, reason: string) => ({
+  revoked_at: now.toISOString(),
+  revoked_reason: reason,
+  access_hash: null,
+  refresh_hash: null,
+  code_hash: null,
+});
+
 export async function revokeSession(db: Db, id: string, now: Date, reason: string): Promise<void> {
   await db
     .updateTable('platform_session')
-    .set({
-      revoked_at: now.toISOString(),
-      revoked_reason: reason,
-      access_hash: null,
-      refresh_hash: null,
-      code_hash: null,
-    })
+    .set(ended(now, reason))
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+/** Ends the live sessions opened under this PSC session (`sid`); answers how many. */
+export async function revokePscSession(db: Db, pscSid: string, now: Date, reason: string): Promise<number> {
+  const result = await db
+    .updateTable('platform_session')
+    .set(ended(now, reason))
+    .where('psc_sid', '=', pscSid)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
