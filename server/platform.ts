@@ -156,7 +156,7 @@ export function platformDeps(opened: {
     if (!client) clients.set(redirectUri, (client = pscClient({ ...config.identity, issuer, redirectUri })));
     return client;
   };
-  const sessions = platformSessions({ db, now, identity: config.identity, psc });
+  const sessions = platformSessions({ db, audit, now, identity: config.identity, psc });
   return { db, audit, config, codeHasher, now, glass, sessions, mail };
 }
 

@@ -48,6 +48,13 @@ export const KINDS = {
     action: 'E',
     label: 'Ouverture de session',
   },
+  // A platform session ended: signed out, or PSC's session ended (its notice, or its refusal at renewal).
+  logout: {
+    type: { system: DCM, code: '110114', display: 'User Authentication' },
+    subtype: { system: DCM, code: '110123', display: 'Logout' },
+    action: 'E',
+    label: 'Fin de session',
+  },
   'patient-search': { ...rest('search-type', 'search type'), action: 'E', label: 'Recherche de patient par INS' },
   'patient-read': { ...rest('read', 'read'), action: 'R', label: 'Consultation' },
   'audit-search': { ...rest('search-type', 'search type'), action: 'E', label: 'Consultation du journal d’audit' },
@@ -100,7 +107,7 @@ export interface AuditInput {
   patientId?: string;
   mode?: AccessMode;
   outcome?: keyof typeof OUTCOMES;
-  /** Why it failed, for the reviewer (French); never health data. */
+  /** What came of it, for the reviewer (French): why it failed, how a session ended; never health data. */
   outcomeText?: string;
   /** The search as performed (`identifier=…`), kept base64-encoded as BALP does. */
   query?: string;

@@ -34,6 +34,20 @@ async function start(options: Parameters<typeof signInPlatform>[0] = {}) {
 
 const me = (signedIn: { call(path: string): Promise<Response> }) => signedIn.call('/fhir/Practitioner/$me');
 
+/** The audit log's entries of sessions ending: their kind, FHIR outcome and words. */
+async function sessionEnds(p: { db: SignInPlatform['db'] }) {
+  const rows = await p.db
+    .selectFrom('audit_event')
+    .select(['kind', 'resource'])
+    .where('kind', 'in', ['login', 'logout'])
+    .orderBy('seq')
+    .execute();
+  return rows
+    .map((r) => ({ kind: r.kind, ...(JSON.parse(r.resource) as { outcome: string; outcomeDesc?: string }) }))
+    .filter((e) => e.outcomeDesc)
+    .map(({ kind, outcome, outcomeDesc }) => ({ kind, outcome, outcomeDesc }));
+}
+
 /** Calls `$me` once with the session and a fresh proof; answers the headers as sent (to replay them). */
 async function sentHeaders(signedIn: SignedIn, url: URL): Promise<Headers> {
   const captured: Headers[] = [];
@@ -228,6 +242,14 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
     );
     expect(replay.status).toBe(400);
     expect((await me(signedIn)).status).toBe(401);
+    // A security reviewer sees it: a failed authentication, and why the session ended.
+    expect(await sessionEnds(platform)).toEqual([
+      {
+        kind: 'login',
+        outcome: '8',
+        outcomeDesc: 'Jeton de renouvellement déjà utilisé présenté à nouveau : session fermée.',
+      },
+    ]);
   });
 
   it('ends the session at sign-out: the tokens no longer work', async () => {
@@ -251,6 +273,9 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
     expect(res.status).toBe(401);
     const [row] = await platform.db.selectFrom('platform_session').select(['revoked_reason']).execute();
     expect(row!.revoked_reason).toBe('sign-out');
+    expect(await sessionEnds(platform)).toEqual([
+      { kind: 'logout', outcome: '0', outcomeDesc: 'Déconnexion depuis l’extension.' },
+    ]);
   });
 
   it('exchanges a code once: replayed, it is refused and the session it made ends', async () => {
@@ -260,6 +285,7 @@ describe('sign-in through the platform (PSC confidential client, platform sessio
     await expect(exchange()).rejects.toThrow();
     const [row] = await platform.db.selectFrom('platform_session').select(['revoked_reason']).execute();
     expect(row!.revoked_reason).toBe('code-replayed');
+    expect(await sessionEnds(platform)).toMatchObject([{ kind: 'login', outcome: '8' }]);
     expect(tokens.access_token).toBeTruthy();
   });
 
@@ -369,6 +395,9 @@ describe('PSC’s back-channel logout', () => {
     expect((await me(nurse)).status).toBe(200);
     const reasons = await platform.db.selectFrom('platform_session').select('revoked_reason').execute();
     expect(reasons.map((r) => r.revoked_reason ?? 'live').sort()).toEqual(['live', 'psc-logout']);
+    expect(await sessionEnds(platform)).toEqual([
+      { kind: 'logout', outcome: '0', outcomeDesc: 'Session Pro Santé Connect terminée : notification de PSC.' },
+    ]);
     // The same notice again (PSC retries): answered, nothing more ends.
     expect((await postLogout(platform, await platform.provider.logoutToken(sid))).status).toBe(200);
     expect((await me(nurse)).status).toBe(200);

@@ -14,12 +14,13 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Professional } from '../../src/core/session.ts';
 import { EXTENSION_CLIENT_ID } from '../../src/core/platform.ts';
 import { professionalFromClaims } from '../../src/core/psc.ts';
+import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { PlatformConfig } from '../config.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
 import {
   insertSession,
-  revokePscSession,
+  liveSessionsOfPsc,
   revokeSession,
   rotateTokens,
   saveLoginRequest,
@@ -73,6 +74,8 @@ export interface TokenAnswer {
 
 export interface SessionsOptions {
   db: Db;
+  /** Where each session's end is written (who, why), in the transaction that ends it. */
+  audit: AuditLog;
   now: () => Date;
   identity: PlatformConfig['identity'];
   /** PSC's client for the platform's callback at this address (`<public URL>/auth/callback`). */
@@ -100,8 +103,40 @@ const unauthorized = (text: string, diagnostics: string, error = 'invalid_token'
     'www-authenticate': challenge(error, diagnostics),
   });
 
+/** Why a session ends: its audit entry (a replay is a failed authentication), its French words. */
+const ENDINGS = {
+  'sign-out': { kind: 'logout', text: 'Déconnexion depuis l’extension.' },
+  'psc-logout': { kind: 'logout', text: 'Session Pro Santé Connect terminée : notification de PSC.' },
+  'psc-ended': { kind: 'logout', text: 'Session Pro Santé Connect terminée : renouvellement refusé par PSC.' },
+  'code-replayed': {
+    kind: 'login',
+    outcome: 'serious-failure',
+    text: 'Code de connexion présenté une seconde fois : session fermée.',
+  },
+  'refresh-replayed': {
+    kind: 'login',
+    outcome: 'serious-failure',
+    text: 'Jeton de renouvellement déjà utilisé présenté à nouveau : session fermée.',
+  },
+} as const;
+
 export function platformSessions(o: SessionsOptions) {
   const { db, now, identity } = o;
+
+  /** Ends a session with its audit entry, both or neither (a security reviewer sees every end, and why). */
+  async function end(session: PlatformSessionTable, why: keyof typeof ENDINGS): Promise<void> {
+    const ending: { kind: 'login' | 'logout'; text: string; outcome?: 'serious-failure' } = ENDINGS[why];
+    await recordOrRefuse(
+      o.audit,
+      {
+        kind: ending.kind,
+        actor: Professional.parse(JSON.parse(session.professional)),
+        ...(ending.outcome ? { outcome: ending.outcome } : {}),
+        outcomeText: ending.text,
+      },
+      (tx) => revokeSession(tx, session.id, now(), why),
+    );
+  }
   // One process (SQLite) remembers proofs in memory; instances sharing PostgreSQL, in the database.
   const firstUse: FirstUse = isPostgres(db)
     ? (jti) => firstProofUse(db, jti, now(), new Date(now().getTime() + PROOF_MEMORY_MS))
@@ -248,7 +283,7 @@ export function platformSessions(o: SessionsOptions) {
         if (!session || session.revoked_at) throw new OAuthError('invalid_grant', 'unknown code');
         if (session.jkt !== null) {
           // The code was exchanged already: whoever presents it again, the session it made ends.
-          await revokeSession(db, session.id, now(), 'code-replayed');
+          await end(session, 'code-replayed');
           throw new OAuthError('invalid_grant', 'code already used');
         }
         if (!session.code_expires_at || session.code_expires_at <= now().toISOString()) {
@@ -265,7 +300,7 @@ export function platformSessions(o: SessionsOptions) {
         const session = await sessionByRefresh(db, refreshHash);
         if (!session) {
           const replayed = await sessionByPreviousRefresh(db, refreshHash);
-          if (replayed) await revokeSession(db, replayed.id, now(), 'refresh-replayed');
+          if (replayed && !replayed.revoked_at) await end(replayed, 'refresh-replayed');
           throw new OAuthError('invalid_grant', 'unknown refresh token');
         }
         if (session.revoked_at || session.expires_at <= now().toISOString()) {
@@ -278,7 +313,7 @@ export function platformSessions(o: SessionsOptions) {
         if (pscRefresh) {
           const renewed = await o.psc(callbackOf(base)).renew(pscRefresh);
           if (!renewed) {
-            await revokeSession(db, session.id, now(), 'psc-ended');
+            await end(session, 'psc-ended');
             throw new OAuthError('invalid_grant', 'PSC session ended');
           }
           pscRefresh = renewed.refreshToken;
@@ -293,7 +328,7 @@ export function platformSessions(o: SessionsOptions) {
       const hash = tokenHash(token);
       const session = (await sessionByRefresh(db, hash)) ?? (await sessionByAccess(db, hash));
       if (!session || session.revoked_at) return;
-      await revokeSession(db, session.id, now(), 'sign-out');
+      await end(session, 'sign-out');
       if (session.psc_refresh_token) {
         await o
           .psc(callbackOf(base))
@@ -316,7 +351,9 @@ export function platformSessions(o: SessionsOptions) {
         if (error instanceof LogoutRefusal) throw new OAuthError('invalid_request', `logout token: ${error.message}`);
         throw error;
       }
-      return revokePscSession(db, sid, now(), 'psc-logout');
+      const live = await liveSessionsOfPsc(db, sid);
+      for (const session of live) await end(session, 'psc-logout');
+      return live.length;
     },
 
     /** Step 4, on every request: the professional of a live session whose key signed this request. */

@@ -87,13 +87,6 @@ export async function revokeSession(db: Db, id: string, now: Date, reason: strin
     .execute();
 }
 
-/** Ends the live sessions opened under this PSC session (`sid`); answers how many. */
-export async function revokePscSession(db: Db, pscSid: string, now: Date, reason: string): Promise<number> {
-  const result = await db
-    .updateTable('platform_session')
-    .set(ended(now, reason))
-    .where('psc_sid', '=', pscSid)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
+/** The live sessions opened under this PSC session (`sid`). */
+export const liveSessionsOfPsc = (db: Db, pscSid: string) =>
+  db.selectFrom('platform_session').selectAll().where('psc_sid', '=', pscSid).where('revoked_at', 'is', null).execute();
