@@ -118,7 +118,7 @@ const ENDINGS = {
     outcome: 'serious-failure',
     text: 'Jeton de renouvellement déjà utilisé présenté à nouveau : session fermée.',
   },
-} as const;
+} satisfies Record<string, { kind: 'login' | 'logout'; text: string; outcome?: 'serious-failure' }>;
 
 export function platformSessions(o: SessionsOptions) {
   const { db, now, identity } = o;
