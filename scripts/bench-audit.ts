@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (second part): the audit write path against a raw durable insert on the same
- * database (SQLite WAL, synchronous=FULL), both one committed row per action, awaited in turn as
+ * database (SQLite WAL, each answered once its log is synced), both one committed row per action, awaited in turn as
  * the platform does. Rounds alternate to share the machine's noise. Not a test: prints numbers.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

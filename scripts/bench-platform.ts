@@ -9,11 +9,13 @@
  * cost is measured apart (`scripts/bench-session.ts`).
  */
 import { randomUUID } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
+import { GENESIS } from '../server/audit/chain.ts';
 import { configFromEnv } from '../server/config.ts';
 import { benchApp } from './bench-app.ts';
 import { DEMO_SECRETARIAT, DEV_PROFESSIONALS, pscClaimsOf } from '../server/identity/dev-professionals.ts';
-import { openDatabase, type Db } from '../server/storage/database.ts';
+import { databaseFile, openDatabase, type Db } from '../server/storage/database.ts';
 import { isPostgres } from '../server/storage/dialect.ts';
 import { givenExam, givenRecord } from '../test/support/builders.ts';
 
@@ -58,29 +60,54 @@ async function fillPatients(db: Db, n: number) {
 
 /**
  * Audit entries up to `n`: stand-ins for the size of a log in service (their hashes are not a
- * verifiable chain — only their number and indexes count here; the platform's own entries follow
- * them, chained to the last).
+ * verifiable chain — only their number and indexes count here — but each links to the one before,
+ * as the database checks; the platform's own entries follow them, chained to the last).
  */
 async function fillAudit(db: Db, n: number, ofPatients: number) {
-  const head = await db.selectFrom('audit_event').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await db
+    .selectFrom('audit_event')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const resource = JSON.stringify({ resourceType: 'AuditEvent', filler: 'x'.repeat(300) });
-  for (let from = (head?.seq ?? 0) + 1; from <= n; from += 500_000) {
+  // The first stand-in links to the head (the platform's last entry of the previous size).
+  const first = (head?.seq ?? 0) + 1;
+  const headHash = head?.hash ?? GENESIS;
+  for (let from = first; from <= n; from += 500_000) {
     const to = Math.min(n, from + 500_000 - 1);
     if (isPostgres(db)) {
+      // The stand-ins link as a chain does (entry g's prev_hash is entry g − 1's hash); the
+      // database's check of each link (PL/pgSQL, row by row) is left out of the bulk fill.
+      await sql`ALTER TABLE audit_event DISABLE TRIGGER audit_event_extends_chain`.execute(db);
       await sql`INSERT INTO audit_event (seq, id, recorded, kind, patient_id, agent_idnps, mode, outcome, resource, prev_hash, hash)
         SELECT g, 'filler-' || g, '2026-01-01T00:00:00.000Z', 'patient-read', 'bench-' || (g % ${ofPatients}),
           '8' || (99700200000 + g % 500), 'normal', '0', ${resource},
-          lpad(to_hex(g - 1), 64, '0'), lpad(to_hex(g), 64, '0')
+          CASE WHEN g = ${first} THEN ${headHash} ELSE lpad(to_hex(g - 1), 64, '0') END, lpad(to_hex(g), 64, '0')
         FROM generate_series(${from}::bigint, ${to}::bigint) g`.execute(db);
+      await sql`ALTER TABLE audit_event ENABLE TRIGGER audit_event_extends_chain`.execute(db);
     } else {
       await sql`WITH RECURSIVE s(g) AS (SELECT CAST(${from} AS INTEGER) UNION ALL SELECT g + 1 FROM s WHERE g < ${to})
         INSERT INTO audit_event (seq, id, recorded, kind, patient_id, agent_idnps, mode, outcome, resource, prev_hash, hash)
         SELECT g, 'filler-' || g, '2026-01-01T00:00:00.000Z', 'patient-read', 'bench-' || (g % ${ofPatients}),
-          '8' || (99700200000 + g % 500), 'normal', '0', ${resource}, printf('%064x', g - 1), printf('%064x', g) FROM s`.execute(
+          '8' || (99700200000 + g % 500), 'normal', '0', ${resource},
+          CASE WHEN g = ${first} THEN ${headHash} ELSE printf('%064x', g - 1) END, printf('%064x', g) FROM s`.execute(
         db,
       );
     }
   }
+}
+
+const PAYLOAD = 'x'.repeat(700);
+
+/** The plain durable insert on SQLite: its own connection, each insert committed and synced alone. */
+function plainSqliteInsert(dataDir: string) {
+  const plain = new DatabaseSync(databaseFile(dataDir));
+  plain.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  const insert = plain.prepare('INSERT INTO bench_raw (id, payload) VALUES (?, ?)');
+  return async (id: string) => {
+    insert.run(id, PAYLOAD);
+  };
 }
 
 /** The claims of bench physician `k` (distinct IDNPS, same profession and establishment). */
@@ -98,9 +125,19 @@ if (isPostgres(db)) await sql`VACUUM (ANALYZE)`.execute(db);
 const config = configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent', SHARE_CODE_ISSUERS: DEMO_SECRETARIAT });
 const { app, audit, issuer } = await benchApp(db, config, { checkpointEvery: 1000 });
 app.get('/bench/nothing', async () => ({ ok: true }));
+// One durable row as large as an audit entry, in its own transaction, synced in its commit: the
+// least a durable action costs done the plain way. On SQLite, on a connection of its own with
+// `synchronous = FULL` (the platform's connection syncs its log apart, for many commits at once).
+const bareInsert = isPostgres(db)
+  ? (id: string) => sql`INSERT INTO bench_raw (id, payload) VALUES (${id}, ${PAYLOAD})`.execute(db)
+  : plainSqliteInsert(where);
 app.post('/bench/durable', async () => {
-  // One durable row as large as an audit entry: the least a durable action can cost.
-  await sql`INSERT INTO bench_raw (id, payload) VALUES (${randomUUID()}, ${'x'.repeat(700)})`.execute(db);
+  await bareInsert(randomUUID());
+  return { ok: true };
+});
+// The same insert through the platform's own database (on SQLite, its group sync).
+app.post('/bench/grouped', async () => {
+  await sql`INSERT INTO bench_raw (id, payload) VALUES (${randomUUID()}, ${PAYLOAD})`.execute(db);
   return { ok: true };
 });
 await app.ready();

@@ -1,15 +1,17 @@
 /**
  * `npm run bench:routes` (and the last part of `npm run bench`): every hot route of the platform
  * under load (autocannon, 16 connections, in this process; the platform in its own,
- * `scripts/bench-platform.ts`), next to two bare routes of the same app on the same database — one
- * that writes nothing (token check only) and one that makes one durable insert — on SQLite (a
+ * `scripts/bench-platform.ts`), next to bare routes of the same app on the same database — one
+ * that writes nothing (token check only) and one that makes one durable insert the plain way (its
+ * own transaction, synced in its commit: the baseline of the ratios); on SQLite also that insert
+ * through the platform's connection (answered after its group sync) — on SQLite (a
  * folder on the project's disk) and on PostgreSQL (a throw-away cluster with its disk syncs on),
  * at each size: 10³ … 10⁶ patients with ten audit entries each (to 10⁷). Prints a Markdown table
  * of throughput, p50 / p99 latency and ratios for BENCHMARKS.md (each route warmed up for a second
  * first, then measured in rounds: `measureAll`). Not a test: CI never runs it.
  *
  * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=3 (per route and round), BENCH_ROUNDS=3, BENCH_STORAGES=sqlite,postgres,
- * BENCH_ROUTES=bare,declare (only the routes whose name contains one of these; `bare` names both baselines).
+ * BENCH_ROUTES=bare,declare (only the routes whose name contains one of these; `bare` names the baselines).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -72,12 +74,22 @@ const ins = (g: number) => {
 type Route = { name: string; method: 'GET' | 'POST'; next(i: number): { path: string; auth: number; body?: string } };
 
 /** What each hot route is asked, request `i` of the run (new pairs where the action is a change). */
-function routes(s: Served, patients: number): Route[] {
+function routes(s: Served, patients: number, storage: string): Route[] {
   const params = (parameter: object[]) => JSON.stringify({ resourceType: 'Parameters', parameter });
   const random = (n: number) => Math.floor(Math.random() * n);
   return [
     { name: 'bare route, no write', method: 'GET', next: () => ({ path: '/bench/nothing', auth: 0 }) },
     { name: 'bare route, one durable insert', method: 'POST', next: () => ({ path: '/bench/durable', auth: 0 }) },
+    // SQLite: the same insert through the platform's connection, answered after its group sync.
+    ...(storage === 'sqlite'
+      ? [
+          {
+            name: 'bare route, one insert, group sync',
+            method: 'POST' as const,
+            next: () => ({ path: '/bench/grouped', auth: 0 }),
+          },
+        ]
+      : []),
     {
       name: 'patient lookup (INS)',
       method: 'GET',
@@ -215,7 +227,7 @@ for (const storage of STORAGES) {
       const { served, stop } = await serve(db, patients);
       asked.clear();
       console.error(`${storage} ${patients} patients: ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      const chosen = routes(served, patients).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)));
+      const chosen = routes(served, patients, storage).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)));
       for (const r of await measureAll(served, chosen)) {
         rows.push({ storage, patients, ...r });
         console.error(

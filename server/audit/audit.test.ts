@@ -182,6 +182,21 @@ describe('audit log', () => {
     if (onPostgres()) await expect(sql`TRUNCATE audit_event`.execute(db)).rejects.toThrow(/append-only/);
   });
 
+  it('refuses an entry that does not extend the chain: after a gap, after an older entry, beside another', async () => {
+    await fill(3);
+    const rows = await db.selectFrom('audit_event').selectAll().orderBy('seq').execute();
+    const [second, third] = [rows[1]!, rows[2]!];
+    const entry = (seq: number, prev_hash: string) => ({ ...third, seq, id: `forged-${seq}`, prev_hash });
+    const insert = (row: typeof third) => db.insertInto('audit_event').values(row).execute();
+    await expect(insert(entry(5, third.hash))).rejects.toThrow(/does not extend the chain/);
+    await expect(insert(entry(4, second.hash))).rejects.toThrow(/does not extend the chain/);
+    await expect(insert(entry(3, second.hash))).rejects.toThrow(/UNIQUE|unique|duplicate/);
+    await expect(insert({ ...rows[0]!, seq: 1, id: 'forged-1', prev_hash: third.hash })).rejects.toThrow(
+      /UNIQUE|unique|duplicate|does not extend/,
+    );
+    expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 3 });
+  });
+
   it('commits a change with its entry, or neither: a failing change leaves no entry and the chain goes on', async () => {
     await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
     const change = (v: string | null) => async (tx: Db) => {

@@ -1,13 +1,13 @@
 /**
  * THE audit path: every audited action of the platform goes through `record()`. An entry is
- * acknowledged only once durably committed (SQLite WAL, `synchronous=FULL`): callers send their
+ * acknowledged only once durably committed (SQLite: its log synced, `group-sync.ts`): callers send their
  * answer after `record()` resolves, so an action without its entry never happens (for reads: no
  * data leaves the platform).
  *
  * Appends are serialised in this process and, on PostgreSQL, between the platform's instances (a
- * transaction-wide lock taken before the head is read: one chain, no fork; `seq` and `prev_hash`
- * are unique in the table too). Entries asked for while a commit is under way are written together in the next
- * transaction (group commit: one durable sync for them all), each in its own savepoint so that a
+ * transaction-wide lock taken before the head is read: one chain, no fork; the database itself
+ * refuses an entry that does not extend the chain, migration 0015). Entries asked for while a
+ * commit is under way are written together in the next transaction (group commit: one durable sync for them all), each in its own savepoint so that a
  * change that fails takes back only its own entry. Every `checkpointEvery` entries, at the
  * interval (while entries are written), at start and at close, the head is signed (Ed25519) into
  * `audit_checkpoint` and published outside the database (`published.ts`). The log refuses to open

@@ -59,8 +59,9 @@ export async function auditDiskFull(db: Db): Promise<() => Promise<void>> {
   return async () => void (await sql`DROP TRIGGER audit_full`.execute(db));
 }
 
-/** What a database administrator can do: lift the audit tables' append-only triggers. */
+/** What a database administrator can do: lift the audit tables' triggers (append-only, chain link). */
 export async function liftAppendOnly(db: Db): Promise<void> {
+  await sql.raw(`DROP TRIGGER audit_event_extends_chain${isPostgres(db) ? ' ON audit_event' : ''}`).execute(db);
   for (const t of ['audit_event', 'audit_checkpoint']) {
     if (isPostgres(db)) {
       await sql.raw(`DROP TRIGGER ${t}_append_only ON ${t}`).execute(db);

@@ -18,6 +18,7 @@ import { migration as m0011 } from './0011_exam_finess.ts';
 import { migration as m0012 } from './0012_mail_outbox.ts';
 import { migration as m0013 } from './0013_mail_receipts.ts';
 import { migration as m0014 } from './0014_shared_state.ts';
+import { migration as m0015 } from './0015_audit_chain_link.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_patient': m0001,
@@ -34,11 +35,13 @@ const migrations: Record<string, Migration> = {
   '0012_mail_outbox': m0012,
   '0013_mail_receipts': m0013,
   '0014_shared_state': m0014,
+  '0015_audit_chain_link': m0015,
 };
 
-export async function migrate(db: Kysely<unknown>): Promise<void> {
+/** Migrates to the latest schema (or `to` one, named as in `migrations`: the migrations' tests). */
+export async function migrate(db: Kysely<unknown>, to?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (to ? migrator.migrateTo(to) : migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
 }
