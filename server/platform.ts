@@ -22,6 +22,7 @@ import { mailTransport } from './mail/transport.ts';
 import { breakGlass } from './record/break-glass.ts';
 import { loadCodeKey, type CodeHasher } from './share/code-key.ts';
 import { openDatabase, type Db } from './storage/database.ts';
+import { forgetOldAnswers } from './storage/idempotency.ts';
 import { forgetStaleProofs, takeLease } from './storage/shared-state.ts';
 
 /** How often the MSSanté outbox is looked at, even if nobody wrote to it. */
@@ -161,19 +162,26 @@ export function platformDeps(opened: {
 }
 
 /**
- * Every `SWEEP_MS`, one instance (the holder of the `housekeeping` lease, whatever their number):
- * ends expired break-glass sessions with their entry, forgets stale DPoP proofs. Returns how to stop.
+ * One round of housekeeping, by the instance `instance` if it holds the `housekeeping` lease (one
+ * instance at a time, whatever their number): ends expired break-glass sessions with their entry,
+ * forgets stale DPoP proofs and the answers kept for idempotency keys older than a day.
  */
-export function housekeeping({ db, glass, now }: Deps, logger: FastifyBaseLogger): () => void {
+export async function housekeep({ db, glass, now }: Deps, instance: string): Promise<void> {
+  const at = now();
+  if (!(await takeLease(db, 'housekeeping', instance, at, new Date(at.getTime() + 2 * SWEEP_MS)))) return;
+  await glass.sweep();
+  await forgetStaleProofs(db, at);
+  await forgetOldAnswers(db, at);
+}
+
+/** Housekeeping every `SWEEP_MS` (`housekeep`). Returns how to stop. */
+export function housekeeping(deps: Deps, logger: FastifyBaseLogger): () => void {
   const instance = randomUUID();
-  const tick = async () => {
-    const at = now();
-    if (!(await takeLease(db, 'housekeeping', instance, at, new Date(at.getTime() + 2 * SWEEP_MS)))) return;
-    await glass.sweep();
-    await forgetStaleProofs(db, at);
-  };
   const timer = setInterval(
-    () => void tick().catch((error: unknown) => logger.error({ err: String(error) }, 'housekeeping failed')),
+    () =>
+      void housekeep(deps, instance).catch((error: unknown) =>
+        logger.error({ err: String(error) }, 'housekeeping failed'),
+      ),
     SWEEP_MS,
   );
   timer.unref();

@@ -150,7 +150,7 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       name === 'leave' ? mine.length === 0 : fn ? mine.some((m) => m.functionCode === fn) : mine.length > 0;
     if (unchanged) {
       const answer = { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) };
-      await remember(db, scope, answer);
+      await remember(db, scope, answer, now());
       return send(reply, answer);
     }
     // The change, its audit entry and the answer kept for replays: one transaction.

@@ -45,6 +45,7 @@ export function fileSync(file: string) {
   };
 }
 
+/** One sync of `file` at a time, shared by the commits made before it started (see above). */
 export function groupSync(file: { sync(): Promise<void>; close(): Promise<void> }): GroupSync {
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;

@@ -2,7 +2,9 @@
  * Requests sent with an `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): the first
  * successful answer is kept per professional and key, and a replay gets it again without running
  * anything; the same key for a different request is refused (422). Failures are not kept: a
- * declaration refused because the audit log was down can be retried with its key.
+ * declaration refused because the audit log was down can be retried with its key. Answers are kept
+ * a day (`ANSWERS_KEPT_MS`), then forgotten at housekeeping: a key sent again later runs again
+ * (a second declaration changes nothing).
  */
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from './database.ts';
@@ -16,6 +18,9 @@ export interface Answer {
 }
 
 const KEY = /^[\x21-\x7e]{8,200}$/;
+
+/** How long an answer is kept for its key: a client retries within minutes, a day is ample. */
+export const ANSWERS_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /** The key of a request, checked: printable ASCII, 8 to 200 characters. */
 export function idempotencyKey(header: unknown): string {
@@ -76,7 +81,7 @@ export const answeredMeanwhile = new FhirError(409, {
  * Keeps a successful answer for its key — in the transaction of the change it answers when there
  * is one, so that a change is never committed without the answer its replays will get.
  */
-export async function remember(db: Db, scope: Scope, answer: Answer, now = new Date()): Promise<void> {
+export async function remember(db: Db, scope: Scope, answer: Answer, now: Date): Promise<void> {
   const kept = await keepAnswer(db, {
     ...scope,
     status: answer.status,
@@ -85,4 +90,10 @@ export async function remember(db: Db, scope: Scope, answer: Answer, now = new D
   });
   // PostgreSQL: a key being kept by another transaction is waited for, then found kept.
   if (Number(kept.numAffectedRows) !== 1) throw answeredMeanwhile;
+}
+
+/** Forgets the answers kept longer than `ANSWERS_KEPT_MS` (housekeeping). */
+export async function forgetOldAnswers(db: Db, now: Date): Promise<void> {
+  const before = new Date(now.getTime() - ANSWERS_KEPT_MS).toISOString();
+  await db.deleteFrom('idempotency_key').where('created_at', '<', before).execute();
 }

@@ -19,6 +19,7 @@ import { migration as m0012 } from './0012_mail_outbox.ts';
 import { migration as m0013 } from './0013_mail_receipts.ts';
 import { migration as m0014 } from './0014_shared_state.ts';
 import { migration as m0015 } from './0015_audit_chain_link.ts';
+import { migration as m0016 } from './0016_idempotency_expiry.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_patient': m0001,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0013_mail_receipts': m0013,
   '0014_shared_state': m0014,
   '0015_audit_chain_link': m0015,
+  '0016_idempotency_expiry': m0016,
 };
 
 /** Migrates to the latest schema (or `to` one, named as in `migrations`: the migrations' tests). */
