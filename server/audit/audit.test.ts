@@ -139,11 +139,17 @@ describe('audit log', () => {
   it('keeps one chain when two platform instances write at once, each signing checkpoints with its own key', async () => {
     // The second instance: its own log and key, on the same database (PostgreSQL: through other connections).
     const other = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 5 });
-    const recorded = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        (i % 2 ? audit : other).record({ kind: 'login', actor: physician, query: `${i}` }),
-      ),
-    );
+    // Several rounds: from the second, every writer has its connection open and they overlap.
+    const recorded = [];
+    for (let round = 0; round < 4; round++) {
+      recorded.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? audit : other).record({ kind: 'login', actor: physician, query: `${round}-${i}` }),
+          ),
+        )),
+      );
+    }
     expect(recorded.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // Each seals the head it finds, with its own key; both keys verify.
     for (const log of [other, audit]) {

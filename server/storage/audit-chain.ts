@@ -27,17 +27,16 @@ const head = prepared((db: Db) => db.selectFrom('audit_event').select(['seq', 'h
 /** The newest entry's number and hash, if any. */
 export const chainHead = async (db: Db) => (await head(db)).rows[0];
 
-/** The advisory lock that orders the writers of the chain on PostgreSQL ('AUDT'). */
-const CHAIN_LOCK = 0x41554454;
-
 /**
  * The head, read inside the transaction that will append to it. On PostgreSQL several platform
- * instances write: the first statement takes a transaction-wide lock, so that writers append one
- * batch after another and each reads the head its predecessor committed (SQLite: one process).
+ * instances write: one statement takes a transaction-wide advisory lock, so that writers append one
+ * batch after another, and then reads the head its predecessor committed (migration 0017's
+ * function: one round trip). SQLite: one process, one writer.
  */
 export async function headForAppend(tx: Db) {
-  if (isPostgres(tx)) await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-  return chainHead(tx);
+  if (!isPostgres(tx)) return chainHead(tx);
+  const { rows } = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM audit_head_for_append()`.execute(tx);
+  return rows[0];
 }
 
 /** The number of the newest entry a checkpoint seals (0: none). */
