@@ -35,6 +35,22 @@ afterEach(async () => {
   await db.destroy();
 });
 
+/** Opens `n` connections of the pool at once: each is held until all are (a barrier, no delay). */
+async function holdConnections(on: Db, n: number) {
+  let arrived = 0;
+  let all!: () => void;
+  const allArrived = new Promise<void>((resolve) => (all = resolve));
+  await Promise.all(
+    Array.from({ length: n }, () =>
+      on.connection().execute(async (conn) => {
+        await sql`SELECT 1`.execute(conn);
+        if (++arrived === n) all();
+        await allArrived;
+      }),
+    ),
+  );
+}
+
 async function fill(n: number) {
   for (let i = 0; i < n; i++) {
     await audit.record({ kind: 'patient-search', actor: physician, patientId: `p${i}`, query: `identifier=${i}` });
@@ -256,7 +272,7 @@ describe('audit log', () => {
     await sql`CREATE TABLE change_probe (v TEXT PRIMARY KEY)`.execute(db);
     const insert = (tx: Db) => sql`INSERT INTO change_probe (v) VALUES ('session')`.execute(tx).then(() => {});
     // Connections open and idle in the pool (PostgreSQL), as in service: the loser's read starts at once.
-    if (onPostgres()) await Promise.all(Array.from({ length: 4 }, () => sql`SELECT pg_sleep(0.05)`.execute(db)));
+    if (onPostgres()) await holdConnections(db, 4);
     // Two starts of the same session in one batch: the second's insert fails on the first's row.
     const first = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert);
     const second = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert).then(

@@ -162,5 +162,7 @@ browser.tabs.onRemoved.addListener((tabId) => {
   void forgetTab(browser.storage.session, tabId);
 });
 
-// Read by the end-to-end tests to know the worker's listeners are in place.
+// Read by the end-to-end tests to know the worker's listeners are in place (the flag if they look
+// after, the event if they wait before).
 (globalThis as { passerelleReady?: boolean }).passerelleReady = true;
+(globalThis as unknown as EventTarget).dispatchEvent(new Event('passerelle-ready'));

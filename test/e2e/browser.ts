@@ -161,13 +161,22 @@ export async function launch({
     (t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
   );
   const sw = await worker.worker();
-  const ready = () =>
-    sw!.evaluate(() => (globalThis as { passerelleReady?: boolean }).passerelleReady === true).catch(() => false);
-  for (let i = 0; !(await ready()); i++) {
-    // A worker that threw while starting never gets there: say so rather than time out later.
-    if (i === 100) throw new Error('the extension service worker did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // The worker says when its listeners are in place (a flag, and an event for a look made before).
+  // One that threw while starting never does: say so after a deadline rather than time out later.
+  const ready = sw!.evaluate(
+    () =>
+      (globalThis as { passerelleReady?: boolean }).passerelleReady === true ||
+      new Promise<boolean>((resolve) =>
+        globalThis.addEventListener('passerelle-ready', () => resolve(true), { once: true }),
+      ),
+  );
+  let deadline: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ready,
+    new Promise((_resolve, reject) => {
+      deadline = setTimeout(() => reject(new Error('the extension service worker did not start')), 10_000);
+    }),
+  ]).finally(() => clearTimeout(deadline));
   const pages = await serveDemoPages(0, '127.0.0.1', { mailboxDir });
   if (enabled) await enableSite(browser, extensionId, pages.url);
   return {
