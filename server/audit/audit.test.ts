@@ -180,6 +180,69 @@ describe('audit log', () => {
     expect(await verifyAudit(db, { trustedKeys: keys })).toMatchObject({ ok: true, entries: 42, lastCheckpoint: 42 });
   });
 
+  it('writes again, the head read, when another instance appended after the head it knew', async () => {
+    const other = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 100 });
+    const probe = async (tx: Db) => {
+      await sql`CREATE TABLE IF NOT EXISTS change_probe (v TEXT NOT NULL)`.execute(tx);
+      await sql`INSERT INTO change_probe (v) VALUES ('changed')`.execute(tx);
+    };
+    // Each log knows the head it wrote; the other's entry moves it on, three times over.
+    const seqs = [];
+    seqs.push((await audit.record({ kind: 'login', actor: physician, query: 'a1' })).seq);
+    seqs.push((await other.record({ kind: 'login', actor: physician, query: 'b1' })).seq);
+    seqs.push((await audit.record({ kind: 'login', actor: physician, query: 'a2' })).seq); // entry alone
+    seqs.push((await other.record({ kind: 'care-team-join', actor: physician, patientId: 'p1' }, probe)).seq);
+    seqs.push((await audit.record({ kind: 'care-team-join', actor: physician, patientId: 'p2' }, probe)).seq); // with a change
+    await other.close();
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    const changes = await sql<{ n: number }>`SELECT count(*) AS n FROM change_probe`.execute(db);
+    expect(Number(changes.rows[0]!.n)).toBe(2);
+    expect(await verifyAudit(db, { trustedKeys: [...(await audit.publicKeys())] })).toMatchObject({
+      ok: true,
+      entries: 5,
+    });
+  });
+
+  it.runIf(onPostgres())(
+    'gives the chain’s turn to a writer that did not read the head: it waits for the one that did',
+    async () => {
+      await audit.record({ kind: 'login', actor: physician, query: 'first' });
+      // Another instance's writer, by hand: the turn and the head, then its entry, then its commit.
+      await db.connection().execute(async (conn) => {
+        await sql`BEGIN`.execute(conn);
+        const { rows } = await sql<{
+          seq: number;
+          hash: string;
+        }>`SELECT seq, hash FROM audit_head_for_append()`.execute(conn);
+        const head = rows[0]!;
+        // This log knows the head (it wrote it) and appends without reading it: the database holds it.
+        const appended = audit.record({ kind: 'login', actor: physician, query: 'meanwhile' });
+        let done = false;
+        void appended.then(
+          () => (done = true),
+          () => (done = true),
+        );
+        for (;;) {
+          const waiting = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'`.execute(db);
+          if (Number(waiting.rows[0]!.n) > 0) break;
+          expect(done, 'appended without waiting for the chain’s turn').toBe(false);
+        }
+        const first = await db.selectFrom('audit_event').selectAll().where('seq', '=', 1).executeTakeFirstOrThrow();
+        const fields = { ...first, seq: Number(head.seq) + 1, id: 'by-hand', prev_hash: head.hash };
+        delete (fields as { hash?: string }).hash;
+        await sql`INSERT INTO audit_event (seq, id, recorded, kind, patient_id, agent_idnps, mode, outcome, resource, prev_hash, hash)
+          VALUES (${fields.seq}, ${fields.id}, ${fields.recorded}, ${fields.kind}, ${fields.patient_id}, ${fields.agent_idnps},
+            ${fields.mode}, ${fields.outcome}, ${fields.resource}, ${fields.prev_hash}, ${entryHash(fields)})`.execute(
+          conn,
+        );
+        await sql`COMMIT`.execute(conn);
+        expect((await appended).seq).toBe(3);
+      });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 3 });
+    },
+  );
+
   it('signs a checkpoint every N entries and at close, verifiable with the published key', async () => {
     await fill(7);
     expect((await db.selectFrom('audit_checkpoint').select('seq').execute()).map((c) => c.seq)).toEqual([5]);

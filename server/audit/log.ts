@@ -4,9 +4,9 @@
  * answer after `record()` resolves, so an action without its entry never happens (for reads: no
  * data leaves the platform).
  *
- * Appends are serialised in this process and, on PostgreSQL, between the platform's instances (a
- * transaction-wide lock taken before the head is read: one chain, no fork; the database itself
- * refuses an entry that does not extend the chain, migration 0015). Entries asked for while a
+ * Appends are serialised in this process and, on PostgreSQL, between the platform's instances (the
+ * database gives each append a transaction-wide lock before it checks that the entries extend the
+ * chain, migrations 0015 and 0018: one chain, no fork, no gap). Entries asked for while a
  * commit is under way are written together in the next transaction (group commit: one durable sync for them all), each in its own savepoint so that a
  * change that fails takes back only its own entry. Every `checkpointEvery` entries, at the
  * interval (while entries are written), at start and at close, the head is signed (Ed25519) into
@@ -63,6 +63,9 @@ export class AuditIntegrityError extends Error {}
 
 /** A change failed in a batch written without savepoints: the batch is written again, guarded. */
 class WriteGuarded extends Error {}
+
+/** Entries appended after a head that another instance had moved on from: written again, the head read. */
+class HeadMoved extends Error {}
 
 export interface Recorded {
   id: string;
@@ -158,58 +161,107 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   type Drafted = ReturnType<typeof draft>;
 
   /**
-   * Writes one batch in one transaction. First the changes, each straight after the other; then the
-   * chain's turn: the head read (`headForAppend`: on PostgreSQL, writers of every instance and
-   * every writer of this one take turns there, until their commit), the entries of the whole batch
-   * in one statement, the commit. A change and its entry are committed together or not at all. If
-   * a change fails, the transaction is taken back and the batch written again `guarded`: each
-   * change in a savepoint, so that the one that fails takes back only itself and its entry is not
-   * written (a savepoint costs two round trips on PostgreSQL: only when needed).
+   * The chain's head as this process last wrote or read it; `undefined`: not known (at start, after
+   * a failure), read it under the chain's turn. A writer that knows the head appends without
+   * reading it: if another instance wrote meanwhile, the database refuses the entries (their link
+   * or their number, migrations 0015 and 0018) and the batch is written again, the head read.
    */
-  const writeBatch = async (batch: Drafted[], guarded = false): Promise<void> => {
+  let known: { seq: number; hash: string } | undefined;
+  /** This process's writers append one after another: the next waits until the last one's entries are sent. */
+  let turn: Promise<unknown> = Promise.resolve();
+  const takeTurn = async () => {
+    let release!: () => void;
+    const previous = turn;
+    turn = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    return release;
+  };
+
+  /**
+   * The entries of a batch, numbered and linked from the head, sent in one statement. On
+   * PostgreSQL the database gives the statement the chain's turn (an advisory lock held until the
+   * commit, migration 0018) before it checks each link: writers of every instance append one batch
+   * after another. In this process, the next writer sends its entries once these are sent — it
+   * then waits in the database for this commit.
+   */
+  const appendBatch = async (tx: Db, kept: Drafted[], how: 'known head' | 'read head') => {
+    const release = await takeTurn();
+    const head = how === 'known head' ? known : undefined;
+    known = undefined;
+    try {
+      // Outside a transaction the head cannot be read under the chain's turn: in one, then.
+      if (!head && how === 'known head' && tx === db) throw new HeadMoved();
+      let { seq, hash } = head ?? (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
+      const entries = kept.map((item) => {
+        const fields = {
+          seq: ++seq,
+          id: item.id,
+          recorded: item.recorded,
+          kind: item.input.kind,
+          patient_id: item.input.patientId ?? null,
+          agent_idnps: agentKey(item.input.actor),
+          mode: item.input.mode ?? 'normal',
+          outcome: item.outcome,
+          resource: item.resource,
+          prev_hash: hash,
+        };
+        hash = entryHash(fields);
+        return { ...fields, hash };
+      });
+      try {
+        if (entries.length > 0) await appendEntries(tx, entries);
+      } catch (error) {
+        // Appended after a head another instance has moved on from: written again, the head read.
+        throw head ? new HeadMoved('the chain moved on', { cause: error }) : error;
+      }
+      known = { seq, hash };
+      return entries;
+    } finally {
+      release();
+    }
+  };
+
+  /**
+   * Writes one batch. Entries alone (reads) in one statement, committed as they are written; with
+   * changes, one transaction: first the changes, each straight after the other, then the entries,
+   * the commit. A change and its entry are committed together or not at all. If a change fails,
+   * the transaction is taken back and the batch written again `guarded`: each change in a
+   * savepoint, so that the one that fails takes back only itself and its entry is not written (a
+   * savepoint costs two round trips on PostgreSQL: only when needed).
+   */
+  const writeBatch = async (batch: Drafted[], guarded = false, readHead = false): Promise<void> => {
     const kept: Drafted[] = [];
     // A refused change is answered after the commit, not before: its caller may look for what an
     // earlier entry of the batch did (a parallel start's session), from another connection.
     const refused: [Waiting, unknown][] = [];
     let written: AuditEventTable[];
     try {
-      written = await db.transaction().execute(async (tx) => {
-        for (const item of batch) {
-          if (item.change) {
-            try {
-              await runChange(tx, item.change, { savepoint: guarded });
-            } catch (error) {
-              if (!guarded) throw new WriteGuarded();
-              refused.push([item, error]);
-              continue;
+      if (!readHead && known && batch.every((item) => !item.change)) {
+        kept.push(...batch);
+        written = await appendBatch(db, kept, 'known head');
+      } else {
+        written = await db.transaction().execute(async (tx) => {
+          for (const item of batch) {
+            if (item.change) {
+              try {
+                await runChange(tx, item.change, { savepoint: guarded });
+              } catch (error) {
+                if (!guarded) throw new WriteGuarded();
+                refused.push([item, error]);
+                continue;
+              }
             }
+            kept.push(item);
           }
-          kept.push(item);
-        }
-        let { seq, hash } = (await headForAppend(tx)) ?? { seq: 0, hash: GENESIS };
-        const entries = kept.map((item) => {
-          const fields = {
-            seq: ++seq,
-            id: item.id,
-            recorded: item.recorded,
-            kind: item.input.kind,
-            patient_id: item.input.patientId ?? null,
-            agent_idnps: agentKey(item.input.actor),
-            mode: item.input.mode ?? 'normal',
-            outcome: item.outcome,
-            resource: item.resource,
-            prev_hash: hash,
-          };
-          hash = entryHash(fields);
-          return { ...fields, hash };
+          return appendBatch(tx, kept, readHead ? 'read head' : 'known head');
         });
-        if (entries.length > 0) await appendEntries(tx, entries);
-        return entries;
-      });
+      }
     } catch (error) {
-      if (error instanceof WriteGuarded) return writeBatch(batch, true);
+      if (error instanceof WriteGuarded) return writeBatch(batch, true, readHead);
+      if (error instanceof HeadMoved) return writeBatch(batch, guarded, true);
       // The head could not be read, the entries not written or the commit failed: nothing of the
       // batch is durable (an entry already refused on its own stays refused for its own reason).
+      known = undefined;
       for (const [item, own] of refused) item.reject(own);
       for (const item of batch) item.reject(error);
       return;

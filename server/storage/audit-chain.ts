@@ -28,10 +28,10 @@ const head = prepared((db: Db) => db.selectFrom('audit_event').select(['seq', 'h
 export const chainHead = async (db: Db) => (await head(db)).rows[0];
 
 /**
- * The head, read inside the transaction that will append to it. On PostgreSQL several platform
- * instances write: one statement takes a transaction-wide advisory lock, so that writers append one
- * batch after another, and then reads the head its predecessor committed (migration 0017's
- * function: one round trip). SQLite: one process, one writer.
+ * The head, read inside the transaction that will append to it, when the writer does not know it.
+ * On PostgreSQL several platform instances write: one statement takes the chain's transaction-wide
+ * advisory lock (the one every append takes, migration 0018) and then reads the head its
+ * predecessor committed (migration 0017's function: one round trip). SQLite: one process, one writer.
  */
 export async function headForAppend(tx: Db) {
   if (!isPostgres(tx)) return chainHead(tx);
@@ -80,7 +80,7 @@ export const entriesBetween = (db: Db, from: number, to: number, limit: number) 
 
 const insertEntries = prepared((tx: Db, entries: AuditEventTable[]) => tx.insertInto('audit_event').values(entries));
 
-/** Appends entries that record no change (reads), in one statement. */
+/** Appends a batch's entries in one statement (PostgreSQL: holding the chain's lock until the commit). */
 export async function appendEntries(tx: Db, entries: readonly AuditEventTable[]): Promise<void> {
   await insertEntries(tx, [...entries]);
 }
