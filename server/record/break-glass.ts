@@ -16,7 +16,7 @@ import type { PatientRow } from '../storage/patients.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { dueSessions, endSession, insertSession, openSession } from '../storage/break-glass.ts';
+import { dueSessions, endSession, insertSession, openSession, sessionsNotEnded } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
 import { consentOf, notifyPatient } from '../storage/record.ts';
@@ -100,7 +100,11 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
           diagnostics: 'centre_15 needs an organisation FINESS listed in REGULATION_FINESS',
         });
       }
-      if ((await consentOf(db, patientId)).break_glass_opposed === 1) {
+      const [consent, notEnded] = await Promise.all([
+        consentOf(db, patientId),
+        sessionsNotEnded(db, actor.idNps, patientId),
+      ]);
+      if (consent.break_glass_opposed === 1) {
         throw new FhirError(403, {
           code: 'forbidden',
           text: 'Le patient s’est opposé à l’accès en bris de glace à son dossier.',
@@ -109,8 +113,9 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
       }
       const now = options.now();
       // A session of the same pair whose time is up but not yet swept ends first, with its entry.
-      await expire(await dueSessions(db, now, { idnps: actor.idNps, patientId }));
-      const existing = await openSession(db, actor.idNps, patientId, now);
+      const stamp = now.toISOString();
+      await expire(notEnded.filter((s) => s.expires_at <= stamp));
+      const existing = notEnded.find((s) => s.expires_at > stamp);
       if (existing) return existing;
       const session: BreakGlassTable = {
         id: newId(),

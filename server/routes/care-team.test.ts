@@ -176,6 +176,24 @@ describe('the care circle (CDSCareTeam)', () => {
     validateR4(careTeam(again.json()));
   });
 
+  it('each change answers with the circle as a read finds it just after: join, médecin traitant, leave', async () => {
+    const asMt = { resourceType: 'Parameters', parameter: [{ name: 'role', valueCode: 'PCP' }] };
+    const steps = [
+      () => operation('join', 'lefevre', { as: { as: 'pharmacist' } }),
+      () => operation('join', 'lefevre'),
+      () => operation('join', 'lefevre', { body: asMt }),
+      () => operation('leave', 'lefevre', { as: { as: 'pharmacist' } }),
+      () => operation('leave', 'lefevre'),
+      () => operation('join', 'lefevre'),
+    ];
+    for (const step of steps) {
+      const res = await step();
+      expect(res.statusCode).toBeLessThan(300);
+      expect(res.json().entry).toEqual((await read('lefevre')).json().entry);
+    }
+    expect(participants((await read('lefevre')).json())).toHaveLength(4);
+  });
+
   it('declares only the token’s professional, whatever the body says', async () => {
     // A parameter naming someone else is not part of the operation: refused, nothing declared.
     const forged = await operation('join', 'dubois', {

@@ -166,15 +166,26 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       },
       async (tx) => {
         // Becoming médecin traitant while a member: the plain participation ends, the new one starts.
-        if (name === 'leave' || mine.length > 0)
-          await leaveCircle(
-            tx,
-            patient.id,
-            mine.map((m) => m.role.id),
-            at,
-          );
-        if (name === 'join') await joinCircle(tx, patient.id, role.id, at, fn ?? null);
-        const json = JSON.stringify(circleBundle(patient, await listCircle(tx, patient.id), req));
+        const ended =
+          name === 'leave' || mine.length > 0
+            ? await leaveCircle(
+                tx,
+                patient.id,
+                mine.map((m) => m.role.id),
+                at,
+              )
+            : 0;
+        const joined = name === 'join' ? await joinCircle(tx, patient.id, role, at, fn ?? null) : undefined;
+        // The circle after the change: the one read before, with this change made — read again
+        // only if this professional's participations changed meanwhile (a request of theirs, at once).
+        const asRead = ended === mine.length && (name === 'leave' || joined !== undefined);
+        const after = asRead
+          ? [
+              ...circle.map((m) => (mine.includes(m) ? { ...m, end: at.toISOString() } : m)),
+              ...(joined ? [joined] : []),
+            ]
+          : await listCircle(tx, patient.id);
+        const json = JSON.stringify(circleBundle(patient, after, req));
         answer = { status: name === 'join' ? 201 : 200, json };
         await remember(tx, scope, answer, at);
       },

@@ -210,6 +210,31 @@ describe('break-glass', () => {
     expect(await platform.deps.glass.sweep()).toBe(0);
   });
 
+  it('goes on with the open session when asked again; once its time is up, ends it (its entry) and opens another', async () => {
+    const session = (res: { json<T>(): T }) =>
+      res.json<{ parameter: { name: string; valueString?: string }[] }>().parameter.find((p) => p.name === 'session')!
+        .valueString;
+    const first = session(await breakGlass('bernard'));
+    expect(session(await breakGlass('bernard'))).toBe(first);
+    expect(await kinds('break-glass-start')).toHaveLength(1);
+    clock = new Date(clock.getTime() + 16 * 60_000);
+    // Not swept yet: the new start ends it first, as the sweep would have.
+    const second = session(await breakGlass('bernard'));
+    expect(second).not.toBe(first);
+    const [end] = await kinds('break-glass-end');
+    expect(JSON.parse(end!.resource).entity[0].detail).toContainEqual({ type: 'session', valueString: first });
+    const sessions = await platform.db
+      .selectFrom('break_glass')
+      .select(['id', 'ended_at'])
+      .orderBy('started_at')
+      .execute();
+    expect(sessions).toEqual([
+      { id: first, ended_at: expect.any(String) },
+      { id: second, ended_at: null },
+    ]);
+    expect(await platform.deps.glass.sweep()).toBe(0);
+  });
+
   it('keeps the centre 15 mode to the physicians of a regulation structure (by FINESS)', async () => {
     const res = await breakGlass('dubois', {}, { mode: 'centre_15', reason: 'regulation-15' });
     expect(res.statusCode).toBe(403);

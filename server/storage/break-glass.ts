@@ -22,18 +22,30 @@ const open = prepared((db: Db, idnps: string, patientId: string, now: string) =>
     .where('expires_at', '>', now),
 );
 
-/** Sessions not ended whose time is up (all, or this professional's for this patient). */
-export async function dueSessions(db: Db, now: Date, of?: { idnps: string; patientId: string }) {
-  return (await due(db, now.toISOString(), of)).rows;
+/** Sessions not ended whose time is up (the sweep's). */
+export async function dueSessions(db: Db, now: Date) {
+  return (await due(db, now.toISOString())).rows;
 }
 
-const due = prepared((db: Db, now: string, of?: { idnps: string; patientId: string }) =>
+const due = prepared((db: Db, now: string) =>
+  db.selectFrom('break_glass').selectAll().where('ended_at', 'is', null).where('expires_at', '<=', now),
+);
+
+/**
+ * The pair's sessions not ended, open or with their time up (one query where a start needs both:
+ * the ones to end first, the one to go on with).
+ */
+export async function sessionsNotEnded(db: Db, idnps: string, patientId: string) {
+  return (await notEnded(db, idnps, patientId)).rows;
+}
+
+const notEnded = prepared((db: Db, idnps: string, patientId: string) =>
   db
     .selectFrom('break_glass')
     .selectAll()
-    .where('ended_at', 'is', null)
-    .where('expires_at', '<=', now)
-    .$if(of !== undefined, (q) => q.where('idnps', '=', of!.idnps).where('patient_id', '=', of!.patientId)),
+    .where('idnps', '=', idnps)
+    .where('patient_id', '=', patientId)
+    .where('ended_at', 'is', null),
 );
 
 /** Inserts the session unless one is open for the same pair; says whether it did. */

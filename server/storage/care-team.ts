@@ -31,19 +31,49 @@ export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
     start: r.start,
     end: r.end,
     functionCode: r.functionCode,
-    role: { id: r.roleId, profession_code: r.profession_code, organization: r.roleOrganization, active: r.active },
-    practitioner: {
-      id: r.practitionerId,
-      idnps: r.idnps,
-      rpps: r.rpps,
-      title: r.title,
-      family_name: r.family_name,
-      given_name: r.given_name,
-      mssante: r.mssante,
-      organization: r.organization,
-    },
+    ...roleAndPractitioner(r),
   }));
 }
+
+type RoleAndPractitionerRow = {
+  roleId: string;
+  profession_code: string;
+  roleOrganization: string | null;
+  active: number;
+} & {
+  [K in keyof Member['practitioner'] as K extends 'id' ? 'practitionerId' : K]: Member['practitioner'][K];
+};
+
+/** A role and its practitioner as a circle's member shows them, from a row of the joined tables. */
+const roleAndPractitioner = (r: RoleAndPractitionerRow): Pick<Member, 'role' | 'practitioner'> => ({
+  role: { id: r.roleId, profession_code: r.profession_code, organization: r.roleOrganization, active: r.active },
+  practitioner: {
+    id: r.practitionerId,
+    idnps: r.idnps,
+    rpps: r.rpps,
+    title: r.title,
+    family_name: r.family_name,
+    given_name: r.given_name,
+    mssante: r.mssante,
+    organization: r.organization,
+  },
+});
+
+/** The columns `roleAndPractitioner` reads (`r`: the role, `p`: its practitioner). */
+const ROLE_AND_PRACTITIONER = [
+  'r.id as roleId',
+  'r.profession_code',
+  'r.organization as roleOrganization',
+  'r.active',
+  'p.id as practitionerId',
+  'p.idnps',
+  'p.rpps',
+  'p.title',
+  'p.family_name',
+  'p.given_name',
+  'p.mssante',
+  'p.organization',
+] as const;
 
 const circleOf = prepared((db: Db, patientId: string) =>
   db
@@ -55,18 +85,7 @@ const circleOf = prepared((db: Db, patientId: string) =>
       'c.start',
       'c.end',
       'c.function_code as functionCode',
-      'r.id as roleId',
-      'r.profession_code',
-      'r.organization as roleOrganization',
-      'r.active',
-      'p.id as practitionerId',
-      'p.idnps',
-      'p.rpps',
-      'p.title',
-      'p.family_name',
-      'p.given_name',
-      'p.mssante',
-      'p.organization',
+      ...ROLE_AND_PRACTITIONER,
     ])
     .where('c.patient_id', '=', patientId)
     .orderBy('c.start')
@@ -76,42 +95,60 @@ const circleOf = prepared((db: Db, patientId: string) =>
 /** The open participations (current members) among a circle's. */
 export const current = (members: readonly Member[]) => members.filter((m) => m.end === null);
 
-export interface ActiveRole {
+export interface ActiveRole extends Pick<Member, 'role' | 'practitioner'> {
   id: string;
   professionCode: string;
 }
 
-/** The professional's active roles (one per profession in their token), first profession first. */
+/** The professional's active roles (one per profession in their token), first profession first, as members show them. */
 export async function activeRoles(db: Db, idnps: string): Promise<ActiveRole[]> {
-  return (await activeRolesOf(db, idnps)).rows;
+  return (await activeRolesOf(db, idnps)).rows.map((r) => ({
+    id: r.roleId,
+    professionCode: r.profession_code,
+    ...roleAndPractitioner(r),
+  }));
 }
 
 const activeRolesOf = prepared((db: Db, idnps: string) =>
   db
     .selectFrom('practitioner_role as r')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
-    .select(['r.id', 'r.profession_code as professionCode'])
+    .select(ROLE_AND_PRACTITIONER)
     .where('p.idnps', '=', idnps)
     .where('r.active', '=', 1)
     .orderBy('r.profession_code'),
 );
 
-/** Opens a participation for the role (with its function, if any) unless one is open. */
+/**
+ * Opens a participation for the role (with its function, if any) unless one is open; the one
+ * opened, if it did (a participation of the same role opened meanwhile: nothing).
+ */
 export async function joinCircle(
   db: Db,
   patientId: string,
-  roleId: string,
+  role: Pick<Member, 'role' | 'practitioner'>,
   now: Date,
   functionCode: string | null = null,
-): Promise<void> {
-  await openParticipation(db, {
+): Promise<Member | undefined> {
+  const row = {
     id: newId(),
     patient_id: patientId,
-    practitioner_role_id: roleId,
+    practitioner_role_id: role.role.id,
     start: now.toISOString(),
     end: null,
     function_code: functionCode,
-  });
+  };
+  const opened = Number((await openParticipation(db, row)).numAffectedRows ?? 0) === 1;
+  return opened
+    ? {
+        participationId: row.id,
+        start: row.start,
+        end: null,
+        functionCode,
+        role: role.role,
+        practitioner: role.practitioner,
+      }
+    : undefined;
 }
 
 const openParticipation = prepared((db: Db, row: CareParticipationTable) =>
@@ -122,14 +159,15 @@ const openParticipation = prepared((db: Db, row: CareParticipationTable) =>
     .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing()),
 );
 
-/** Ends the open participations of these roles. */
-export async function leaveCircle(db: Db, patientId: string, roleIds: readonly string[], now: Date): Promise<void> {
-  if (roleIds.length === 0) return;
-  await db
+/** Ends the open participations of these roles; how many it ended. */
+export async function leaveCircle(db: Db, patientId: string, roleIds: readonly string[], now: Date): Promise<number> {
+  if (roleIds.length === 0) return 0;
+  const result = await db
     .updateTable('care_participation')
     .set({ end: now.toISOString() })
     .where('patient_id', '=', patientId)
     .where('practitioner_role_id', 'in', roleIds)
     .where('end', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -1,10 +1,14 @@
 /** The queries of the MSSanté outbox: messages written with their action, then delivered by the worker. */
 import type { Db } from './database.ts';
+import { prepared } from './prepared.ts';
 import type { MailOutboxTable } from './schema.ts';
 
+/** Queues a message in its action's transaction (a break-glass notice: the hot path's). */
 export async function enqueueMail(tx: Db, row: MailOutboxTable): Promise<void> {
-  await tx.insertInto('mail_outbox').values(row).execute();
+  await insertMail(tx, row);
 }
+
+const insertMail = prepared((tx: Db, row: MailOutboxTable) => tx.insertInto('mail_outbox').values(row));
 
 /** Messages due for an attempt, oldest first. */
 export const dueMails = (db: Db, at: Date, limit = 20) =>
