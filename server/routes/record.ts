@@ -21,7 +21,7 @@ import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
-import { decideAccess } from '../record/access.ts';
+import { decideAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import { patientOr404 } from '../storage/patients.ts';
@@ -64,13 +64,8 @@ const REFUSED: Record<BreakGlassOption, string> = {
 };
 
 export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps): void {
-  /** The access decision, or a refusal saying whether break-glass is possible. */
-  const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
-    // Both at once (on PostgreSQL, two connections): an unknown patient is a 404 all the same.
-    const [patient, decision] = await Promise.all([
-      patientOr404(db, patientId),
-      decideAccess(db, actor, patientId, now()),
-    ]);
+  /** The access granted, or a refusal saying whether break-glass is possible. */
+  const granted = (decision: Access, reply: FastifyReply) => {
     if (!decision.granted) {
       throw new FhirError(403, {
         code: 'forbidden',
@@ -80,7 +75,15 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
     }
     reply.header('x-access-mode', decision.mode);
     if (decision.session) reply.header('x-break-glass-expires', decision.session.expires_at);
-    return { patient, ...decision };
+    return decision;
+  };
+  /** The patient and the access decision, read at once (an unknown patient is a 404 all the same). */
+  const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
+    const [patient, decision] = await Promise.all([
+      patientOr404(db, patientId),
+      decideAccess(db, actor, patientId, now()),
+    ]);
+    return { patient, ...granted(decision, reply) };
   };
 
   app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
@@ -144,7 +147,8 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
     const doc = await findDocument(db, req.params.id);
     // Masked reads as unknown: the patient's choice is not disclosed.
     if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
-    const { mode, session } = await access(actor, doc.patient_id, reply);
+    // The document names its patient (who exists: the database's reference): the decision alone.
+    const { mode, session } = granted(await decideAccess(db, actor, doc.patient_id, now()), reply);
     await recordOrRefuse(
       audit,
       {
