@@ -8,7 +8,8 @@ export function fakeScripting() {
       return [...scripts.values()].filter((s) => !filter?.ids || filter.ids.includes(s.id));
     },
     async registerContentScripts(list) {
-      await new Promise((r) => setTimeout(r, 1));
+      // Chrome registers asynchronously: one turn of the event loop lets two registrations interleave.
+      await new Promise((r) => setImmediate(r));
       for (const s of list) {
         if (scripts.has(s.id)) throw new Error(`Duplicate script ID '${s.id}'`);
         scripts.set(s.id, s);
