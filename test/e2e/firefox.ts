@@ -99,22 +99,34 @@ export async function configureFirefox(h: FirefoxHarness, platform: { url: strin
 }
 
 /**
- * Between two looks for a frame or tab by its address: Firefox reports no navigation event for
- * extension documents, so the address is asked again (the callers wait for it, not for time).
+ * Resolves once the document of `target` (a frame or a tab) has an address starting with `prefix`.
+ * Firefox reports no navigation for extension documents, so the document is asked, and answers
+ * only if it is the one: any other stays silent until it is replaced — its realm destroyed, the
+ * question fails and is asked of the new document. Never resolves for a target that goes away.
  */
-const poll = () => new Promise((resolve) => setTimeout(resolve, 100));
-
-/** The frame (or page) of `page`'s tab whose address starts with `prefix`, once it is there. */
-export async function frameAt(page: Page, prefix: string): Promise<Frame> {
-  for (;;) {
-    for (const frame of page.frames()) {
-      const href = await frame.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(prefix)) return frame;
-    }
-    await poll();
+async function documentAt(target: Frame | Page, prefix: string): Promise<void> {
+  const gone = () => ('isClosed' in target ? target.isClosed() : target.detached);
+  while (!gone()) {
+    const found = await target
+      .evaluate((p) => (location.href.startsWith(p) ? true : new Promise<boolean>(() => {})), prefix)
+      .catch(() => false);
+    if (found) return;
   }
+  await new Promise<never>(() => {});
 }
 
+/** The frame (or page) of `page`'s tab whose address starts with `prefix`, once it is there. */
+export function frameAt(page: Page, prefix: string): Promise<Frame> {
+  return new Promise((resolve) => {
+    const look = (frame: Frame) =>
+      void documentAt(frame, prefix).then(() => {
+        page.off('frameattached', look);
+        resolve(frame);
+      });
+    page.on('frameattached', look);
+    page.frames().forEach(look);
+  });
+}
 /** Clicks the launcher where it is drawn, and returns the panel's frame. */
 export async function openFirefoxPanel(page: Page): Promise<Frame> {
   const launcher = await page.waitForSelector('passerelle-launcher');
@@ -126,15 +138,22 @@ export async function openFirefoxPanel(page: Page): Promise<Frame> {
 }
 
 /** A tab the extension opened (a report, a document): found by its address. */
-export async function tabAt(browser: Browser, prefix: string, except: readonly Page[] = []): Promise<Page> {
-  for (;;) {
-    for (const page of await browser.pages()) {
-      if (except.includes(page)) continue;
-      const href = await page.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(prefix)) return page;
-    }
-    await poll();
-  }
+export function tabAt(browser: Browser, prefix: string, except: readonly Page[] = []): Promise<Page> {
+  return new Promise((resolve) => {
+    const looked = new Set<Page>(except);
+    const look = async () => {
+      for (const page of await browser.pages()) {
+        if (looked.has(page)) continue;
+        looked.add(page);
+        void documentAt(page, prefix).then(() => {
+          browser.off('targetcreated', look);
+          resolve(page);
+        });
+      }
+    };
+    browser.on('targetcreated', look);
+    void look();
+  });
 }
 
 /** Signs in like a user from `frame` (the panel or an extension page): the provider's window opens, a professional is chosen. */
