@@ -129,7 +129,7 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       });
     }
     const mine = current(circle).filter((m) => m.practitioner.idnps === actor.idNps);
-    const role = fn ? roles.find((r) => r.professionCode === PHYSICIAN) : roles[0];
+    const role = fn ? roles.find((r) => r.role.profession_code === PHYSICIAN) : roles[0];
     if (!role) {
       throw new FhirError(403, {
         code: 'forbidden',

@@ -95,18 +95,12 @@ const circleOf = prepared((db: Db, patientId: string) =>
 /** The open participations (current members) among a circle's. */
 export const current = (members: readonly Member[]) => members.filter((m) => m.end === null);
 
-export interface ActiveRole extends Pick<Member, 'role' | 'practitioner'> {
-  id: string;
-  professionCode: string;
-}
+/** An active role of a professional, with the professional, as a circle's member shows them. */
+export type ActiveRole = Pick<Member, 'role' | 'practitioner'>;
 
-/** The professional's active roles (one per profession in their token), first profession first, as members show them. */
+/** The professional's active roles (one per profession in their token), first profession first. */
 export async function activeRoles(db: Db, idnps: string): Promise<ActiveRole[]> {
-  return (await activeRolesOf(db, idnps)).rows.map((r) => ({
-    id: r.roleId,
-    professionCode: r.profession_code,
-    ...roleAndPractitioner(r),
-  }));
+  return (await activeRolesOf(db, idnps)).rows.map(roleAndPractitioner);
 }
 
 const activeRolesOf = prepared((db: Db, idnps: string) =>
@@ -126,7 +120,7 @@ const activeRolesOf = prepared((db: Db, idnps: string) =>
 export async function joinCircle(
   db: Db,
   patientId: string,
-  role: Pick<Member, 'role' | 'practitioner'>,
+  role: ActiveRole,
   now: Date,
   functionCode: string | null = null,
 ): Promise<Member | undefined> {
