@@ -13,175 +13,23 @@
  * BENCH_SIZES=1000,1000000 (patients), BENCH_SECONDS=3 (per route and round), BENCH_ROUNDS=3, BENCH_STORAGES=sqlite,postgres,
  * BENCH_ROUTES=bare,declare (only the routes whose name contains one of these; `bare` names the baselines).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import autocannon from 'autocannon';
-import { insKey } from '../src/core/ins.ts';
 import { startPostgres } from '../test/support/postgres.ts';
+import { asked, CONNECTIONS, measure, PG_SETTINGS, routes, serve, type Route, type Served } from './hot-routes.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STORAGES = (process.env.BENCH_STORAGES ?? 'sqlite,postgres').split(',');
 const ONLY = process.env.BENCH_ROUTES?.split(',');
-const CONNECTIONS = 16;
-/**
- * The PostgreSQL server's memory, as a database server would be given (its default of 128 MB of
- * shared buffers is for a laptop: with 10⁷ audit entries the indexes leave it, and every insert
- * reads its pages back through the kernel).
- */
-const PG_SETTINGS = ['shared_buffers=2GB'];
-const MEMBERS_OF = 100;
-const PHYSICIANS = 200;
-
-interface Served {
-  url: string;
-  tokens: string[];
-  code: string;
-}
-
-/** The bench platform on `db` filled to `patients`, ready when it prints its line (a signal, not a delay). */
-async function serve(db: string, patients: number) {
-  const child = spawn(process.execPath, ['scripts/bench-platform.ts'], {
-    env: { ...process.env, BENCH_DB: db, BENCH_PATIENTS: String(patients) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<never>((_r, reject) =>
-    child.once('exit', (c) => reject(new Error(`platform exited ${c}`))),
-  );
-  const ready = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) return JSON.parse(line) as Served;
-    throw new Error('no line');
-  })();
-  const served = await Promise.race([ready, exited]);
-  return {
-    served,
-    async stop() {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    },
-  };
-}
-
-const ins = (g: number) => {
-  const first13 = String(2800175000000 + g);
-  return first13 + String(insKey(first13)).padStart(2, '0');
-};
-
-type Route = { name: string; method: 'GET' | 'POST'; next(i: number): { path: string; auth: number; body?: string } };
-
-/** What each hot route is asked, request `i` of the run (new pairs where the action is a change). */
-function routes(s: Served, patients: number, storage: string): Route[] {
-  const params = (parameter: object[]) => JSON.stringify({ resourceType: 'Parameters', parameter });
-  const random = (n: number) => Math.floor(Math.random() * n);
-  return [
-    { name: 'bare route, no write', method: 'GET', next: () => ({ path: '/bench/nothing', auth: 0 }) },
-    { name: 'bare route, one durable insert', method: 'POST', next: () => ({ path: '/bench/durable', auth: 0 }) },
-    // SQLite: the same insert through the platform's connection, answered after its group sync.
-    ...(storage === 'sqlite'
-      ? [
-          {
-            name: 'bare route, one insert, group sync',
-            method: 'POST' as const,
-            next: () => ({ path: '/bench/grouped', auth: 0 }),
-          },
-        ]
-      : []),
-    {
-      name: 'patient lookup (INS)',
-      method: 'GET',
-      next: () => ({ path: `/fhir/Patient?identifier=${ins(random(patients))}`, auth: random(PHYSICIANS) }),
-    },
-    {
-      // Each request a new physician–patient pair: a real change each time.
-      name: 'declare (care-team join)',
-      method: 'POST',
-      // Patients in turn, a new physician each pass: circles grow by one member a pass, as in life.
-      next: (i) => ({
-        path: `/fhir/Patient/bench-${i % patients}/$care-team-join`,
-        auth: Math.floor(i / patients) % PHYSICIANS,
-      }),
-    },
-    {
-      name: 'redeem share code',
-      method: 'POST',
-      next: (i) => ({
-        path: '/fhir/$redeem-share-code',
-        auth: i % PHYSICIANS,
-        body: params([{ name: 'code', valueString: s.code }]),
-      }),
-    },
-    {
-      name: 'record summary',
-      method: 'GET',
-      next: () => ({ path: `/fhir/Patient/bench-${random(MEMBERS_OF)}/$summary`, auth: 0 }),
-    },
-    {
-      name: 'document read',
-      method: 'GET',
-      next: () => ({ path: `/fhir/Binary/bench-${random(MEMBERS_OF)}-doc-${1 + random(3)}`, auth: 0 }),
-    },
-    {
-      // Physicians outside the circles, each request a new pair: a session, its entry, the notice.
-      name: 'break-glass start',
-      method: 'POST',
-      next: (i) => ({
-        path: `/fhir/Patient/bench-${MEMBERS_OF + (i % (patients - MEMBERS_OF))}/$break-glass`,
-        auth: PHYSICIANS / 2 + (Math.floor(i / (patients - MEMBERS_OF)) % (PHYSICIANS / 2)),
-        body: params([
-          { name: 'mode', valueCode: 'bris_de_glace' },
-          { name: 'reason', valueCode: 'patient-hors-etat' },
-          { name: 'text', valueString: 'Patient inconscient aux urgences, traitement en cours inconnu' },
-        ]),
-      }),
-    },
-  ];
-}
-
-async function measure(s: Served, route: Route, run: string, seconds: number) {
-  // Request numbers go on from the warm-up: a change is never asked twice.
-  let i = asked.get(route.name) ?? 0;
-  const result = await autocannon({
-    url: s.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      {
-        method: route.method,
-        setupRequest: (req) => {
-          const next = route.next(i++);
-          asked.set(route.name, i);
-          return {
-            ...req,
-            path: next.path,
-            headers: {
-              authorization: s.tokens[next.auth]!,
-              'idempotency-key': `bench-${run}-${i}`,
-              ...(next.body ? { 'content-type': 'application/fhir+json' } : {}),
-            },
-            ...(next.body ? { body: next.body } : {}),
-          };
-        },
-      },
-    ],
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
-}
-
-/** Requests asked so far of each route in this process's current platform. */
-const asked = new Map<string, number>();
 /** Measures taken so far (each names its idempotency keys). */
 let run = 0;
 type Measure = Awaited<ReturnType<typeof measure>>;
-type Row = { storage: string; patients: number; route: string; ratios: number[]; rounds: number[] } & Measure;
+type Row = { storage: string; patients: number; route: string; ratios: number[]; rounds: number[] } & Omit<
+  Measure,
+  'requests'
+>;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,0 +1,168 @@
+/**
+ * The hot routes as the benchmarks ask them (`bench-routes.ts`: throughput and latency;
+ * `bench-cpu.ts`: CPU time per request): the platform served in its own process
+ * (`bench-platform.ts`), what each route is asked, one measure under load (autocannon).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { insKey } from '../src/core/ins.ts';
+
+export const CONNECTIONS = 16;
+/**
+ * The PostgreSQL server's memory, as a database server would be given (its default of 128 MB of
+ * shared buffers is for a laptop: with 10⁷ audit entries the indexes leave it, and every insert
+ * reads its pages back through the kernel).
+ */
+export const PG_SETTINGS = ['shared_buffers=2GB'];
+const MEMBERS_OF = 100;
+const PHYSICIANS = 200;
+
+export interface Served {
+  url: string;
+  tokens: string[];
+  code: string;
+}
+
+/** The bench platform on `db` filled to `patients`, ready when it prints its line (a signal, not a delay). */
+export async function serve(db: string, patients: number) {
+  const child = spawn(process.execPath, ['scripts/bench-platform.ts'], {
+    env: { ...process.env, BENCH_DB: db, BENCH_PATIENTS: String(patients) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<never>((_r, reject) =>
+    child.once('exit', (c) => reject(new Error(`platform exited ${c}`))),
+  );
+  const ready = (async () => {
+    for await (const line of createInterface({ input: child.stdout! })) return JSON.parse(line) as Served;
+    throw new Error('no line');
+  })();
+  const served = await Promise.race([ready, exited]);
+  return {
+    served,
+    pid: child.pid!,
+    async stop() {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}
+
+const ins = (g: number) => {
+  const first13 = String(2800175000000 + g);
+  return first13 + String(insKey(first13)).padStart(2, '0');
+};
+
+export type Route = {
+  name: string;
+  method: 'GET' | 'POST';
+  next(i: number): { path: string; auth: number; body?: string };
+};
+
+/** What each hot route is asked, request `i` of the run (new pairs where the action is a change). */
+export function routes(s: Served, patients: number, storage: string): Route[] {
+  const params = (parameter: object[]) => JSON.stringify({ resourceType: 'Parameters', parameter });
+  const random = (n: number) => Math.floor(Math.random() * n);
+  return [
+    { name: 'bare route, no write', method: 'GET', next: () => ({ path: '/bench/nothing', auth: 0 }) },
+    { name: 'bare route, one durable insert', method: 'POST', next: () => ({ path: '/bench/durable', auth: 0 }) },
+    // SQLite: the same insert through the platform's connection, answered after its group sync.
+    ...(storage === 'sqlite'
+      ? [
+          {
+            name: 'bare route, one insert, group sync',
+            method: 'POST' as const,
+            next: () => ({ path: '/bench/grouped', auth: 0 }),
+          },
+        ]
+      : []),
+    {
+      name: 'patient lookup (INS)',
+      method: 'GET',
+      next: () => ({ path: `/fhir/Patient?identifier=${ins(random(patients))}`, auth: random(PHYSICIANS) }),
+    },
+    {
+      // Each request a new physician–patient pair: a real change each time.
+      name: 'declare (care-team join)',
+      method: 'POST',
+      // Patients in turn, a new physician each pass: circles grow by one member a pass, as in life.
+      next: (i) => ({
+        path: `/fhir/Patient/bench-${i % patients}/$care-team-join`,
+        auth: Math.floor(i / patients) % PHYSICIANS,
+      }),
+    },
+    {
+      name: 'redeem share code',
+      method: 'POST',
+      next: (i) => ({
+        path: '/fhir/$redeem-share-code',
+        auth: i % PHYSICIANS,
+        body: params([{ name: 'code', valueString: s.code }]),
+      }),
+    },
+    {
+      name: 'record summary',
+      method: 'GET',
+      next: () => ({ path: `/fhir/Patient/bench-${random(MEMBERS_OF)}/$summary`, auth: 0 }),
+    },
+    {
+      name: 'document read',
+      method: 'GET',
+      next: () => ({ path: `/fhir/Binary/bench-${random(MEMBERS_OF)}-doc-${1 + random(3)}`, auth: 0 }),
+    },
+    {
+      // Physicians outside the circles, each request a new pair: a session, its entry, the notice.
+      name: 'break-glass start',
+      method: 'POST',
+      next: (i) => ({
+        path: `/fhir/Patient/bench-${MEMBERS_OF + (i % (patients - MEMBERS_OF))}/$break-glass`,
+        auth: PHYSICIANS / 2 + (Math.floor(i / (patients - MEMBERS_OF)) % (PHYSICIANS / 2)),
+        body: params([
+          { name: 'mode', valueCode: 'bris_de_glace' },
+          { name: 'reason', valueCode: 'patient-hors-etat' },
+          { name: 'text', valueString: 'Patient inconscient aux urgences, traitement en cours inconnu' },
+        ]),
+      }),
+    },
+  ];
+}
+
+/** Requests asked so far of each route of the current platform (a change is never asked twice). */
+export const asked = new Map<string, number>();
+
+export async function measure(s: Served, route: Route, run: string, seconds: number) {
+  // Request numbers go on from the warm-up: a change is never asked twice.
+  let i = asked.get(route.name) ?? 0;
+  const result = await autocannon({
+    url: s.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: route.method,
+        setupRequest: (req) => {
+          const next = route.next(i++);
+          asked.set(route.name, i);
+          return {
+            ...req,
+            path: next.path,
+            headers: {
+              authorization: s.tokens[next.auth]!,
+              'idempotency-key': `bench-${run}-${i}`,
+              ...(next.body ? { 'content-type': 'application/fhir+json' } : {}),
+            },
+            ...(next.body ? { body: next.body } : {}),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
