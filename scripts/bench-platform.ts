@@ -31,31 +31,121 @@ export const PHYSICIANS = 200;
 const physician = DEV_PROFESSIONALS.find((p) => p.accountId.endsWith(':physician'))!;
 const secretary = DEV_PROFESSIONALS.find((p) => p.idNps === DEMO_SECRETARIAT)!;
 
+/**
+ * Rows `g` = `from` … `to` − 1 of `table`, each the `select` of `g` (SQL both databases read the
+ * same way: `||`, `%`, `CASE`), added by one statement.
+ */
+async function fill(db: Db, table: string, columns: string, select: string, from: number, to: number) {
+  if (to <= from) return;
+  const statement = isPostgres(db)
+    ? `INSERT INTO ${table} (${columns}) SELECT ${select} FROM generate_series(${from}::bigint, ${to - 1}::bigint) g`
+    : `WITH RECURSIVE s(g) AS (SELECT ${from} UNION ALL SELECT g + 1 FROM s WHERE g < ${to - 1}) ` +
+      `INSERT INTO ${table} (${columns}) SELECT ${select} FROM s`;
+  await sql.raw(statement).execute(db);
+}
+
 /** Patients `bench-0` … up to `n`, demo INS with valid keys, added by SQL from where the table stops. */
-async function fillPatients(db: Db, n: number) {
-  const have = Number(
-    (
-      await db
-        .selectFrom('patient')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-  for (let from = have; from < n; from += 100_000) {
-    const to = Math.min(n, from + 100_000) - 1;
+async function fillPatients(db: Db, from: number, n: number) {
+  for (let at = from; at < n; at += 100_000) {
+    const to = Math.min(n, at + 100_000) - 1;
     // INS key: 97 − (the 13 digits mod 97); the 13 digits: 2800175000000 + g.
     if (isPostgres(db)) {
       await sql`INSERT INTO patient (id, ins, ins_system, identity_status, birth_name, given_names, birth_date, sex)
         SELECT 'bench-' || g, (2800175000000 + g)::text || lpad((97 - (2800175000000 + g) % 97)::text, 2, '0'),
           'urn:oid:1.2.250.1.213.1.4.11', 'QUAL', 'BANC' || g, 'ESSAI', '1980-01-01', 'female'
-        FROM generate_series(${from}::bigint, ${to}::bigint) g`.execute(db);
+        FROM generate_series(${at}::bigint, ${to}::bigint) g`.execute(db);
     } else {
-      await sql`WITH RECURSIVE s(g) AS (SELECT CAST(${from} AS INTEGER) UNION ALL SELECT g + 1 FROM s WHERE g < ${to})
+      await sql`WITH RECURSIVE s(g) AS (SELECT CAST(${at} AS INTEGER) UNION ALL SELECT g + 1 FROM s WHERE g < ${to})
         INSERT INTO patient (id, ins, ins_system, identity_status, birth_name, given_names, birth_date, sex)
         SELECT 'bench-' || g, printf('%d%02d', 2800175000000 + g, 97 - (2800175000000 + g) % 97),
           'urn:oid:1.2.250.1.213.1.4.11', 'QUAL', 'BANC' || g, 'ESSAI', '1980-01-01', 'female' FROM s`.execute(db);
     }
   }
+}
+
+/** Professionals of the region already known for `n` patients (one for fifty, at least `PHYSICIANS`). */
+const knownProfessionals = (n: number) => Math.max(PHYSICIANS, Math.floor(n / 50));
+
+/**
+ * What a platform in service holds beside its patients, for patients `from` … `n` − 1: the
+ * professionals already seen (and their roles), each patient's care circle of two (the first its
+ * médecin traitant), a shared document each, an alert for one in five, a consent for one in twenty,
+ * and for one in a hundred a past break-glass session (ended) with its notice to the patient. The
+ * routes' queries then run on tables of the size they would meet, and PostgreSQL plans them so.
+ */
+async function fillService(db: Db, from: number, n: number) {
+  const [had, have] = [from === 0 ? 0 : knownProfessionals(from), knownProfessionals(n)];
+  await fill(
+    db,
+    'practitioner',
+    'id, idnps, rpps, title, family_name, given_name, organization, first_seen, updated_at',
+    `'bench-pr-' || g, '8' || (99700500000 + g), '' || (99700500000 + g), 'Dr', 'CONFRERE' || g, 'Jean',
+      'CH BENCH', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'`,
+    had,
+    have,
+  );
+  await fill(
+    db,
+    'practitioner_role',
+    'id, practitioner_id, profession_code, organization, active',
+    `'bench-pr-' || g || '-10', 'bench-pr-' || g, '10', 'CH BENCH', 1`,
+    had,
+    have,
+  );
+  // Two members per circle: roles g and g + have/2 (modulo `have`, an even number: never the same).
+  for (const [member, role, fn] of [
+    ['a', `g % ${have}`, `'PCP'`],
+    ['b', `(g + ${have / 2}) % ${have}`, 'NULL'],
+  ] as const) {
+    await fill(
+      db,
+      'care_participation',
+      'id, patient_id, practitioner_role_id, start, "end", function_code',
+      `'bench-cp-${member}-' || g, 'bench-' || g, 'bench-pr-' || (${role}) || '-10', '2026-01-01T00:00:00.000Z', NULL, ${fn}`,
+      from,
+      n,
+    );
+  }
+  await fill(
+    db,
+    'record_document',
+    'id, patient_id, type_code, type_display, title, date, author, organization, content, masked',
+    `'bench-fill-doc-' || g, 'bench-' || g, '11488-4', 'Consult note', 'Compte rendu de consultation',
+      '2026-01-01T00:00:00.000Z', 'Dr CONFRERE', 'CH BENCH', 'Compte rendu de consultation, examen normal.', 0`,
+    from,
+    n,
+  );
+  const every = (k: number) => [Math.ceil(from / k), Math.ceil(n / k)] as const;
+  await fill(
+    db,
+    'record_alert',
+    'id, patient_id, text',
+    `'bench-alert-' || g, 'bench-' || (g * 5), 'Allergie'`,
+    ...every(5),
+  );
+  await fill(
+    db,
+    'consent',
+    'patient_id, circle_access, break_glass_opposed, updated_at',
+    `'bench-' || (g * 20), 1, 0, '2026-01-01T00:00:00.000Z'`,
+    ...every(20),
+  );
+  await fill(
+    db,
+    'break_glass',
+    'id, patient_id, idnps, actor_name, mode, reason_code, reason_text, started_at, expires_at, ended_at',
+    `'bench-bg-' || g, 'bench-' || (g * 100), '8' || (99700500000 + g % ${have}), 'Dr CONFRERE', 'bris_de_glace',
+      'patient-hors-etat', 'Patient inconscient', '2026-01-01T00:00:00.000Z', '2026-01-01T04:00:00.000Z',
+      '2026-01-01T01:00:00.000Z'`,
+    ...every(100),
+  );
+  await fill(
+    db,
+    'patient_notification',
+    'id, patient_id, at, text',
+    `'bench-notice-' || g, 'bench-' || (g * 100), '2026-01-01T00:00:00.000Z', 'Accès en urgence à votre dossier'`,
+    ...every(100),
+  );
 }
 
 /**
@@ -115,12 +205,18 @@ export const physicianClaims = (k: number) =>
   pscClaimsOf({ ...physician, idNps: `899700300${String(k).padStart(3, '0')}` });
 
 const db = await openDatabase(where, { poolSize: 20 });
-await fillPatients(db, patients);
+const had = Number(
+  (
+    await db
+      .selectFrom('patient')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n,
+);
+await fillPatients(db, had, patients);
+await fillService(db, had, patients);
 await fillAudit(db, patients * ENTRIES_PER_PATIENT, patients);
 await sql`CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, payload TEXT NOT NULL)`.execute(db);
-// A database in service has been vacuumed and analysed by autovacuum: not in the middle of it, as
-// right after a bulk fill (SQLite has no such daemon, nor needs it for these plans).
-if (isPostgres(db)) await sql`VACUUM (ANALYZE)`.execute(db);
 
 const config = configFromEnv({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent', SHARE_CODE_ISSUERS: DEMO_SECRETARIAT });
 const { app, audit, issuer } = await benchApp(db, config, { checkpointEvery: 1000 });
@@ -180,6 +276,10 @@ await givenExam(db, 'bench-0', {
     payload: {},
   });
   if (issued.statusCode >= 300) throw new Error(`code: ${issued.statusCode} ${issued.body}`);
+  // A database in service has been vacuumed and analysed by autovacuum, not in the middle of it as
+  // right after a bulk fill: its plans are made on its tables' true sizes (SQLite has no such
+  // daemon, nor needs it for these plans).
+  if (isPostgres(db)) await sql`VACUUM (ANALYZE)`.execute(db);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   console.log(JSON.stringify({ url: `http://127.0.0.1:${port}`, tokens, code: issued.json<{ code: string }>().code }));

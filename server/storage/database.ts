@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { fileSync, groupSync } from './group-sync.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
@@ -38,7 +38,15 @@ const TYPES = {
     oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
-function postgres(url: string, options: { readOnly?: boolean; poolSize?: number }): Db {
+/** Options every database takes: `log`, told each query run (the tests of the queries' plans). */
+interface Watched {
+  log?: (query: CompiledQuery) => void;
+}
+
+/** Kysely's log option telling `log` each query run, if given. */
+const logOf = ({ log }: Watched) => (log ? { log: (event: LogEvent) => log(event.query) } : {});
+
+function postgres(url: string, options: { readOnly?: boolean; poolSize?: number } & Watched): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -50,7 +58,7 @@ function postgres(url: string, options: { readOnly?: boolean; poolSize?: number 
   // the next query opens another: it must not end the process (node-postgres emits it on the pool).
   pool.on('error', () => {});
   pool.on('connect', namedStatements);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
 }
 
 /** Names given to query texts, shared by the connections of every pool; at most `NAMED` of them. */
@@ -104,9 +112,9 @@ export function openDatabaseReadOnly(where: string): Db {
  */
 export async function openDatabase(
   where: string,
-  options: { poolSize?: number; syncFile?: typeof fileSync } = {},
+  options: { poolSize?: number; syncFile?: typeof fileSync } & Watched = {},
 ): Promise<Db> {
-  const db = isPostgresUrl(where) ? postgres(where, options) : sqlite(where, options.syncFile);
+  const db = isPostgresUrl(where) ? postgres(where, options) : sqlite(where, options);
   try {
     // Several instances starting together: Kysely's migrator takes a lock (on PostgreSQL, an advisory one).
     await migrate(db as Kysely<unknown>);
@@ -118,7 +126,7 @@ export async function openDatabase(
 }
 
 /** SQLite in `dataDir`; its log synced by `syncFile` (the disk; tests give their own). */
-function sqlite(dataDir: string, syncFile = fileSync): Db {
+function sqlite(dataDir: string, options: { syncFile?: typeof fileSync } & Watched): Db {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -135,6 +143,6 @@ function sqlite(dataDir: string, syncFile = fileSync): Db {
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;' +
       ' PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;',
   );
-  const durable = file === ':memory:' ? undefined : groupSync(syncFile(`${file}-wal`));
-  return new Kysely<Database>({ dialect: nodeSqliteDialect(database, { durable }) });
+  const durable = file === ':memory:' ? undefined : groupSync((options.syncFile ?? fileSync)(`${file}-wal`));
+  return new Kysely<Database>({ dialect: nodeSqliteDialect(database, { durable }), ...logOf(options) });
 }

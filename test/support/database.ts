@@ -4,7 +4,7 @@
  * test destroys it. Each test has its own, whatever the order.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { inject } from 'vitest';
 import { openDatabase, type Db } from '../../server/storage/database.ts';
 import { isPostgres } from '../../server/storage/dialect.ts';
@@ -20,14 +20,14 @@ declare module 'vitest' {
 /** Whether this test run is the PostgreSQL one. */
 export const onPostgres = () => inject('postgres') !== undefined;
 
-/** A new, empty, migrated database for one test. */
-export async function testDatabase(): Promise<Db> {
+/** A new, empty, migrated database for one test (`log`: told each query run, the migrations' too). */
+export async function testDatabase(options: { log?: (query: CompiledQuery) => void } = {}): Promise<Db> {
   const url = inject('postgres');
-  if (!url) return openDatabase(':memory:');
+  if (!url) return openDatabase(':memory:', options);
   const server = serverOf(url);
   const name = `test_${randomUUID().replaceAll('-', '')}`;
   await server.admin(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE} STRATEGY FILE_COPY`);
-  const db = await openDatabase(server.urlOf(name), { poolSize: 4 });
+  const db = await openDatabase(server.urlOf(name), { poolSize: 4, ...options });
   const destroy = db.destroy.bind(db);
   db.destroy = async () => {
     await destroy();
