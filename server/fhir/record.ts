@@ -4,9 +4,10 @@
  * as `Consent` (scope patient-privacy; break-glass opposition as a deny provision on the
  * `BTG` purpose).
  */
+import type { DocumentListing } from '../storage/record.ts';
 import type { ConsentTable, RecordAlertTable, RecordDocumentTable } from '../storage/schema.ts';
 
-export function toFhirRecordDocument(doc: RecordDocumentTable) {
+export function toFhirRecordDocument(doc: DocumentListing) {
   return {
     resourceType: 'DocumentReference' as const,
     id: doc.id,

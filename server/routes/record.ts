@@ -25,7 +25,7 @@ import { decideAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import { patientOr404 } from '../storage/patients.ts';
-import { alertsOf, consentOf, findDocument, visibleDocuments } from '../storage/record.ts';
+import { consentOf, findDocument, summaryOf, visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
@@ -91,7 +91,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
     const { patient, mode, session } = await access(actor, req.params.id, reply);
     // The record is read while its entry is written; nothing leaves before the entry is (if it
     // is refused, so is the request).
-    const [, documents, alerts, circle] = await Promise.all([
+    const [, { documents, alerts, circle }] = await Promise.all([
       recordOrRefuse(audit, {
         kind: 'record-read',
         actor,
@@ -100,9 +100,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
         query: '$summary',
         ...(session ? { detail: { session: session.id } } : {}),
       }),
-      visibleDocuments(db, patient.id),
-      alertsOf(db, patient.id),
-      listCircle(db, patient.id),
+      summaryOf(db, patient.id),
     ]);
     const latest = [...new Map(documents.map((d) => [d.type_code, d] as const).reverse()).values()].sort((a, b) =>
       b.date.localeCompare(a.date),

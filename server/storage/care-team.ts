@@ -25,15 +25,19 @@ export interface Member {
 
 /** Every participation of the patient's circle, past ones included, oldest first. */
 export async function listCircle(db: Db, patientId: string): Promise<Member[]> {
-  const { rows } = await circleOf(db, patientId);
-  return rows.map((r) => ({
-    participationId: r.participationId,
-    start: r.start,
-    end: r.end,
-    functionCode: r.functionCode,
-    ...roleAndPractitioner(r),
-  }));
+  return (await circleOf(db, patientId)).rows.map(toMember);
 }
+
+/** A member from a row of `circleQuery`. */
+export const toMember = (r: CircleRow): Member => ({
+  participationId: r.participationId,
+  start: r.start,
+  end: r.end,
+  functionCode: r.functionCode,
+  ...roleAndPractitioner(r),
+});
+
+export type CircleRow = RoleAndPractitionerRow & Pick<Member, 'participationId' | 'start' | 'end' | 'functionCode'>;
 
 type RoleAndPractitionerRow = {
   roleId: string;
@@ -75,7 +79,8 @@ const ROLE_AND_PRACTITIONER = [
   'p.organization',
 ] as const;
 
-const circleOf = prepared((db: Db, patientId: string) =>
+/** The query of the patient's circle, oldest participation first (rows for `toMember`). */
+export const circleQuery = (db: Db, patientId: string) =>
   db
     .selectFrom('care_participation as c')
     .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
@@ -89,8 +94,9 @@ const circleOf = prepared((db: Db, patientId: string) =>
     ])
     .where('c.patient_id', '=', patientId)
     .orderBy('c.start')
-    .orderBy('c.id'),
-);
+    .orderBy('c.id');
+
+const circleOf = prepared(circleQuery);
 
 /** The open participations (current members) among a circle's. */
 export const current = (members: readonly Member[]) => members.filter((m) => m.end === null);

@@ -2,7 +2,11 @@
  * The shared record's rows (issue 8): documents and alerts, the patient's choices (consent,
  * break-glass opposition, masked documents) and the notifications the patient reads.
  */
+import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
+import { circleQuery, toMember, type CircleRow, type Member } from './care-team.ts';
 import type { Db } from './database.ts';
+import { isPostgres } from './dialect.ts';
 import { prepared } from './prepared.ts';
 import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
 import { newId } from './ids.ts';
@@ -79,19 +83,65 @@ const facts = prepared((db: Db, idnps: string, patientId: string, now: string) =
   ]),
 );
 
+/** A document as lists show it: everything but its content (read when it is opened). */
+export type DocumentListing = Omit<RecordDocumentTable, 'content'>;
+
+const LISTING = [
+  'id',
+  'patient_id',
+  'type_code',
+  'type_display',
+  'title',
+  'date',
+  'author',
+  'organization',
+  'masked',
+] as const satisfies readonly (keyof DocumentListing)[];
+
 /** The documents professionals may see (masked ones never), newest first, of one LOINC type if given. */
 export const visibleDocuments = async (db: Db, patientId: string, type?: string) =>
   (await visible(db, patientId, type)).rows;
 
-const visible = prepared((db: Db, patientId: string, type?: string) =>
+const visibleQuery = (db: Db, patientId: string, type?: string) =>
   db
     .selectFrom('record_document')
-    .selectAll()
+    .select(LISTING)
     .where('patient_id', '=', patientId)
     .where('masked', '=', 0)
     .$if(type !== undefined, (q) => q.where('type_code', '=', type!))
-    .orderBy('date', 'desc'),
-);
+    .orderBy('date', 'desc');
+
+const visible = prepared(visibleQuery);
+
+/**
+ * What a professional's summary of the record shows, in one query: the visible documents (newest
+ * first), the alerts, the circle (every participation, oldest first). Each list comes back as one
+ * JSON array (PostgreSQL `json_agg`, SQLite `json_group_array`), in its query's order.
+ */
+export async function summaryOf(
+  db: Db,
+  patientId: string,
+): Promise<{ documents: DocumentListing[]; alerts: RecordAlertTable[]; circle: Member[] }> {
+  const [row] = (await summaryRows(db, patientId)).rows;
+  // PostgreSQL's driver parses JSON; SQLite gives its text.
+  const parsed = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T[];
+  return {
+    documents: parsed<DocumentListing>(row!.documents),
+    alerts: parsed<RecordAlertTable>(row!.alerts),
+    circle: parsed<CircleRow>(row!.circle).map(toMember),
+  };
+}
+
+const summaryRows = prepared((db: Db, patientId: string) => {
+  const jsonArrayFrom = isPostgres(db) ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  return db.selectNoFrom((eb) => [
+    jsonArrayFrom(visibleQuery(db, patientId)).as('documents'),
+    jsonArrayFrom(
+      eb.selectFrom('record_alert').select(['id', 'patient_id', 'text']).where('patient_id', '=', patientId),
+    ).as('alerts'),
+    jsonArrayFrom(circleQuery(db, patientId)).as('circle'),
+  ]);
+});
 
 /** Every document of the patient, masked or not: what the patient sees on their own page. */
 export const documentsOf = (db: Db, patientId: string) =>
@@ -110,12 +160,6 @@ export async function setMasked(tx: Db, documentId: string, masked: boolean): Pr
     .where('id', '=', documentId)
     .execute();
 }
-
-export const alertsOf = async (db: Db, patientId: string) => (await alerts(db, patientId)).rows;
-
-const alerts = prepared((db: Db, patientId: string) =>
-  db.selectFrom('record_alert').selectAll().where('patient_id', '=', patientId),
-);
 
 export const notificationsOf = (db: Db, patientId: string) =>
   db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
