@@ -21,16 +21,16 @@ import { optionalParametersBody } from '../fhir/parameters.ts';
 import { MEDECIN_TRAITANT } from '../../src/core/care-team.ts';
 import { parisDay } from '../../src/core/format.ts';
 import { PHYSICIAN } from '../../src/core/psc.ts';
-import { activeRoles, current, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';
+import { current, declarationReads, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';
 import {
   answeredMeanwhile,
   idempotencyKey,
   remember,
-  replayOf,
+  replayFrom,
   type Answer,
   type Scope,
 } from '../storage/idempotency.ts';
-import { patientOr404 } from '../storage/patients.ts';
+import { known, patientOr404 } from '../storage/patients.ts';
 import { ById, PatientReference } from './input.ts';
 
 type Patient = { id: string; created_at: string };
@@ -90,17 +90,17 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
           request: [name, fn, id].filter(Boolean).join(' '),
         };
         const replayed = (answer: Answer) => send(reply.header('idempotent-replayed', 'true'), answer);
-        const replay = await replayOf(db, scope);
-        if (replay) return replayed(replay);
+        let reads = await declarationReads(db, id, scope);
         for (;;) {
+          const replay = replayFrom(reads.kept, scope);
+          if (replay) return replayed(replay);
           try {
-            return await joinOrLeave(req, reply, name, fn, scope);
+            return await joinOrLeave(req, reply, name, fn, scope, reads);
           } catch (error) {
             // The same request, sent twice at once, answered by the other: its answer is this one's
-            // (unless the other's batch then failed as a whole: this one runs again).
+            // (unless the other's batch then failed as a whole: this one runs again, on a new read).
             if (error !== answeredMeanwhile) throw error;
-            const kept = await replayOf(db, scope);
-            if (kept) return replayed(kept);
+            reads = await declarationReads(db, id, scope);
           }
         }
       },
@@ -113,15 +113,11 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
     name: 'join' | 'leave',
     fn: string | undefined,
     scope: Scope,
+    reads: Awaited<ReturnType<typeof declarationReads>>,
   ) {
-    const { id } = req.params;
     const actor = req.professional!;
-    // Read side by side (on PostgreSQL, three connections: one round trip's wait instead of three).
-    const [patient, roles, circle] = await Promise.all([
-      patientOr404(db, id),
-      activeRoles(db, actor.idNps),
-      listCircle(db, id),
-    ]);
+    const { roles, circle } = reads;
+    const patient = known(reads.patient);
     if (roles.length === 0) {
       throw new FhirError(403, {
         code: 'forbidden',

@@ -5,9 +5,17 @@
  * patient, enforced by a partial unique index).
  */
 import type { Db } from './database.ts';
-import { prepared } from './prepared.ts';
-import type { CareParticipationTable, PractitionerRoleTable, PractitionerTable } from './schema.ts';
+import { fromJson, jsonOf } from './dialect.ts';
+import { keptAnswerQuery, type Scope } from './idempotency.ts';
 import { newId } from './ids.ts';
+import { patientQuery, type PatientRow } from './patients.ts';
+import { prepared } from './prepared.ts';
+import type {
+  CareParticipationTable,
+  IdempotencyKeyTable,
+  PractitionerRoleTable,
+  PractitionerTable,
+} from './schema.ts';
 
 /** One participation, with its role and practitioner: all the circle's answer needs, in one query. */
 export interface Member {
@@ -105,19 +113,43 @@ export const current = (members: readonly Member[]) => members.filter((m) => m.e
 export type ActiveRole = Pick<Member, 'role' | 'practitioner'>;
 
 /** The professional's active roles (one per profession in their token), first profession first. */
-export async function activeRoles(db: Db, idnps: string): Promise<ActiveRole[]> {
-  return (await activeRolesOf(db, idnps)).rows.map(roleAndPractitioner);
-}
-
-const activeRolesOf = prepared((db: Db, idnps: string) =>
+const activeRolesQuery = (db: Db, idnps: string) =>
   db
     .selectFrom('practitioner_role as r')
     .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
     .select(ROLE_AND_PRACTITIONER)
     .where('p.idnps', '=', idnps)
     .where('r.active', '=', 1)
-    .orderBy('r.profession_code'),
-);
+    .orderBy('r.profession_code');
+
+/**
+ * What a declaration reads before it decides, in one query: the answer kept for its idempotency
+ * key, the patient (undefined: unknown), the professional's active roles and the patient's circle
+ * (every participation, oldest first).
+ */
+export async function declarationReads(
+  db: Db,
+  patientId: string,
+  scope: Pick<Scope, 'idnps' | 'key'>,
+): Promise<{ kept?: IdempotencyKeyTable; patient?: PatientRow; roles: ActiveRole[]; circle: Member[] }> {
+  const [row] = (await declarationRows(db, patientId, scope.idnps, scope.key)).rows;
+  return {
+    kept: fromJson<IdempotencyKeyTable | null>(row!.kept) ?? undefined,
+    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
+    roles: fromJson<RoleAndPractitionerRow[]>(row!.roles).map(roleAndPractitioner),
+    circle: fromJson<CircleRow[]>(row!.circle).map(toMember),
+  };
+}
+
+const declarationRows = prepared((db: Db, patientId: string, idnps: string, key: string) => {
+  const { jsonArrayFrom, jsonObjectFrom } = jsonOf(db);
+  return db.selectNoFrom([
+    jsonObjectFrom(keptAnswerQuery(db, idnps, key)).as('kept'),
+    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
+    jsonArrayFrom(activeRolesQuery(db, idnps)).as('roles'),
+    jsonArrayFrom(circleQuery(db, patientId)).as('circle'),
+  ]);
+});
 
 /**
  * Opens a participation for the role (with its function, if any) unless one is open; the one

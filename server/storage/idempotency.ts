@@ -41,9 +41,8 @@ export interface Scope {
   request: string;
 }
 
-/** The answer already given to this key, if any; 422 if the key served another request. */
-export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined> {
-  const [row] = (await keptAnswer(db, scope.idnps, scope.key)).rows;
+/** The answer to replay from the row kept for the key (`keptAnswerQuery`), if any; 422 if it served another request. */
+export function replayFrom(row: IdempotencyKeyTable | undefined, scope: Scope): Answer | undefined {
   if (!row) return undefined;
   if (row.request !== scope.request) {
     throw new FhirError(422, {
@@ -55,9 +54,13 @@ export async function replayOf(db: Db, scope: Scope): Promise<Answer | undefined
   return { status: row.status, json: row.response };
 }
 
-const keptAnswer = prepared((db: Db, idnps: string, key: string) =>
-  db.selectFrom('idempotency_key').selectAll().where('idnps', '=', idnps).where('key', '=', key),
-);
+/** The row kept for a professional's key (its columns named: it also serves inside JSON aggregations). */
+export const keptAnswerQuery = (db: Db, idnps: string, key: string) =>
+  db
+    .selectFrom('idempotency_key')
+    .select(['idnps', 'key', 'request', 'status', 'response', 'created_at'])
+    .where('idnps', '=', idnps)
+    .where('key', '=', key);
 
 const keepAnswer = prepared((db: Db, row: IdempotencyKeyTable) =>
   db

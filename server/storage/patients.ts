@@ -15,7 +15,26 @@ const qualifiedByIns = prepared((db: Db, ins: string, system?: string) => {
   return system === undefined ? query : query.where('ins_system', '=', system);
 });
 
-const byId = prepared((db: Db, id: string) => db.selectFrom('patient').selectAll().where('id', '=', id));
+/** The patient with this id (its columns named: the query also serves inside JSON aggregations). */
+export const patientQuery = (db: Db, id: string) =>
+  db
+    .selectFrom('patient')
+    .select([
+      'id',
+      'ins',
+      'ins_system',
+      'identity_status',
+      'birth_name',
+      'given_names',
+      'used_name',
+      'birth_date',
+      'sex',
+      'birth_place',
+      'created_at',
+    ])
+    .where('id', '=', id);
+
+const byId = prepared(patientQuery);
 
 export async function findById(db: Db, id: string): Promise<PatientRow | undefined> {
   return (await byId(db, id)).rows[0];
@@ -23,7 +42,11 @@ export async function findById(db: Db, id: string): Promise<PatientRow | undefin
 
 /** The patient, or the API's one answer for an unknown one (404 "Patient inconnu."). */
 export async function patientOr404(db: Db, id: string): Promise<PatientRow> {
-  const row = await findById(db, id);
+  return known(await findById(db, id));
+}
+
+/** The patient read, or the 404 for an unknown one. */
+export function known(row: PatientRow | undefined): PatientRow {
   if (!row) throw new FhirError(404, { code: 'not-found', text: 'Patient inconnu.', diagnostics: 'Patient not found' });
   return row;
 }

@@ -8,7 +8,7 @@ import { professionalFromClaims } from '../../src/core/psc.ts';
 import { givenPatient, givenRecord } from '../../test/support/builders.ts';
 import { testDatabase } from '../../test/support/database.ts';
 import { devClaims } from '../../test/support/tokens.ts';
-import { activeRoles, joinCircle, leaveCircle, listCircle } from './care-team.ts';
+import { declarationReads, joinCircle, leaveCircle, listCircle } from './care-team.ts';
 import type { Db } from './database.ts';
 import { savePractitioner } from './practitioners.ts';
 import { summaryOf, visibleDocuments } from './record.ts';
@@ -48,10 +48,10 @@ describe('summaryOf', () => {
     ] as const) {
       const who = professional(role);
       await savePractitioner(db, who);
-      const [first] = await activeRoles(db, who.idNps);
+      const [first] = (await declarationReads(db, 'lefevre', { idnps: who.idNps, key: 'k' })).roles;
       await joinCircle(db, 'lefevre', first!, new Date(at), role === 'physician' ? 'PCP' : null);
     }
-    const nurse = (await activeRoles(db, professional('nurse').idNps))[0]!;
+    const nurse = (await declarationReads(db, 'lefevre', { idnps: professional('nurse').idNps, key: 'k' })).roles[0]!;
     await leaveCircle(db, 'lefevre', [nurse.role.id], new Date('2026-11-21T08:00:00Z'));
 
     const summary = await summaryOf(db, 'lefevre');

@@ -2,11 +2,9 @@
  * The shared record's rows (issue 8): documents and alerts, the patient's choices (consent,
  * break-glass opposition, masked documents) and the notifications the patient reads.
  */
-import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
-import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import { circleQuery, toMember, type CircleRow, type Member } from './care-team.ts';
 import type { Db } from './database.ts';
-import { isPostgres } from './dialect.ts';
+import { fromJson, jsonOf } from './dialect.ts';
 import { prepared } from './prepared.ts';
 import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
 import { newId } from './ids.ts';
@@ -123,17 +121,15 @@ export async function summaryOf(
   patientId: string,
 ): Promise<{ documents: DocumentListing[]; alerts: RecordAlertTable[]; circle: Member[] }> {
   const [row] = (await summaryRows(db, patientId)).rows;
-  // PostgreSQL's driver parses JSON; SQLite gives its text.
-  const parsed = <T>(value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as T[];
   return {
-    documents: parsed<DocumentListing>(row!.documents),
-    alerts: parsed<RecordAlertTable>(row!.alerts),
-    circle: parsed<CircleRow>(row!.circle).map(toMember),
+    documents: fromJson<DocumentListing[]>(row!.documents),
+    alerts: fromJson<RecordAlertTable[]>(row!.alerts),
+    circle: fromJson<CircleRow[]>(row!.circle).map(toMember),
   };
 }
 
 const summaryRows = prepared((db: Db, patientId: string) => {
-  const jsonArrayFrom = isPostgres(db) ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  const { jsonArrayFrom } = jsonOf(db);
   return db.selectNoFrom((eb) => [
     jsonArrayFrom(visibleQuery(db, patientId)).as('documents'),
     jsonArrayFrom(
