@@ -13,17 +13,30 @@ import { isPhysician } from '../../src/core/psc.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { AccessMode, BreakGlassOption } from '../../src/core/record.ts';
 import type { Db } from '../storage/database.ts';
-import { openSession } from '../storage/break-glass.ts';
+import type { PatientRow } from '../storage/patients.ts';
 import { accessFacts } from '../storage/record.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
 
 export type Access =
   { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };
 
-/** One query for the facts (`accessFacts`); a second one only to read an open break-glass session. */
-export async function decideAccess(db: Db, actor: Professional, patientId: string, now: Date): Promise<Access> {
-  const { sessionId, consent, member } = await accessFacts(db, actor.idNps, patientId, now);
-  const session = sessionId === undefined ? undefined : await openSession(db, actor.idNps, patientId, now);
+/** The decision, from one query (`accessFacts`), with the patient it read (undefined: unknown). */
+export async function decideAccess(
+  db: Db,
+  actor: Professional,
+  patientId: string,
+  now: Date,
+): Promise<{ patient?: PatientRow; access: Access }> {
+  const { patient, session, consent, member } = await accessFacts(db, actor.idNps, patientId, now);
+  return { ...(patient ? { patient } : {}), access: decision(actor, session, consent, member) };
+}
+
+function decision(
+  actor: Professional,
+  session: BreakGlassTable | undefined,
+  consent: { circle_access: number; break_glass_opposed: number },
+  member: boolean,
+): Access {
   if (session) return { granted: true, mode: session.mode as AccessMode, session };
   if (consent.circle_access === 1 && member) return { granted: true, mode: 'normal' };
   if (!isPhysician(actor)) return { granted: false, breakGlass: 'not-physician' };

@@ -12,14 +12,14 @@ import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
 import { patientAddress } from '../mail/message.ts';
 import { queueMail } from '../mail/outbox.ts';
-import type { PatientRow } from '../storage/patients.ts';
+import { known } from '../storage/patients.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { dueSessions, endSession, insertSession, openSession, sessionsNotEnded } from '../storage/break-glass.ts';
+import { dueSessions, endSession, insertSession, openSession, startReads } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
-import { consentOf, notifyPatient } from '../storage/record.ts';
+import { notifyPatient } from '../storage/record.ts';
 import { newId } from '../storage/ids.ts';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
@@ -80,8 +80,10 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
   };
 
   return {
-    async start(actor: Professional, patient: PatientRow, request: BreakGlassRequest): Promise<BreakGlassTable> {
-      const patientId = patient.id;
+    async start(actor: Professional, patientId: string, request: BreakGlassRequest): Promise<BreakGlassTable> {
+      const reads = await startReads(db, actor.idNps, patientId);
+      const patient = known(reads.patient);
+      const { consent, notEnded } = reads;
       if (!isPhysician(actor)) {
         throw new FhirError(403, {
           code: 'forbidden',
@@ -100,10 +102,6 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
           diagnostics: 'centre_15 needs an organisation FINESS listed in REGULATION_FINESS',
         });
       }
-      const [consent, notEnded] = await Promise.all([
-        consentOf(db, patientId),
-        sessionsNotEnded(db, actor.idNps, patientId),
-      ]);
       if (consent.break_glass_opposed === 1) {
         throw new FhirError(403, {
           code: 'forbidden',

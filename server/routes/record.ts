@@ -24,8 +24,9 @@ import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '.
 import { decideAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
-import { patientOr404 } from '../storage/patients.ts';
-import { consentOf, findDocument, summaryOf, visibleDocuments } from '../storage/record.ts';
+import { known, patientOr404 } from '../storage/patients.ts';
+import { consentOf } from '../storage/consent.ts';
+import { findDocument, summaryOf, visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
@@ -79,11 +80,8 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
   };
   /** The patient and the access decision, read at once (an unknown patient is a 404 all the same). */
   const access = async (actor: Professional, patientId: string, reply: FastifyReply) => {
-    const [patient, decision] = await Promise.all([
-      patientOr404(db, patientId),
-      decideAccess(db, actor, patientId, now()),
-    ]);
-    return { patient, ...granted(decision, reply) };
+    const { patient, access } = await decideAccess(db, actor, patientId, now());
+    return { patient: known(patient), ...granted(access, reply) };
   };
 
   app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
@@ -146,7 +144,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
     // Masked reads as unknown: the patient's choice is not disclosed.
     if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
     // The document names its patient (who exists: the database's reference): the decision alone.
-    const { mode, session } = granted(await decideAccess(db, actor, doc.patient_id, now()), reply);
+    const { mode, session } = granted((await decideAccess(db, actor, doc.patient_id, now())).access, reply);
     await recordOrRefuse(
       audit,
       {
@@ -183,8 +181,7 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
   });
 
   app.post('/fhir/Patient/:id/$break-glass', { schema: { params: ById, body: BreakGlassBody } }, async (req, reply) => {
-    const patient = await patientOr404(db, req.params.id);
-    const session = await glass.start(req.professional!, patient, req.body);
+    const session = await glass.start(req.professional!, req.params.id, req.body);
     return reply
       .code(201)
       .headers(fhir)

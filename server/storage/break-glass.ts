@@ -4,23 +4,42 @@
  * `break_glass_open`, migration 0008), whatever the concurrency.
  */
 import type { Db } from './database.ts';
+import { fromJson, jsonOf } from './dialect.ts';
+import { patientQuery, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
+import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import type { BreakGlassReadTable, BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
+
+/** A session's columns, named (its queries also serve inside JSON aggregations). */
+const SESSION = [
+  'id',
+  'patient_id',
+  'idnps',
+  'actor_name',
+  'mode',
+  'reason_code',
+  'reason_text',
+  'started_at',
+  'expires_at',
+  'ended_at',
+] as const satisfies readonly (keyof BreakGlassTable)[];
 
 /** The open, unexpired session of this professional for this patient. */
 export async function openSession(db: Db, idnps: string, patientId: string, now: Date) {
   return (await open(db, idnps, patientId, now.toISOString())).rows[0];
 }
 
-const open = prepared((db: Db, idnps: string, patientId: string, now: string) =>
+/** The pair's open, unexpired session (`now`: an ISO instant). */
+export const openSessionQuery = (db: Db, idnps: string, patientId: string, now: string) =>
   db
     .selectFrom('break_glass')
-    .selectAll()
+    .select(SESSION)
     .where('idnps', '=', idnps)
     .where('patient_id', '=', patientId)
     .where('ended_at', 'is', null)
-    .where('expires_at', '>', now),
-);
+    .where('expires_at', '>', now);
+
+const open = prepared(openSessionQuery);
 
 /** Sessions not ended whose time is up (the sweep's). */
 export async function dueSessions(db: Db, now: Date) {
@@ -32,21 +51,37 @@ const due = prepared((db: Db, now: string) =>
 );
 
 /**
- * The pair's sessions not ended, open or with their time up (one query where a start needs both:
- * the ones to end first, the one to go on with).
+ * What a break-glass start reads, in one query: the patient (undefined: unknown), their choices,
+ * and the pair's sessions not ended — open, or with their time up (to end first).
  */
-export async function sessionsNotEnded(db: Db, idnps: string, patientId: string) {
-  return (await notEnded(db, idnps, patientId)).rows;
+export async function startReads(
+  db: Db,
+  idnps: string,
+  patientId: string,
+): Promise<{ patient?: PatientRow; consent: Consent; notEnded: BreakGlassTable[] }> {
+  const [row] = (await startRows(db, idnps, patientId)).rows;
+  return {
+    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
+    consent: fromJson<Consent | null>(row!.consent) ?? DEFAULT_CONSENT,
+    notEnded: fromJson<BreakGlassTable[]>(row!.notEnded),
+  };
 }
 
-const notEnded = prepared((db: Db, idnps: string, patientId: string) =>
-  db
-    .selectFrom('break_glass')
-    .selectAll()
-    .where('idnps', '=', idnps)
-    .where('patient_id', '=', patientId)
-    .where('ended_at', 'is', null),
-);
+const startRows = prepared((db: Db, idnps: string, patientId: string) => {
+  const { jsonArrayFrom, jsonObjectFrom } = jsonOf(db);
+  return db.selectNoFrom([
+    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
+    jsonObjectFrom(consentQuery(db, patientId)).as('consent'),
+    jsonArrayFrom(
+      db
+        .selectFrom('break_glass')
+        .select(SESSION)
+        .where('idnps', '=', idnps)
+        .where('patient_id', '=', patientId)
+        .where('ended_at', 'is', null),
+    ).as('notEnded'),
+  ]);
+});
 
 /** Inserts the session unless one is open for the same pair; says whether it did. */
 export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {

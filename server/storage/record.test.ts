@@ -1,7 +1,8 @@
 /**
- * The record's summary in one query (`summaryOf`): each list as the route's separate reads give
- * it — same rows, same order, same values (numbers stay numbers, absent ones null) — on both
- * databases, whose JSON aggregation differs.
+ * The record's reads in one query each — the summary's lists (`summaryOf`), what the access
+ * decision rests on (`accessFacts`), what a break-glass start reads (`startReads`): each as the
+ * separate reads gave it — same rows, same order, same values (numbers stay numbers, absent ones
+ * said absent) — on both databases, whose JSON aggregation differs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { professionalFromClaims } from '../../src/core/psc.ts';
@@ -11,7 +12,10 @@ import { devClaims } from '../../test/support/tokens.ts';
 import { declarationReads, joinCircle, leaveCircle, listCircle } from './care-team.ts';
 import type { Db } from './database.ts';
 import { savePractitioner } from './practitioners.ts';
-import { summaryOf, visibleDocuments } from './record.ts';
+import { insertSession, startReads } from './break-glass.ts';
+import { DEFAULT_CONSENT } from './consent.ts';
+import { findById } from './patients.ts';
+import { accessFacts, summaryOf, visibleDocuments } from './record.ts';
 
 let db: Db;
 beforeEach(async () => {
@@ -70,5 +74,89 @@ describe('summaryOf', () => {
   it('gives empty lists for a patient with nothing yet', async () => {
     await givenPatient(db, { id: 'nouveau' });
     expect(await summaryOf(db, 'nouveau')).toEqual({ documents: [], alerts: [], circle: [] });
+  });
+});
+
+describe('accessFacts', () => {
+  it('says an unknown patient is unknown, with the defaults and nothing else', async () => {
+    expect(await accessFacts(db, '899700300001', 'nobody', new Date('2026-11-20T08:00:00Z'))).toEqual({
+      patient: undefined,
+      session: undefined,
+      consent: DEFAULT_CONSENT,
+      member: false,
+    });
+  });
+
+  it('gives the patient, their choices, the open session (not an expired one) and the membership', async () => {
+    await givenPatient(db, { id: 'lefevre' });
+    await givenRecord(db, 'lefevre', { consent: { circleAccess: false, breakGlassOpposed: false } });
+    const who = professional('physician');
+    await savePractitioner(db, who);
+    const { roles } = await declarationReads(db, 'lefevre', { idnps: who.idNps, key: 'k' });
+    await joinCircle(db, 'lefevre', roles[0]!, new Date('2026-11-20T07:00:00Z'));
+    const session = {
+      id: 'bg-1',
+      patient_id: 'lefevre',
+      idnps: who.idNps,
+      actor_name: 'Dr Test',
+      mode: 'bris_de_glace',
+      reason_code: 'patient-hors-etat',
+      reason_text: 'Inconscient',
+      started_at: '2026-11-20T08:00:00.000Z',
+      expires_at: '2026-11-20T12:00:00.000Z',
+      ended_at: null,
+    };
+    await insertSession(db, session);
+
+    const facts = await accessFacts(db, who.idNps, 'lefevre', new Date('2026-11-20T09:00:00Z'));
+    expect(facts).toEqual({
+      patient: await findById(db, 'lefevre'),
+      session,
+      consent: { circle_access: 0, break_glass_opposed: 0, updated_at: '2026-01-01T00:00:00Z' },
+      member: true,
+    });
+    expect((await accessFacts(db, who.idNps, 'lefevre', new Date('2026-11-20T12:00:00Z'))).session).toBeUndefined();
+    expect((await accessFacts(db, '899700300999', 'lefevre', new Date('2026-11-20T09:00:00Z'))).member).toBe(false);
+  });
+});
+
+describe('startReads (break-glass start)', () => {
+  it('gives the patient, their choices and the pair’s sessions not ended, expired ones included', async () => {
+    expect(await startReads(db, '899700300001', 'nobody')).toEqual({
+      patient: undefined,
+      consent: DEFAULT_CONSENT,
+      notEnded: [],
+    });
+    await givenPatient(db, { id: 'lefevre' });
+    await givenRecord(db, 'lefevre', { consent: { circleAccess: true, breakGlassOpposed: true } });
+    const base = {
+      patient_id: 'lefevre',
+      idnps: '899700300001',
+      actor_name: 'Dr Test',
+      mode: 'bris_de_glace',
+      reason_code: 'patient-hors-etat',
+      reason_text: 'Inconscient',
+      started_at: '2026-11-20T08:00:00.000Z',
+    };
+    const ended = {
+      ...base,
+      id: 'bg-ended',
+      expires_at: '2026-11-20T12:00:00.000Z',
+      ended_at: '2026-11-20T09:00:00.000Z',
+    };
+    const expired = { ...base, id: 'bg-expired', expires_at: '2026-11-20T08:30:00.000Z', ended_at: null };
+    const other = {
+      ...base,
+      id: 'bg-other',
+      idnps: '899700300002',
+      expires_at: '2026-11-20T12:00:00.000Z',
+      ended_at: null,
+    };
+    for (const s of [ended, expired, other]) await insertSession(db, s);
+
+    const reads = await startReads(db, '899700300001', 'lefevre');
+    expect(reads.patient).toEqual(await findById(db, 'lefevre'));
+    expect(reads.consent).toMatchObject({ circle_access: 1, break_glass_opposed: 1 });
+    expect(reads.notEnded).toEqual([expired]);
   });
 });

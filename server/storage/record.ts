@@ -1,71 +1,51 @@
 /**
- * The shared record's rows (issue 8): documents and alerts, the patient's choices (consent,
- * break-glass opposition, masked documents) and the notifications the patient reads.
+ * The shared record's rows (issue 8): documents and alerts, the documents the patient masked, the
+ * notifications the patient reads, and what the access decision rests on (the patient's choices
+ * themselves: `consent.ts`).
  */
 import { circleQuery, toMember, type CircleRow, type Member } from './care-team.ts';
 import type { Db } from './database.ts';
+import { openSessionQuery } from './break-glass.ts';
+import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import { fromJson, jsonOf } from './dialect.ts';
+import { patientQuery, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
-import type { ConsentTable, PatientNotificationTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
+import type {
+  BreakGlassTable,
+  ConsentTable,
+  PatientNotificationTable,
+  RecordAlertTable,
+  RecordDocumentTable,
+} from './schema.ts';
 import { newId } from './ids.ts';
 
-/** Until the patient says otherwise: their care circle may open the record; break-glass allowed. */
-export const DEFAULT_CONSENT = { circle_access: 1, break_glass_opposed: 0 } as const;
-
-export type Consent = Pick<ConsentTable, 'circle_access' | 'break_glass_opposed'> & { updated_at?: string };
-
-/** The patient's choices, or the defaults (without `updated_at`) when they never chose. */
-export async function consentOf(db: Db, patientId: string): Promise<Consent> {
-  return (await consent(db, patientId)).rows[0] ?? DEFAULT_CONSENT;
-}
-
-const consent = prepared((db: Db, patientId: string) =>
-  db.selectFrom('consent').selectAll().where('patient_id', '=', patientId),
-);
-
-export async function saveConsent(tx: Db, patientId: string, consent: Required<Consent>): Promise<void> {
-  await tx
-    .insertInto('consent')
-    .values({ patient_id: patientId, ...consent })
-    .onConflict((oc) => oc.column('patient_id').doUpdateSet(consent))
-    .execute();
-}
-
 /**
- * What the access decision rests on, in one query: this professional's open session for this
- * patient (its id), the patient's choices (null: never chose), and whether the professional is a
- * current member of the patient's circle.
+ * What the access decision rests on, in one query: the patient (undefined: unknown), this
+ * professional's open session for them, their choices (the defaults if they never chose), and
+ * whether the professional is a current member of their circle.
  */
-export async function accessFacts(db: Db, idnps: string, patientId: string, now: Date) {
+export async function accessFacts(
+  db: Db,
+  idnps: string,
+  patientId: string,
+  now: Date,
+): Promise<{ patient?: PatientRow; session?: BreakGlassTable; consent: Consent; member: boolean }> {
   const [row] = (await facts(db, idnps, patientId, now.toISOString())).rows;
   return {
-    sessionId: row?.session_id ?? undefined,
-    consent:
-      row?.circle_access == null
-        ? DEFAULT_CONSENT
-        : { circle_access: row.circle_access, break_glass_opposed: row.break_glass_opposed! },
+    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
+    session: fromJson<BreakGlassTable | null>(row!.session) ?? undefined,
+    consent: fromJson<Consent | null>(row!.consent) ?? DEFAULT_CONSENT,
     // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
-    member: Boolean(row?.member),
+    member: Boolean(row!.member),
   };
 }
 
-const facts = prepared((db: Db, idnps: string, patientId: string, now: string) =>
-  db.selectNoFrom((eb) => [
-    eb
-      .selectFrom('break_glass')
-      .select('id')
-      .where('idnps', '=', idnps)
-      .where('patient_id', '=', patientId)
-      .where('ended_at', 'is', null)
-      .where('expires_at', '>', now)
-      .limit(1)
-      .as('session_id'),
-    eb.selectFrom('consent').select('circle_access').where('patient_id', '=', patientId).as('circle_access'),
-    eb
-      .selectFrom('consent')
-      .select('break_glass_opposed')
-      .where('patient_id', '=', patientId)
-      .as('break_glass_opposed'),
+const facts = prepared((db: Db, idnps: string, patientId: string, now: string) => {
+  const { jsonObjectFrom } = jsonOf(db);
+  return db.selectNoFrom((eb) => [
+    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
+    jsonObjectFrom(openSessionQuery(db, idnps, patientId, now).limit(1)).as('session'),
+    jsonObjectFrom(consentQuery(db, patientId)).as('consent'),
     eb
       .exists(
         eb
@@ -78,8 +58,8 @@ const facts = prepared((db: Db, idnps: string, patientId: string, now: string) =
           .where('p.idnps', '=', idnps),
       )
       .as('member'),
-  ]),
-);
+  ]);
+});
 
 /** A document as lists show it: everything but its content (read when it is opened). */
 export type DocumentListing = Omit<RecordDocumentTable, 'content'>;
