@@ -28,7 +28,7 @@ import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import type { PlatformConfig } from '../config.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from '../storage/database.ts';
-import { findExam, grantAccess, hasAccess } from '../storage/exams.ts';
+import { findExam, grantAccess } from '../storage/exams.ts';
 import type { ShareCodeTable } from '../storage/schema.ts';
 import {
   codesByLocator,
@@ -36,6 +36,7 @@ import {
   holdAttempts,
   insertCode,
   recordWrongAttempt,
+  redemptionReads,
   setCodeStatus,
   useCode,
   wrongAttemptsSince,
@@ -83,10 +84,16 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
    */
   const countedMeanwhile = new FhirError(409, { code: 'conflict', text: 'Essai compté ailleurs entre-temps.' });
 
-  /** How many wrong codes the professional may still give in the window (0: throttled). */
-  async function attemptsLeft(db: Db, idnps: string, address: string, at: Date): Promise<number> {
-    const since = new Date(at.getTime() - limits.windowMinutes * 60_000);
-    const mine = await wrongAttemptsSince(db, { idnps }, since);
+  /** Where the window of wrong attempts counted at `at` starts. */
+  const windowStart = (at: Date) => new Date(at.getTime() - limits.windowMinutes * 60_000);
+
+  /**
+   * How many wrong codes the professional may still give in the window (0: throttled); `counted`:
+   * their wrong attempts in it, if already read.
+   */
+  async function attemptsLeft(db: Db, idnps: string, address: string, at: Date, counted?: number): Promise<number> {
+    const since = windowStart(at);
+    const mine = counted ?? (await wrongAttemptsSince(db, { idnps }, since));
     if (mine >= limits.perProfessional) return 0;
     // The address's count holds back only those who guessed wrong from it themselves.
     if (mine > 0 && (await wrongAttemptsSince(db, { address }, since)) >= limits.perAddress) return 0;
@@ -171,8 +178,8 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
         return new FhirError(status, { code: status === 429 ? 'throttled' : 'security', text });
       };
       /** The attempts left in the window, or the throttled refusal (audited) when none is. */
-      const attemptsOrRefuse = async (at: Date) => {
-        const left = await attemptsLeft(db, actor.idNps, address, at);
+      const attemptsOrRefuse = async (at: Date, counted?: number) => {
+        const left = await attemptsLeft(db, actor.idNps, address, at, counted);
         if (left > 0) return left;
         const error = await refused(429, `Trop de codes erronés : réessayez dans ${limits.windowMinutes} minutes.`);
         throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
@@ -226,9 +233,10 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
       }
 
       const at = now();
-      await attemptsOrRefuse(at);
-      const exam = (await findExam(db, match.exam_id))!;
-      const already = await hasAccess(db, exam.id, actor.idNps);
+      const reads = await redemptionReads(db, match.exam_id, actor.idNps, windowStart(at));
+      await attemptsOrRefuse(at, reads.wrongAttempts);
+      const exam = reads.exam!;
+      const already = reads.granted;
       const status = codeStatus(match, at);
       const reason =
         status === 'revoked'

@@ -5,7 +5,26 @@ import type { ExamAccessTable, ImagingExamTable } from './schema.ts';
 
 export const findExam = async (db: Db, id: string) => (await examById(db, id)).rows[0];
 
-const examById = prepared((db: Db, id: string) => db.selectFrom('imaging_exam').selectAll().where('id', '=', id));
+/** The exam with this id (its columns named: the query also serves inside JSON aggregations). */
+export const examQuery = (db: Db, id: string) =>
+  db
+    .selectFrom('imaging_exam')
+    .select([
+      'id',
+      'patient_id',
+      'performed_at',
+      'modality',
+      'title',
+      'report',
+      'images_url',
+      'organization',
+      'organization_id',
+      'prescriber_name',
+      'prescriber_mssante',
+    ])
+    .where('id', '=', id);
+
+const examById = prepared(examQuery);
 
 /** The exams of an imaging centre, by its FINESS (the secretariat's list), latest first, with their patient. */
 export const examsOf = (db: Db, finess: string) =>
@@ -22,9 +41,11 @@ export async function hasAccess(db: Db, examId: string, idnps: string): Promise<
   return (await access(db, examId, idnps)).rows.length > 0;
 }
 
-const access = prepared((db: Db, examId: string, idnps: string) =>
-  db.selectFrom('exam_access').select('exam_id').where('exam_id', '=', examId).where('idnps', '=', idnps),
-);
+/** The professional's access to the exam, if they were given it. */
+export const accessQuery = (db: Db, examId: string, idnps: string) =>
+  db.selectFrom('exam_access').select('exam_id').where('exam_id', '=', examId).where('idnps', '=', idnps);
+
+const access = prepared(accessQuery);
 
 /** The exams a professional may open, latest grant first. */
 export const examsGrantedTo = (db: Db, idnps: string) =>
