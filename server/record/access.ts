@@ -14,8 +14,8 @@ import type { Professional } from '../../src/core/protocol.ts';
 import type { AccessMode, BreakGlassOption } from '../../src/core/record.ts';
 import type { Db } from '../storage/database.ts';
 import type { PatientRow } from '../storage/patients.ts';
-import { accessFacts } from '../storage/record.ts';
-import type { BreakGlassTable } from '../storage/schema.ts';
+import { accessFacts, documentFacts, type AccessFacts } from '../storage/record.ts';
+import type { BreakGlassTable, RecordDocumentTable } from '../storage/schema.ts';
 
 export type Access =
   { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };
@@ -27,16 +27,22 @@ export async function decideAccess(
   patientId: string,
   now: Date,
 ): Promise<{ patient?: PatientRow; access: Access }> {
-  const { patient, session, consent, member } = await accessFacts(db, actor.idNps, patientId, now);
-  return { ...(patient ? { patient } : {}), access: decision(actor, session, consent, member) };
+  const { patient, ...facts } = await accessFacts(db, actor.idNps, patientId, now);
+  return { ...(patient ? { patient } : {}), access: decision(actor, facts) };
 }
 
-function decision(
+/** The decision on a document's patient's record, from one query, with the document (undefined: unknown). */
+export async function decideDocumentAccess(
+  db: Db,
   actor: Professional,
-  session: BreakGlassTable | undefined,
-  consent: { circle_access: number; break_glass_opposed: number },
-  member: boolean,
-): Access {
+  documentId: string,
+  now: Date,
+): Promise<{ document?: RecordDocumentTable; access: Access }> {
+  const { document, ...facts } = await documentFacts(db, actor.idNps, documentId, now);
+  return { ...(document ? { document } : {}), access: decision(actor, facts) };
+}
+
+function decision(actor: Professional, { session, consent, member }: AccessFacts): Access {
   if (session) return { granted: true, mode: session.mode as AccessMode, session };
   if (consent.circle_access === 1 && member) return { granted: true, mode: 'normal' };
   if (!isPhysician(actor)) return { granted: false, breakGlass: 'not-physician' };

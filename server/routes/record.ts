@@ -21,12 +21,12 @@ import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
-import { decideAccess, type Access } from '../record/access.ts';
+import { decideAccess, decideDocumentAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import { known, patientOr404 } from '../storage/patients.ts';
 import { consentOf } from '../storage/consent.ts';
-import { findDocument, summaryOf, visibleDocuments } from '../storage/record.ts';
+import { summaryOf, visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
@@ -140,11 +140,11 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
 
   app.get('/fhir/Binary/:id', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const doc = await findDocument(db, req.params.id);
+    // The document and the decision on its patient's record, read at once.
+    const { document: doc, access } = await decideDocumentAccess(db, actor, req.params.id, now());
     // Masked reads as unknown: the patient's choice is not disclosed.
     if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
-    // The document names its patient (who exists: the database's reference): the decision alone.
-    const { mode, session } = granted((await decideAccess(db, actor, doc.patient_id, now())).access, reply);
+    const { mode, session } = granted(access, reply);
     await recordOrRefuse(
       audit,
       {

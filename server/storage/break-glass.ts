@@ -5,7 +5,7 @@
  */
 import type { Db } from './database.ts';
 import { fromJson, jsonOf } from './dialect.ts';
-import { patientQuery, type PatientRow } from './patients.ts';
+import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
 import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import type { BreakGlassReadTable, BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
@@ -30,7 +30,7 @@ export async function openSession(db: Db, idnps: string, patientId: string, now:
 }
 
 /** The pair's open, unexpired session (`now`: an ISO instant). */
-export const openSessionQuery = (db: Db, idnps: string, patientId: string, now: string) =>
+export const openSessionQuery = (db: Db, idnps: string, patientId: PatientOf, now: string) =>
   db
     .selectFrom('break_glass')
     .select(SESSION)

@@ -3,6 +3,7 @@
  * they oppose break-glass. Until they choose, the defaults hold.
  */
 import type { Db } from './database.ts';
+import type { PatientOf } from './patients.ts';
 import { prepared } from './prepared.ts';
 import type { ConsentTable } from './schema.ts';
 
@@ -17,7 +18,7 @@ export async function consentOf(db: Db, patientId: string): Promise<Consent> {
 }
 
 /** The patient's choices, if they made any (columns named: the query also serves inside JSON aggregations). */
-export const consentQuery = (db: Db, patientId: string) =>
+export const consentQuery = (db: Db, patientId: PatientOf) =>
   db
     .selectFrom('consent')
     .select(['circle_access', 'break_glass_opposed', 'updated_at'])

@@ -1,9 +1,13 @@
+import type { Expression } from 'kysely';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import type { PatientTable } from './schema.ts';
 
 export type PatientRow = Omit<PatientTable, 'created_at'> & { created_at: string };
+
+/** Which patient a query is about: their id, or an expression giving it (the one a document names). */
+export type PatientOf = string | Expression<string>;
 
 /** Patients whose INS may be shared: qualified identities only (docs/domain.md). */
 export async function findQualifiedByIns(db: Db, ins: string, system?: string): Promise<PatientRow[]> {

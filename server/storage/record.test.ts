@@ -15,7 +15,7 @@ import { savePractitioner } from './practitioners.ts';
 import { insertSession, startReads } from './break-glass.ts';
 import { DEFAULT_CONSENT } from './consent.ts';
 import { findById } from './patients.ts';
-import { accessFacts, summaryOf, visibleDocuments } from './record.ts';
+import { accessFacts, documentFacts, findDocument, summaryOf, visibleDocuments } from './record.ts';
 
 let db: Db;
 beforeEach(async () => {
@@ -77,7 +77,7 @@ describe('summaryOf', () => {
   });
 });
 
-describe('accessFacts', () => {
+describe('accessFacts, documentFacts', () => {
   it('says an unknown patient is unknown, with the defaults and nothing else', async () => {
     expect(await accessFacts(db, '899700300001', 'nobody', new Date('2026-11-20T08:00:00Z'))).toEqual({
       patient: undefined,
@@ -114,6 +114,25 @@ describe('accessFacts', () => {
       session,
       consent: { circle_access: 0, break_glass_opposed: 0, updated_at: '2026-01-01T00:00:00Z' },
       member: true,
+    });
+    // A document's facts are its patient's.
+    await givenRecord(db, 'lefevre', {
+      documents: [{ id: 'lefevre-doc', type: 'lab', title: 'Bilan', text: 'Créatinine' }],
+    });
+    const { document, ...ofDocument } = await documentFacts(
+      db,
+      who.idNps,
+      'lefevre-doc',
+      new Date('2026-11-20T09:00:00Z'),
+    );
+    expect({ patient: facts.patient, ...ofDocument }).toEqual(facts);
+    expect(document).toEqual(await findDocument(db, 'lefevre-doc'));
+    expect(document?.content).toBe('Créatinine');
+    expect(await documentFacts(db, who.idNps, 'nothing', new Date('2026-11-20T09:00:00Z'))).toEqual({
+      document: undefined,
+      session: undefined,
+      consent: DEFAULT_CONSENT,
+      member: false,
     });
     expect((await accessFacts(db, who.idNps, 'lefevre', new Date('2026-11-20T12:00:00Z'))).session).toBeUndefined();
     expect((await accessFacts(db, '899700300999', 'lefevre', new Date('2026-11-20T09:00:00Z'))).member).toBe(false);

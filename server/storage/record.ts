@@ -8,7 +8,7 @@ import type { Db } from './database.ts';
 import { openSessionQuery } from './break-glass.ts';
 import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import { fromJson, jsonOf } from './dialect.ts';
-import { patientQuery, type PatientRow } from './patients.ts';
+import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
 import type {
   BreakGlassTable,
@@ -18,6 +18,13 @@ import type {
   RecordDocumentTable,
 } from './schema.ts';
 import { newId } from './ids.ts';
+
+/** What the access decision rests on: see `accessFacts`. */
+export interface AccessFacts {
+  session?: BreakGlassTable;
+  consent: Consent;
+  member: boolean;
+}
 
 /**
  * What the access decision rests on, in one query: the patient (undefined: unknown), this
@@ -29,21 +36,42 @@ export async function accessFacts(
   idnps: string,
   patientId: string,
   now: Date,
-): Promise<{ patient?: PatientRow; session?: BreakGlassTable; consent: Consent; member: boolean }> {
-  const [row] = (await facts(db, idnps, patientId, now.toISOString())).rows;
-  return {
-    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
-    session: fromJson<BreakGlassTable | null>(row!.session) ?? undefined,
-    consent: fromJson<Consent | null>(row!.consent) ?? DEFAULT_CONSENT,
-    // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
-    member: Boolean(row!.member),
-  };
+): Promise<AccessFacts & { patient?: PatientRow }> {
+  const [row] = (await facts(db, idnps, { patientId }, now.toISOString())).rows;
+  return { patient: fromJson<PatientRow | null>(row!.found) ?? undefined, ...factsOf(row!) };
 }
 
-const facts = prepared((db: Db, idnps: string, patientId: string, now: string) => {
+/** A document (undefined: unknown) and the facts of the access to its patient's record, in one query. */
+export async function documentFacts(
+  db: Db,
+  idnps: string,
+  documentId: string,
+  now: Date,
+): Promise<AccessFacts & { document?: RecordDocumentTable }> {
+  const [row] = (await facts(db, idnps, { documentId }, now.toISOString())).rows;
+  return { document: fromJson<RecordDocumentTable | null>(row!.found) ?? undefined, ...factsOf(row!) };
+}
+
+const factsOf = (row: { session: unknown; consent: unknown; member: unknown }): AccessFacts => ({
+  session: fromJson<BreakGlassTable | null>(row.session) ?? undefined,
+  consent: fromJson<Consent | null>(row.consent) ?? DEFAULT_CONSENT,
+  // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
+  member: Boolean(row.member),
+});
+
+/** The facts about a patient's record, with the patient — or with a document and its patient's. */
+const facts = prepared((db: Db, idnps: string, about: { patientId: string } | { documentId: string }, now: string) => {
   const { jsonObjectFrom } = jsonOf(db);
+  const patientId: PatientOf =
+    'patientId' in about
+      ? about.patientId
+      : db.selectFrom('record_document').select('patient_id').where('id', '=', about.documentId).$asScalar();
+  const found =
+    'patientId' in about
+      ? jsonObjectFrom(patientQuery(db, about.patientId)).as('found')
+      : jsonObjectFrom(documentQuery(db, about.documentId)).as('found');
   return db.selectNoFrom((eb) => [
-    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
+    found,
     jsonObjectFrom(openSessionQuery(db, idnps, patientId, now).limit(1)).as('session'),
     jsonObjectFrom(consentQuery(db, patientId)).as('consent'),
     eb
@@ -125,9 +153,14 @@ export const documentsOf = (db: Db, patientId: string) =>
 
 export const findDocument = async (db: Db, id: string) => (await documentById(db, id)).rows[0];
 
-const documentById = prepared((db: Db, id: string) =>
-  db.selectFrom('record_document').selectAll().where('id', '=', id),
-);
+/** The document with this id (its columns named: the query also serves inside JSON aggregations). */
+const documentQuery = (db: Db, id: string) =>
+  db
+    .selectFrom('record_document')
+    .select([...LISTING, 'content'])
+    .where('id', '=', id);
+
+const documentById = prepared(documentQuery);
 
 export async function setMasked(tx: Db, documentId: string, masked: boolean): Promise<void> {
   await tx
