@@ -20,7 +20,7 @@ import type { BreakGlassTable, RecordDocumentTable } from '../storage/schema.ts'
 export type Access =
   { granted: true; mode: AccessMode; session?: BreakGlassTable } | { granted: false; breakGlass: BreakGlassOption };
 
-/** The decision, from one query (`accessFacts`), with the patient it read (undefined: unknown). */
+/** The decision, from its facts read together (`accessFacts`), with the patient it read (undefined: unknown). */
 export async function decideAccess(
   db: Db,
   actor: Professional,
@@ -31,7 +31,7 @@ export async function decideAccess(
   return { ...(patient ? { patient } : {}), access: decision(actor, facts) };
 }
 
-/** The decision on a document's patient's record, from one query, with the document (undefined: unknown). */
+/** The decision on a document's patient's record, from its facts read together, with the document (undefined: unknown). */
 export async function decideDocumentAccess(
   db: Db,
   actor: Professional,

@@ -22,7 +22,9 @@ export async function storedKeys(db: Db): Promise<string[]> {
   return rows.map((r) => r.public_jwk);
 }
 
-const head = prepared((db: Db) => db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+const head = prepared((db: Db) =>
+  db.selectFrom('audit_event').select(['seq', 'hash']).orderBy('seq', 'desc').limit(sql.lit(1)),
+);
 
 /** The newest entry's number and hash, if any. */
 export const chainHead = async (db: Db) => (await head(db)).rows[0];

@@ -4,13 +4,13 @@
  * `break_glass_open`, migration 0008), whatever the concurrency.
  */
 import type { Db } from './database.ts';
-import { fromJson, jsonOf } from './dialect.ts';
+import { readsTogether, row, rows } from './reads.ts';
 import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
 import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import type { BreakGlassReadTable, BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
 
-/** A session's columns, named (its queries also serve inside JSON aggregations). */
+/** A session's columns, named. */
 const SESSION = [
   'id',
   'patient_id',
@@ -51,7 +51,7 @@ const due = prepared((db: Db, now: string) =>
 );
 
 /**
- * What a break-glass start reads, in one query: the patient (undefined: unknown), their choices,
+ * What a break-glass start reads, read together (`reads.ts`): the patient (undefined: unknown), their choices,
  * and the pair's sessions not ended — open, or with their time up (to end first).
  */
 export async function startReads(
@@ -59,29 +59,22 @@ export async function startReads(
   idnps: string,
   patientId: string,
 ): Promise<{ patient?: PatientRow; consent: Consent; notEnded: BreakGlassTable[] }> {
-  const [row] = (await startRows(db, idnps, patientId)).rows;
-  return {
-    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
-    consent: fromJson<Consent | null>(row!.consent) ?? DEFAULT_CONSENT,
-    notEnded: fromJson<BreakGlassTable[]>(row!.notEnded),
-  };
+  const { patient, consent, notEnded } = await startRows(db, idnps, patientId);
+  return { patient, consent: consent ?? DEFAULT_CONSENT, notEnded };
 }
 
-const startRows = prepared((db: Db, idnps: string, patientId: string) => {
-  const { jsonArrayFrom, jsonObjectFrom } = jsonOf(db);
-  return db.selectNoFrom([
-    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
-    jsonObjectFrom(consentQuery(db, patientId)).as('consent'),
-    jsonArrayFrom(
-      db
-        .selectFrom('break_glass')
-        .select(SESSION)
-        .where('idnps', '=', idnps)
-        .where('patient_id', '=', patientId)
-        .where('ended_at', 'is', null),
-    ).as('notEnded'),
-  ]);
-});
+const startRows = readsTogether((db: Db, idnps: string, patientId: string) => ({
+  patient: row(patientQuery(db, patientId)),
+  consent: row(consentQuery(db, patientId)),
+  notEnded: rows(
+    db
+      .selectFrom('break_glass')
+      .select(SESSION)
+      .where('idnps', '=', idnps)
+      .where('patient_id', '=', patientId)
+      .where('ended_at', 'is', null),
+  ),
+}));
 
 /** Inserts the session unless one is open for the same pair; says whether it did. */
 export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {

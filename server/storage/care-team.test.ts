@@ -1,7 +1,7 @@
 /**
  * What a declaration reads, in one query (`declarationReads`): the answer kept for the key, the
  * patient, the professional's active roles and the circle — each as the separate reads give it,
- * absent ones said absent, on both databases (whose JSON aggregation differs).
+ * absent ones said absent, on both databases (one query on PostgreSQL, one per read on SQLite).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { professionalFromClaims } from '../../src/core/psc.ts';

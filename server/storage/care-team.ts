@@ -5,7 +5,7 @@
  * patient, enforced by a partial unique index).
  */
 import type { Db } from './database.ts';
-import { fromJson, jsonOf } from './dialect.ts';
+import { readsTogether, row, rows } from './reads.ts';
 import { keptAnswerQuery, type Scope } from './idempotency.ts';
 import { newId } from './ids.ts';
 import { patientQuery, type PatientRow } from './patients.ts';
@@ -123,7 +123,7 @@ const activeRolesQuery = (db: Db, idnps: string) =>
     .orderBy('r.profession_code');
 
 /**
- * What a declaration reads before it decides, in one query: the answer kept for its idempotency
+ * What a declaration reads before it decides, read together (`reads.ts`): the answer kept for its idempotency
  * key, the patient (undefined: unknown), the professional's active roles and the patient's circle
  * (every participation, oldest first).
  */
@@ -132,24 +132,16 @@ export async function declarationReads(
   patientId: string,
   scope: Pick<Scope, 'idnps' | 'key'>,
 ): Promise<{ kept?: IdempotencyKeyTable; patient?: PatientRow; roles: ActiveRole[]; circle: Member[] }> {
-  const [row] = (await declarationRows(db, patientId, scope.idnps, scope.key)).rows;
-  return {
-    kept: fromJson<IdempotencyKeyTable | null>(row!.kept) ?? undefined,
-    patient: fromJson<PatientRow | null>(row!.patient) ?? undefined,
-    roles: fromJson<RoleAndPractitionerRow[]>(row!.roles).map(roleAndPractitioner),
-    circle: fromJson<CircleRow[]>(row!.circle).map(toMember),
-  };
+  const { kept, patient, roles, circle } = await declarationRows(db, patientId, scope.idnps, scope.key);
+  return { kept, patient, roles: roles.map(roleAndPractitioner), circle: circle.map(toMember) };
 }
 
-const declarationRows = prepared((db: Db, patientId: string, idnps: string, key: string) => {
-  const { jsonArrayFrom, jsonObjectFrom } = jsonOf(db);
-  return db.selectNoFrom([
-    jsonObjectFrom(keptAnswerQuery(db, idnps, key)).as('kept'),
-    jsonObjectFrom(patientQuery(db, patientId)).as('patient'),
-    jsonArrayFrom(activeRolesQuery(db, idnps)).as('roles'),
-    jsonArrayFrom(circleQuery(db, patientId)).as('circle'),
-  ]);
-});
+const declarationRows = readsTogether((db: Db, patientId: string, idnps: string, key: string) => ({
+  kept: row(keptAnswerQuery(db, idnps, key)),
+  patient: row(patientQuery(db, patientId)),
+  roles: rows(activeRolesQuery(db, idnps)),
+  circle: rows(circleQuery(db, patientId)),
+}));
 
 /**
  * Opens a participation for the role (with its function, if any) unless one is open; the one

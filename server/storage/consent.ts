@@ -17,7 +17,7 @@ export async function consentOf(db: Db, patientId: string): Promise<Consent> {
   return (await consent(db, patientId)).rows[0] ?? DEFAULT_CONSENT;
 }
 
-/** The patient's choices, if they made any (columns named: the query also serves inside JSON aggregations). */
+/** The patient's choices, if they made any. */
 export const consentQuery = (db: Db, patientId: PatientOf) =>
   db
     .selectFrom('consent')

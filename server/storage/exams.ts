@@ -5,7 +5,7 @@ import type { ExamAccessTable, ImagingExamTable } from './schema.ts';
 
 export const findExam = async (db: Db, id: string) => (await examById(db, id)).rows[0];
 
-/** The exam with this id (its columns named: the query also serves inside JSON aggregations). */
+/** The exam with this id. */
 export const examQuery = (db: Db, id: string) =>
   db
     .selectFrom('imaging_exam')

@@ -54,7 +54,7 @@ export function replayFrom(row: IdempotencyKeyTable | undefined, scope: Scope): 
   return { status: row.status, json: row.response };
 }
 
-/** The row kept for a professional's key (its columns named: it also serves inside JSON aggregations). */
+/** The row kept for a professional's key. */
 export const keptAnswerQuery = (db: Db, idnps: string, key: string) =>
   db
     .selectFrom('idempotency_key')

@@ -19,7 +19,7 @@ const qualifiedByIns = prepared((db: Db, ins: string, system?: string) => {
   return system === undefined ? query : query.where('ins_system', '=', system);
 });
 
-/** The patient with this id (its columns named: the query also serves inside JSON aggregations). */
+/** The patient with this id. */
 export const patientQuery = (db: Db, id: string) =>
   db
     .selectFrom('patient')

@@ -120,4 +120,18 @@ describe('a prepared query', () => {
     );
     await expect(upper(db, 'a')).rejects.toThrow(/computed/);
   });
+
+  it('lets a query of some arguments leave the others out, and still refuses one used as a name', async () => {
+    await insertPatient(db, patient('p1', '111'));
+    const some = prepared(
+      (db: Db, ...[id]: [id: string, unused: string]) => db.selectFrom('patient').select('id').where('id', '=', id),
+      { someArguments: true },
+    );
+    expect((await some(db, 'p1', 'x')).rows).toEqual([{ id: 'p1' }]);
+    const named = prepared(
+      (db: Db, ...[column]: [column: string, id: string]) => db.selectFrom('patient').select(column as 'id'),
+      { someArguments: true },
+    );
+    await expect(named(db, 'id', 'p1')).rejects.toThrow(/not a parameter/);
+  });
 });

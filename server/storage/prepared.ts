@@ -12,6 +12,9 @@
  * otherwise, nor use one as a name or compute with it: a stand-in that does not come out as a
  * parameter of its own, or comes out in the SQL text or inside another value, is refused at the
  * first call.
+ *
+ * A constant `LIMIT` is written `.limit(sql.lit(1))`, in the SQL text: SQLite runs a statement whose
+ * LIMIT is a parameter three times slower (measured: 12 µs against 4 for a row by its key).
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import { isPostgres } from './dialect.ts';
@@ -65,7 +68,12 @@ function standIn(value: unknown, name: string, read: Place, places: Map<string, 
   return STAND_IN + name;
 }
 
-function compile<D>(db: Kysely<D>, build: Build<D, unknown[], unknown>, args: readonly unknown[]): Compiled {
+function compile<D>(
+  db: Kysely<D>,
+  build: Build<D, unknown[], unknown>,
+  args: readonly unknown[],
+  { someArguments = false }: Options,
+): Compiled {
   const places = new Map<string, Place>();
   const stood = args.map((arg, i) => standIn(arg, String(i), (a) => a[i], places));
   const query = build(db, ...stood).compile();
@@ -82,7 +90,7 @@ function compile<D>(db: Kysely<D>, build: Build<D, unknown[], unknown>, args: re
     used.add(p as string);
     return place;
   });
-  const unused = [...places.keys()].filter((name) => !used.has(name) || query.sql.includes(name));
+  const unused = [...places.keys()].filter((name) => (!used.has(name) && !someArguments) || query.sql.includes(name));
   if (unused.length > 0) {
     throw new TypeError(
       `prepared query: ${unused.map((n) => n.slice(STAND_IN.length)).join(', ')} not a parameter of ${query.sql}`,
@@ -91,17 +99,22 @@ function compile<D>(db: Kysely<D>, build: Build<D, unknown[], unknown>, args: re
   return { query, values };
 }
 
+interface Options {
+  /** The query uses some of the arguments only (one of several reads written together: `reads.ts`). */
+  someArguments?: boolean;
+}
+
 /**
  * A query built once per database kind and argument shape; each call runs it with its own values.
  * `(await q(db, …)).rows` are the rows; `numAffectedRows` (a bigint) counts an update's rows.
  */
-export function prepared<D, A extends unknown[], O>(build: Build<D, A, O>) {
+export function prepared<D, A extends unknown[], O>(build: Build<D, A, O>, options: Options = {}) {
   const cache = new Map<string, Compiled>();
   return async (db: Kysely<D>, ...args: A): Promise<QueryResult<O>> => {
     const key = (isPostgres(db) ? 'pg|' : 'sqlite|') + shapeOf(args);
     let compiled = cache.get(key);
     if (!compiled) {
-      compiled = compile(db, build as Build<D, unknown[], unknown>, args);
+      compiled = compile(db, build as Build<D, unknown[], unknown>, args, options);
       // Shapes are few (rows' fields, batch sizes up to 64): a bound all the same.
       if (cache.size < SHAPES) cache.set(key, compiled);
     }

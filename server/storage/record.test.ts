@@ -2,7 +2,7 @@
  * The record's reads in one query each — the summary's lists (`summaryOf`), what the access
  * decision rests on (`accessFacts`), what a break-glass start reads (`startReads`): each as the
  * separate reads gave it — same rows, same order, same values (numbers stay numbers, absent ones
- * said absent) — on both databases, whose JSON aggregation differs.
+ * said absent) — on both databases (one query on PostgreSQL, one per read on SQLite).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { professionalFromClaims } from '../../src/core/psc.ts';

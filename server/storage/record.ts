@@ -3,13 +3,14 @@
  * notifications the patient reads, and what the access decision rests on (the patient's choices
  * themselves: `consent.ts`).
  */
-import { circleQuery, toMember, type CircleRow, type Member } from './care-team.ts';
+import { circleQuery, toMember, type Member } from './care-team.ts';
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import { openSessionQuery } from './break-glass.ts';
 import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
-import { fromJson, jsonOf } from './dialect.ts';
 import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
+import { exists, readsTogether, row, rows } from './reads.ts';
 import type {
   BreakGlassTable,
   ConsentTable,
@@ -27,8 +28,8 @@ export interface AccessFacts {
 }
 
 /**
- * What the access decision rests on, in one query: the patient (undefined: unknown), this
- * professional's open session for them, their choices (the defaults if they never chose), and
+ * What the access decision rests on, read together (`reads.ts`): the patient (undefined: unknown),
+ * this professional's open session for them, their choices (the defaults if they never chose), and
  * whether the professional is a current member of their circle.
  */
 export async function accessFacts(
@@ -37,57 +38,57 @@ export async function accessFacts(
   patientId: string,
   now: Date,
 ): Promise<AccessFacts & { patient?: PatientRow }> {
-  const [row] = (await facts(db, idnps, { patientId }, now.toISOString())).rows;
-  return { patient: fromJson<PatientRow | null>(row!.found) ?? undefined, ...factsOf(row!) };
+  const { patient, ...facts } = await patientFacts(db, idnps, patientId, now.toISOString());
+  return { patient, ...factsOf(facts) };
 }
 
-/** A document (undefined: unknown) and the facts of the access to its patient's record, in one query. */
+/** A document (undefined: unknown) and the facts of the access to its patient's record, read together. */
 export async function documentFacts(
   db: Db,
   idnps: string,
   documentId: string,
   now: Date,
 ): Promise<AccessFacts & { document?: RecordDocumentTable }> {
-  const [row] = (await facts(db, idnps, { documentId }, now.toISOString())).rows;
-  return { document: fromJson<RecordDocumentTable | null>(row!.found) ?? undefined, ...factsOf(row!) };
+  const { document, ...facts } = await documentWithFacts(db, idnps, documentId, now.toISOString());
+  return { document, ...factsOf(facts) };
 }
 
-const factsOf = (row: { session: unknown; consent: unknown; member: unknown }): AccessFacts => ({
-  session: fromJson<BreakGlassTable | null>(row.session) ?? undefined,
-  consent: fromJson<Consent | null>(row.consent) ?? DEFAULT_CONSENT,
-  // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
-  member: Boolean(row.member),
+const factsOf = (read: { session?: BreakGlassTable; consent?: Consent; member: boolean }): AccessFacts => ({
+  ...(read.session ? { session: read.session } : {}),
+  consent: read.consent ?? DEFAULT_CONSENT,
+  member: read.member,
 });
 
-/** The facts about a patient's record, with the patient — or with a document and its patient's. */
-const facts = prepared((db: Db, idnps: string, about: { patientId: string } | { documentId: string }, now: string) => {
-  const { jsonObjectFrom } = jsonOf(db);
-  const patientId: PatientOf =
-    'patientId' in about
-      ? about.patientId
-      : db.selectFrom('record_document').select('patient_id').where('id', '=', about.documentId).$asScalar();
-  const found =
-    'patientId' in about
-      ? jsonObjectFrom(patientQuery(db, about.patientId)).as('found')
-      : jsonObjectFrom(documentQuery(db, about.documentId)).as('found');
-  return db.selectNoFrom((eb) => [
-    found,
-    jsonObjectFrom(openSessionQuery(db, idnps, patientId, now).limit(1)).as('session'),
-    jsonObjectFrom(consentQuery(db, patientId)).as('consent'),
-    eb
-      .exists(
-        eb
-          .selectFrom('care_participation as c')
-          .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
-          .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
-          .select('c.id')
-          .where('c.patient_id', '=', patientId)
-          .where('c.end', 'is', null)
-          .where('p.idnps', '=', idnps),
-      )
-      .as('member'),
-  ]);
+/** The facts' reads about a patient: their id, or an expression giving it (the one a document names). */
+const factReads = (db: Db, idnps: string, patientId: PatientOf, now: string) => ({
+  session: row(openSessionQuery(db, idnps, patientId, now).limit(sql.lit(1))),
+  consent: row(consentQuery(db, patientId)),
+  member: exists(
+    db
+      .selectFrom('care_participation as c')
+      .innerJoin('practitioner_role as r', 'r.id', 'c.practitioner_role_id')
+      .innerJoin('practitioner as p', 'p.id', 'r.practitioner_id')
+      .select('c.id')
+      .where('c.patient_id', '=', patientId)
+      .where('c.end', 'is', null)
+      .where('p.idnps', '=', idnps),
+  ),
 });
+
+const patientFacts = readsTogether((db: Db, idnps: string, patientId: string, now: string) => ({
+  patient: row(patientQuery(db, patientId)),
+  ...factReads(db, idnps, patientId, now),
+}));
+
+const documentWithFacts = readsTogether((db: Db, idnps: string, documentId: string, now: string) => ({
+  document: row(documentQuery(db, documentId)),
+  ...factReads(
+    db,
+    idnps,
+    db.selectFrom('record_document').select('patient_id').where('id', '=', documentId).$asScalar(),
+    now,
+  ),
+}));
 
 /** A document as lists show it: everything but its content (read when it is opened). */
 export type DocumentListing = Omit<RecordDocumentTable, 'content'>;
@@ -120,32 +121,22 @@ const visibleQuery = (db: Db, patientId: string, type?: string) =>
 const visible = prepared(visibleQuery);
 
 /**
- * What a professional's summary of the record shows, in one query: the visible documents (newest
- * first), the alerts, the circle (every participation, oldest first). Each list comes back as one
- * JSON array (PostgreSQL `json_agg`, SQLite `json_group_array`), in its query's order.
+ * What a professional's summary of the record shows, read together (`reads.ts`): the visible
+ * documents (newest first), the alerts, the circle (every participation, oldest first).
  */
 export async function summaryOf(
   db: Db,
   patientId: string,
 ): Promise<{ documents: DocumentListing[]; alerts: RecordAlertTable[]; circle: Member[] }> {
-  const [row] = (await summaryRows(db, patientId)).rows;
-  return {
-    documents: fromJson<DocumentListing[]>(row!.documents),
-    alerts: fromJson<RecordAlertTable[]>(row!.alerts),
-    circle: fromJson<CircleRow[]>(row!.circle).map(toMember),
-  };
+  const { documents, alerts, circle } = await summaryReads(db, patientId);
+  return { documents, alerts, circle: circle.map(toMember) };
 }
 
-const summaryRows = prepared((db: Db, patientId: string) => {
-  const { jsonArrayFrom } = jsonOf(db);
-  return db.selectNoFrom((eb) => [
-    jsonArrayFrom(visibleQuery(db, patientId)).as('documents'),
-    jsonArrayFrom(
-      eb.selectFrom('record_alert').select(['id', 'patient_id', 'text']).where('patient_id', '=', patientId),
-    ).as('alerts'),
-    jsonArrayFrom(circleQuery(db, patientId)).as('circle'),
-  ]);
-});
+const summaryReads = readsTogether((db: Db, patientId: string) => ({
+  documents: rows(visibleQuery(db, patientId)),
+  alerts: rows(db.selectFrom('record_alert').select(['id', 'patient_id', 'text']).where('patient_id', '=', patientId)),
+  circle: rows(circleQuery(db, patientId)),
+}));
 
 /** Every document of the patient, masked or not: what the patient sees on their own page. */
 export const documentsOf = (db: Db, patientId: string) =>
@@ -153,7 +144,7 @@ export const documentsOf = (db: Db, patientId: string) =>
 
 export const findDocument = async (db: Db, id: string) => (await documentById(db, id)).rows[0];
 
-/** The document with this id (its columns named: the query also serves inside JSON aggregations). */
+/** The document with this id. */
 const documentQuery = (db: Db, id: string) =>
   db
     .selectFrom('record_document')

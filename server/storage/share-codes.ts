@@ -4,10 +4,11 @@
  */
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
-import { fromJson, isPostgres, jsonOf } from './dialect.ts';
+import { isPostgres } from './dialect.ts';
+import { exists, readsTogether, row, value } from './reads.ts';
 import { accessQuery, examQuery } from './exams.ts';
 import { prepared } from './prepared.ts';
-import type { ImagingExamTable, ShareCodeTable } from './schema.ts';
+import type { ShareCodeTable } from './schema.ts';
 
 export const findCode = async (db: Db, id: string) => (await codeById(db, id)).rows[0];
 
@@ -20,32 +21,25 @@ const byLocator = prepared((db: Db, locatorHash: string) =>
 );
 
 /**
- * What a redemption reads once its code is found, in one query: the code's exam, whether the
+ * What a redemption reads once its code is found, read together (`reads.ts`): the code's exam, whether the
  * professional already has access to it, and their wrong attempts since the instant given.
  */
 export async function redemptionReads(db: Db, examId: string, idnps: string, since: Date) {
-  const [row] = (await redemptionRows(db, examId, idnps, since.toISOString())).rows;
-  return {
-    exam: fromJson<ImagingExamTable | null>(row!.exam) ?? undefined,
-    // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
-    granted: Boolean(row!.granted),
-    wrongAttempts: Number(row!.wrong),
-  };
+  const { exam, granted, wrong } = await redemptionRows(db, examId, idnps, since.toISOString());
+  return { exam, granted, wrongAttempts: Number(wrong) };
 }
 
-const redemptionRows = prepared((db: Db, examId: string, idnps: string, since: string) => {
-  const { jsonObjectFrom } = jsonOf(db);
-  return db.selectNoFrom((eb) => [
-    jsonObjectFrom(examQuery(db, examId)).as('exam'),
-    eb.exists(accessQuery(db, examId, idnps)).as('granted'),
-    eb
+const redemptionRows = readsTogether((db: Db, examId: string, idnps: string, since: string) => ({
+  exam: row(examQuery(db, examId)),
+  granted: exists(accessQuery(db, examId, idnps)),
+  wrong: value(
+    db
       .selectFrom('share_attempt')
       .select((c) => c.fn.countAll<number>().as('n'))
       .where('idnps', '=', idnps)
-      .where('at', '>', since)
-      .as('wrong'),
-  ]);
-});
+      .where('at', '>', since),
+  ),
+}));
 
 /** The codes of these exams, newest first (the secretariat's list). */
 export const codesOfExams = (db: Db, examIds: readonly string[]) =>

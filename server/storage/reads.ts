@@ -1,0 +1,113 @@
+/**
+ * A route's reads that do not depend on each other, written once and run the way each database
+ * runs them fastest (`BENCHMARKS.md`, session 14):
+ * - **PostgreSQL**: one query, each read a column of it (a row as a JSON object, rows as a JSON
+ *   array in their query's order, `EXISTS`, a scalar) — one round trip instead of one per read,
+ *   and each round trip wakes both processes;
+ * - **SQLite**: each read its own query. There is no round trip to save, and SQLite runs a small
+ *   query in a few microseconds where the same reads nested as JSON subqueries cost it ten times
+ *   more (a correlated subquery is set up again for each use, its rows encoded then parsed back).
+ *
+ * Both are `prepared`: built once per database kind and argument shape.
+ *
+ *     const accessReads = readsTogether((db: Db, idnps: string, patientId: string) => ({
+ *       patient: row(patientQuery(db, patientId)),
+ *       member: exists(memberQuery(db, idnps, patientId)),
+ *     }));
+ *     const { patient, member } = await accessReads(db, idnps, patientId);
+ */
+import type { SelectQueryBuilder } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { Db } from './database.ts';
+import { isPostgres } from './dialect.ts';
+import { prepared } from './prepared.ts';
+import type { Database } from './schema.ts';
+
+// Each read is a whole query of its own: the tables it names are none of the caller's business.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Select<R> = SelectQueryBuilder<Database, any, R>;
+
+type Read =
+  | { kind: 'row'; query: Select<unknown> }
+  | { kind: 'rows'; query: Select<unknown> }
+  | { kind: 'exists'; query: Select<unknown> }
+  | { kind: 'value'; query: Select<unknown> };
+/** A read and what it gives: `R`, the query's row. */
+type Reads<K extends Read['kind'], R> = { kind: K; query: Select<R> };
+
+/** The first row of the query (undefined: none). */
+export const row = <R>(query: Select<R>): Reads<'row', R> => ({ kind: 'row', query });
+/** Every row of the query, in its order. */
+export const rows = <R>(query: Select<R>): Reads<'rows', R> => ({ kind: 'rows', query });
+/** Whether the query has a row. */
+export const exists = <R>(query: Select<R>): Reads<'exists', R> => ({ kind: 'exists', query });
+/** The one column of the query's one row (a count), as the driver gives it (PostgreSQL's bigint as text). */
+export const value = <R>(query: Select<R>): Reads<'value', R> => ({ kind: 'value', query });
+
+type Result<P> =
+  P extends Reads<'row', infer R>
+    ? R | undefined
+    : P extends Reads<'rows', infer R>
+      ? R[]
+      : P extends Reads<'exists', unknown>
+        ? boolean
+        : P extends Reads<'value', infer R>
+          ? R[keyof R]
+          : never;
+
+export type Results<P extends Record<string, Read>> = { [K in keyof P]: Result<P[K]> };
+
+/** The reads `build` names, run together (see above); each call gives their results by name. */
+export function readsTogether<A extends unknown[], P extends Record<string, Read>>(build: (db: Db, ...args: A) => P) {
+  const together = prepared((db: Db, ...args: A) =>
+    db.selectNoFrom((eb) =>
+      Object.entries(build(db, ...args)).map(([name, read]) => {
+        switch (read.kind) {
+          case 'row':
+            return jsonObjectFrom(read.query).as(name);
+          case 'rows':
+            return jsonArrayFrom(read.query).as(name);
+          case 'exists':
+            return eb.exists(read.query).as(name);
+          case 'value':
+            return read.query.as(name);
+        }
+      }),
+    ),
+  );
+  // SQLite: a query per read (each uses some of the arguments), their names and kinds known from
+  // the first call (a builder names the same reads whatever its arguments).
+  let apart: { name: string; kind: Read['kind']; query: ReturnType<typeof prepared<Database, A, unknown>> }[];
+  const readsOf = (db: Db, args: A) =>
+    (apart ??= Object.entries(build(db, ...args)).map(([name, { kind }]) => ({
+      name,
+      kind,
+      query: prepared(
+        (db: Db, ...args: A) => {
+          const read = build(db, ...args)[name]!;
+          return read.kind === 'exists' ? db.selectNoFrom((eb) => eb.exists(read.query).as('v')) : read.query;
+        },
+        { someArguments: true },
+      ),
+    })));
+  return async (db: Db, ...args: A): Promise<Results<P>> => {
+    if (isPostgres(db)) {
+      // node-postgres parses JSON: rows come back as objects and arrays.
+      const [one] = (await together(db, ...args)).rows as Record<string, unknown>[];
+      return Object.fromEntries(Object.entries(one!).map(([name, v]) => [name, v ?? undefined])) as Results<P>;
+    }
+    const results: Record<string, unknown> = {};
+    for (const { name, kind, query } of readsOf(db, args)) {
+      const found = (await query(db, ...args)).rows as Record<string, unknown>[];
+      results[name] =
+        kind === 'row'
+          ? found[0]
+          : kind === 'rows'
+            ? found
+            : kind === 'exists'
+              ? Boolean(found[0]!.v)
+              : Object.values(found[0]!)[0];
+    }
+    return results as Results<P>;
+  };
+}
