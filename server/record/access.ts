@@ -14,7 +14,7 @@ import type { Professional } from '../../src/core/protocol.ts';
 import type { AccessMode, BreakGlassOption } from '../../src/core/record.ts';
 import type { Db } from '../storage/database.ts';
 import type { PatientRow } from '../storage/patients.ts';
-import { accessFacts, documentFacts, type AccessFacts } from '../storage/record.ts';
+import { accessFacts, documentFacts, summaryFacts, type AccessFacts, type Summary } from '../storage/record.ts';
 import type { BreakGlassTable, RecordDocumentTable } from '../storage/schema.ts';
 
 export type Access =
@@ -29,6 +29,20 @@ export async function decideAccess(
 ): Promise<{ patient?: PatientRow; access: Access }> {
   const { patient, ...facts } = await accessFacts(db, actor.idNps, patientId, now);
   return { ...(patient ? { patient } : {}), access: decision(actor, facts) };
+}
+
+/**
+ * The decision, with the summary of the record read at the same time (one query on PostgreSQL):
+ * the caller shows it only if the access is granted, once its entry is written.
+ */
+export async function decideSummaryAccess(
+  db: Db,
+  actor: Professional,
+  patientId: string,
+  now: Date,
+): Promise<{ patient?: PatientRow; access: Access; summary: Summary }> {
+  const { patient, summary, ...facts } = await summaryFacts(db, actor.idNps, patientId, now);
+  return { ...(patient ? { patient } : {}), access: decision(actor, facts), summary };
 }
 
 /** The decision on a document's patient's record, from its facts read together, with the document (undefined: unknown). */

@@ -21,12 +21,12 @@ import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
-import { decideAccess, decideDocumentAccess, type Access } from '../record/access.ts';
+import { decideAccess, decideDocumentAccess, decideSummaryAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current, listCircle } from '../storage/care-team.ts';
 import { known, patientOr404 } from '../storage/patients.ts';
 import { consentOf } from '../storage/consent.ts';
-import { summaryOf, visibleDocuments } from '../storage/record.ts';
+import { visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
@@ -86,20 +86,20 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
 
   app.get('/fhir/Patient/:id/$summary', { schema: { params: ById } }, async (req, reply) => {
     const actor = req.professional!;
-    const { patient, mode, session } = await access(actor, req.params.id, reply);
-    // The record is read while its entry is written; nothing leaves before the entry is (if it
-    // is refused, so is the request).
-    const [, { documents, alerts, circle }] = await Promise.all([
-      recordOrRefuse(audit, {
-        kind: 'record-read',
-        actor,
-        patientId: patient.id,
-        mode,
-        query: '$summary',
-        ...(session ? { detail: { session: session.id } } : {}),
-      }),
-      summaryOf(db, patient.id),
-    ]);
+    // The decision and the summary read at once; the summary leaves only if the access is granted
+    // and once its entry is written (if the entry is refused, so is the request).
+    const decided = await decideSummaryAccess(db, actor, req.params.id, now());
+    const patient = known(decided.patient);
+    const { mode, session } = granted(decided.access, reply);
+    await recordOrRefuse(audit, {
+      kind: 'record-read',
+      actor,
+      patientId: patient.id,
+      mode,
+      query: '$summary',
+      ...(session ? { detail: { session: session.id } } : {}),
+    });
+    const { documents, alerts, circle } = decided.summary;
     const latest = [...new Map(documents.map((d) => [d.type_code, d] as const).reverse()).values()].sort((a, b) =>
       b.date.localeCompare(a.date),
     );

@@ -1,5 +1,5 @@
 /**
- * The record's reads in one query each — the summary's lists (`summaryOf`), what the access
+ * The record's reads written together — the summary's lists with the access facts (`summaryFacts`), what the access
  * decision rests on (`accessFacts`), what a break-glass start reads (`startReads`): each as the
  * separate reads gave it — same rows, same order, same values (numbers stay numbers, absent ones
  * said absent) — on both databases (one query on PostgreSQL, one per read on SQLite).
@@ -15,7 +15,7 @@ import { savePractitioner } from './practitioners.ts';
 import { insertSession, startReads } from './break-glass.ts';
 import { DEFAULT_CONSENT } from './consent.ts';
 import { findById } from './patients.ts';
-import { accessFacts, documentFacts, findDocument, summaryOf, visibleDocuments } from './record.ts';
+import { accessFacts, documentFacts, findDocument, summaryFacts, visibleDocuments } from './record.ts';
 
 let db: Db;
 beforeEach(async () => {
@@ -29,7 +29,7 @@ const professional = (role: 'physician' | 'nurse') => {
   return mapped.professional;
 };
 
-describe('summaryOf', () => {
+describe('summaryFacts', () => {
   it('gives the documents newest first (masked ones never), the alerts and the whole circle, oldest first', async () => {
     await givenPatient(db, { id: 'lefevre' });
     await givenPatient(db, { id: 'other' });
@@ -58,7 +58,10 @@ describe('summaryOf', () => {
     const nurse = (await declarationReads(db, 'lefevre', { idnps: professional('nurse').idNps, key: 'k' })).roles[0]!;
     await leaveCircle(db, 'lefevre', [nurse.role.id], new Date('2026-11-21T08:00:00Z'));
 
-    const summary = await summaryOf(db, 'lefevre');
+    const nurseId = professional('nurse').idNps;
+    const { summary, ...facts } = await summaryFacts(db, nurseId, 'lefevre', new Date('2026-11-22T08:00:00Z'));
+    // The facts of the access with it, as read alone.
+    expect(facts).toEqual(await accessFacts(db, nurseId, 'lefevre', new Date('2026-11-22T08:00:00Z')));
 
     expect(summary.documents.map((d) => d.id)).toEqual(['d-new', 'd-mid', 'd-old']);
     expect(summary.documents).toEqual(await visibleDocuments(db, 'lefevre'));
@@ -73,7 +76,11 @@ describe('summaryOf', () => {
 
   it('gives empty lists for a patient with nothing yet', async () => {
     await givenPatient(db, { id: 'nouveau' });
-    expect(await summaryOf(db, 'nouveau')).toEqual({ documents: [], alerts: [], circle: [] });
+    expect((await summaryFacts(db, '899700300001', 'nouveau', new Date('2026-11-22T08:00:00Z'))).summary).toEqual({
+      documents: [],
+      alerts: [],
+      circle: [],
+    });
   });
 });
 

@@ -120,19 +120,38 @@ const visibleQuery = (db: Db, patientId: string, type?: string) =>
 
 const visible = prepared(visibleQuery);
 
-/**
- * What a professional's summary of the record shows, read together (`reads.ts`): the visible
- * documents (newest first), the alerts, the circle (every participation, oldest first).
- */
-export async function summaryOf(
-  db: Db,
-  patientId: string,
-): Promise<{ documents: DocumentListing[]; alerts: RecordAlertTable[]; circle: Member[] }> {
-  const { documents, alerts, circle } = await summaryReads(db, patientId);
-  return { documents, alerts, circle: circle.map(toMember) };
+/** What a professional's summary of the record shows. */
+export interface Summary {
+  /** The visible documents, newest first. */
+  documents: DocumentListing[];
+  alerts: RecordAlertTable[];
+  /** The circle: every participation, oldest first. */
+  circle: Member[];
 }
 
-const summaryReads = readsTogether((db: Db, patientId: string) => ({
+/**
+ * The facts of the access to a patient's record (`accessFacts`) and the summary the access, if
+ * granted, lets the professional see: read together (one query on PostgreSQL). The summary stays
+ * here until the decision grants it and its entry is written.
+ */
+export async function summaryFacts(
+  db: Db,
+  idnps: string,
+  patientId: string,
+  now: Date,
+): Promise<AccessFacts & { patient?: PatientRow; summary: Summary }> {
+  const { patient, documents, alerts, circle, ...facts } = await summaryWithFacts(
+    db,
+    idnps,
+    patientId,
+    now.toISOString(),
+  );
+  return { patient, ...factsOf(facts), summary: { documents, alerts, circle: circle.map(toMember) } };
+}
+
+const summaryWithFacts = readsTogether((db: Db, idnps: string, patientId: string, now: string) => ({
+  patient: row(patientQuery(db, patientId)),
+  ...factReads(db, idnps, patientId, now),
   documents: rows(visibleQuery(db, patientId)),
   alerts: rows(db.selectFrom('record_alert').select(['id', 'patient_id', 'text']).where('patient_id', '=', patientId)),
   circle: rows(circleQuery(db, patientId)),
