@@ -35,7 +35,7 @@ type Read =
 /** A read and what it gives: `R`, the query's row. */
 type Reads<K extends Read['kind'], R> = { kind: K; query: Select<R> };
 
-/** The first row of the query (undefined: none). */
+/** The query's one row (undefined: none): a read by a key, or limited to one (PostgreSQL refuses a second). */
 export const row = <R>(query: Select<R>): Reads<'row', R> => ({ kind: 'row', query });
 /** Every row of the query, in its order. */
 export const rows = <R>(query: Select<R>): Reads<'rows', R> => ({ kind: 'rows', query });
