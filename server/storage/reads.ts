@@ -27,31 +27,41 @@ import type { Database } from './schema.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Select<R> = SelectQueryBuilder<Database, any, R>;
 
-type Read =
-  | { kind: 'row'; query: Select<unknown> }
-  | { kind: 'rows'; query: Select<unknown> }
-  | { kind: 'exists'; query: Select<unknown> }
-  | { kind: 'value'; query: Select<unknown> };
-/** A read and what it gives: `R`, the query's row. */
-type Reads<K extends Read['kind'], R> = { kind: K; query: Select<R> };
+type Kind = 'row' | 'rows' | 'exists' | 'value';
+/** A read of kind `K` whose query gives rows `R`. */
+interface Read<K extends Kind = Kind, R = unknown> {
+  kind: K;
+  query: Select<R>;
+}
+const reading =
+  <K extends Kind>(kind: K) =>
+  <R>(query: Select<R>): Read<K, R> => ({ kind, query });
 
 /** The query's one row (undefined: none): a read by a key, or limited to one (PostgreSQL refuses a second). */
-export const row = <R>(query: Select<R>): Reads<'row', R> => ({ kind: 'row', query });
+export const row = reading('row');
 /** Every row of the query, in its order. */
-export const rows = <R>(query: Select<R>): Reads<'rows', R> => ({ kind: 'rows', query });
+export const rows = reading('rows');
 /** Whether the query has a row. */
-export const exists = <R>(query: Select<R>): Reads<'exists', R> => ({ kind: 'exists', query });
+export const exists = reading('exists');
 /** The one column of the query's one row (a count), as the driver gives it (PostgreSQL's bigint as text). */
-export const value = <R>(query: Select<R>): Reads<'value', R> => ({ kind: 'value', query });
+export const value = reading('value');
+
+/** On SQLite, each kind's result from its query's rows (`exists` asks `EXISTS (…) AS v`). */
+const FROM_ROWS: Record<Kind, (found: Record<string, unknown>[]) => unknown> = {
+  row: (found) => found[0],
+  rows: (found) => found,
+  exists: (found) => Boolean(found[0]!.v),
+  value: (found) => Object.values(found[0]!)[0],
+};
 
 type Result<P> =
-  P extends Reads<'row', infer R>
+  P extends Read<'row', infer R>
     ? R | undefined
-    : P extends Reads<'rows', infer R>
+    : P extends Read<'rows', infer R>
       ? R[]
-      : P extends Reads<'exists', unknown>
+      : P extends Read<'exists'>
         ? boolean
-        : P extends Reads<'value', infer R>
+        : P extends Read<'value', infer R>
           ? R[keyof R]
           : never;
 
@@ -77,7 +87,7 @@ export function readsTogether<A extends unknown[], P extends Record<string, Read
   );
   // SQLite: a query per read (each uses some of the arguments), their names and kinds known from
   // the first call (a builder names the same reads whatever its arguments).
-  let apart: { name: string; kind: Read['kind']; query: ReturnType<typeof prepared<Database, A, unknown>> }[];
+  let apart: { name: string; kind: Kind; query: ReturnType<typeof prepared<Database, A, unknown>> }[];
   const readsOf = (db: Db, args: A) =>
     (apart ??= Object.entries(build(db, ...args)).map(([name, { kind }]) => ({
       name,
@@ -98,15 +108,7 @@ export function readsTogether<A extends unknown[], P extends Record<string, Read
     }
     const results: Record<string, unknown> = {};
     for (const { name, kind, query } of readsOf(db, args)) {
-      const found = (await query(db, ...args)).rows as Record<string, unknown>[];
-      results[name] =
-        kind === 'row'
-          ? found[0]
-          : kind === 'rows'
-            ? found
-            : kind === 'exists'
-              ? Boolean(found[0]!.v)
-              : Object.values(found[0]!)[0];
+      results[name] = FROM_ROWS[kind]((await query(db, ...args)).rows as Record<string, unknown>[]);
     }
     return results as Results<P>;
   };
