@@ -108,6 +108,8 @@ describe('normal access (consent and care circle)', () => {
     const res = await call('GET', '/fhir/Patient/girard/$summary');
     expect(res.statusCode).toBe(403);
     expect(res.headers['x-break-glass']).toBe('possible');
+    // The summary is read with the decision: a refusal carries none of it.
+    expect(res.body).not.toContain('Allergie');
   });
 });
 
