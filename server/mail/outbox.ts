@@ -28,15 +28,22 @@ const GIVE_UP_ATTEMPTS = 30;
 /** How long a claimed message is left to its worker: well past the SMTP time-outs (`transport.ts`). */
 const CLAIM_MS = 5 * 60_000;
 
+/** Queues a message in the caller's transaction (its action's); its outbox id and `Message-ID`. */
 export async function queueMail(
   tx: Db,
   what: { kind: MailOutboxTable['kind']; ref: string },
   mail: Mail,
 ): Promise<{ id: string; messageId: string }> {
+  const row = outboxRow(what, mail);
+  await enqueueMail(tx, row);
+  return { id: row.id, messageId: row.message_id };
+}
+
+/** A message as the outbox keeps it, waiting for its first attempt (for `queueMail`, or written with its action's other writes). */
+export function outboxRow(what: { kind: MailOutboxTable['kind']; ref: string }, mail: Mail): MailOutboxTable {
   const { messageId, raw } = mssanteMail(mail);
-  const id = newId();
-  await enqueueMail(tx, {
-    id,
+  return {
+    id: newId(),
     message_id: messageId,
     kind: what.kind,
     ref: what.ref,
@@ -51,8 +58,7 @@ export async function queueMail(
     error: null,
     delivered_at: null,
     read_at: null,
-  });
-  return { id, messageId };
+  };
 }
 
 /** An SMTP answer that will not change on retry (5xx), as opposed to a busy or unreachable gateway. */

@@ -11,15 +11,14 @@ import { BREAK_GLASS_REASON_LABELS, type BreakGlassMode, type BreakGlassReason }
 import { parisDateTime } from '../../src/core/format.ts';
 import { isPhysician } from '../../src/core/psc.ts';
 import { patientAddress } from '../mail/message.ts';
-import { queueMail } from '../mail/outbox.ts';
+import { outboxRow } from '../mail/outbox.ts';
 import { known } from '../storage/patients.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import { recordOrRefuse, type AuditLog } from '../audit/log.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
-import { dueSessions, endSession, insertSession, openSession, startReads } from '../storage/break-glass.ts';
+import { dueSessions, endSession, openSession, startReads, startSession } from '../storage/break-glass.ts';
 import type { Db } from '../storage/database.ts';
 import type { BreakGlassTable } from '../storage/schema.ts';
-import { notifyPatient } from '../storage/record.ts';
 import { newId } from '../storage/ids.ts';
 
 const nameOf = (p: Professional) => [p.title, p.givenName, p.familyName].filter(Boolean).join(' ');
@@ -145,22 +144,26 @@ export function breakGlass(db: Db, audit: AuditLog, options: BreakGlassOptions) 
             detail: { session: session.id, reason: request.reason },
           },
           async (tx) => {
-            if (!(await insertSession(tx, session))) throw new LostRace();
-            await notifyPatient(tx, patientId, now, notice);
-            // And by MSSanté, at their Mon Espace Santé address: the message exists if the access does.
-            await queueMail(
+            // The notice is in the patient's space and by MSSanté at their Mon Espace Santé
+            // address: the notice exists if the access does.
+            const opened = await startSession(
               tx,
-              { kind: 'break-glass-notice', ref: session.id },
-              {
-                from: { name: 'Plateforme Passerelle', address: options.sender },
-                to: patientAddress(patient.ins),
-                subject: 'Accès d’urgence à votre dossier',
-                body:
-                  `Bonjour,\r\n\r\n${notice}\r\n\r\nVous pouvez consulter l’historique des accès ` +
-                  `et vous opposer à l’accès en urgence depuis votre espace.`,
-                now,
-              },
+              session,
+              { id: newId(), patient_id: patientId, at: now.toISOString(), text: notice },
+              outboxRow(
+                { kind: 'break-glass-notice', ref: session.id },
+                {
+                  from: { name: 'Plateforme Passerelle', address: options.sender },
+                  to: patientAddress(patient.ins),
+                  subject: 'Accès d’urgence à votre dossier',
+                  body:
+                    `Bonjour,\r\n\r\n${notice}\r\n\r\nVous pouvez consulter l’historique des accès ` +
+                    `et vous opposer à l’accès en urgence depuis votre espace.`,
+                  now,
+                },
+              ),
             );
+            if (!opened) throw new LostRace();
           },
         );
       } catch (error) {

@@ -151,6 +151,21 @@ describe('the care circle (CDSCareTeam)', () => {
     expect(participants(answers[0]!.json())).toHaveLength(1);
   });
 
+  it('declarations of the same professional at once, each with its key: one participation, every answer and its replay the circle after', async () => {
+    const keys = Array.from({ length: 4 }, freshKey);
+    const answers = await Promise.all(keys.map((key) => operation('join', 'bernard', { key })));
+    const after = (await read('bernard')).json();
+    expect(participants(after)).toHaveLength(1);
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.statusCode).toBeLessThan(300);
+      expect(answer.json().entry).toEqual(after.entry);
+      // The answer kept for each key is the one it got, not the circle as first read.
+      const replay = await operation('join', 'bernard', { key: keys[i] });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toBe(answer.body);
+    }
+  });
+
   it('needs a well-formed Idempotency-Key', async () => {
     for (const key of ['', 'short', 'é'.repeat(20)]) {
       const res = await operation('join', 'girard', { key });

@@ -21,10 +21,21 @@ import { optionalParametersBody } from '../fhir/parameters.ts';
 import { MEDECIN_TRAITANT } from '../../src/core/care-team.ts';
 import { parisDay } from '../../src/core/format.ts';
 import { PHYSICIAN } from '../../src/core/psc.ts';
-import { current, declarationReads, joinCircle, leaveCircle, listCircle, type Member } from '../storage/care-team.ts';
+import {
+  current,
+  declarationReads,
+  joinAndKeep,
+  leaveAndKeep,
+  leaveCircle,
+  listCircle,
+  newParticipation,
+  type Member,
+} from '../storage/care-team.ts';
 import {
   answeredMeanwhile,
   idempotencyKey,
+  keepInstead,
+  keptAnswer,
   remember,
   replayFrom,
   type Answer,
@@ -149,9 +160,20 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       await remember(db, scope, answer, now());
       return send(reply, answer);
     }
-    // The change, its audit entry and the answer kept for replays: one transaction.
+    // The change, its audit entry and the answer kept for replays: one transaction. The answer is
+    // the circle read before, with this change made; the change and its kept answer are written
+    // together (one statement on PostgreSQL).
     const at = now();
-    let answer: Answer | undefined;
+    const joining = name === 'join' ? newParticipation(patient.id, role, at, fn ?? null) : undefined;
+    const afterAsRead = [
+      ...circle.map((m) => (mine.includes(m) ? { ...m, end: at.toISOString() } : m)),
+      ...(joining ? [joining.member] : []),
+    ];
+    const answerWith = (members: readonly Member[]): Answer => ({
+      status: name === 'join' ? 201 : 200,
+      json: JSON.stringify(circleBundle(patient, members, req)),
+    });
+    let answer = answerWith(afterAsRead);
     const recorded = await recordOrRefuse(
       audit,
       {
@@ -161,32 +183,31 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
         ...(fn ? { detail: { function: fn } } : {}),
       },
       async (tx) => {
-        // Becoming médecin traitant while a member: the plain participation ends, the new one starts.
-        const ended =
-          name === 'leave' || mine.length > 0
-            ? await leaveCircle(
-                tx,
-                patient.id,
-                mine.map((m) => m.role.id),
-                at,
-              )
-            : 0;
-        const joined = name === 'join' ? await joinCircle(tx, patient.id, role, at, fn ?? null) : undefined;
-        // The circle after the change: the one read before, with this change made — read again
-        // only if this professional's participations changed meanwhile (a request of theirs, at once).
-        const asRead = ended === mine.length && (name === 'leave' || joined !== undefined);
-        const after = asRead
-          ? [
-              ...circle.map((m) => (mine.includes(m) ? { ...m, end: at.toISOString() } : m)),
-              ...(joined ? [joined] : []),
-            ]
-          : await listCircle(tx, patient.id);
-        const json = JSON.stringify(circleBundle(patient, after, req));
-        answer = { status: name === 'join' ? 201 : 200, json };
-        await remember(tx, scope, answer, at);
+        const kept = keptAnswer(scope, answer, at);
+        const roleIds = mine.map((m) => m.role.id);
+        let asRead: boolean;
+        let keptNow: number;
+        if (joining) {
+          // Becoming médecin traitant while a member: the plain participation ends first.
+          const ended = mine.length > 0 ? await leaveCircle(tx, patient.id, roleIds, at) : 0;
+          const written = await joinAndKeep(tx, joining.row, kept);
+          asRead = ended === mine.length && written.joined === 1;
+          keptNow = written.kept;
+        } else {
+          const written = await leaveAndKeep(tx, patient.id, roleIds, at.toISOString(), kept);
+          asRead = written.ended === mine.length;
+          keptNow = written.kept;
+        }
+        if (keptNow !== 1) throw answeredMeanwhile;
+        // This professional's participations changed meanwhile (a request of theirs, at once): the
+        // circle as it now is, read again, is the answer.
+        if (!asRead) {
+          answer = answerWith(await listCircle(tx, patient.id));
+          await keepInstead(tx, scope, answer);
+        }
       },
     );
-    return send(reply, answer!, recorded.id);
+    return send(reply, answer, recorded.id);
   }
   operation('join');
   operation('leave');

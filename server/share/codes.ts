@@ -185,17 +185,13 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
         throw error.withHeaders({ 'retry-after': String(limits.windowMinutes * 60) });
       };
       const hash = hasher.hash('code', parsed.code);
-      const matching = async () => {
-        const candidates = await codesByLocator(db, locatorHash(parsed.locator));
-        return { candidates, match: candidates.find((c) => hasher.same(c.code_hash, hash)) };
-      };
 
       /** A wrong code: checked against the limits, then counted with its refusal's entry. */
       const wrongCode = async (): Promise<never> => {
         const at = now();
         const left = await attemptsOrRefuse(at);
         // Live locator or none: the same answer, so guessing tells nothing of which codes exist.
-        const { candidates } = await matching();
+        const candidates = await codesByLocator(db, locatorHash(parsed.locator));
         const target = candidates.find((c) => codeStatus(c, at) === 'active');
         const after = left - 1;
         const text =
@@ -217,7 +213,10 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
         throw error.withHeaders({ 'remaining-attempts': String(after) });
       };
 
-      const { match } = await matching();
+      // The codes under the locator, read with all a redemption needs to decide (one query on PostgreSQL).
+      const at = now();
+      const reads = await redemptionReads(db, locatorHash(parsed.locator), actor.idNps, windowStart(at));
+      const match = reads.codes.find((c) => hasher.same(c.code_hash, hash));
       if (!match) {
         // One wrong code at a time in this process (a transaction holds one professional's counts at
         // most); counted meanwhile elsewhere: checked again — the count only grows, up to the limit.
@@ -232,11 +231,9 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
         });
       }
 
-      const at = now();
-      const reads = await redemptionReads(db, match.exam_id, actor.idNps, windowStart(at));
       await attemptsOrRefuse(at, reads.wrongAttempts);
-      const exam = reads.exam!;
-      const already = reads.granted;
+      const exam = reads.examOf(match)!;
+      const already = reads.grantedFor(match);
       const status = codeStatus(match, at);
       const reason =
         status === 'revoked'

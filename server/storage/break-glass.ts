@@ -8,7 +8,15 @@ import { readsTogether, row, rows } from './reads.ts';
 import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
 import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
-import type { BreakGlassReadTable, BreakGlassReviewTable, BreakGlassTable } from './schema.ts';
+import { insertMailQuery } from './mail-outbox.ts';
+import type {
+  BreakGlassReadTable,
+  BreakGlassReviewTable,
+  BreakGlassTable,
+  MailOutboxTable,
+  PatientNotificationTable,
+} from './schema.ts';
+import { writesTogether } from './writes.ts';
 
 /** A session's columns, named. */
 const SESSION = [
@@ -76,16 +84,30 @@ const startRows = readsTogether((db: Db, idnps: string, patientId: string) => ({
   ),
 }));
 
-/** Inserts the session unless one is open for the same pair; says whether it did. */
-export async function insertSession(tx: Db, session: BreakGlassTable): Promise<boolean> {
-  return Number((await insertOpen(tx, session)).numAffectedRows ?? 0) === 1;
+/**
+ * A start's writes, together (`writes.ts`: one statement on PostgreSQL): the session unless one is
+ * open for the same pair, the patient's notice and its MSSanté message. Says whether the session
+ * was opened: if not, a parallel start won, and the caller takes its transaction back (the notice
+ * and the message with it).
+ */
+export async function startSession(
+  tx: Db,
+  session: BreakGlassTable,
+  notice: PatientNotificationTable,
+  mail: MailOutboxTable,
+): Promise<boolean> {
+  return (await startWrites(tx, session, notice, mail)).session === 1;
 }
 
-const insertOpen = prepared((tx: Db, session: BreakGlassTable) =>
-  tx
-    .insertInto('break_glass')
-    .values(session)
-    .onConflict((oc) => oc.columns(['idnps', 'patient_id']).where('ended_at', 'is', null).doNothing()),
+const startWrites = writesTogether(
+  (tx: Db, session: BreakGlassTable, notice: PatientNotificationTable, mail: MailOutboxTable) => ({
+    session: tx
+      .insertInto('break_glass')
+      .values(session)
+      .onConflict((oc) => oc.columns(['idnps', 'patient_id']).where('ended_at', 'is', null).doNothing()),
+    notice: tx.insertInto('patient_notification').values(notice),
+    mail: insertMailQuery(tx, mail),
+  }),
 );
 
 /** Ends the session if it is still open; says whether it did (a parallel end may have won). */

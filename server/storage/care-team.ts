@@ -6,10 +6,11 @@
  */
 import type { Db } from './database.ts';
 import { readsTogether, row, rows } from './reads.ts';
-import { keptAnswerQuery, type Scope } from './idempotency.ts';
+import { keepAnswerQuery, keptAnswerQuery, type Scope } from './idempotency.ts';
 import { newId } from './ids.ts';
 import { patientQuery, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
+import { writesTogether } from './writes.ts';
 import type {
   CareParticipationTable,
   IdempotencyKeyTable,
@@ -143,6 +144,27 @@ const declarationRows = readsTogether((db: Db, patientId: string, idnps: string,
   circle: rows(circleQuery(db, patientId)),
 }));
 
+/** A participation of the role (with its function, if any) opened now, as a member and as its row. */
+export function newParticipation(
+  patientId: string,
+  role: ActiveRole,
+  now: Date,
+  functionCode: string | null = null,
+): { member: Member; row: CareParticipationTable } {
+  const row = {
+    id: newId(),
+    patient_id: patientId,
+    practitioner_role_id: role.role.id,
+    start: now.toISOString(),
+    end: null,
+    function_code: functionCode,
+  };
+  return {
+    row,
+    member: { participationId: row.id, start: row.start, end: null, functionCode, ...role },
+  };
+}
+
 /**
  * Opens a participation for the role (with its function, if any) unless one is open; the one
  * opened, if it did (a participation of the same role opened meanwhile: nothing).
@@ -154,44 +176,49 @@ export async function joinCircle(
   now: Date,
   functionCode: string | null = null,
 ): Promise<Member | undefined> {
-  const row = {
-    id: newId(),
-    patient_id: patientId,
-    practitioner_role_id: role.role.id,
-    start: now.toISOString(),
-    end: null,
-    function_code: functionCode,
-  };
-  const opened = Number((await openParticipation(db, row)).numAffectedRows ?? 0) === 1;
-  return opened
-    ? {
-        participationId: row.id,
-        start: row.start,
-        end: null,
-        functionCode,
-        role: role.role,
-        practitioner: role.practitioner,
-      }
-    : undefined;
+  const { member, row } = newParticipation(patientId, role, now, functionCode);
+  return Number((await openParticipation(db, row)).numAffectedRows ?? 0) === 1 ? member : undefined;
 }
 
-const openParticipation = prepared((db: Db, row: CareParticipationTable) =>
+const openParticipationQuery = (db: Db, row: CareParticipationTable) =>
   db
     .insertInto('care_participation')
     .values(row)
     // The partial unique index allows one open participation per patient and role.
-    .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing()),
-);
+    .onConflict((oc) => oc.columns(['patient_id', 'practitioner_role_id']).where('end', 'is', null).doNothing());
+
+const openParticipation = prepared(openParticipationQuery);
 
 /** Ends the open participations of these roles; how many it ended. */
 export async function leaveCircle(db: Db, patientId: string, roleIds: readonly string[], now: Date): Promise<number> {
   if (roleIds.length === 0) return 0;
-  const result = await db
+  return Number((await endParticipations(db, patientId, roleIds, now.toISOString())).numAffectedRows ?? 0);
+}
+
+const endParticipationsQuery = (db: Db, patientId: string, roleIds: readonly string[], end: string) =>
+  db
     .updateTable('care_participation')
-    .set({ end: now.toISOString() })
+    .set({ end })
     .where('patient_id', '=', patientId)
     .where('practitioner_role_id', 'in', roleIds)
-    .where('end', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
+    .where('end', 'is', null);
+
+const endParticipations = prepared(endParticipationsQuery);
+
+/**
+ * A declaration's change and the answer kept for its key, written together (`writes.ts`: one
+ * statement on PostgreSQL): the rows each changed — `joined` 0, a participation of the role opened
+ * meanwhile; `ended` fewer than asked, ended meanwhile; `kept` 0, the key answered meanwhile.
+ */
+export const joinAndKeep = writesTogether((tx: Db, row: CareParticipationTable, kept: IdempotencyKeyTable) => ({
+  joined: openParticipationQuery(tx, row),
+  kept: keepAnswerQuery(tx, kept),
+}));
+
+/** See `joinAndKeep`; at least one role. */
+export const leaveAndKeep = writesTogether(
+  (tx: Db, patientId: string, roleIds: readonly string[], end: string, kept: IdempotencyKeyTable) => ({
+    ended: endParticipationsQuery(tx, patientId, roleIds, end),
+    kept: keepAnswerQuery(tx, kept),
+  }),
+);

@@ -6,7 +6,10 @@ import type { ExamAccessTable, ImagingExamTable } from './schema.ts';
 export const findExam = async (db: Db, id: string) => (await examById(db, id)).rows[0];
 
 /** The exam with this id. */
-export const examQuery = (db: Db, id: string) =>
+export const examQuery = (db: Db, id: string) => examsQuery(db).where('id', '=', id);
+
+/** Exams, as an exam is read (a condition is the caller's). */
+export const examsQuery = (db: Db) =>
   db
     .selectFrom('imaging_exam')
     .select([
@@ -21,8 +24,7 @@ export const examQuery = (db: Db, id: string) =>
       'organization_id',
       'prescriber_name',
       'prescriber_mssante',
-    ])
-    .where('id', '=', id);
+    ]);
 
 const examById = prepared(examQuery);
 
@@ -42,7 +44,7 @@ export async function hasAccess(db: Db, examId: string, idnps: string): Promise<
 }
 
 /** The professional's access to the exam, if they were given it. */
-export const accessQuery = (db: Db, examId: string, idnps: string) =>
+const accessQuery = (db: Db, examId: string, idnps: string) =>
   db.selectFrom('exam_access').select('exam_id').where('exam_id', '=', examId).where('idnps', '=', idnps);
 
 const access = prepared(accessQuery);

@@ -62,15 +62,25 @@ export const keptAnswerQuery = (db: Db, idnps: string, key: string) =>
     .where('idnps', '=', idnps)
     .where('key', '=', key);
 
-const keepAnswer = prepared((db: Db, row: IdempotencyKeyTable) =>
+/** The row keeping an answer for its key. */
+export const keptAnswer = (scope: Scope, answer: Answer, now: Date): IdempotencyKeyTable => ({
+  ...scope,
+  status: answer.status,
+  response: answer.json,
+  created_at: now.toISOString(),
+});
+
+/** Keeps the row unless the key has one already (written with a change's own: `writes.ts`). */
+export const keepAnswerQuery = (db: Db, row: IdempotencyKeyTable) =>
   db
     .insertInto('idempotency_key')
     .values(row)
-    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing()),
-);
+    .onConflict((oc) => oc.columns(['idnps', 'key']).doNothing());
+
+const keepAnswer = prepared(keepAnswerQuery);
 
 /**
- * Thrown by `remember` when the key got its answer meanwhile: the same request sent twice at once
+ * Thrown by `remember` (and by a change whose kept answer found one) when the key got its answer meanwhile: the same request sent twice at once
  * (to this instance or another) ran twice. In a change's transaction the change is taken back with
  * its entry; the caller answers with the kept answer, as a replay.
  */
@@ -85,14 +95,22 @@ export const answeredMeanwhile = new FhirError(409, {
  * is one, so that a change is never committed without the answer its replays will get.
  */
 export async function remember(db: Db, scope: Scope, answer: Answer, now: Date): Promise<void> {
-  const kept = await keepAnswer(db, {
-    ...scope,
-    status: answer.status,
-    response: answer.json,
-    created_at: now.toISOString(),
-  });
+  const kept = await keepAnswer(db, keptAnswer(scope, answer, now));
   // PostgreSQL: a key being kept by another transaction is waited for, then found kept.
   if (Number(kept.numAffectedRows) !== 1) throw answeredMeanwhile;
+}
+
+/**
+ * The answer kept for a key, written anew in the transaction that kept it: the change it answers
+ * turned out other than the answer written with it said (a request of the same professional at once).
+ */
+export async function keepInstead(tx: Db, scope: Scope, answer: Answer): Promise<void> {
+  await tx
+    .updateTable('idempotency_key')
+    .set({ status: answer.status, response: answer.json })
+    .where('idnps', '=', scope.idnps)
+    .where('key', '=', scope.key)
+    .execute();
 }
 
 /** Forgets the answers kept longer than `ANSWERS_KEPT_MS` (housekeeping). */

@@ -8,7 +8,10 @@ export async function enqueueMail(tx: Db, row: MailOutboxTable): Promise<void> {
   await insertMail(tx, row);
 }
 
-const insertMail = prepared((tx: Db, row: MailOutboxTable) => tx.insertInto('mail_outbox').values(row));
+/** A message's insert (written with its action's other writes: `break-glass.ts`). */
+export const insertMailQuery = (tx: Db, row: MailOutboxTable) => tx.insertInto('mail_outbox').values(row);
+
+const insertMail = prepared(insertMailQuery);
 
 /** Messages due for an attempt, oldest first. */
 export const dueMails = (db: Db, at: Date, limit = 20) =>

@@ -12,7 +12,7 @@ import { devClaims } from '../../test/support/tokens.ts';
 import { declarationReads, joinCircle, leaveCircle, listCircle } from './care-team.ts';
 import type { Db } from './database.ts';
 import { savePractitioner } from './practitioners.ts';
-import { insertSession, startReads } from './break-glass.ts';
+import { startReads } from './break-glass.ts';
 import { DEFAULT_CONSENT } from './consent.ts';
 import { findById } from './patients.ts';
 import { accessFacts, documentFacts, findDocument, summaryFacts, visibleDocuments } from './record.ts';
@@ -113,7 +113,7 @@ describe('accessFacts, documentFacts', () => {
       expires_at: '2026-11-20T12:00:00.000Z',
       ended_at: null,
     };
-    await insertSession(db, session);
+    await db.insertInto('break_glass').values(session).execute();
 
     const facts = await accessFacts(db, who.idNps, 'lefevre', new Date('2026-11-20T09:00:00Z'));
     expect(facts).toEqual({
@@ -178,7 +178,7 @@ describe('startReads (break-glass start)', () => {
       expires_at: '2026-11-20T12:00:00.000Z',
       ended_at: null,
     };
-    for (const s of [ended, expired, other]) await insertSession(db, s);
+    await db.insertInto('break_glass').values([ended, expired, other]).execute();
 
     const reads = await startReads(db, '899700300001', 'lefevre');
     expect(reads.patient).toEqual(await findById(db, 'lefevre'));

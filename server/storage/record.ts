@@ -11,14 +11,7 @@ import { consentQuery, DEFAULT_CONSENT, type Consent } from './consent.ts';
 import { patientQuery, type PatientOf, type PatientRow } from './patients.ts';
 import { prepared } from './prepared.ts';
 import { exists, readsTogether, row, rows } from './reads.ts';
-import type {
-  BreakGlassTable,
-  ConsentTable,
-  PatientNotificationTable,
-  RecordAlertTable,
-  RecordDocumentTable,
-} from './schema.ts';
-import { newId } from './ids.ts';
+import type { BreakGlassTable, ConsentTable, RecordAlertTable, RecordDocumentTable } from './schema.ts';
 
 /** What the access decision rests on: see `accessFacts`. */
 export interface AccessFacts {
@@ -182,14 +175,6 @@ export async function setMasked(tx: Db, documentId: string, masked: boolean): Pr
 
 export const notificationsOf = (db: Db, patientId: string) =>
   db.selectFrom('patient_notification').selectAll().where('patient_id', '=', patientId).orderBy('at', 'desc').execute();
-
-export async function notifyPatient(tx: Db, patientId: string, at: Date, text: string): Promise<void> {
-  await notification(tx, { id: newId(), patient_id: patientId, at: at.toISOString(), text });
-}
-
-const notification = prepared((tx: Db, row: PatientNotificationTable) =>
-  tx.insertInto('patient_notification').values(row),
-);
 
 /** Adds the record's rows not stored yet (the document feed; the demo's seed). */
 export async function insertRecordIfAbsent(

@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import { isPostgres } from './dialect.ts';
-import { exists, readsTogether, row, value } from './reads.ts';
-import { accessQuery, examQuery } from './exams.ts';
+import { readsTogether, rows, value } from './reads.ts';
+import { examsQuery } from './exams.ts';
 import { prepared } from './prepared.ts';
 import type { ShareCodeTable } from './schema.ts';
 
@@ -16,22 +16,39 @@ const codeById = prepared((db: Db, id: string) => db.selectFrom('share_code').se
 
 export const codesByLocator = async (db: Db, locatorHash: string) => (await byLocator(db, locatorHash)).rows;
 
-const byLocator = prepared((db: Db, locatorHash: string) =>
-  db.selectFrom('share_code').selectAll().where('locator_hash', '=', locatorHash),
-);
+const byLocatorQuery = (db: Db, locatorHash: string) =>
+  db.selectFrom('share_code').selectAll().where('locator_hash', '=', locatorHash);
+
+const byLocator = prepared(byLocatorQuery);
 
 /**
- * What a redemption reads once its code is found, read together (`reads.ts`): the code's exam, whether the
- * professional already has access to it, and their wrong attempts since the instant given.
+ * What a redemption reads, read together (`reads.ts`): the codes under the locator (one live at
+ * most, with the old ones that had it), the exams they open, which of those the professional may
+ * open already, and their wrong attempts since the instant given.
  */
-export async function redemptionReads(db: Db, examId: string, idnps: string, since: Date) {
-  const { exam, granted, wrong } = await redemptionRows(db, examId, idnps, since.toISOString());
-  return { exam, granted, wrongAttempts: Number(wrong) };
+export async function redemptionReads(db: Db, locatorHash: string, idnps: string, since: Date) {
+  const { codes, exams, granted, wrong } = await redemptionRows(db, locatorHash, idnps, since.toISOString());
+  return {
+    codes,
+    examOf: (code: ShareCodeTable) => exams.find((e) => e.id === code.exam_id),
+    grantedFor: (code: ShareCodeTable) => granted.some((g) => g.exam_id === code.exam_id),
+    wrongAttempts: Number(wrong),
+  };
 }
 
-const redemptionRows = readsTogether((db: Db, examId: string, idnps: string, since: string) => ({
-  exam: row(examQuery(db, examId)),
-  granted: exists(accessQuery(db, examId, idnps)),
+const examsUnder = (db: Db, locatorHash: string) =>
+  db.selectFrom('share_code').select('exam_id').where('locator_hash', '=', locatorHash);
+
+const redemptionRows = readsTogether((db: Db, locatorHash: string, idnps: string, since: string) => ({
+  codes: rows(byLocatorQuery(db, locatorHash)),
+  exams: rows(examsQuery(db).where('id', 'in', examsUnder(db, locatorHash))),
+  granted: rows(
+    db
+      .selectFrom('exam_access')
+      .select('exam_id')
+      .where('idnps', '=', idnps)
+      .where('exam_id', 'in', examsUnder(db, locatorHash)),
+  ),
   wrong: value(
     db
       .selectFrom('share_attempt')
