@@ -283,7 +283,7 @@ describe('audit readers without a health profession', () => {
 });
 
 describe('consent reads', () => {
-  it('are audited and limited to the circle, physicians and audit readers', async () => {
+  it('are audited and limited to the current circle, physicians and audit readers', async () => {
     const { p, call } = await platform();
     const consent = (as: MintOptions) => call('GET', '/fhir/Consent?patient=lefevre', as);
     expect((await consent(nurse)).statusCode).toBe(403);
@@ -297,6 +297,15 @@ describe('consent reads', () => {
     });
     expect(join.statusCode).toBe(201);
     expect((await consent(nurse)).statusCode).toBe(200);
+    // A member who left is refused again; an unknown patient is unknown to everyone.
+    const leave = await p.app.inject({
+      method: 'POST',
+      url: '/fhir/Patient/lefevre/$care-team-leave',
+      headers: { ...(await p.issuer.bearer(nurse)), 'idempotency-key': 'consent-read-nurse-leave' },
+    });
+    expect(leave.statusCode).toBe(200);
+    expect((await consent(nurse)).statusCode).toBe(403);
+    expect((await call('GET', '/fhir/Consent?patient=nobody', {})).statusCode).toBe(404);
     const entries = await p.db
       .selectFrom('audit_event')
       .select('agent_idnps')

@@ -23,10 +23,9 @@ import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
 import { decideAccess, decideDocumentAccess, decideSummaryAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
-import { current, listCircle } from '../storage/care-team.ts';
-import { known, patientOr404 } from '../storage/patients.ts';
-import { consentOf } from '../storage/consent.ts';
-import { visibleDocuments } from '../storage/record.ts';
+import { current } from '../storage/care-team.ts';
+import { known } from '../storage/patients.ts';
+import { accessFacts, visibleDocuments } from '../storage/record.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/core/break-glass.ts';
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
@@ -165,9 +164,10 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
    */
   app.get('/fhir/Consent', { config: { staff: true }, schema: { querystring: ConsentQuery } }, async (req, reply) => {
     const actor = req.professional!;
-    const patient = await patientOr404(db, req.query.patient);
-    const member = current(await listCircle(db, patient.id)).some((m) => m.practitioner.idnps === actor.idNps);
-    if (!member && !isPhysician(actor) && !config.audit.readers.includes(actor.idNps)) {
+    // The patient, their choices and whether the professional is a member: read together.
+    const facts = await accessFacts(db, actor.idNps, req.query.patient, now());
+    const patient = known(facts.patient);
+    if (!facts.member && !isPhysician(actor) && !config.audit.readers.includes(actor.idNps)) {
       throw new FhirError(403, {
         code: 'forbidden',
         text: 'Les choix du patient ne sont consultables que par son équipe de soins, un médecin ou les responsables de la protection des données.',
@@ -175,9 +175,8 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
       });
     }
     await recordOrRefuse(audit, { kind: 'consent-read', actor, patientId: patient.id, query: 'Consent' });
-    const consent = await consentOf(db, patient.id);
-    const updated = consent.updated_at ?? instant(patient.created_at);
-    return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, consent, updated)], req));
+    const updated = facts.consent.updated_at ?? instant(patient.created_at);
+    return reply.headers(fhir).send(searchBundle([toFhirConsent(patient.id, facts.consent, updated)], req));
   });
 
   app.post('/fhir/Patient/:id/$break-glass', { schema: { params: ById, body: BreakGlassBody } }, async (req, reply) => {
