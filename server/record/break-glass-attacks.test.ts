@@ -290,20 +290,16 @@ describe('consent reads', () => {
     expect((await consent(secretariat)).statusCode).toBe(403);
     expect((await consent({})).statusCode).toBe(200);
     expect((await consent(officer)).statusCode).toBe(200);
-    const join = await p.app.inject({
-      method: 'POST',
-      url: '/fhir/Patient/lefevre/$care-team-join',
-      headers: { ...(await p.issuer.bearer(nurse)), 'idempotency-key': 'consent-read-nurse-join' },
-    });
-    expect(join.statusCode).toBe(201);
+    const nurseIn = async (operation: 'join' | 'leave') =>
+      p.app.inject({
+        method: 'POST',
+        url: `/fhir/Patient/lefevre/$care-team-${operation}`,
+        headers: { ...(await p.issuer.bearer(nurse)), 'idempotency-key': `consent-read-nurse-${operation}` },
+      });
+    expect((await nurseIn('join')).statusCode).toBe(201);
     expect((await consent(nurse)).statusCode).toBe(200);
     // A member who left is refused again; an unknown patient is unknown to everyone.
-    const leave = await p.app.inject({
-      method: 'POST',
-      url: '/fhir/Patient/lefevre/$care-team-leave',
-      headers: { ...(await p.issuer.bearer(nurse)), 'idempotency-key': 'consent-read-nurse-leave' },
-    });
-    expect(leave.statusCode).toBe(200);
+    expect((await nurseIn('leave')).statusCode).toBe(200);
     expect((await consent(nurse)).statusCode).toBe(403);
     expect((await call('GET', '/fhir/Consent?patient=nobody', {})).statusCode).toBe(404);
     const entries = await p.db
