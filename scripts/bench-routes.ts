@@ -26,10 +26,15 @@ const ONLY = process.env.BENCH_ROUTES?.split(',');
 /** Measures taken so far (each names its idempotency keys). */
 let run = 0;
 type Measure = Awaited<ReturnType<typeof measure>>;
-type Row = { storage: string; patients: number; route: string; ratios: number[]; rounds: number[] } & Omit<
-  Measure,
-  'requests'
->;
+type Row = {
+  storage: string;
+  patients: number;
+  route: string;
+  ratios: number[];
+  rounds: number[];
+  /** At the largest size: p99 of the smallest size measured beside it, and the ratio in each round. */
+  growth?: { p99: number; ratios: number[] };
+} & Omit<Measure, 'requests'>;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -37,20 +42,42 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** Forgets what was asked of a platform at this address before (a new platform on a port used before). */
+const forget = (s: Served) => {
+  for (const key of asked.keys()) if (key.startsWith(`${s.url} `)) asked.delete(key);
+};
+
+/** The smallest size, served from a database of its own for the whole run of a storage (see `measureAll`). */
+type Paired = { served: Served; routes: Route[] };
+
 /**
  * Each route warmed up for a second (a fresh process: code not yet optimised), then measured in
  * ROUNDS rounds, every route once a round, so that a slow minute of the machine falls on all of
  * them: the ratio of a round pairs measures taken seconds apart; the table gives the medians.
+ * At the largest size each route is also measured on the smallest size's platform just before, in
+ * every round: the growth of p99 then compares latencies measured seconds apart, not half an hour
+ * apart on a machine whose speed drifts (sessions 13–15: ±30 % within a run).
  */
-async function measureAll(s: Served, chosen: Route[]) {
-  for (const route of chosen) await measure(s, route, `warm-${++run}`, 1);
+async function measureAll(s: Served, chosen: Route[], paired?: Paired) {
+  const twin = (route: Route) => paired?.routes.find((r) => r.name === route.name);
+  for (const route of chosen) {
+    const small = twin(route);
+    if (small) await measure(paired!.served, small, `warm-${++run}`, 1);
+    await measure(s, route, `warm-${++run}`, 1);
+  }
   const rounds = new Map(chosen.map((r) => [r.name, [] as Measure[]]));
+  const smallRounds = new Map(chosen.map((r) => [r.name, [] as Measure[]]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const route of chosen) rounds.get(route.name)!.push(await measure(s, route, String(++run), SECONDS));
+    for (const route of chosen) {
+      const small = twin(route);
+      if (small) smallRounds.get(route.name)!.push(await measure(paired!.served, small, String(++run), SECONDS));
+      rounds.get(route.name)!.push(await measure(s, route, String(++run), SECONDS));
+    }
   }
   const bare = chosen.find((r) => r.name.includes('durable'));
   return chosen.map((route) => {
     const of = rounds.get(route.name)!;
+    const smallOf = smallRounds.get(route.name)!;
     return {
       route: route.name,
       rps: median(of.map((m) => m.rps)),
@@ -59,6 +86,14 @@ async function measureAll(s: Served, chosen: Route[]) {
       p99: median(of.map((m) => m.p99)),
       errors: of.reduce((n, m) => n + m.errors, 0),
       ratios: bare ? of.map((m, i) => m.rps / rounds.get(bare.name)![i]!.rps) : [],
+      ...(smallOf.length > 0
+        ? {
+            growth: {
+              p99: median(smallOf.map((m) => m.p99)),
+              ratios: of.map((m, i) => m.p99 / Math.max(smallOf[i]!.p99, 1)),
+            },
+          }
+        : {}),
     };
   });
 }
@@ -68,23 +103,34 @@ for (const storage of STORAGES) {
   const dir = mkdtempSync(join(resolve('.data'), 'bench-routes-'));
   const cluster = storage === 'postgres' ? await startPostgres({ durable: true, settings: PG_SETTINGS }) : undefined;
   if (cluster) await cluster.admin('CREATE DATABASE passerelle');
-  const db = cluster ? cluster.urlOf('passerelle') : dir;
+  if (cluster) await cluster.admin('CREATE DATABASE passerelle_smallest');
+  const db = cluster ? cluster.urlOf('passerelle') : join(dir, 'sizes');
+  const smallestDb = cluster ? cluster.urlOf('passerelle_smallest') : join(dir, 'smallest');
+  const only = (r: Route) => !ONLY || ONLY.some((o) => r.name.includes(o));
+  // The smallest size a second time, on its own database, measured beside the largest.
+  const smallest = SIZES.length > 1 ? await serve(smallestDb, SIZES[0]!) : undefined;
   try {
     for (const patients of SIZES) {
       const t0 = performance.now();
       const { served, stop } = await serve(db, patients);
-      asked.clear();
+      forget(served);
       console.error(`${storage} ${patients} patients: ready in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      const chosen = routes(served, patients, storage).filter((r) => !ONLY || ONLY.some((o) => r.name.includes(o)));
-      for (const r of await measureAll(served, chosen)) {
+      const chosen = routes(served, patients, storage).filter(only);
+      const paired =
+        smallest && patients === SIZES.at(-1)
+          ? { served: smallest.served, routes: routes(smallest.served, SIZES[0]!, storage).filter(only) }
+          : undefined;
+      for (const r of await measureAll(served, chosen, paired)) {
         rows.push({ storage, patients, ...r });
         console.error(
-          `  ${r.route}: ${r.rounds.map((x) => x.toFixed(0)).join(' ')} req/s, p50 ${r.p50} ms p99 ${r.p99} ms, ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}, errors ${r.errors}`,
+          `  ${r.route}: ${r.rounds.map((x) => x.toFixed(0)).join(' ')} req/s, p50 ${r.p50} ms p99 ${r.p99} ms, ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}, errors ${r.errors}` +
+            (r.growth ? `, p99 at ${SIZES[0]} beside it ${r.growth.p99} ms` : ''),
         );
       }
       await stop();
     }
   } finally {
+    await smallest?.stop();
     await cluster?.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -105,17 +151,16 @@ for (const r of rows) {
     `| ${r.storage} | ${fmt(r.patients)} | ${fmt(r.patients * 10)} | ${r.route} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${ratio} | ${r.errors} |`,
   );
 }
-console.log('\nGrowth of p99 from the smallest to the largest size (target ≤ 1.5×)\n');
+console.log(
+  '\nGrowth of p99 from the smallest to the largest size (target ≤ 1.5×): both measured in the same rounds, ' +
+    'the smallest on a platform of its own beside the largest; growth: median of the rounds’ ratios (lowest–highest)\n',
+);
 console.log('| storage | route | p99 smallest | p99 largest | growth |');
 console.log('| --- | --- | --- | --- | --- |');
-for (const storage of STORAGES) {
-  for (const name of new Set(rows.map((r) => r.route))) {
-    const of = rows.filter((r) => r.storage === storage && r.route === name);
-    if (of.length < 2) continue;
-    const [first, last] = [of[0]!, of.at(-1)!];
-    console.log(
-      `| ${storage} | ${name} | ${first.p99} | ${last.p99} | ${(last.p99 / Math.max(first.p99, 1)).toFixed(2)} |`,
-    );
-  }
+for (const r of rows.filter((row) => row.growth)) {
+  const { p99, ratios } = r.growth!;
+  console.log(
+    `| ${r.storage} | ${r.route} | ${p99} | ${r.p99} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`,
+  );
 }
 process.exit(0);

@@ -130,12 +130,13 @@ export function routes(s: Served, patients: number, storage: string): Route[] {
   ];
 }
 
-/** Requests asked so far of each route of the current platform (a change is never asked twice). */
+/** Requests asked so far of each route of each platform served (a change is never asked twice). */
 export const asked = new Map<string, number>();
 
 export async function measure(s: Served, route: Route, run: string, seconds: number) {
   // Request numbers go on from the warm-up: a change is never asked twice.
-  let i = asked.get(route.name) ?? 0;
+  const key = `${s.url} ${route.name}`;
+  let i = asked.get(key) ?? 0;
   const result = await autocannon({
     url: s.url,
     connections: CONNECTIONS,
@@ -145,7 +146,7 @@ export async function measure(s: Served, route: Route, run: string, seconds: num
         method: route.method,
         setupRequest: (req) => {
           const next = route.next(i++);
-          asked.set(route.name, i);
+          asked.set(key, i);
           return {
             ...req,
             path: next.path,
