@@ -33,7 +33,7 @@ type Row = {
   ratios: number[];
   rounds: number[];
   /** At the largest size: p99 of the smallest size measured beside it, and the ratio in each round. */
-  growth?: { p99: number; ratios: number[] };
+  growth?: { p99: number; ratios: number[]; errors: number };
 } & Omit<Measure, 'requests'>;
 
 const median = (values: number[]) => {
@@ -91,6 +91,7 @@ async function measureAll(s: Served, chosen: Route[], paired?: Paired) {
             growth: {
               p99: median(smallOf.map((m) => m.p99)),
               ratios: of.map((m, i) => m.p99 / Math.max(smallOf[i]!.p99, 1)),
+              errors: smallOf.reduce((n, m) => n + m.errors, 0),
             },
           }
         : {}),
@@ -124,7 +125,7 @@ for (const storage of STORAGES) {
         rows.push({ storage, patients, ...r });
         console.error(
           `  ${r.route}: ${r.rounds.map((x) => x.toFixed(0)).join(' ')} req/s, p50 ${r.p50} ms p99 ${r.p99} ms, ratios ${r.ratios.map((x) => x.toFixed(2)).join(' ')}, errors ${r.errors}` +
-            (r.growth ? `, p99 at ${SIZES[0]} beside it ${r.growth.p99} ms` : ''),
+            (r.growth ? `, p99 at ${SIZES[0]} beside it ${r.growth.p99} ms (errors ${r.growth.errors})` : ''),
         );
       }
       await stop();
@@ -155,12 +156,12 @@ console.log(
   '\nGrowth of p99 from the smallest to the largest size (target ≤ 1.5×): both measured in the same rounds, ' +
     'the smallest on a platform of its own beside the largest; growth: median of the rounds’ ratios (lowest–highest)\n',
 );
-console.log('| storage | route | p99 smallest | p99 largest | growth |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| storage | route | p99 smallest | p99 largest | growth | errors at the smallest |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows.filter((row) => row.growth)) {
-  const { p99, ratios } = r.growth!;
+  const { p99, ratios, errors } = r.growth!;
   console.log(
-    `| ${r.storage} | ${r.route} | ${p99} | ${r.p99} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`,
+    `| ${r.storage} | ${r.route} | ${p99} | ${r.p99} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${errors} |`,
   );
 }
 process.exit(0);
