@@ -173,7 +173,8 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       status: name === 'join' ? 201 : 200,
       json: JSON.stringify(circleBundle(patient, members, req)),
     });
-    let answer = answerWith(afterAsRead);
+    const asReadAnswer = answerWith(afterAsRead);
+    let answer = asReadAnswer;
     const recorded = await recordOrRefuse(
       audit,
       {
@@ -183,6 +184,8 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
         ...(fn ? { detail: { function: fn } } : {}),
       },
       async (tx) => {
+        // A batch written again (a change of it failed) runs this again: from the circle as read.
+        answer = asReadAnswer;
         const kept = keptAnswer(scope, answer, at);
         const roleIds = mine.map((m) => m.role.id);
         let asRead: boolean;
