@@ -122,3 +122,24 @@ export function prepared<D, A extends unknown[], O>(build: Build<D, A, O>, optio
     return db.executeQuery<O>({ ...(compiled.query as CompiledQuery<O>), parameters });
   };
 }
+
+/**
+ * Each query a builder names (`{ name: query… }`), prepared on its own — for queries written
+ * together that a database runs apart (SQLite: `reads.ts`, `writes.ts`). Each uses some of the
+ * arguments; `query` makes the statement of a part. The names, and each part as first built, are
+ * known from the first call: a builder names the same parts whatever its arguments.
+ */
+export function preparedEach<D, A extends unknown[], P extends Record<string, unknown>, O>(
+  build: (db: Kysely<D>, ...args: A) => P,
+  query: (db: Kysely<D>, part: P[keyof P]) => Compilable<O>,
+) {
+  let each: { name: keyof P & string; part: P[keyof P]; run: ReturnType<typeof prepared<D, A, O>> }[] | undefined;
+  return (db: Kysely<D>, args: A) =>
+    (each ??= Object.entries(build(db, ...args)).map(([name, part]) => ({
+      name,
+      part: part as P[keyof P],
+      run: prepared((db: Kysely<D>, ...args: A) => query(db, build(db, ...args)[name] as P[keyof P]), {
+        someArguments: true,
+      }),
+    })));
+}

@@ -20,7 +20,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Db } from './database.ts';
 import { isPostgres } from './dialect.ts';
-import { prepared } from './prepared.ts';
+import { prepared, preparedEach } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 // Each read is a whole query of its own: the tables it names are none of the caller's business.
@@ -85,21 +85,10 @@ export function readsTogether<A extends unknown[], P extends Record<string, Read
       }),
     ),
   );
-  // SQLite: a query per read (each uses some of the arguments), their names and kinds known from
-  // the first call (a builder names the same reads whatever its arguments).
-  let apart: { name: string; kind: Kind; query: ReturnType<typeof prepared<Database, A, unknown>> }[];
-  const readsOf = (db: Db, args: A) =>
-    (apart ??= Object.entries(build(db, ...args)).map(([name, { kind }]) => ({
-      name,
-      kind,
-      query: prepared(
-        (db: Db, ...args: A) => {
-          const read = build(db, ...args)[name]!;
-          return read.kind === 'exists' ? db.selectNoFrom((eb) => eb.exists(read.query).as('v')) : read.query;
-        },
-        { someArguments: true },
-      ),
-    })));
+  // SQLite: a query per read.
+  const apart = preparedEach(build, (db, read) =>
+    read.kind === 'exists' ? db.selectNoFrom((eb) => eb.exists(read.query).as('v')) : read.query,
+  );
   return async (db: Db, ...args: A): Promise<Results<P>> => {
     if (isPostgres(db)) {
       // node-postgres parses JSON: rows come back as objects and arrays.
@@ -107,8 +96,8 @@ export function readsTogether<A extends unknown[], P extends Record<string, Read
       return Object.fromEntries(Object.entries(one!).map(([name, v]) => [name, v ?? undefined])) as Results<P>;
     }
     const results: Record<string, unknown> = {};
-    for (const { name, kind, query } of readsOf(db, args)) {
-      results[name] = FROM_ROWS[kind]((await query(db, ...args)).rows as Record<string, unknown>[]);
+    for (const { name, part, run } of apart(db, args)) {
+      results[name] = FROM_ROWS[part.kind]((await run(db, ...args)).rows as Record<string, unknown>[]);
     }
     return results as Results<P>;
   };

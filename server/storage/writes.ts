@@ -26,7 +26,7 @@ import {
 } from 'kysely';
 import type { Db } from './database.ts';
 import { isPostgres } from './dialect.ts';
-import { prepared } from './prepared.ts';
+import { prepared, preparedEach } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 // Each write is a whole statement of its own: the tables it names are none of the caller's business.
@@ -60,22 +60,16 @@ export function writesTogether<A extends unknown[], W extends Record<string, Wri
       ),
     );
   });
-  // SQLite: a statement per write (each uses some of the arguments), their names known from the
-  // first call (a builder names the same writes whatever its arguments).
-  let apart: { name: string; write: ReturnType<typeof prepared<Database, A, unknown>> }[];
-  const writesOf = (db: Db, args: A) =>
-    (apart ??= Object.keys(build(db, ...args)).map((name) => ({
-      name,
-      write: prepared((db: Db, ...args: A) => build(db, ...args)[name]!, { someArguments: true }),
-    })));
+  // SQLite: a statement per write, in the order written.
+  const apart = preparedEach(build, (_db, write) => write);
   return async (tx: Db, ...args: A): Promise<Changed<W>> => {
     if (isPostgres(tx)) {
       const [counts] = (await together(tx, ...args)).rows as Record<string, number>[];
       return counts as Changed<W>;
     }
     const changed: Record<string, number> = {};
-    for (const { name, write } of writesOf(tx, args)) {
-      changed[name] = Number((await write(tx, ...args)).numAffectedRows ?? 0);
+    for (const { name, run } of apart(tx, args)) {
+      changed[name] = Number((await run(tx, ...args)).numAffectedRows ?? 0);
     }
     return changed as Changed<W>;
   };
