@@ -16,7 +16,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startPostgres } from '../test/support/postgres.ts';
-import { asked, CONNECTIONS, measure, PG_SETTINGS, routes, serve, type Route, type Served } from './hot-routes.ts';
+import {
+  asked,
+  CONNECTIONS,
+  hugePages,
+  measure,
+  PG_SETTINGS,
+  routes,
+  serve,
+  type Route,
+  type Served,
+} from './hot-routes.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -98,6 +108,7 @@ async function measureAll(s: Served, chosen: Route[], paired?: Paired) {
     };
   });
 }
+const huge = hugePages();
 const rows: Row[] = [];
 for (const storage of STORAGES) {
   mkdirSync(resolve('.data'), { recursive: true });
@@ -139,7 +150,9 @@ for (const storage of STORAGES) {
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 }).replaceAll(',', ' ');
 console.log(
-  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route, medians; ratio: throughput / bare durable insert in the same round (median, lowest–highest)\n`,
+  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route, medians; ratio: throughput / bare durable insert in the same round (median, lowest–highest)` +
+    (STORAGES.includes('postgres') ? `; ${huge}` : '') +
+    '\n',
 );
 console.log('| storage | patients | audit entries | route | req/s | p50 ms | p99 ms | / bare insert | errors |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');

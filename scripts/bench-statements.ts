@@ -11,12 +11,13 @@
  */
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres.ts';
-import { measure, PG_SETTINGS, routes, serve } from './hot-routes.ts';
+import { hugePages, measure, PG_SETTINGS, routes, serve } from './hot-routes.ts';
 
 const PATIENTS = Number(process.env.BENCH_PATIENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ONLY = process.env.BENCH_ROUTES?.split(',');
 
+const huge = hugePages();
 const cluster = await startPostgres({
   durable: true,
   settings: [...PG_SETTINGS, 'shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'],
@@ -33,6 +34,15 @@ try {
     (r) => !r.name.startsWith('bare') && (!ONLY || ONLY.some((o) => r.name.includes(o))),
   );
   await first.stop();
+  const largest = await stats.query(
+    `SELECT relname, pg_relation_size(c.oid) AS bytes FROM pg_class c
+     JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+     WHERE c.relkind IN ('r', 'i') ORDER BY 2 DESC LIMIT 12`,
+  );
+  console.log(`\n${huge}`);
+  console.log(
+    `largest relations: ${largest.rows.map((r) => `${r.relname} ${Math.round(r.bytes / 2 ** 20)} MB`).join(', ')}`,
+  );
   for (const [n, pick] of chosen.entries()) {
     const { served, stop } = await serve(url, PATIENTS);
     const route = routes(served, PATIENTS, 'postgres').find((r) => r.name === pick.name)!;
@@ -44,7 +54,7 @@ try {
     const per = (v: number) => (v / Math.max(requests, 1)).toFixed(2);
     const µs = (ms: number) => Math.round((1000 * ms) / Math.max(requests, 1));
     const statements = await stats.query(
-      `SELECT calls, plans, total_exec_time, total_plan_time, wal_bytes, shared_blks_hit + shared_blks_read AS blocks,
+      `SELECT calls, plans, total_exec_time, total_plan_time, wal_bytes, shared_blks_hit + shared_blks_read AS blocks, shared_blks_read AS misses,
          left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS text
        FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 12`,
     );
@@ -53,12 +63,15 @@ try {
        WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 6`,
     );
     console.log(`\n${route.name} — ${requests} requests, ${PATIENTS} patients\n`);
-    console.log('| per request | exec µs | plan µs | plans per call | WAL bytes | blocks per call | statement |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      '| per request | exec µs | plan µs | plans per call | WAL bytes | blocks per call | of them not in shared buffers | statement |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const s of statements.rows) {
       console.log(
         `| ${per(s.calls)} | ${µs(s.total_exec_time)} | ${µs(s.total_plan_time)} | ${(s.plans / s.calls).toFixed(2)} | ` +
-          `${Math.round(Number(s.wal_bytes) / Math.max(requests, 1))} | ${(Number(s.blocks) / s.calls).toFixed(1)} | \`${s.text}\` |`,
+          `${Math.round(Number(s.wal_bytes) / Math.max(requests, 1))} | ${(Number(s.blocks) / s.calls).toFixed(1)} | ` +
+          `${(Number(s.misses) / s.calls).toFixed(1)} | \`${s.text}\` |`,
       );
     }
     console.log('');

@@ -4,6 +4,7 @@
  * (`bench-platform.ts`), what each route is asked, one measure under load (autocannon).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { insKey } from '../src/core/ins.ts';
@@ -16,7 +17,30 @@ export const CONNECTIONS = 16;
  * cost of a random read on a disk that has none to pay (SSD, or the data in memory: the default of
  * 4 is a spinning disk's, and made the planner read small tables whole rather than by their index).
  */
-export const PG_SETTINGS = ['shared_buffers=2GB', 'random_page_cost=1.1'];
+export const PG_SETTINGS = [
+  'shared_buffers=2GB',
+  'random_page_cost=1.1',
+  // Its shared memory in huge pages when the machine reserved them (docs/scale.md): on this
+  // project's virtual machine the first touch of each 4 KiB page by each backend costs tens of
+  // microseconds, more than the query that touched it. BENCH_HUGE_PAGES=off measures without.
+  `huge_pages=${process.env.BENCH_HUGE_PAGES ?? 'try'}`,
+];
+
+/**
+ * Whether PostgreSQL can have its 2 GB of shared buffers in huge pages here, said with the figures
+ * (asked before the benchmark's own cluster starts).
+ */
+export function hugePages(): string {
+  const info = readFileSync('/proc/meminfo', 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  // Free and not promised to a server already started: another cluster running takes its share.
+  const reserved = ((field('HugePages_Free') - field('HugePages_Rsvd')) * field('Hugepagesize')) / 2 ** 20;
+  return process.env.BENCH_HUGE_PAGES === 'off'
+    ? 'PostgreSQL without huge pages (BENCH_HUGE_PAGES=off)'
+    : reserved >= 2.1
+      ? `PostgreSQL in huge pages (${reserved.toFixed(1)} GiB of them free)`
+      : `PostgreSQL in 4 KiB pages: ${reserved.toFixed(1)} GiB of huge pages free, 2.1 needed (sysctl vm.nr_hugepages=1100)`;
+}
 const MEMBERS_OF = 100;
 const PHYSICIANS = 200;
 
