@@ -71,15 +71,24 @@ export async function savePractitioner(db: Db, p: Professional, now = new Date()
 
 /**
  * Records the professional of each authenticated request, writing only when their claims changed
- * since this process last wrote them (a request costs no write in the common case).
+ * since this process last wrote them (a request costs no write in the common case). Requests of
+ * the same professional arriving while their claims are being written wait for that one write
+ * (after a restart, a clinician's first requests come together: each writing the same row made
+ * them wait on each other's lock, 25 ms each under load). A failed write is tried again by the
+ * next request.
  */
 export function practitionerRecorder(db: Db) {
-  const written = new Map<string, string>();
-  return async (p: Professional): Promise<void> => {
+  const written = new Map<string, { fingerprint: string; saved: Promise<void> }>();
+  return (p: Professional): Promise<void> => {
     const fingerprint = JSON.stringify(p);
-    if (written.get(p.idNps) === fingerprint) return;
-    await savePractitioner(db, p);
+    const known = written.get(p.idNps);
+    if (known?.fingerprint === fingerprint) return known.saved;
     if (written.size > 10_000) written.clear();
-    written.set(p.idNps, fingerprint);
+    const entry = { fingerprint, saved: savePractitioner(db, p).then(() => undefined) };
+    written.set(p.idNps, entry);
+    entry.saved.catch(() => {
+      if (written.get(p.idNps) === entry) written.delete(p.idNps);
+    });
+    return entry.saved;
   };
 }
