@@ -256,6 +256,19 @@ app.post('/bench/grouped', async () => {
   await sql`INSERT INTO bench_raw (id, payload) VALUES (${randomUUID()}, ${PAYLOAD})`.execute(db);
   return { ok: true };
 });
+// What autovacuum does within its minute, done before each measure (`measure`): every table whose
+// rows changed past autovacuum's threshold since it was last analysed is analysed, and PostgreSQL's
+// plans follow. Without it, a route measured right after another grew a table a thousandfold
+// (the break-glass start: ten sessions from the fill, thousands in seconds) was planned on the
+// table's old size until autovacuum woke (BENCHMARKS.md, session 16).
+app.post('/bench/settle', async () => {
+  if (!isPostgres(db)) return { analysed: [] };
+  const { rows } = await sql<{ relname: string }>`
+    SELECT t.relname FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+    WHERE t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)`.execute(db);
+  for (const { relname } of rows) await sql`ANALYZE ${sql.table(relname)}`.execute(db);
+  return { analysed: rows.map((r) => r.relname) };
+});
 await app.ready();
 
 // Valid for the whole run (a platform may serve for an hour: bench:routes keeps the smallest size's).

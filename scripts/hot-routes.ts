@@ -157,10 +157,16 @@ export function routes(s: Served, patients: number, storage: string): Route[] {
 /** Requests asked so far of each route of each platform served (a change is never asked twice). */
 export const asked = new Map<string, number>();
 
+/**
+ * One route under load for `seconds`, on a database first settled as autovacuum would have it
+ * (`/bench/settle`: the tables the previous routes grew are analysed).
+ */
 export async function measure(s: Served, route: Route, run: string, seconds: number) {
   // Request numbers go on from the warm-up: a change is never asked twice.
   const key = `${s.url} ${route.name}`;
   let i = asked.get(key) ?? 0;
+  const settled = await fetch(`${s.url}/bench/settle`, { method: 'POST', headers: { authorization: s.tokens[0]! } });
+  if (!settled.ok) throw new Error(`settle: ${settled.status} ${await settled.text()}`);
   const result = await autocannon({
     url: s.url,
     connections: CONNECTIONS,
