@@ -3,8 +3,9 @@
  * server and the load generator each spend per request while the route is under load (autocannon,
  * 16 connections), from the processes' own counters (`/proc/<pid>/stat`), next to the bare routes.
  * Also the minor page faults each takes per request (on a virtual machine a fault can cost more
- * than a query: docs/scale.md, "Tuning the database"). Less noisy than throughput for comparing two versions of a route on a busy machine: a change that
- * saves a query shows as microseconds saved, whatever the machine's speed that minute. On
+ * than a query: docs/scale.md, "Tuning the database"). Less noisy than throughput for comparing
+ * two versions of a route on a busy machine: a change that saves a query shows as microseconds
+ * saved, whatever the machine's speed that minute. On
  * PostgreSQL the database's time is every `postgres` process of the machine (the benchmark's
  * throw-away cluster: run nothing else). Not a test: CI never runs it.
  *

@@ -203,10 +203,10 @@ function plainSqliteInsert(dataDir: string) {
 /**
  * A platform in service reads its patients, circles and records all day: their pages stay in
  * PostgreSQL's shared buffers while the audit log's old pages, written once and never read, are the
- * ones evicted. Right after the bulk fill it is the other way round (the fill's 10⁷ audit entries
- * went through the buffers last) and every read of a patient at 10⁶ went to the kernel (session 15:
- * the lookup's read 283 µs for 4 blocks, 21 µs at 10³). Every table but the audit log's, and every
- * index, is loaded into the buffers (`pg_prewarm`, shipped with PostgreSQL) before anything is measured.
+ * ones evicted. Right after the bulk fill the fill's 10⁷ audit entries went through the buffers
+ * last. Every table but the audit log's, and every index, is loaded into the buffers (`pg_prewarm`,
+ * shipped with PostgreSQL) before anything is measured. (Most of the lookup's 283 µs at 10⁶ in
+ * session 15 turned out to be page faults, not reads: `huge_pages` in `PG_SETTINGS`.)
  */
 async function warm(db: Db) {
   await sql`CREATE EXTENSION IF NOT EXISTS pg_prewarm`.execute(db);
