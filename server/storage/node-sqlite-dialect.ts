@@ -18,13 +18,38 @@ import {
 } from 'kysely';
 import type { GroupSync } from './group-sync.ts';
 
+/**
+ * A statement whose rows come back as arrays, made into objects here. `node:sqlite` builds each row
+ * object with a null prototype, and V8 gives every such object a hidden class of its own: a new map
+ * per row, allocated, promoted and collected (most of a declaration's page faults on SQLite —
+ * BENCHMARKS.md, session 17). Objects built here in the columns' order share one hidden class.
+ */
 function statement(stmt: StatementSync): SqliteStatement {
   const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
+  const names = stmt.columns().map((c) => c.name);
+  // A column named `__proto__` would set the object's prototype: such a statement keeps node's rows.
+  if (names.length === 0 || names.includes('__proto__')) {
+    return {
+      reader: names.length > 0,
+      all: (p) => stmt.all(...params(p)),
+      run: (p) => stmt.run(...params(p)),
+      iterate: (p) => stmt.iterate(...params(p)),
+    };
+  }
+  stmt.setReturnArrays(true);
+  const object = (row: unknown) => {
+    const values = row as unknown[];
+    const made: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) made[names[i]!] = values[i];
+    return made;
+  };
   return {
-    reader: stmt.columns().length > 0,
-    all: (p) => stmt.all(...params(p)),
+    reader: true,
+    all: (p) => stmt.all(...params(p)).map(object),
     run: (p) => stmt.run(...params(p)),
-    iterate: (p) => stmt.iterate(...params(p)),
+    iterate: function* (p) {
+      for (const row of stmt.iterate(...params(p))) yield object(row);
+    },
   };
 }
 
@@ -98,8 +123,9 @@ export function nodeSqliteDialect(db: DatabaseSync, options: { durable?: GroupSy
     },
   };
   // Rows changed by this connection since it opened (every commit that wrote moves it).
-  const totalChanges = db.prepare('SELECT total_changes() AS n');
-  const changes = () => totalChanges.get()!.n as number;
+  const totalChanges = db.prepare('SELECT total_changes()');
+  totalChanges.setReturnArrays(true);
+  const changes = () => (totalChanges.get() as unknown as [number])[0];
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
       return new TurnsDriver(database, changes, options.durable);
