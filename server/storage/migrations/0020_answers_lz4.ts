@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
-import { isPostgres } from '../dialect.ts';
+import { compressWithLz4 } from './forms.ts';
 
 /**
  * PostgreSQL compresses a value of more than 2 KB before it stores it, by default with its own
@@ -18,14 +18,6 @@ export const LZ4_COLUMNS = [
 
 export const migration: Migration = {
   async up(db: Kysely<unknown>) {
-    if (!isPostgres(db)) return;
-    for (const [table, column] of LZ4_COLUMNS) {
-      await sql
-        .raw(
-          `DO $$ BEGIN ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4; ` +
-            `EXCEPTION WHEN feature_not_supported THEN NULL; END $$`,
-        )
-        .execute(db);
-    }
+    for (const [table, column] of LZ4_COLUMNS) await compressWithLz4(db, table, column);
   },
 };

@@ -1,7 +1,8 @@
 /**
  * Where SQLite and PostgreSQL differ, a migration says both; these are the forms they share: the
  * audit tables' refusal of any change (SQLite `RAISE(ABORT)`, PostgreSQL a PL/pgSQL function, also
- * before `TRUNCATE`), the current time as SQLite writes it, and the audit sequence numbers' type.
+ * before `TRUNCATE`), the current time as SQLite writes it, the audit sequence numbers' type, and
+ * a PostgreSQL column's compression set to lz4.
  */
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.ts';
@@ -38,3 +39,18 @@ export async function appendOnly(db: Kysely<unknown>, table: string): Promise<vo
 export const now = (db: Kysely<unknown>) =>
   isPostgres(db) ? sql`to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')` : sql`CURRENT_TIMESTAMP`;
 export const sequenceNumber = (db: Kysely<unknown>) => (isPostgres(db) ? 'bigint' : 'integer');
+
+/**
+ * New values of `table`.`column` compressed with lz4 rather than PostgreSQL's `pglz` (values of
+ * more than 2 KB are compressed; docs/scale.md, "Tuning the database"). Values already stored stay
+ * as they are and read the same; a server built without lz4 keeps `pglz`. SQLite does not compress.
+ */
+export async function compressWithLz4(db: Kysely<unknown>, table: string, column: string): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql
+    .raw(
+      `DO $$ BEGIN ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4; ` +
+        `EXCEPTION WHEN feature_not_supported THEN NULL; END $$`,
+    )
+    .execute(db);
+}

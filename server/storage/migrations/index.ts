@@ -24,6 +24,7 @@ import { migration as m0017 } from './0017_audit_turn.ts';
 import { migration as m0018 } from './0018_audit_chain_lock.ts';
 import { migration as m0019 } from './0019_reads_by_index.ts';
 import { migration as m0020 } from './0020_answers_lz4.ts';
+import { migration as m0021 } from './0021_audit_lz4.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_patient': m0001,
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0018_audit_chain_lock': m0018,
   '0019_reads_by_index': m0019,
   '0020_answers_lz4': m0020,
+  '0021_audit_lz4': m0021,
 };
 
 /** Migrates to the latest schema (or `to` one, named as in `migrations`: the migrations' tests). */
