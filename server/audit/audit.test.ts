@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { auditOnTestDatabase, fillAudit, physician } from '../../test/support/audit.ts';
 import type { Db } from '../storage/database.ts';
-import { onPostgres } from '../../test/support/database.ts';
+import { onPostgres, testDatabase } from '../../test/support/database.ts';
 import { canonical, entryHash, GENESIS } from './chain.ts';
 import { ACCESS_MODES, KINDS, toAuditEvent, type AuditKind } from './events.ts';
 import { openAuditLog, type AuditLog } from './log.ts';
@@ -134,6 +134,29 @@ describe('audit log', () => {
     );
     const report = await verifyAudit(db);
     expect(report).toMatchObject({ ok: true, entries: 40, first: 1, last: 40 });
+  });
+
+  it('writes entries alone in one statement each, without a transaction, while several writers append', async () => {
+    const sent: string[] = [];
+    const logged = await testDatabase({ log: (query) => sent.push(query.sql.toLowerCase()) });
+    const log = await openAuditLog(logged, await loadSigner({}), { checkpointEvery: 1000, writers: 4 });
+    try {
+      // The first entry reads the head (in a transaction); the others know it, or will once the
+      // append ahead of them is sent.
+      await log.record({ kind: 'login', actor: physician, query: 'first' });
+      sent.length = 0;
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) => log.record({ kind: 'login', actor: physician, query: `${round}-${i}` })),
+        );
+      }
+      expect(sent.filter((q) => q.startsWith('insert into "audit_event"')).length).toBeGreaterThan(0);
+      expect(sent.filter((q) => q === 'begin' || q === 'commit')).toEqual([]);
+      expect(await verifyAudit(logged)).toMatchObject({ ok: true, entries: 61 });
+    } finally {
+      await log.close();
+      await logged.destroy();
+    }
   });
 
   it('keeps one chain when two platform instances write at once, each signing checkpoints with its own key', async () => {

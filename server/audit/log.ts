@@ -169,6 +169,12 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
   let known: { seq: number; hash: string } | undefined;
   /** This process's writers append one after another: the next waits until the last one's entries are sent. */
   let turn: Promise<unknown> = Promise.resolve();
+  /**
+   * Appends waiting for their turn or at it. While one is, the head is not known (`known` is
+   * cleared at each turn) but will be once it is sent: a batch of entries alone can count on it
+   * (if that append fails, the batch finds no head at its turn and is written again, the head read).
+   */
+  let appending = 0;
   const takeTurn = async () => {
     let release!: () => void;
     const previous = turn;
@@ -185,6 +191,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
    * then waits in the database for this commit.
    */
   const appendBatch = async (tx: Db, kept: Drafted[], how: 'known head' | 'read head') => {
+    appending++;
     const release = await takeTurn();
     const head = how === 'known head' ? known : undefined;
     known = undefined;
@@ -217,6 +224,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
       known = { seq, hash };
       return entries;
     } finally {
+      appending--;
       release();
     }
   };
@@ -236,7 +244,9 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
     const refused: [Waiting, unknown][] = [];
     let written: AuditEventTable[];
     try {
-      if (!readHead && known && batch.every((item) => !item.change)) {
+      // Entries alone, the head known or about to be (another writer's append under way): one
+      // statement, no transaction (two round trips fewer on PostgreSQL).
+      if (!readHead && (known || appending > 0) && batch.every((item) => !item.change)) {
         kept.push(...batch);
         written = await appendBatch(db, kept, 'known head');
       } else {
