@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { onPostgres, testDatabase } from '../../test/support/database.ts';
 import { databaseFile, openDatabase, type Db } from './database.ts';
 import { prepared } from './prepared.ts';
@@ -44,6 +44,38 @@ describe.runIf(onPostgres())('named statements (PostgreSQL)', () => {
       return (await patient(conn, 'p1')).rows;
     });
     expect(rows[0]).toMatchObject({ id: 'p1', later_column: null });
+  });
+});
+
+describe.runIf(onPostgres())('the connections (PostgreSQL)', () => {
+  /** The server processes of `n` connections of the pool held at once (a barrier, no delay). */
+  async function serverProcesses(n: number) {
+    let arrived = 0;
+    let all!: () => void;
+    const allArrived = new Promise<void>((resolve) => (all = resolve));
+    const pids = await Promise.all(
+      Array.from({ length: n }, () =>
+        db.connection().execute(async (conn) => {
+          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn);
+          if (++arrived === n) all();
+          await allArrived;
+          return rows[0]!.pid;
+        }),
+      ),
+    );
+    return pids.sort((a, b) => a - b);
+  }
+
+  it('are kept however long they stay idle: no request after a quiet moment meets a cold server process', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const before = await serverProcesses(4);
+      // An hour without a request (node-postgres closes a connection idle for 10 s by default).
+      vi.advanceTimersByTime(3_600_000);
+      expect(await serverProcesses(4)).toEqual(before);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
