@@ -1,15 +1,11 @@
 /**
- * The database connection itself: on PostgreSQL, named statements survive a table changed under
- * them; on SQLite, the file's page size, new or kept.
+ * The database connection itself, on PostgreSQL: named statements survive a table changed under
+ * them; connections are kept however long idle.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { onPostgres, testDatabase } from '../../test/support/database.ts';
-import { databaseFile, openDatabase, type Db } from './database.ts';
+import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 
 let db: Db;
@@ -75,42 +71,6 @@ describe.runIf(onPostgres())('the connections (PostgreSQL)', () => {
       expect(await serverProcesses(4)).toEqual(before);
     } finally {
       vi.useRealTimers();
-    }
-  });
-});
-
-describe.skipIf(onPostgres())('the SQLite file', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'passerelle-file-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const pageSize = async (opened: Db) =>
-    (await sql<{ page_size: number }>`PRAGMA page_size`.execute(opened)).rows[0]!.page_size;
-
-  it('is made with pages of 16 KiB', async () => {
-    const opened = await openDatabase(dir);
-    try {
-      expect(await pageSize(opened)).toBe(16384);
-    } finally {
-      await opened.destroy();
-    }
-  });
-
-  it('made before with 4 KiB pages opens with its pages and its rows as they were', async () => {
-    const before = new DatabaseSync(databaseFile(dir));
-    before.exec("PRAGMA journal_mode = WAL; CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('avant');");
-    before.close();
-    const opened = await openDatabase(dir);
-    try {
-      expect(await pageSize(opened)).toBe(4096);
-      expect((await sql<{ v: string }>`SELECT v FROM kept`.execute(opened)).rows).toEqual([{ v: 'avant' }]);
-      // Migrated like any other: the platform's tables are there.
-      expect(await opened.selectFrom('patient').select('id').execute()).toEqual([]);
-    } finally {
-      await opened.destroy();
     }
   });
 });

@@ -142,16 +142,11 @@ function sqlite(dataDir: string, options: { syncFile?: typeof fileSync } & Watch
   // WAL. A commit hands its pages to the kernel; the write is answered once the log is synced,
   // away from the event loop and one sync for the commits made meanwhile (`group-sync.ts`): an
   // acknowledged write survives a crash or power loss. In memory there is nothing to sync.
-  // Pages of 16 KiB for a new database (SQLite's default is 4): the log writes each page it
-  // changes as a frame of its own, two system calls each, and its checkpoint copies each with two
-  // more — a declaration's kept answer spans several 4 KiB pages. A commit of a declaration batch
-  // took 1.9 ms with 4 KiB pages, 1.0 ms with 16 (BENCHMARKS.md, session 17). An existing database
-  // keeps its pages (docs/scale.md says how to convert one).
   // Reads: 64 MiB of pages kept (SQLite keeps 2 MiB by default: with millions of audit entries
   // every index insert read its page from the disk again), and the file read through memory
   // mapping (no system call per page; writes still go through the WAL). docs/scale.md.
   database.exec(
-    'PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;' +
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;' +
       ' PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;',
   );
   const durable = file === ':memory:' ? undefined : groupSync((options.syncFile ?? fileSync)(`${file}-wal`));
