@@ -1,7 +1,9 @@
 /**
  * `npm run bench:statements`: what each hot route asks PostgreSQL while it is under load
- * (autocannon, 16 connections) — per request, each statement's calls, execution time, plans and
- * WAL written (`pg_stat_statements`), and the tables read whole meanwhile (`pg_stat_user_tables`:
+ * (autocannon, 16 connections) — per request, the statements sent (each a round trip, `BEGIN` and
+ * `COMMIT` included: on this machine a round trip costs more than most statements' execution), each
+ * statement's calls, execution time, plans and WAL written (`pg_stat_statements`; the most frequent
+ * first), and the tables read whole meanwhile (`pg_stat_user_tables`:
  * a plan made on a small table that the load then grows shows here). The platform is served
  * anew for each route on the same filled database, so that its connections' statistics are
  * flushed when they close. A measurement: CI never runs it.
@@ -56,13 +58,17 @@ try {
     const statements = await stats.query(
       `SELECT calls, plans, total_exec_time, total_plan_time, wal_bytes, shared_blks_hit + shared_blks_read AS blocks, shared_blks_read AS misses,
          left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS text
-       FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 12`,
+       FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC, total_exec_time DESC LIMIT 14`,
+    );
+    const sent = await stats.query<{ calls: string }>(
+      `SELECT sum(calls) AS calls FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat%'`,
     );
     const tables = await stats.query(
       `SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables
        WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 6`,
     );
-    console.log(`\n${route.name} — ${requests} requests, ${PATIENTS} patients\n`);
+    console.log(`\n${route.name} — ${requests} requests, ${PATIENTS} patients`);
+    console.log(`statements sent per request (round trips): ${per(Number(sent.rows[0]!.calls))}\n`);
     console.log(
       '| per request | exec µs | plan µs | plans per call | WAL bytes | blocks per call | of them not in shared buffers | statement |',
     );
