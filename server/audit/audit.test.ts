@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { auditOnTestDatabase, fillAudit, physician } from '../../test/support/audit.ts';
 import type { Db } from '../storage/database.ts';
-import { onPostgres, testDatabase } from '../../test/support/database.ts';
+import { atOnce, onPostgres, testDatabase } from '../../test/support/database.ts';
 import { canonical, entryHash, GENESIS } from './chain.ts';
 import { ACCESS_MODES, KINDS, toAuditEvent, type AuditKind } from './events.ts';
 import { openAuditLog, type AuditLog } from './log.ts';
@@ -22,22 +22,6 @@ beforeEach(async () => {
   ({ db, audit, close } = await auditOnTestDatabase());
 });
 afterEach(() => close());
-
-/** Opens `n` connections of the pool at once: each is held until all are (a barrier, no delay). */
-async function holdConnections(on: Db, n: number) {
-  let arrived = 0;
-  let all!: () => void;
-  const allArrived = new Promise<void>((resolve) => (all = resolve));
-  await Promise.all(
-    Array.from({ length: n }, () =>
-      on.connection().execute(async (conn) => {
-        await sql`SELECT 1`.execute(conn);
-        if (++arrived === n) all();
-        await allArrived;
-      }),
-    ),
-  );
-}
 
 const fill = (n: number) => fillAudit(audit, n);
 
@@ -342,7 +326,7 @@ describe('audit log', () => {
     await sql`CREATE TABLE change_probe (v TEXT PRIMARY KEY)`.execute(db);
     const insert = (tx: Db) => sql`INSERT INTO change_probe (v) VALUES ('session')`.execute(tx).then(() => {});
     // Connections open and idle in the pool (PostgreSQL), as in service: the loser's read starts at once.
-    if (onPostgres()) await holdConnections(db, 4);
+    if (onPostgres()) await atOnce(db, 4, (conn) => sql`SELECT 1`.execute(conn));
     // Two starts of the same session in one batch: the second's insert fails on the first's row.
     const first = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert);
     const second = audit.record({ kind: 'break-glass-start', actor: physician, patientId: 'p1' }, insert).then(

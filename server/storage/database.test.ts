@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { onPostgres, testDatabase } from '../../test/support/database.ts';
+import { atOnce, onPostgres, testDatabase } from '../../test/support/database.ts';
 import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 
@@ -44,23 +44,15 @@ describe.runIf(onPostgres())('named statements (PostgreSQL)', () => {
 });
 
 describe.runIf(onPostgres())('the connections (PostgreSQL)', () => {
-  /** The server processes of `n` connections of the pool held at once (a barrier, no delay). */
-  async function serverProcesses(n: number) {
-    let arrived = 0;
-    let all!: () => void;
-    const allArrived = new Promise<void>((resolve) => (all = resolve));
-    const pids = await Promise.all(
-      Array.from({ length: n }, () =>
-        db.connection().execute(async (conn) => {
-          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn);
-          if (++arrived === n) all();
-          await allArrived;
-          return rows[0]!.pid;
-        }),
-      ),
-    );
-    return pids.sort((a, b) => a - b);
-  }
+  /** The server processes of `n` connections of the pool held at once. */
+  const serverProcesses = async (n: number) =>
+    (
+      await atOnce(
+        db,
+        n,
+        async (conn) => (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn)).rows[0]!.pid,
+      )
+    ).sort((a, b) => a - b);
 
   it('are kept however long they stay idle: no request after a quiet moment meets a cold server process', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

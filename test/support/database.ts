@@ -71,3 +71,23 @@ export async function liftAppendOnly(db: Db): Promise<void> {
     }
   }
 }
+
+/**
+ * `n` connections of the pool held at once, each running `each` then waiting until all have (a
+ * barrier, no delay): on PostgreSQL, `n` server processes open together. Their results, in order.
+ */
+export async function atOnce<T>(db: Db, n: number, each: (conn: Db) => Promise<T>): Promise<T[]> {
+  let arrived = 0;
+  let all!: () => void;
+  const allArrived = new Promise<void>((resolve) => (all = resolve));
+  return Promise.all(
+    Array.from({ length: n }, () =>
+      db.connection().execute(async (conn) => {
+        const result = await each(conn);
+        if (++arrived === n) all();
+        await allArrived;
+        return result;
+      }),
+    ),
+  );
+}
