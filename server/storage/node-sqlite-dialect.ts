@@ -28,23 +28,17 @@ function statement(stmt: StatementSync): SqliteStatement {
   const params = (p: ReadonlyArray<unknown>) => p as SQLInputValue[];
   const names = stmt.columns().map((c) => c.name);
   // A column named `__proto__` would set the object's prototype: such a statement keeps node's rows.
-  if (names.length === 0 || names.includes('__proto__')) {
-    return {
-      reader: names.length > 0,
-      all: (p) => stmt.all(...params(p)),
-      run: (p) => stmt.run(...params(p)),
-      iterate: (p) => stmt.iterate(...params(p)),
-    };
-  }
-  stmt.setReturnArrays(true);
+  const asArrays = names.length > 0 && !names.includes('__proto__');
+  stmt.setReturnArrays(asArrays);
   const object = (row: unknown) => {
+    if (!asArrays) return row as Record<string, unknown>;
     const values = row as unknown[];
     const made: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) made[names[i]!] = values[i];
     return made;
   };
   return {
-    reader: true,
+    reader: names.length > 0,
     all: (p) => stmt.all(...params(p)).map(object),
     run: (p) => stmt.run(...params(p)),
     iterate: function* (p) {
