@@ -1,7 +1,8 @@
 /**
  * `npm run bench:cpu`: where each hot route's time goes — the CPU time the platform, the database
  * server and the load generator each spend per request while the route is under load (autocannon,
- * 16 connections), from the processes' own counters (`/proc/<pid>/stat`), next to the bare routes.
+ * 16 connections), from the processes' own counters (`/proc/<pid>/stat`), next to the bare routes;
+ * of the platform's, its main thread's (the event loop: on SQLite, where a route's limit is).
  * Also the minor page faults each takes per request (on a virtual machine a fault can cost more
  * than a query: docs/scale.md, "Tuning the database"). Less noisy than throughput for comparing
  * two versions of a route on a busy machine: a change that saves a query shows as microseconds
@@ -58,9 +59,19 @@ try {
   for (const [n, route] of chosen.entries()) {
     // Idempotency keys are printable ASCII without spaces: the run is named by its number.
     await measure(served, route, `warm-${n}`, 1);
-    const [platform0, db0, self0] = [usage(pid), databaseUsage(), process.cpuUsage()];
+    const [platform0, loop0, db0, self0] = [
+      usage(pid),
+      usage(`${pid}/task/${pid}`),
+      databaseUsage(),
+      process.cpuUsage(),
+    ];
     const m = await measure(served, route, `cpu-${n}`, SECONDS);
-    const [platform1, db1, self1] = [usage(pid), databaseUsage(), process.cpuUsage(self0)];
+    const [platform1, loop1, db1, self1] = [
+      usage(pid),
+      usage(`${pid}/task/${pid}`),
+      databaseUsage(),
+      process.cpuUsage(self0),
+    ];
     // Backends that ended during the measure took their ticks with them: those that lived through count.
     const database = { ticks: 0, faults: 0 };
     for (const [p, u] of db1) {
@@ -70,6 +81,7 @@ try {
     const per = (v: number) => (v / Math.max(m.requests, 1)).toFixed(v < 10 * m.requests ? 1 : 0);
     rows.push(
       `| ${STORAGE} | ${route.name} | ${Math.round(m.rps)} | ${per((platform1.ticks - platform0.ticks) * TICK_US)} | ` +
+        `${per((loop1.ticks - loop0.ticks) * TICK_US)} | ` +
         `${cluster ? per(database.ticks * TICK_US) : '–'} | ${per(self1.user + self1.system)} | ` +
         `${per(platform1.faults - platform0.faults)} | ${cluster ? per(database.faults) : '–'} | ${m.errors} |`,
     );
@@ -87,8 +99,8 @@ console.log(
     '\n',
 );
 console.log(
-  '| storage | route | req/s | platform µs | database µs | load generator µs | platform page faults | database page faults | errors |',
+  '| storage | route | req/s | platform µs | of them, its event loop | database µs | load generator µs | platform page faults | database page faults | errors |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
 process.exit(0);
