@@ -69,7 +69,10 @@ export async function startPlatform(
   }
   // This instance's own files (signing key, published checkpoints) stay in DATA_DIR, whatever the database.
   if (config.dataDir !== ':memory:') mkdirSync(config.dataDir, { recursive: true });
-  const db = await openDatabase(config.database.url ?? config.dataDir, { poolSize: config.database.poolSize });
+  const db = await openDatabase(config.database.url ?? config.dataDir, {
+    poolSize: config.database.poolSize,
+    onCheckpointError: (error) => logger.error({ err: String(error) }, 'SQLite checkpoint failed'),
+  });
   if (demo) await demo.seedDemo(db);
   const audit = await openAuditLog(db, await auditSigner(config), {
     checkpointEvery: config.audit.checkpointEvery,

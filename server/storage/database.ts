@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { backgroundCheckpoints, type Checkpointer } from './checkpointer.ts';
 import { fileSync, groupSync } from './group-sync.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { migrate } from './migrations/index.ts';
@@ -118,7 +119,7 @@ export function openDatabaseReadOnly(where: string): Db {
  */
 export async function openDatabase(
   where: string,
-  options: { poolSize?: number; syncFile?: typeof fileSync } & Watched = {},
+  options: { poolSize?: number } & SqliteOptions & Watched = {},
 ): Promise<Db> {
   const db = isPostgresUrl(where) ? postgres(where, options) : sqlite(where, options);
   try {
@@ -131,8 +132,16 @@ export async function openDatabase(
   return db;
 }
 
-/** SQLite in `dataDir`; its log synced by `syncFile` (the disk; tests give their own). */
-function sqlite(dataDir: string, options: { syncFile?: typeof fileSync } & Watched): Db {
+/** How SQLite's log reaches the disk and the file: the disk and a thread by default; tests give their own. */
+interface SqliteOptions {
+  syncFile?: typeof fileSync;
+  checkpoints?: (file: string) => Checkpointer;
+  /** Told when the checkpointer's thread fails (the writer's own checkpoint then copies the log). */
+  onCheckpointError?: (error: Error) => void;
+}
+
+/** SQLite in `dataDir`; its log synced by `syncFile`, copied into the file by `checkpoints`. */
+function sqlite(dataDir: string, options: SqliteOptions & Watched): Db {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -144,11 +153,15 @@ function sqlite(dataDir: string, options: { syncFile?: typeof fileSync } & Watch
   // acknowledged write survives a crash or power loss. In memory there is nothing to sync.
   // Reads: 64 MiB of pages kept (SQLite keeps 2 MiB by default: with millions of audit entries
   // every index insert read its page from the disk again), and the file read through memory
-  // mapping (no system call per page; writes still go through the WAL). docs/scale.md.
+  // mapping (no system call per page; writes still go through the WAL). The log is copied into
+  // the file by a thread of its own (`checkpointer.ts`); SQLite's automatic checkpoint stays, to
+  // bound the log. docs/scale.md.
   database.exec(
     'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;' +
       ' PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;',
   );
-  const durable = file === ':memory:' ? undefined : groupSync((options.syncFile ?? fileSync)(`${file}-wal`));
-  return new Kysely<Database>({ dialect: nodeSqliteDialect(database, { durable }), ...logOf(options) });
+  if (file === ':memory:') return new Kysely<Database>({ dialect: nodeSqliteDialect(database), ...logOf(options) });
+  const durable = groupSync((options.syncFile ?? fileSync)(`${file}-wal`));
+  const checkpoint = options.checkpoints?.(file) ?? backgroundCheckpoints(file, { onError: options.onCheckpointError });
+  return new Kysely<Database>({ dialect: nodeSqliteDialect(database, { durable, checkpoint }), ...logOf(options) });
 }

@@ -16,6 +16,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
+import type { Checkpointer } from './checkpointer.ts';
 import type { GroupSync } from './group-sync.ts';
 
 /**
@@ -60,12 +61,14 @@ class TurnsDriver extends SqliteDriver {
   #release: (() => void) | undefined;
   #changes: () => number;
   #durable: GroupSync | undefined;
+  #checkpoint: Checkpointer | undefined;
   #changesSeen = 0;
 
-  constructor(database: SqliteDatabase, changes: () => number, durable: GroupSync | undefined) {
+  constructor(database: SqliteDatabase, changes: () => number, options: WriteOptions) {
     super({ database });
     this.#changes = changes;
-    this.#durable = durable;
+    this.#durable = options.durable;
+    this.#checkpoint = options.checkpoint;
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
@@ -82,12 +85,18 @@ class TurnsDriver extends SqliteDriver {
     const wrote = changes !== this.#changesSeen;
     this.#changesSeen = changes;
     this.#release!();
-    if (wrote && this.#durable) await this.#durable();
+    if (!wrote) return;
+    if (this.#durable) await this.#durable();
+    // The log holds a synced commit more: copied into the file by the checkpointer's thread.
+    this.#checkpoint?.();
   }
 
   override async destroy(): Promise<void> {
     await this.#turn;
     await this.#durable?.close();
+    // The checkpointer's thread ends first: no checkpoint of its is under way when the connection
+    // closes (the connection then copies the rest of the log and removes it).
+    await this.#checkpoint?.close();
     await super.destroy();
   }
 }
@@ -99,7 +108,13 @@ class TurnsAdapter extends SqliteAdapter {
   }
 }
 
-export function nodeSqliteDialect(db: DatabaseSync, options: { durable?: GroupSync } = {}): SqliteDialect {
+/** What follows a write: its sync (`group-sync.ts`), then a checkpoint (`checkpointer.ts`). */
+interface WriteOptions {
+  durable?: GroupSync;
+  checkpoint?: Checkpointer;
+}
+
+export function nodeSqliteDialect(db: DatabaseSync, options: WriteOptions = {}): SqliteDialect {
   const cache = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
     close: () => {
@@ -122,7 +137,7 @@ export function nodeSqliteDialect(db: DatabaseSync, options: { durable?: GroupSy
   const changes = () => (totalChanges.get() as unknown as [number])[0];
   return new (class extends SqliteDialect {
     override createDriver(): Driver {
-      return new TurnsDriver(database, changes, options.durable);
+      return new TurnsDriver(database, changes, options);
     }
     override createAdapter() {
       return new TurnsAdapter();

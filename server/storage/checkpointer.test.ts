@@ -1,0 +1,94 @@
+/**
+ * SQLite's log is copied into the database file by a thread of its own (`checkpointer.ts`), not by
+ * the commit on the event loop; the thread ends before the platform's connection closes, which then
+ * removes the log; a thread that fails is reported and the writes go on.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backgroundCheckpoints, type CheckpointResult } from './checkpointer.ts';
+import { databaseFile, openDatabase, type Db } from './database.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'passerelle-checkpoint-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `commits` commits of one 64 KiB row each: 16 pages, far below SQLite's own checkpoint (1 000 pages). */
+async function write(db: Db, commits: number) {
+  await sql`CREATE TABLE filler (bytes BLOB)`.execute(db);
+  for (let i = 0; i < commits; i++) await sql`INSERT INTO filler VALUES (randomblob(65536))`.execute(db);
+}
+
+describe('checkpoints on SQLite', () => {
+  it('copies the log into the database file from a thread of its own', async () => {
+    // Told each checkpoint the thread finished; the test waits for one that copied the whole log
+    // after the last write (a signal, not a delay).
+    let written = false;
+    let copied!: (result: CheckpointResult) => void;
+    const whole = new Promise<CheckpointResult>((resolve) => (copied = resolve));
+    const db = await openDatabase(dir, {
+      checkpoints: (file) =>
+        backgroundCheckpoints(file, {
+          onDone: (result) => {
+            if (written && result.log > 0 && result.checkpointed === result.log) copied(result);
+          },
+        }),
+    });
+    const before = statSync(databaseFile(dir)).size;
+    await write(db, 20);
+    written = true;
+    // One more commit asks for one more checkpoint, begun after the 20 were synced.
+    await sql`INSERT INTO filler VALUES (randomblob(16))`.execute(db);
+    await whole;
+    // 20 × 64 KiB now in the file itself: only a checkpoint writes there, and the writer's own
+    // (at 1 000 pages of log) was never reached.
+    expect(statSync(databaseFile(dir)).size - before).toBeGreaterThanOrEqual(20 * 65536);
+    await db.destroy();
+  });
+
+  it('ends the thread before the platform’s connection closes, which then copies the log and removes it', async () => {
+    // The thread's end, seen: the platform's close must wait for it (no checkpoint still running
+    // when its own connection closes; no thread left behind).
+    let ended = false;
+    const db = await openDatabase(dir, {
+      checkpoints: (file) => {
+        const thread = backgroundCheckpoints(file);
+        return Object.assign(() => thread(), {
+          close: async () => {
+            await thread.close();
+            ended = true;
+          },
+        });
+      },
+    });
+    await write(db, 5);
+    expect(existsSync(`${databaseFile(dir)}-wal`)).toBe(true);
+    await db.destroy();
+    expect(ended).toBe(true);
+    expect(existsSync(`${databaseFile(dir)}-wal`)).toBe(false);
+  });
+
+  it('reports a thread that cannot checkpoint, and is still asked and closed without harm', async () => {
+    const failures: Error[] = [];
+    let failed!: () => void;
+    const told = new Promise<void>((resolve) => (failed = resolve));
+    const checkpoint = backgroundCheckpoints(join(dir, 'no-such-folder', 'x.sqlite'), {
+      onError: (error) => {
+        failures.push(error);
+        failed();
+      },
+    });
+    checkpoint();
+    await told;
+    checkpoint();
+    await checkpoint.close();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.message).toMatch(/unable to open/);
+  });
+});

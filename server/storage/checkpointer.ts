@@ -1,0 +1,76 @@
+/**
+ * SQLite's checkpoint — copying the write-ahead log into the database file — off the event loop.
+ * SQLite checkpoints in the commit that takes the log past 1 000 pages, on the connection that
+ * wrote, with two disk syncs: in Node that is the event loop, and it was more than a third of a batch of
+ * declarations' commit (docs/scale.md, "Durable writes on SQLite"). Here a worker thread with its
+ * own connection checkpoints after each group sync (PASSIVE: it never waits for the writer nor
+ * blocks it), one checkpoint at a time, the requests made meanwhile served by one more.
+ *
+ * SQLite starts the log over only once a checkpoint has copied it whole, and under steady writes
+ * such a thread never does (the writer has committed more meanwhile): the log would grow without
+ * end. The platform's connection keeps SQLite's automatic checkpoint: when the log reaches 1 000
+ * pages, the writer's commit copies the little the thread has not, and the log starts over.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface CheckpointResult {
+  /** Pages in the log, and how many of them are copied into the file (SQLite's own counts). */
+  log: number;
+  checkpointed: number;
+}
+
+export type Checkpointer = {
+  /** Asks for a checkpoint (after a commit is synced); never waits. */
+  (): void;
+  /** Ends the thread and its connection: before the platform's own connection closes. */
+  close(): Promise<void>;
+};
+
+/**
+ * A thread checkpointing `file` when asked. `onDone` is told each checkpoint's counts; `onError`
+ * what made one fail (the writer's own checkpoint still copies the log).
+ */
+export function backgroundCheckpoints(
+  file: string,
+  { onDone, onError }: { onDone?: (result: CheckpointResult) => void; onError?: (error: Error) => void } = {},
+): Checkpointer {
+  const worker = new Worker(new URL('./checkpointer-worker.ts', import.meta.url), { workerData: { file } });
+  // An idle checkpointer does not keep the process alive.
+  worker.unref();
+  let running = false;
+  let again = false;
+  let ended = false;
+  // Ended either way, after a failure too (`events.once` would reject on the 'error' event).
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.on('error', (error) => {
+    ended = true;
+    onError?.(error);
+  });
+  worker.on('message', (message: ({ ok: true } & CheckpointResult) | { ok: false; error: string }) => {
+    running = false;
+    if (message.ok) onDone?.({ log: message.log, checkpointed: message.checkpointed });
+    else onError?.(new Error(`checkpoint: ${message.error}`));
+    if (again) {
+      again = false;
+      ask();
+    }
+  });
+  const ask = () => {
+    if (ended) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    worker.postMessage('checkpoint');
+  };
+  return Object.assign(ask, {
+    async close() {
+      if (!ended) {
+        ended = true;
+        worker.postMessage('close');
+      }
+      await exited;
+    },
+  });
+}
