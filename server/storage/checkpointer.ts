@@ -1,16 +1,16 @@
 /**
  * SQLite's checkpoint — copying the write-ahead log into the database file — off the event loop.
  * SQLite checkpoints in the commit that takes the log past 1 000 pages, on the connection that
- * wrote, with two disk syncs: in Node that is the event loop, and it was more than a third of a batch of
- * declarations' commit (docs/scale.md, "Durable writes on SQLite"). Here a worker thread with its
- * own connection checkpoints after each group sync (PASSIVE: it never waits for the writer nor
- * blocks it), one checkpoint at a time, the requests made meanwhile served by one more.
+ * wrote, with two disk syncs: in Node that is the event loop, and it was more than a third of a
+ * batch of declarations' commit (docs/scale.md, "Durable writes on SQLite"). Here a worker thread
+ * with its own connection checkpoints after each group sync (PASSIVE: it never waits for the
+ * writer nor blocks it), one checkpoint at a time, the requests made meanwhile served by one more.
  *
  * SQLite starts the log over only once a checkpoint has copied it whole, and under steady writes
  * such a thread never does (the writer has committed more meanwhile): the log would grow without
- * end. The platform's connection keeps SQLite's automatic checkpoint: when the log reaches 1 000
- * pages, the writer's commit copies the little the thread has not, and the log starts over.
- */
+ * end. The platform's connection keeps SQLite's automatic checkpoint (PASSIVE too: it never waits
+ * for the thread): when the log reaches 1 000 pages, the writer's commit copies the little the
+ * thread has not, and the log starts over. */
 import { Worker } from 'node:worker_threads';
 
 export interface CheckpointResult {
