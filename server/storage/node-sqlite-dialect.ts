@@ -3,7 +3,8 @@
  * needs no native build (docs/toolchain.md). This is the small bridge between the two, and where
  * a write waits to be durable: given a `durable` sync (`group-sync.ts`), a query or transaction
  * that changed rows resolves only once it is on the disk — after handing the connection on, so
- * that the next request's statements run while the disk syncs.
+ * that the next request's statements run while the disk syncs. Once synced, the log is copied
+ * into the file by the `checkpoint` thread (`checkpointer.ts`), not here.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { type SQLInputValue, type StatementSync } from 'node:sqlite';
