@@ -10,7 +10,8 @@
  * such a thread never does (the writer has committed more meanwhile): the log would grow without
  * end. The platform's connection keeps SQLite's automatic checkpoint (PASSIVE too: it never waits
  * for the thread): when the log reaches 1 000 pages, the writer's commit copies the little the
- * thread has not, and the log starts over. */
+ * thread has not, and the log starts over.
+ */
 import { Worker } from 'node:worker_threads';
 
 export interface CheckpointResult {
