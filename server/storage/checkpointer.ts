@@ -4,7 +4,8 @@
  * wrote, with two disk syncs: in Node that is the event loop, and it was more than a third of a
  * batch of declarations' commit (docs/scale.md, "Durable writes on SQLite"). Here a worker thread
  * with its own connection checkpoints after each group sync (PASSIVE: it never waits for the
- * writer nor blocks it), one checkpoint at a time, the requests made meanwhile served by one more.
+ * writer nor blocks it), one checkpoint at a time, the requests made meanwhile served by one more
+ * (`oneAtATime`, as the group sync's syncs).
  *
  * SQLite starts the log over only once a checkpoint has copied it whole, and under steady writes
  * such a thread never does (the writer has committed more meanwhile): the log would grow without
@@ -13,6 +14,7 @@
  * thread has not, and the log starts over.
  */
 import { Worker } from 'node:worker_threads';
+import { oneAtATime } from './group-sync.ts';
 
 export interface CheckpointResult {
   /** Pages in the log, and how many of them are copied into the file (SQLite's own counts). */
@@ -28,8 +30,9 @@ export type Checkpointer = {
 };
 
 /**
- * A thread checkpointing `file` when asked. `onDone` is told each checkpoint's counts; `onError`
- * what made one fail (the writer's own checkpoint still copies the log).
+ * A thread checkpointing `file` when asked (one checkpoint at a time, as the group sync syncs:
+ * `oneAtATime`). `onDone` is told each checkpoint's counts; `onError` the first failure, after
+ * which the thread is asked no more (the writer's own checkpoint still copies the log).
  */
 export function backgroundCheckpoints(
   file: string,
@@ -38,40 +41,46 @@ export function backgroundCheckpoints(
   const worker = new Worker(new URL('./checkpointer-worker.ts', import.meta.url), { workerData: { file } });
   // An idle checkpointer does not keep the process alive.
   worker.unref();
-  let running = false;
-  let again = false;
-  let ended = false;
   // Ended either way, after a failure too (`events.once` would reject on the 'error' event).
   const exited = new Promise((resolve) => worker.once('exit', resolve));
+  /** The checkpoint asked of the thread, until it answers; the thread's failure, once it failed. */
+  let asked: { done(): void; failed(error: Error): void } | undefined;
+  let dead: Error | undefined;
   worker.on('error', (error) => {
-    ended = true;
-    onError?.(error);
+    dead = error;
+    asked?.failed(error);
   });
   worker.on('message', (message: ({ ok: true } & CheckpointResult) | { ok: false; error: string }) => {
-    running = false;
-    if (message.ok) onDone?.({ log: message.log, checkpointed: message.checkpointed });
-    else onError?.(new Error(`checkpoint: ${message.error}`));
-    if (again) {
-      again = false;
-      ask();
-    }
+    if (message.ok) {
+      onDone?.({ log: message.log, checkpointed: message.checkpointed });
+      asked?.done();
+    } else asked?.failed(new Error(`checkpoint: ${message.error}`));
   });
-  const ask = () => {
-    if (ended) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    worker.postMessage('checkpoint');
-  };
-  return Object.assign(ask, {
-    async close() {
-      if (!ended) {
-        ended = true;
-        worker.postMessage('close');
-      }
-      await exited;
+  const checkpoint = oneAtATime(() =>
+    dead
+      ? Promise.reject(dead)
+      : new Promise<void>((done, failed) => {
+          asked = { done, failed };
+          worker.postMessage('checkpoint');
+        }),
+  );
+  let closed = false;
+  let told = false;
+  return Object.assign(
+    () => {
+      if (closed) return;
+      checkpoint().catch((error: Error) => {
+        if (!told) onError?.(error);
+        told = true;
+      });
     },
-  });
+    {
+      async close() {
+        closed = true;
+        await checkpoint.settled();
+        if (!dead) worker.postMessage('close');
+        await exited;
+      },
+    },
+  );
 }

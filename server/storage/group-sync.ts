@@ -45,40 +45,54 @@ export function fileSync(file: string) {
   };
 }
 
-/** One sync of `file` at a time, shared by the commits made before it started (see above). */
-export function groupSync(file: { sync(): Promise<void>; close(): Promise<void> }): GroupSync {
+/**
+ * `run` once at a time, shared: a call while none runs starts one; the calls made while one runs
+ * share the next, started when it ends. A failure is final: that call and every later one are
+ * refused with it. `settled` waits for the run under way and the one asked for after it.
+ */
+export function oneAtATime(run: () => Promise<void>): { (): Promise<void>; settled(): Promise<void> } {
   let running: Promise<void> | undefined;
   let next: Promise<void> | undefined;
   let failed: unknown;
   const start = () => {
-    const run = file.sync().then(
+    const current = run().then(
       () => {
-        if (running === run) running = undefined;
+        if (running === current) running = undefined;
       },
       (error: unknown) => {
         failed ??= error;
-        if (running === run) running = undefined;
+        if (running === current) running = undefined;
         throw error;
       },
     );
-    running = run;
-    return run;
+    running = current;
+    return current;
   };
-  const durable = (): Promise<void> => {
+  const shared = (): Promise<void> => {
     if (failed !== undefined) return Promise.reject(failed instanceof Error ? failed : new Error(String(failed)));
     if (!running) return start();
-    // Commits made since the running sync started: the next one, shared.
+    // Asked since the run under way started: the next one, shared.
     next ??= running
       .catch(() => {})
       .then(() => {
         next = undefined;
-        return failed === undefined ? start() : durable();
+        return failed === undefined ? start() : shared();
       });
     return next;
   };
-  return Object.assign(durable, {
-    async close() {
+  return Object.assign(shared, {
+    async settled() {
       await Promise.allSettled([running, next]);
+    },
+  });
+}
+
+/** One sync of `file` at a time, shared by the commits made before it started (see above). */
+export function groupSync(file: { sync(): Promise<void>; close(): Promise<void> }): GroupSync {
+  const durable = oneAtATime(() => file.sync());
+  return Object.assign(() => durable(), {
+    async close() {
+      await durable.settled();
       await file.close();
     },
   });
