@@ -59,19 +59,12 @@ try {
   for (const [n, route] of chosen.entries()) {
     // Idempotency keys are printable ASCII without spaces: the run is named by its number.
     await measure(served, route, `warm-${n}`, 1);
-    const [platform0, loop0, db0, self0] = [
-      usage(pid),
-      usage(`${pid}/task/${pid}`),
-      databaseUsage(),
-      process.cpuUsage(),
-    ];
+    // The platform, its main thread (the event loop), the database's processes, this process (autocannon).
+    const sample = (since?: NodeJS.CpuUsage) =>
+      [usage(pid), usage(`${pid}/task/${pid}`), databaseUsage(), process.cpuUsage(since)] as const;
+    const [platform0, loop0, db0, self0] = sample();
     const m = await measure(served, route, `cpu-${n}`, SECONDS);
-    const [platform1, loop1, db1, self1] = [
-      usage(pid),
-      usage(`${pid}/task/${pid}`),
-      databaseUsage(),
-      process.cpuUsage(self0),
-    ];
+    const [platform1, loop1, db1, self1] = sample(self0);
     // Backends that ended during the measure took their ticks with them: those that lived through count.
     const database = { ticks: 0, faults: 0 };
     for (const [p, u] of db1) {
