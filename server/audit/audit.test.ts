@@ -7,12 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateR4 } from '../../test/support/fhir.ts';
 import { auditOnTestDatabase, fillAudit, physician } from '../../test/support/audit.ts';
 import type { Db } from '../storage/database.ts';
-import { atOnce, onPostgres, testDatabase } from '../../test/support/database.ts';
+import { atOnce, holdAdvisoryLock, onPostgres, testDatabase } from '../../test/support/database.ts';
 import { canonical, entryHash, GENESIS } from './chain.ts';
 import { ACCESS_MODES, KINDS, toAuditEvent, type AuditKind } from './events.ts';
 import { openAuditLog, type AuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
+import { wireTap } from '../../test/support/wire-tap.ts';
 
 let db: Db;
 let audit: AuditLog;
@@ -343,6 +344,35 @@ describe('audit log', () => {
     );
     await Promise.all([first, ...more]);
     expect(await second).toEqual(expect.arrayContaining(['session']));
+  });
+
+  it.runIf(onPostgres())('sends a batch’s changes without waiting for each other’s answers (PostgreSQL)', async () => {
+    const tap = await wireTap();
+    const tapped = await testDatabase({ via: tap.relay });
+    const log = await openAuditLog(tapped, await loadSigner({}), { checkpointEvery: 1000 });
+    try {
+      await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(tapped);
+      const release = await holdAdvisoryLock(tapped, 4242);
+      // Two changes asked at once (one batch): the first waits for a lock held elsewhere.
+      let firstDone = false;
+      const first = log.record({ kind: 'care-team-join', actor: physician, patientId: 'p1' }, async (tx) => {
+        await sql`SELECT pg_advisory_xact_lock(${4242})`.execute(tx);
+      });
+      void first.then(() => (firstDone = true));
+      const second = log.record({ kind: 'care-team-join', actor: physician, patientId: 'p2' }, async (tx) => {
+        await sql`INSERT INTO change_probe (v) VALUES ('sent behind')`.execute(tx);
+      });
+      // The second change's statement is on its way while the first still waits.
+      await tap.sent('INSERT INTO change_probe');
+      expect(firstDone).toBe(false);
+      await release();
+      expect([(await first).seq, (await second).seq]).toEqual([1, 2]);
+      expect(await verifyAudit(tapped)).toMatchObject({ ok: true, entries: 2 });
+    } finally {
+      await log.close();
+      await tapped.destroy();
+      await tap.close();
+    }
   });
 
   it('verifies a range', async () => {

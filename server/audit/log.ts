@@ -31,6 +31,7 @@ import {
   storedKeys,
 } from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
+import { canFly, inOneFlight } from '../storage/flight.ts';
 import type { AuditEventTable } from '../storage/schema.ts';
 import { isPostgres } from '../storage/dialect.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
@@ -249,6 +250,22 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
       if (!readHead && (known || appending > 0) && batch.every((item) => !item.change)) {
         kept.push(...batch);
         written = await appendBatch(db, kept, 'known head');
+      } else if (!guarded && canFly(db)) {
+        // PostgreSQL: `BEGIN`, the changes' statements and the entries sent without waiting for
+        // each other's answers, then what each change did checked, then `COMMIT` (`flight.ts`).
+        written = await inOneFlight(db, async (tx) => {
+          const changes = batch.map((item) => item.change?.(tx));
+          const appended = appendBatch(tx, batch, readHead ? 'read head' : 'known head');
+          const [entries, ...done] = await Promise.allSettled([appended, ...changes]);
+          if (done.some((change) => change.status === 'rejected')) {
+            // The entries, sent, are taken back with the batch: the head they moved to is not one.
+            if (entries.status === 'fulfilled') known = undefined;
+            throw new WriteGuarded();
+          }
+          if (entries.status === 'rejected') throw entries.reason;
+          kept.push(...batch);
+          return entries.value;
+        });
       } else {
         written = await db.transaction().execute(async (tx) => {
           for (const item of batch) {

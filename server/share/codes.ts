@@ -254,8 +254,13 @@ export function shareCodes(db: Db, audit: AuditLog, hasher: CodeHasher, limits: 
           audit,
           { kind: 'share-code-redeem', actor, patientId: exam.patient_id, detail: { exam: exam.id, code: match.id } },
           async (tx) => {
-            await grantAccess(tx, exam.id, actor.idNps, match.id, at);
-            if (match.single_use && !already && !(await useCode(tx, match.id))) throw usedMeanwhile;
+            // Asked together: on PostgreSQL both go out in the batch's flight.
+            const taking = match.single_use && !already;
+            const [, taken] = await Promise.all([
+              grantAccess(tx, exam.id, actor.idNps, match.id, at),
+              taking ? useCode(tx, match.id) : true,
+            ]);
+            if (!taken) throw usedMeanwhile;
           },
         );
       } catch (error) {

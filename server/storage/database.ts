@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { allowFlights } from './flight.ts';
 import { backgroundCheckpoints, type Checkpointer } from './checkpointer.ts';
 import { fileSync, groupSync } from './group-sync.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
@@ -60,12 +61,18 @@ function postgres(url: string, options: { readOnly?: boolean; poolSize?: number 
     types: TYPES,
     // Every session in UTC; the verifier's sessions cannot write.
     options: `-c TimeZone=UTC${options.readOnly ? ' -c default_transaction_read_only=on' : ''}`,
+    // A query is sent as soon as it is asked, without waiting for the answer to the one before
+    // (node-postgres's pipeline mode): what `inOneFlight` relies on. Kysely still asks a
+    // transaction's queries one after another, and a connection serves one user at a time.
+    pipeline: true,
   });
   // A connection lost while idle (the server restarted, a failover) is dropped from the pool and
   // the next query opens another: it must not end the process (node-postgres emits it on the pool).
   pool.on('error', () => {});
   pool.on('connect', namedStatements);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
+  allowFlights(db, pool, options.log);
+  return db;
 }
 
 /** Names given to query texts, shared by the connections of every pool; at most `NAMED` of them. */

@@ -20,14 +20,20 @@ declare module 'vitest' {
 /** Whether this test run is the PostgreSQL one. */
 export const onPostgres = () => inject('postgres') !== undefined;
 
-/** A new, empty, migrated database for one test (`log`: told each query run, the migrations' too). */
-export async function testDatabase(options: { log?: (query: CompiledQuery) => void } = {}): Promise<Db> {
+/**
+ * A new, empty, migrated database for one test (`log`: told each query run, the migrations' too;
+ * `via`: the PostgreSQL address the platform is given instead of the server's, a relay's).
+ */
+export async function testDatabase(
+  options: { log?: (query: CompiledQuery) => void; via?: (url: string) => string } = {},
+): Promise<Db> {
+  const { via = (url: string) => url, ...opened } = options;
   const url = inject('postgres');
-  if (!url) return openDatabase(':memory:', options);
+  if (!url) return openDatabase(':memory:', opened);
   const server = serverOf(url);
   const name = `test_${randomUUID().replaceAll('-', '')}`;
   await server.admin(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE} STRATEGY FILE_COPY`);
-  const db = await openDatabase(server.urlOf(name), { poolSize: 4, ...options });
+  const db = await openDatabase(via(server.urlOf(name)), { poolSize: 4, ...opened });
   const destroy = db.destroy.bind(db);
   db.destroy = async () => {
     await destroy();
@@ -90,4 +96,25 @@ export async function atOnce<T>(db: Db, n: number, each: (conn: Db) => Promise<T
       }),
     ),
   );
+}
+
+/**
+ * PostgreSQL: a transaction-wide advisory lock `key` taken and held from a connection of `db`'s
+ * pool until the returned function is called (it resolves once the lock is let go).
+ */
+export async function holdAdvisoryLock(db: Db, key: number): Promise<() => Promise<void>> {
+  let locked!: () => void;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (locked = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const holding = db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(${key})`.execute(tx);
+    locked();
+    await released;
+  });
+  await held;
+  return async () => {
+    release();
+    await holding;
+  };
 }
