@@ -232,8 +232,10 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
 
   /**
    * Writes one batch. Entries alone (reads) in one statement, committed as they are written; with
-   * changes, one transaction: first the changes, each straight after the other, then the entries,
-   * the commit. A change and its entry are committed together or not at all. If a change fails,
+   * changes, one transaction: on PostgreSQL in one flight (`flight.ts`: `BEGIN`, every change's
+   * statements and the entries sent without waiting for each other's answers, then each change's
+   * checks on what its statements did, then the commit); on SQLite the changes one after another,
+   * then the entries, the commit. A change and its entry are committed together or not at all. If a change fails,
    * the transaction is taken back and the batch written again `guarded`: each change in a
    * savepoint, so that the one that fails takes back only itself and its entry is not written (a
    * savepoint costs two round trips on PostgreSQL: only when needed).
