@@ -50,6 +50,33 @@ type Patient = { id: string; created_at: string };
 const circleBundle = (patient: Patient, members: readonly Member[], req: FastifyRequest) =>
   searchBundle([toFhirCareTeam(patient, members)], req, circleIncludes(members));
 
+/**
+ * What is kept for a declaration's replays: which participations its answer showed, in order, and
+ * whether each was open then — not the answer itself (12 KB for a circle of a dozen members: a
+ * third of what a declaration wrote). A replay rebuilds the same answer from the circle the
+ * request reads anyway (participations are never taken out of a circle; an end, once set, stays),
+ * with the members' names and addresses as they are at the replay.
+ */
+const Shown = z.object({ shown: z.array(z.tuple([z.string(), z.boolean()])) });
+
+const keptForReplays = (status: number, members: readonly Member[]): Answer => ({
+  status,
+  json: JSON.stringify({ shown: members.map((m) => [m.participationId, m.end === null]) }),
+});
+
+/** The answer a replay gets: rebuilt from what was kept and the circle as read now. */
+function replayOf(kept: Answer, patient: Patient, circle: readonly Member[], req: FastifyRequest): Answer {
+  const shown = Shown.safeParse(JSON.parse(kept.json));
+  // An answer kept whole (by the platform before it kept the participations shown): as it is.
+  if (!shown.success) return kept;
+  const byId = new Map(circle.map((m) => [m.participationId, m]));
+  const members = shown.data.shown.flatMap(([id, open]) => {
+    const member = byId.get(id);
+    return member ? [open ? { ...member, end: null } : member] : [];
+  });
+  return { status: kept.status, json: JSON.stringify(circleBundle(patient, members, req)) };
+}
+
 const send = (reply: FastifyReply, answer: Answer, auditId?: string) => {
   if (auditId) reply.header(AUDIT_HEADER, auditId);
   return reply.code(answer.status).type('application/fhir+json').send(answer.json);
@@ -103,8 +130,8 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
         const replayed = (answer: Answer) => send(reply.header('idempotent-replayed', 'true'), answer);
         let reads = await declarationReads(db, id, scope);
         for (;;) {
-          const replay = replayFrom(reads.kept, scope);
-          if (replay) return replayed(replay);
+          const kept = replayFrom(reads.kept, scope);
+          if (kept) return replayed(replayOf(kept, known(reads.patient), reads.circle, req));
           try {
             return await joinOrLeave(req, reply, name, fn, scope, reads);
           } catch (error) {
@@ -156,12 +183,11 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
     const unchanged =
       name === 'leave' ? mine.length === 0 : fn ? mine.some((m) => m.functionCode === fn) : mine.length > 0;
     if (unchanged) {
-      const answer = { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) };
-      await remember(db, scope, answer, now());
-      return send(reply, answer);
+      await remember(db, scope, keptForReplays(200, circle), now());
+      return send(reply, { status: 200, json: JSON.stringify(circleBundle(patient, circle, req)) });
     }
-    // The change, its audit entry and the answer kept for replays: one transaction. The answer is
-    // the circle read before, with this change made; the change and its kept answer are written
+    // The change, its audit entry and what is kept for replays: one transaction. The answer is
+    // the circle read before, with this change made; the change and what is kept are written
     // together (one statement on PostgreSQL).
     const at = now();
     const joining = name === 'join' ? newParticipation(patient.id, role, at, fn ?? null) : undefined;
@@ -169,11 +195,13 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       ...circle.map((m) => (mine.includes(m) ? { ...m, end: at.toISOString() } : m)),
       ...(joining ? [joining.member] : []),
     ];
+    const status = name === 'join' ? 201 : 200;
     const answerWith = (members: readonly Member[]): Answer => ({
-      status: name === 'join' ? 201 : 200,
+      status,
       json: JSON.stringify(circleBundle(patient, members, req)),
     });
     const asReadAnswer = answerWith(afterAsRead);
+    const kept = keptAnswer(scope, keptForReplays(status, afterAsRead), at);
     let answer = asReadAnswer;
     const recorded = await recordOrRefuse(
       audit,
@@ -186,7 +214,6 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
       async (tx) => {
         // A batch written again (a change of it failed) runs this again: from the circle as read.
         answer = asReadAnswer;
-        const kept = keptAnswer(scope, answer, at);
         const roleIds = mine.map((m) => m.role.id);
         let asRead: boolean;
         let keptNow: number;
@@ -205,8 +232,9 @@ export function careTeamRoutes(app: App, { db, audit, now }: Deps): void {
         // This professional's participations changed meanwhile (a request of theirs, at once): the
         // circle as it now is, read again, is the answer.
         if (!asRead) {
-          answer = answerWith(await listCircle(tx, patient.id));
-          await keepInstead(tx, scope, answer);
+          const members = await listCircle(tx, patient.id);
+          answer = answerWith(members);
+          await keepInstead(tx, scope, keptForReplays(status, members));
         }
       },
     );

@@ -20,12 +20,13 @@ beforeEach(async () => {
 });
 afterEach(() => platform.close());
 
-const join = async (key: string) =>
+const declare = async (operation: 'join' | 'leave', key: string, as: 'physician' | 'nurse' = 'physician') =>
   platform.app.inject({
     method: 'POST',
-    url: '/fhir/Patient/girard/$care-team-join',
-    headers: { ...(await platform.issuer.bearer()), 'idempotency-key': key },
+    url: `/fhir/Patient/girard/$care-team-${operation}`,
+    headers: { ...(await platform.issuer.bearer({ as })), 'idempotency-key': key },
   });
+const join = (key: string) => declare('join', key);
 const later = (hours: number) => (clock = new Date(clock.getTime() + hours * HOUR));
 const joins = async () =>
   (await platform.db.selectFrom('audit_event').select('seq').where('kind', '=', 'care-team-join').execute()).length;
@@ -58,5 +59,29 @@ describe('answers kept for idempotency keys', () => {
     await housekeep(platform.deps, 'instance-a');
     const kept = await platform.db.selectFrom('idempotency_key').select('key').execute();
     expect(kept).toEqual([]);
+  });
+
+  it('replay the circle as the answer showed it, whatever changed since, from a small record of it', async () => {
+    const first = await join('physician-join-1');
+    expect(first.statusCode).toBe(201);
+    // Since: a nurse joins, then leaves; the physician leaves too.
+    expect((await declare('join', 'nurse-join-0001', 'nurse')).statusCode).toBe(201);
+    const nurseLeft = await declare('leave', 'nurse-leave-001', 'nurse');
+    expect((await declare('leave', 'physician-leave', 'physician')).statusCode).toBe(200);
+    later(1);
+
+    const replayed = await join('physician-join-1');
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect([replayed.statusCode, replayed.body]).toEqual([201, first.body]);
+    // The nurse's leave showed her participation ended, the physician's still open: so does its replay.
+    const replayedLeave = await declare('leave', 'nurse-leave-001', 'nurse');
+    expect([replayedLeave.statusCode, replayedLeave.body]).toEqual([200, nurseLeft.body]);
+    // What is kept is which participations were shown, not the answer itself.
+    const kept = await platform.db
+      .selectFrom('idempotency_key')
+      .select('response')
+      .where('key', '=', 'nurse-leave-001')
+      .executeTakeFirstOrThrow();
+    expect(kept.response.length).toBeLessThan(nurseLeft.body.length / 4);
   });
 });

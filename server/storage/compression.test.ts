@@ -1,6 +1,6 @@
 /**
- * PostgreSQL stores the platform's large values of its hot paths — the answer kept for a
- * declaration's replays, the outbox's MSSanté messages, the audit entries — compressed with lz4,
+ * PostgreSQL stores the platform's large values of its hot paths — the outbox's MSSanté messages,
+ * the audit entries, an answer kept for replays — compressed with lz4,
  * several times faster to write than its default (migrations 0020, 0021). PostgreSQL only: SQLite
  * does not compress.
  */
@@ -26,7 +26,7 @@ describe.skipIf(!onPostgres())('large values of the hot paths are compressed wit
     await db.destroy();
   });
 
-  it('a kept circle of twenty members is stored lz4-compressed, and replays as written', async () => {
+  it('a large answer kept for replays is stored lz4-compressed, and reads back as written', async () => {
     const members = Array.from({ length: 40 }, (_, i) => ({
       resource: { resourceType: 'PractitionerRole', id: randomUUID(), display: `Dr Membre ${i}` },
       search: { mode: 'include' },

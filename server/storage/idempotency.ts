@@ -1,7 +1,8 @@
 /**
- * Requests sent with an `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): the first
- * successful answer is kept per professional and key, and a replay gets it again without running
- * anything; the same key for a different request is refused (422). Failures are not kept: a
+ * Requests sent with an `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): what the
+ * first successful answer needs to be given again is kept per professional and key (the route
+ * decides what: the care circle keeps which participations it showed, `routes/care-team.ts`), and a
+ * replay gets that answer without changing anything; the same key for a different request is refused (422). Failures are not kept: a
  * declaration refused because the audit log was down can be retried with its key. Answers are kept
  * a day (`ANSWERS_KEPT_MS`), then forgotten at housekeeping: a key sent again later runs again
  * (a second declaration changes nothing).
