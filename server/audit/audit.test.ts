@@ -375,6 +375,36 @@ describe('audit log', () => {
     }
   });
 
+  it.runIf(onPostgres())(
+    'lets other batches commit while a change of its batch waits: a writer takes the chain’s turn only with its changes done (PostgreSQL: several writers)',
+    async () => {
+      await sql`CREATE TABLE change_probe (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)`.execute(db);
+      await sql`INSERT INTO change_probe (id, v) VALUES (1, 0)`.execute(db);
+      const bump = (tx: Db) => sql`UPDATE change_probe SET v = v + 1 WHERE id = 1`.execute(tx).then(() => {});
+      let started!: () => void;
+      let open!: () => void;
+      const waiting = new Promise<void>((resolve) => (started = resolve));
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      // A batch whose change waits (for the gate here; for a row another transaction holds, in service).
+      const slow = audit.record({ kind: 'care-team-join', actor: physician, patientId: 'slow' }, async (tx) => {
+        started();
+        await gate;
+        await bump(tx);
+      });
+      await waiting;
+      // Then a batch that changes the row the slow one will: it commits without waiting for the slow one.
+      const others = Array.from({ length: 2 }, (_, i) =>
+        audit.record({ kind: 'care-team-join', actor: physician, patientId: `other ${i}` }, bump),
+      );
+      await Promise.all(others);
+      open();
+      await slow;
+      const { rows } = await sql<{ v: number }>`SELECT v FROM change_probe`.execute(db);
+      expect(rows).toEqual([{ v: 3 }]);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 3 });
+    },
+  );
+
   it('verifies a range', async () => {
     await fill(12);
     expect(await verifyAudit(db, { from: 4, to: 9 })).toMatchObject({ ok: true, entries: 6, first: 4, last: 9 });

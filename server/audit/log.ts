@@ -232,10 +232,10 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
 
   /**
    * Writes one batch. Entries alone (reads) in one statement, committed as they are written; with
-   * changes, one transaction: on PostgreSQL in one flight (`flight.ts`: `BEGIN`, every change's
-   * statements and the entries sent without waiting for each other's answers, then each change's
-   * checks on what its statements did, then the commit); on SQLite the changes one after another,
-   * then the entries, the commit. A change and its entry are committed together or not at all. If a change fails,
+   * changes, one transaction: the changes, then the entries, the commit — on PostgreSQL the
+   * changes in one flight (`flight.ts`: `BEGIN` and every change's statements sent without waiting
+   * for each other's answers, then each change's checks on what its statements did), on SQLite
+   * one after another. A change and its entry are committed together or not at all. If a change fails,
    * the transaction is taken back and the batch written again `guarded`: each change in a
    * savepoint, so that the one that fails takes back only itself and its entry is not written (a
    * savepoint costs two round trips on PostgreSQL: only when needed).
@@ -253,20 +253,15 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         kept.push(...batch);
         written = await appendBatch(db, kept, 'known head');
       } else if (!guarded && canFly(db)) {
-        // PostgreSQL: `BEGIN`, the changes' statements and the entries sent without waiting for
-        // each other's answers, then what each change did checked, then `COMMIT` (`flight.ts`).
+        // PostgreSQL: `BEGIN` and every change's statements sent without waiting for each other's
+        // answers (`flight.ts`), each change's checks on them; then the entries, the `COMMIT`. The
+        // chain's turn is taken once the changes are done, never while one waits (for a row
+        // another batch holds, which may need the turn to commit).
         written = await inOneFlight(db, async (tx) => {
-          const changes = batch.map((item) => item.change?.(tx));
-          const appended = appendBatch(tx, batch, readHead ? 'read head' : 'known head');
-          const [entries, ...done] = await Promise.allSettled([appended, ...changes]);
-          if (done.some((change) => change.status === 'rejected')) {
-            // The entries, sent, are taken back with the batch: the head they moved to is not one.
-            if (entries.status === 'fulfilled') known = undefined;
-            throw new WriteGuarded();
-          }
-          if (entries.status === 'rejected') throw entries.reason;
+          const done = await Promise.allSettled(batch.map((item) => item.change?.(tx)));
+          if (done.some((change) => change.status === 'rejected')) throw new WriteGuarded();
           kept.push(...batch);
-          return entries.value;
+          return appendBatch(tx, kept, readHead ? 'read head' : 'known head');
         });
       } else {
         written = await db.transaction().execute(async (tx) => {

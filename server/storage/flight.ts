@@ -2,9 +2,10 @@
  * PostgreSQL: a transaction whose statements are sent without waiting for each other's answers
  * (node-postgres's pipeline mode, PostgreSQL's extended protocol: each statement its own `Sync`,
  * answered in order). What a transaction then costs is the longest chain of statements that need
- * an earlier one's answer, not their number: the audit log sends a batch's `BEGIN`, every change's
- * statements and the entries in one flight, checks what each change did, then `COMMIT` — two
- * round trips a batch, where a request waited for each change of its batch in turn (docs/scale.md).
+ * an earlier one's answer, not their number: the audit log sends a batch's `BEGIN` and every
+ * change's statements in one flight, checks what each change did, then appends the entries and
+ * commits — three round trips a batch, where a request waited for each change of its batch in
+ * turn (docs/scale.md).
  *
  *     const inserted = await inOneFlight(db, async (tx) => {
  *       const [a, b] = await Promise.all([insertA(tx), insertB(tx)]);  // sent together
