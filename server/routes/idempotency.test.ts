@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
 import { housekeep } from '../platform.ts';
+import { remember } from '../storage/idempotency.ts';
+import { physician } from '../../test/support/audit.ts';
 
 const HOUR = 3600_000;
 let clock: Date;
@@ -83,5 +85,14 @@ describe('answers kept for idempotency keys', () => {
       .where('key', '=', 'nurse-leave-001')
       .executeTakeFirstOrThrow();
     expect(kept.response.length).toBeLessThan(nurseLeft.body.length / 4);
+  });
+
+  it('replay an answer kept whole (by a platform before this one) as it was kept', async () => {
+    const whole = JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 1, entry: [] });
+    const scope = { idnps: physician.idNps, key: 'kept-whole-0001', request: 'join girard' };
+    await remember(platform.db, scope, { status: 201, json: whole }, clock);
+    const replayed = await join('kept-whole-0001');
+    expect([replayed.statusCode, replayed.headers['idempotent-replayed'], replayed.body]).toEqual([201, 'true', whole]);
+    expect(await joins()).toBe(0);
   });
 });
