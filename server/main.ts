@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { configFromEnv } from './config.ts';
-import { AuditIntegrityError } from './audit/log.ts';
+import { AuditIntegrityError } from './audit/start-check.ts';
 import { startPlatform } from './platform.ts';
 
 const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });
