@@ -71,7 +71,7 @@ function postgres(url: string, options: { readOnly?: boolean; poolSize?: number 
   pool.on('error', () => {});
   pool.on('connect', namedStatements);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
-  allowFlights(db, pool, options.log);
+  allowFlights(db, pool, logOf(options));
   return db;
 }
 

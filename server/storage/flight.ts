@@ -19,14 +19,15 @@
  * returns (or throws). A statement that fails makes every later one of the transaction fail
  * (`current transaction is aborted`): the transaction is taken back whole.
  */
-import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import type pg from 'pg';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
 
 interface Flights {
   pool: pg.Pool;
-  log?: (query: CompiledQuery) => void;
+  /** The database's own log option (the tests of the queries' plans), its flights' too. */
+  watched: Pick<KyselyConfig, 'log'>;
 }
 
 const flights = new WeakMap<Db, Flights>();
@@ -34,8 +35,8 @@ const flights = new WeakMap<Db, Flights>();
 const onConnection = new WeakMap<pg.PoolClient, Db>();
 
 /** Makes `db` (PostgreSQL, its connections in pipeline mode) able to run transactions in one flight. */
-export function allowFlights(db: Db, pool: pg.Pool, log?: (query: CompiledQuery) => void): void {
-  flights.set(db, { pool, log });
+export function allowFlights(db: Db, pool: pg.Pool, watched: Pick<KyselyConfig, 'log'>): void {
+  flights.set(db, { pool, watched });
 }
 
 /** Whether `db` can run a transaction in one flight (PostgreSQL opened by `openDatabase`). */
@@ -43,21 +44,21 @@ export const canFly = (db: Db) => flights.has(db);
 
 /** Runs `run` in one transaction whose statements do not wait for each other (see above). */
 export async function inOneFlight<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
-  const { pool, log } = flights.get(db) ?? refuse();
+  const { pool, watched } = flights.get(db) ?? refuse();
   const client = await pool.connect();
   // A connection whose state is not known after a failure is closed, not given back to the pool.
   let broken: Error | undefined;
   try {
-    // What is asked before the event loop's next turn (`BEGIN`, each change's first statements,
-    // the entries when their turn is free) leaves in one write: one system call, one wake-up of
-    // the server's process (on this machine, a write to PostgreSQL costs about 80 µs of CPU).
+    // What is asked before the event loop's next turn (`BEGIN`, each change's first statements)
+    // leaves in one write: one system call, one wake-up of the server's process (on this
+    // machine, a write to PostgreSQL costs the platform about 100 µs of CPU).
     const socket = client.connection.stream;
     socket.cork();
     setImmediate(() => socket.uncork());
     const begun = client.query('BEGIN');
     let result: T;
     try {
-      result = await run(flightDb(client, log));
+      result = await run(flightDb(client, watched));
       await begun;
     } catch (error) {
       await begun.catch(() => {});
@@ -84,15 +85,12 @@ function refuse(): never {
  * A Kysely on one connection whose queries are not made to wait for each other: each is handed to
  * the connection as it is asked (the connection, in pipeline mode, sends it at once).
  */
-function flightDb(client: pg.PoolClient, log?: (query: CompiledQuery) => void): Db {
+function flightDb(client: pg.PoolClient, watched: Pick<KyselyConfig, 'log'>): Db {
   let db = onConnection.get(client);
   if (!db) {
     const connection = { query: client.query.bind(client), release: () => {} };
     const pool = { connect: async () => connection, end: async () => {} };
-    db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }),
-      ...(log ? { log: (event: LogEvent) => log(event.query) } : {}),
-    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), ...watched });
     onConnection.set(client, db);
   }
   return db;
