@@ -4,8 +4,8 @@
  * flight, the chain's turn taken once they are done (`log.ts`, `storage/flight.ts`).
  */
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditOnTestDatabase, physician } from '../../test/support/audit.ts';
+import { describe, expect, it } from 'vitest';
+import { eachWithAuditLog, physician } from '../../test/support/audit.ts';
 import { atOnce, holdAdvisoryLock, onPostgres, testDatabase } from '../../test/support/database.ts';
 import { wireTap } from '../../test/support/wire-tap.ts';
 import type { Db } from '../storage/database.ts';
@@ -13,17 +13,12 @@ import { openAuditLog, type AuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
 
-let db: Db;
-let audit: AuditLog;
-let close: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ db, audit, close } = await auditOnTestDatabase());
-});
-afterEach(() => close());
+/** Each test's own database and audit log. */
+const logged = eachWithAuditLog();
 
 describe('changes committed with their entries', () => {
   it('commits a change with its entry, or neither: a failing change leaves no entry and the chain goes on', async () => {
+    const { db, audit } = logged;
     await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
     const change = (v: string | null) => async (tx: Db) => {
       await sql`INSERT INTO change_probe (v) VALUES (${v})`.execute(tx);
@@ -44,6 +39,7 @@ describe('changes committed with their entries', () => {
   });
 
   it('commits concurrent entries together, and a change failing among them takes back only its own entry', async () => {
+    const { db, audit } = logged;
     await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
     const change = (v: string | null) => async (tx: Db) => {
       await sql`INSERT INTO change_probe (v) VALUES (${v})`.execute(tx);
@@ -73,6 +69,7 @@ describe('changes committed with their entries', () => {
   });
 
   it('refuses a change only once the batch is committed: its caller sees what an earlier entry did', async () => {
+    const { db, audit } = logged;
     await sql`CREATE TABLE change_probe (v TEXT PRIMARY KEY)`.execute(db);
     const insert = (tx: Db) => sql`INSERT INTO change_probe (v) VALUES ('session')`.execute(tx).then(() => {});
     // Connections open and idle in the pool (PostgreSQL), as in service: the loser's read starts at once.
@@ -127,6 +124,7 @@ describe('changes committed with their entries', () => {
   it.runIf(onPostgres())(
     'lets other batches commit while a change of its batch waits: a writer takes the chain’s turn only with its changes done (PostgreSQL: several writers)',
     async () => {
+      const { db, audit } = logged;
       await sql`CREATE TABLE change_probe (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)`.execute(db);
       await sql`INSERT INTO change_probe (id, v) VALUES (1, 0)`.execute(db);
       const bump = (tx: Db) => sql`UPDATE change_probe SET v = v + 1 WHERE id = 1`.execute(tx).then(() => {});
