@@ -9,7 +9,7 @@ import { eachWithAuditLog, physician } from '../../test/support/audit.ts';
 import { atOnce, holdAdvisoryLock, onPostgres, testDatabase } from '../../test/support/database.ts';
 import { wireTap } from '../../test/support/wire-tap.ts';
 import type { Db } from '../storage/database.ts';
-import { openAuditLog, type AuditLog } from './log.ts';
+import { openAuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
 
