@@ -13,6 +13,9 @@ import { openAuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
 
+/** The advisory lock that orders the chain's writers on PostgreSQL (migration 0018). */
+const CHAIN_LOCK = 0x41554454;
+
 /** Each test's own database and audit log. */
 const logged = eachWithAuditLog();
 
@@ -120,6 +123,34 @@ describe('changes committed with their entries', () => {
       await tap.close();
     }
   });
+
+  it.runIf(onPostgres())(
+    'sends a batch’s COMMIT behind its entries, without waiting for their answer (PostgreSQL)',
+    async () => {
+      const tap = await wireTap();
+      const tapped = await testDatabase({ via: tap.relay });
+      const log = await openAuditLog(tapped, await loadSigner({}), { checkpointEvery: 1000 });
+      try {
+        const change = async (tx: Db) => void (await sql`SELECT 1`.execute(tx));
+        // A first entry: the log then knows the chain's head and appends without reading it.
+        await log.record({ kind: 'care-team-join', actor: physician, patientId: 'p0' }, change);
+        // The chain's turn held elsewhere: the next entries wait for it in the database.
+        const release = await holdAdvisoryLock(tapped, CHAIN_LOCK);
+        let recorded = false;
+        const joined = log.record({ kind: 'care-team-join', actor: physician, patientId: 'behind the lock' }, change);
+        void joined.then(() => (recorded = true));
+        await tap.sent('behind the lock', 'COMMIT');
+        expect(recorded).toBe(false);
+        await release();
+        expect((await joined).seq).toBe(2);
+        expect(await verifyAudit(tapped)).toMatchObject({ ok: true, entries: 2 });
+      } finally {
+        await log.close();
+        await tapped.destroy();
+        await tap.close();
+      }
+    },
+  );
 
   it.runIf(onPostgres())(
     'lets other batches commit while a change of its batch waits: a writer takes the chain’s turn only with its changes done (PostgreSQL: several writers)',

@@ -30,7 +30,7 @@ import {
   storedKeys,
 } from '../storage/audit-chain.ts';
 import type { Db } from '../storage/database.ts';
-import { canFly, inOneFlight } from '../storage/flight.ts';
+import { canFly, inOneFlight, type Last } from '../storage/flight.ts';
 import type { AuditEventTable } from '../storage/schema.ts';
 import { isPostgres } from '../storage/dialect.ts';
 import { canonical, checkpointPayload, entryHash, GENESIS } from './chain.ts';
@@ -188,7 +188,12 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
    * after another. In this process, the next writer sends its entries once these are sent — it
    * then waits in the database for this commit.
    */
-  const appendBatch = async (tx: Db, kept: Drafted[], how: 'known head' | 'read head') => {
+  const appendBatch = async (
+    tx: Db,
+    kept: Drafted[],
+    how: 'known head' | 'read head',
+    last: Last = (send) => send(),
+  ) => {
     appending++;
     const release = await takeTurn();
     const head = how === 'known head' ? known : undefined;
@@ -214,7 +219,7 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         return { ...fields, hash };
       });
       try {
-        if (entries.length > 0) await appendEntries(tx, entries);
+        if (entries.length > 0) await last(() => appendEntries(tx, entries));
       } catch (error) {
         // Appended after a head another instance has moved on from: written again, the head read.
         throw head ? new HeadMoved('the chain moved on', { cause: error }) : error;
@@ -231,7 +236,8 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
    * Writes one batch. Entries alone (reads) in one statement, committed as they are written; with
    * changes, one transaction: the changes, then the entries, the commit — on PostgreSQL the
    * changes in one flight (`flight.ts`: `BEGIN` and every change's statements sent without waiting
-   * for each other's answers, then each change's checks on what its statements did), on SQLite
+   * for each other's answers, then each change's checks on what its statements did, then the
+   * entries and the `COMMIT` sent together), on SQLite
    * one after another. A change and its entry are committed together or not at all. If a change fails,
    * the transaction is taken back and the batch written again `guarded`: each change in a
    * savepoint, so that the one that fails takes back only itself and its entry is not written (a
@@ -251,14 +257,15 @@ export async function openAuditLog(db: Db, signer: AuditSigner, options: AuditOp
         written = await appendBatch(db, kept, 'known head');
       } else if (!guarded && canFly(db)) {
         // PostgreSQL: `BEGIN` and every change's statements sent without waiting for each other's
-        // answers (`flight.ts`), each change's checks on them; then the entries, the `COMMIT`. The
-        // chain's turn is taken once the changes are done, never while one waits (for a row
-        // another batch holds, which may need the turn to commit).
-        written = await inOneFlight(db, async (tx) => {
+        // answers (`flight.ts`), each change's checks on them; then the entries with the `COMMIT`
+        // right behind them (the chain's turn held until the commit without waiting for this
+        // process in between). The turn is taken once the changes are done, never while one waits
+        // (for a row another batch holds, which may need the turn to commit).
+        written = await inOneFlight(db, async (tx, last) => {
           const done = await Promise.allSettled(batch.map((item) => item.change?.(tx)));
           if (done.some((change) => change.status === 'rejected')) throw new WriteGuarded();
           kept.push(...batch);
-          return appendBatch(tx, kept, readHead ? 'read head' : 'known head');
+          return appendBatch(tx, kept, readHead ? 'read head' : 'known head', last);
         });
       } else {
         written = await db.transaction().execute(async (tx) => {

@@ -42,6 +42,36 @@ describe.runIf(onPostgres())('a transaction in one flight (PostgreSQL)', () => {
     expect(await probe()).toEqual(['sent behind']);
   });
 
+  it('sends the COMMIT behind its last statement without waiting for that statement’s answer', async () => {
+    const release = await holdAdvisoryLock(db, 4243);
+    let answered = false;
+    const flight = inOneFlight(db, async (tx, last) => {
+      await insert(tx, 'first');
+      await last(() => sql`SELECT pg_advisory_xact_lock(${4243})`.execute(tx).then(() => (answered = true)));
+    });
+    await tap.sent('COMMIT');
+    expect(answered).toBe(false);
+    await release();
+    await flight;
+    expect(await probe()).toEqual(['first']);
+  });
+
+  it('takes the transaction back when its last statement fails, and the connection serves again', async () => {
+    const failed = inOneFlight(db, async (tx, last) => {
+      await insert(tx, 'a');
+      await last(() => insert(tx, 'a'));
+    });
+    await expect(failed).rejects.toThrow(/duplicate key/);
+    expect(await probe()).toEqual([]);
+    // A `last` that sends nothing leaves nothing held back: the earlier statements commit.
+    await inOneFlight(db, async (tx, last) => {
+      await insert(tx, 'b');
+      await last(() => Promise.resolve());
+    });
+    for (let i = 0; i < 6; i++) await inOneFlight(db, (tx, last) => last(() => insert(tx, `again ${i}`)));
+    expect(await probe()).toHaveLength(7);
+  });
+
   it('commits every statement, or none when the flight is refused after they were answered', async () => {
     await inOneFlight(db, async (tx) => void (await Promise.all([insert(tx, 'a'), insert(tx, 'b')])));
     const refused = new Error('the check refused');

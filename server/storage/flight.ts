@@ -3,9 +3,9 @@
  * (node-postgres's pipeline mode, PostgreSQL's extended protocol: each statement its own `Sync`,
  * answered in order). What a transaction then costs is the longest chain of statements that need
  * an earlier one's answer, not their number: the audit log sends a batch's `BEGIN` and every
- * change's statements in one flight, checks what each change did, then appends the entries and
- * commits — three round trips a batch, where a request waited for each change of its batch in
- * turn (docs/scale.md).
+ * change's statements in one flight, checks what each change did, then sends the entries with the
+ * `COMMIT` behind them — two round trips a batch, where a request waited for each change of its
+ * batch in turn (docs/scale.md).
  *
  *     const inserted = await inOneFlight(db, async (tx) => {
  *       const [a, b] = await Promise.all([insertA(tx), insertB(tx)]);  // sent together
@@ -18,6 +18,16 @@
  * reach PostgreSQL in the order they are asked; `run` must wait for every one it asked before it
  * returns (or throws). A statement that fails makes every later one of the transaction fail
  * (`current transaction is aborted`): the transaction is taken back whole.
+ *
+ * `run`'s second argument sends its last statement with the `COMMIT` right behind it, in the same
+ * write: one round trip fewer, and what that statement locks (the audit chain's turn) is held until
+ * the commit without waiting for the platform in between. The transaction then commits if that
+ * statement succeeds — `run` must not ask anything after it, nor throw once it has succeeded.
+ *
+ *     await inOneFlight(db, async (tx, last) => {
+ *       await insertA(tx);
+ *       await last(() => insertB(tx));  // INSERT B, COMMIT: one write
+ *     });
  */
 import { Kysely, PostgresDialect, type KyselyConfig } from 'kysely';
 import type pg from 'pg';
@@ -31,8 +41,18 @@ interface Flights {
 }
 
 const flights = new WeakMap<Db, Flights>();
-/** The database each connection's flights are asked through (one per connection, kept). */
-const onConnection = new WeakMap<pg.PoolClient, Db>();
+/**
+ * The database each connection's flights are asked through (one per connection, kept), and what to
+ * send right behind the next statement it hands the connection (the `COMMIT` after the last).
+ */
+interface Wing {
+  db: Db;
+  behindNext?: () => void;
+}
+const onConnection = new WeakMap<pg.PoolClient, Wing>();
+
+/** Sends the statement `send` asks, then the `COMMIT` right behind it: the flight's last. */
+export type Last = <R>(send: () => Promise<R>) => Promise<R>;
 
 /** Makes `db` (PostgreSQL, its connections in pipeline mode) able to run transactions in one flight. */
 export function allowFlights(db: Db, pool: pg.Pool, watched: Pick<KyselyConfig, 'log'>): void {
@@ -43,7 +63,7 @@ export function allowFlights(db: Db, pool: pg.Pool, watched: Pick<KyselyConfig, 
 export const canFly = (db: Db) => flights.has(db);
 
 /** Runs `run` in one transaction whose statements do not wait for each other (see above). */
-export async function inOneFlight<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
+export async function inOneFlight<T>(db: Db, run: (tx: Db, last: Last) => Promise<T>): Promise<T> {
   const { pool, watched } = flights.get(db) ?? refuse();
   const client = await pool.connect();
   // A connection whose state is not known after a failure is closed, not given back to the pool.
@@ -56,17 +76,38 @@ export async function inOneFlight<T>(db: Db, run: (tx: Db) => Promise<T>): Promi
     socket.cork();
     setImmediate(() => socket.uncork());
     const begun = client.query('BEGIN');
+    const wing = flightWing(client, watched);
+    let committed: Promise<pg.QueryResult> | undefined;
+    const last: Last = (send) => {
+      wing.behindNext = () => {
+        committed = client.query('COMMIT');
+        socket.uncork();
+      };
+      // The statement and its COMMIT in one write, as the flight's first ones.
+      socket.cork();
+      return send();
+    };
+    const flown = async () => {
+      try {
+        return await run(wing.db, last);
+      } finally {
+        // `last` sent nothing: its cork is taken off, nothing is left to send behind.
+        if (wing.behindNext) socket.uncork();
+        wing.behindNext = undefined;
+      }
+    };
     let result: T;
     try {
-      result = await run(flightDb(client, watched));
+      result = await flown();
       await begun;
     } catch (error) {
       await begun.catch(() => {});
-      await client.query('ROLLBACK').catch((lost: unknown) => (broken = lost as Error));
+      // A COMMIT already sent behind a statement that failed is answered ROLLBACK.
+      await (committed ?? client.query('ROLLBACK')).catch((lost: unknown) => (broken = lost as Error));
       throw error;
     }
     // PostgreSQL answers a COMMIT of a transaction a failed statement aborted with ROLLBACK.
-    const { command } = await client.query('COMMIT').catch((lost: unknown) => {
+    const { command } = await (committed ?? client.query('COMMIT')).catch((lost: unknown) => {
       broken = lost as Error;
       throw lost;
     });
@@ -85,13 +126,21 @@ function refuse(): never {
  * A Kysely on one connection whose queries are not made to wait for each other: each is handed to
  * the connection as it is asked (the connection, in pipeline mode, sends it at once).
  */
-function flightDb(client: pg.PoolClient, watched: Pick<KyselyConfig, 'log'>): Db {
-  let db = onConnection.get(client);
-  if (!db) {
-    const connection = { query: client.query.bind(client), release: () => {} };
+function flightWing(client: pg.PoolClient, watched: Pick<KyselyConfig, 'log'>): Wing {
+  let wing = onConnection.get(client);
+  if (!wing) {
+    const query = (text: string, values: unknown[]) => {
+      const answered = client.query(text, values);
+      const behind = wing!.behindNext;
+      wing!.behindNext = undefined;
+      behind?.();
+      return answered;
+    };
+    const connection = { query, release: () => {} };
     const pool = { connect: async () => connection, end: async () => {} };
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), ...watched });
-    onConnection.set(client, db);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), ...watched });
+    wing = { db };
+    onConnection.set(client, wing);
   }
-  return db;
+  return wing;
 }

@@ -5,21 +5,31 @@
  *     const tap = await wireTap();
  *     const db = await testDatabase({ via: tap.relay });   // the database, reached through the tap
  *     await tap.sent('INSERT INTO probe');                   // resolves once a client has sent it
+ *     await tap.sent('insert into "t"', 'COMMIT');            // ... these, in this order
  */
 import { createConnection, createServer, type Socket } from 'node:net';
 
 export interface WireTap {
   /** The same address, through the tap (the first address given is the one relayed to). */
   relay(url: string): string;
-  /** Resolves once `text` has gone through the tap from a client (raw bytes read as Latin-1). */
-  sent(text: string): Promise<void>;
+  /** Resolves once `texts` have gone through the tap from clients, in this order (raw bytes read as Latin-1). */
+  sent(...texts: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function wireTap(): Promise<WireTap> {
   let target: { host: string; port: number } | undefined;
   let seen = '';
-  const waiting = new Set<{ text: string; found(): void }>();
+  const inOrder = (texts: string[]) => {
+    let at = 0;
+    for (const text of texts) {
+      const found = seen.indexOf(text, at);
+      if (found < 0) return false;
+      at = found + text.length;
+    }
+    return true;
+  };
+  const waiting = new Set<{ texts: string[]; found(): void }>();
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = createConnection(target!.port, target!.host);
@@ -31,7 +41,7 @@ export async function wireTap(): Promise<WireTap> {
     client.on('data', (chunk) => {
       seen += chunk.toString('latin1');
       for (const w of waiting) {
-        if (!seen.includes(w.text)) continue;
+        if (!inOrder(w.texts)) continue;
         waiting.delete(w);
         w.found();
       }
@@ -50,8 +60,8 @@ export async function wireTap(): Promise<WireTap> {
       address.port = String(port);
       return address.toString();
     },
-    sent: (text) =>
-      seen.includes(text) ? Promise.resolve() : new Promise<void>((found) => waiting.add({ text, found })),
+    sent: (...texts) =>
+      inOrder(texts) ? Promise.resolve() : new Promise<void>((found) => waiting.add({ texts, found })),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => server.close(resolve));
