@@ -1,7 +1,8 @@
 /**
  * `npm run bench:statements`: what each hot route asks PostgreSQL while it is under load
- * (autocannon, 16 connections) — per request, the statements sent (each a round trip, `BEGIN` and
- * `COMMIT` included: on this machine a round trip costs more than most statements' execution), each
+ * (autocannon, 16 connections) — per request, the statements sent (`BEGIN` and `COMMIT` included:
+ * on this machine each costs PostgreSQL more in protocol and wake-ups than most statements'
+ * execution; a batch's statements sent together, `flight.ts`, share their round trips), each
  * statement's calls, execution time, plans and WAL written (`pg_stat_statements`; the most frequent
  * first), and the tables read whole meanwhile (`pg_stat_user_tables`:
  * a plan made on a small table that the load then grows shows here). The platform is served
@@ -68,7 +69,7 @@ try {
        WHERE seq_scan > 0 ORDER BY seq_tup_read DESC LIMIT 6`,
     );
     console.log(`\n${route.name} — ${requests} requests, ${PATIENTS} patients`);
-    console.log(`statements sent per request (round trips): ${per(Number(sent.rows[0]!.calls))}\n`);
+    console.log(`statements sent per request: ${per(Number(sent.rows[0]!.calls))}\n`);
     console.log(
       '| per request | exec µs | plan µs | plans per call | WAL bytes | blocks per call | of them not in shared buffers | statement |',
     );
