@@ -182,4 +182,38 @@ describe('changes committed with their entries', () => {
       expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 3 });
     },
   );
+
+  it('keeps every change with its entry when two instances change the same row at once, each batch written again when the other moved the chain on', async () => {
+    const { db, audit } = logged;
+    const other = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 1000 });
+    try {
+      await sql`CREATE TABLE change_probe (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)`.execute(db);
+      await sql`INSERT INTO change_probe (id, v) VALUES (1, 0)`.execute(db);
+      const bump = (tx: Db) => sql`UPDATE change_probe SET v = v + 1 WHERE id = 1`.execute(tx).then(() => {});
+      // Rounds of requests on both instances, every change on the one row: batches wait for each
+      // other's rows, and each instance's known head is moved on by the other's.
+      const recorded = [];
+      for (let round = 0; round < 3; round++) {
+        recorded.push(
+          ...(await Promise.all(
+            Array.from({ length: 16 }, (_, i) =>
+              (i % 2 ? audit : other).record(
+                { kind: 'care-team-join', actor: physician, patientId: `p${round}-${i}` },
+                bump,
+              ),
+            ),
+          )),
+        );
+      }
+      expect(recorded.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
+      const { rows } = await sql<{ v: number }>`SELECT v FROM change_probe`.execute(db);
+      expect(rows).toEqual([{ v: 48 }]);
+      expect(await verifyAudit(db, { trustedKeys: [...(await audit.publicKeys())] })).toMatchObject({
+        ok: true,
+        entries: 48,
+      });
+    } finally {
+      await other.close();
+    }
+  });
 });
