@@ -40,6 +40,9 @@ function transient(error: unknown): boolean {
   return false;
 }
 
+/** How long an extension page may take to arrive: puppeteer's own default wait. */
+const ARRIVAL_MS = 30_000;
+
 /**
  * Opens an extension page in a new tab and waits until it is there (no load event to wait for):
  * until its `#app`, where every extension page mounts (about:blank has none). Not
@@ -48,15 +51,20 @@ function transient(error: unknown): boolean {
  */
 export async function extensionPage(browser: Browser, path: string): Promise<Page> {
   const page = await browser.newPage();
-  void page.goto(`${FIREFOX_ORIGIN}/${path}`).catch(() => {});
+  const url = `${FIREFOX_ORIGIN}/${path}`;
+  void page.goto(url).catch(() => {});
   // Firefox's remote agent may fail an evaluation made while the document is being replaced
-  // ("right-hand side of 'in' should be an object"): that is the navigation under way, ask again.
+  // ("right-hand side of 'in' should be an object"): that is the navigation under way, ask again
+  // — until the page is there or the usual wait is over. Five failures in a row in a few
+  // milliseconds were seen once in CI (session 20): the navigation is then asked for again too.
+  const until = Date.now() + ARRIVAL_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.waitForSelector('#app');
+      await page.waitForSelector('#app', { timeout: Math.max(until - Date.now(), 1) });
       return page;
     } catch (error) {
-      if (!transient(error) || attempt >= 5) throw error;
+      if (!transient(error) || Date.now() >= until) throw error;
+      if (attempt % 5 === 0) void page.goto(url).catch(() => {});
     }
   }
 }
