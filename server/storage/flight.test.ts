@@ -72,6 +72,16 @@ describe.runIf(onPostgres())('a transaction in one flight (PostgreSQL)', () => {
     expect(await probe()).toHaveLength(7);
   });
 
+  it('says so when a flight fails after its last statement succeeded: its COMMIT had gone', async () => {
+    const mistake = new Error('a check made too late');
+    const failed = inOneFlight(db, async (tx, last) => {
+      await last(() => insert(tx, 'committed'));
+      throw mistake;
+    });
+    await expect(failed).rejects.toMatchObject({ message: expect.stringMatching(/committed/), cause: mistake });
+    expect(await probe()).toEqual(['committed']);
+  });
+
   it('commits every statement, or none when the flight is refused after they were answered', async () => {
     await inOneFlight(db, async (tx) => void (await Promise.all([insert(tx, 'a'), insert(tx, 'b')])));
     const refused = new Error('the check refused');

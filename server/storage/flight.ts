@@ -103,7 +103,12 @@ export async function inOneFlight<T>(db: Db, run: (tx: Db, last: Last) => Promis
     } catch (error) {
       await begun.catch(() => {});
       // A COMMIT already sent behind a statement that failed is answered ROLLBACK.
-      await (committed ?? client.query('ROLLBACK')).catch((lost: unknown) => (broken = lost as Error));
+      const ended = await (committed ?? client.query('ROLLBACK')).catch(
+        (lost: unknown) => void (broken = lost as Error),
+      );
+      // `run` failed after its last statement succeeded (a mistake of `run`'s): said, not hidden.
+      if (ended?.command === 'COMMIT')
+        throw new Error('inOneFlight: committed, yet run failed after its last statement', { cause: error });
       throw error;
     }
     // PostgreSQL answers a COMMIT of a transaction a failed statement aborted with ROLLBACK.
