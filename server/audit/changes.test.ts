@@ -7,17 +7,29 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { eachWithAuditLog, physician } from '../../test/support/audit.ts';
 import { atOnce, holdAdvisoryLock, onPostgres, testDatabase } from '../../test/support/database.ts';
-import { wireTap } from '../../test/support/wire-tap.ts';
+import { wireTap, type WireTap } from '../../test/support/wire-tap.ts';
+import { CHAIN_LOCK } from '../storage/migrations/0018_audit_chain_lock.ts';
 import type { Db } from '../storage/database.ts';
-import { openAuditLog } from './log.ts';
+import { openAuditLog, type AuditLog } from './log.ts';
 import { loadSigner } from './signer.ts';
 import { verifyAudit } from './verify.ts';
 
-/** The advisory lock that orders the chain's writers on PostgreSQL (migration 0018). */
-const CHAIN_LOCK = 0x41554454;
-
 /** Each test's own database and audit log. */
 const logged = eachWithAuditLog();
+
+/** Runs `test` with an audit log on a database reached through a wire tap (what goes on the wire, and when). */
+async function onTappedLog(test: (tapped: { tap: WireTap; db: Db; log: AuditLog }) => Promise<void>) {
+  const tap = await wireTap();
+  const db = await testDatabase({ via: tap.relay });
+  const log = await openAuditLog(db, await loadSigner({}), { checkpointEvery: 1000 });
+  try {
+    await test({ tap, db, log });
+  } finally {
+    await log.close();
+    await db.destroy();
+    await tap.close();
+  }
+}
 
 describe('changes committed with their entries', () => {
   it('commits a change with its entry, or neither: a failing change leaves no entry and the chain goes on', async () => {
@@ -95,13 +107,10 @@ describe('changes committed with their entries', () => {
     expect(await second).toEqual(expect.arrayContaining(['session']));
   });
 
-  it.runIf(onPostgres())('sends a batch’s changes without waiting for each other’s answers (PostgreSQL)', async () => {
-    const tap = await wireTap();
-    const tapped = await testDatabase({ via: tap.relay });
-    const log = await openAuditLog(tapped, await loadSigner({}), { checkpointEvery: 1000 });
-    try {
-      await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(tapped);
-      const release = await holdAdvisoryLock(tapped, 4242);
+  it.runIf(onPostgres())('sends a batch’s changes without waiting for each other’s answers (PostgreSQL)', () =>
+    onTappedLog(async ({ tap, db, log }) => {
+      await sql`CREATE TABLE change_probe (v TEXT NOT NULL)`.execute(db);
+      const release = await holdAdvisoryLock(db, 4242);
       // Two changes asked at once (one batch): the first waits for a lock held elsewhere.
       let firstDone = false;
       const first = log.record({ kind: 'care-team-join', actor: physician, patientId: 'p1' }, async (tx) => {
@@ -116,26 +125,19 @@ describe('changes committed with their entries', () => {
       expect(firstDone).toBe(false);
       await release();
       expect([(await first).seq, (await second).seq]).toEqual([1, 2]);
-      expect(await verifyAudit(tapped)).toMatchObject({ ok: true, entries: 2 });
-    } finally {
-      await log.close();
-      await tapped.destroy();
-      await tap.close();
-    }
-  });
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 2 });
+    }),
+  );
 
   it.runIf(onPostgres())(
     'sends a batch’s COMMIT behind its entries, without waiting for their answer (PostgreSQL)',
-    async () => {
-      const tap = await wireTap();
-      const tapped = await testDatabase({ via: tap.relay });
-      const log = await openAuditLog(tapped, await loadSigner({}), { checkpointEvery: 1000 });
-      try {
+    () =>
+      onTappedLog(async ({ tap, db, log }) => {
         const change = async (tx: Db) => void (await sql`SELECT 1`.execute(tx));
         // A first entry: the log then knows the chain's head and appends without reading it.
         await log.record({ kind: 'care-team-join', actor: physician, patientId: 'p0' }, change);
         // The chain's turn held elsewhere: the next entries wait for it in the database.
-        const release = await holdAdvisoryLock(tapped, CHAIN_LOCK);
+        const release = await holdAdvisoryLock(db, CHAIN_LOCK);
         let recorded = false;
         const joined = log.record({ kind: 'care-team-join', actor: physician, patientId: 'behind the lock' }, change);
         void joined.then(() => (recorded = true));
@@ -143,13 +145,8 @@ describe('changes committed with their entries', () => {
         expect(recorded).toBe(false);
         await release();
         expect((await joined).seq).toBe(2);
-        expect(await verifyAudit(tapped)).toMatchObject({ ok: true, entries: 2 });
-      } finally {
-        await log.close();
-        await tapped.destroy();
-        await tap.close();
-      }
-    },
+        expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 2 });
+      }),
   );
 
   it.runIf(onPostgres())(

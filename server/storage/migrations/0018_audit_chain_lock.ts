@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import { isPostgres } from '../dialect.ts';
 
-/** The advisory lock that orders the chain's writers ('AUDT'; migration 0017). */
-const CHAIN_LOCK = 0x41554454;
+/** The advisory lock that orders the chain's writers ('AUDT'; migration 0017); the tests hold it too. */
+export const CHAIN_LOCK = 0x41554454;
 const GENESIS = '0'.repeat(64);
 
 /**
