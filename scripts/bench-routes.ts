@@ -63,7 +63,11 @@ type Paired = { served: Served; routes: Route[] };
 /**
  * Each route warmed up for a second (a fresh process: code not yet optimised), then measured in
  * ROUNDS rounds, every route once a round, so that a slow minute of the machine falls on all of
- * them: the ratio of a round pairs measures taken seconds apart; the table gives the medians.
+ * them. The baseline, the bare durable insert, is measured before the first route of a round and
+ * again after each: a route's ratio in a round is its throughput over the mean of the two
+ * baselines measured just before and just after it, seconds apart (the insert's own rate moved by
+ * a third between sizes of one run in session 20: a single baseline a round, measured up to 20 s
+ * before the last route, carried that drift into the ratios). The table gives the medians.
  * At the largest size each route is also measured on the smallest size's platform just before, in
  * every round: the growth of p99 then compares latencies measured seconds apart, not half an hour
  * apart on a machine whose speed drifts (sessions 13–15: ±30 % within a run).
@@ -75,16 +79,36 @@ async function measureAll(s: Served, chosen: Route[], paired?: Paired) {
     if (small) await measure(paired!.served, small, `warm-${++run}`, 1);
     await measure(s, route, `warm-${++run}`, 1);
   }
+  const bare = chosen.find((r) => r.name.includes('durable'));
   const rounds = new Map(chosen.map((r) => [r.name, [] as Measure[]]));
   const smallRounds = new Map(chosen.map((r) => [r.name, [] as Measure[]]));
+  const ratios = new Map(chosen.map((r) => [r.name, [] as number[]]));
+  const growths = new Map(chosen.map((r) => [r.name, [] as number[]]));
+  /** The route, after its twin on the smallest size's platform if paired (their p99s compared). */
+  const measureRoute = async (route: Route) => {
+    const small = twin(route);
+    const sm = small && (await measure(paired!.served, small, String(++run), SECONDS));
+    const m = await measure(s, route, String(++run), SECONDS);
+    rounds.get(route.name)!.push(m);
+    if (sm) {
+      smallRounds.get(route.name)!.push(sm);
+      growths.get(route.name)!.push(m.p99 / Math.max(sm.p99, 1));
+    }
+    return m;
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const route of chosen) {
-      const small = twin(route);
-      if (small) smallRounds.get(route.name)!.push(await measure(paired!.served, small, String(++run), SECONDS));
-      rounds.get(route.name)!.push(await measure(s, route, String(++run), SECONDS));
+    let before = bare && (await measureRoute(bare));
+    if (before) ratios.get(bare!.name)!.push(1);
+    for (const route of chosen.filter((r) => r !== bare)) {
+      const m = await measureRoute(route);
+      if (!bare || !before) continue;
+      // The baseline after this route (the next route's before): not paired again with the smallest size.
+      const after = await measure(s, bare, String(++run), SECONDS);
+      rounds.get(bare.name)!.push(after);
+      ratios.get(route.name)!.push(m.rps / ((before.rps + after.rps) / 2));
+      before = after;
     }
   }
-  const bare = chosen.find((r) => r.name.includes('durable'));
   return chosen.map((route) => {
     const of = rounds.get(route.name)!;
     const smallOf = smallRounds.get(route.name)!;
@@ -95,12 +119,12 @@ async function measureAll(s: Served, chosen: Route[], paired?: Paired) {
       p50: median(of.map((m) => m.p50)),
       p99: median(of.map((m) => m.p99)),
       errors: of.reduce((n, m) => n + m.errors, 0),
-      ratios: bare ? of.map((m, i) => m.rps / rounds.get(bare.name)![i]!.rps) : [],
+      ratios: ratios.get(route.name)!,
       ...(smallOf.length > 0
         ? {
             growth: {
               p99: median(smallOf.map((m) => m.p99)),
-              ratios: of.map((m, i) => m.p99 / Math.max(smallOf[i]!.p99, 1)),
+              ratios: growths.get(route.name)!,
               errors: smallOf.reduce((n, m) => n + m.errors, 0),
             },
           }
@@ -150,7 +174,7 @@ for (const storage of STORAGES) {
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 }).replaceAll(',', ' ');
 console.log(
-  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route, medians; ratio: throughput / bare durable insert in the same round (median, lowest–highest)` +
+  `\nHot routes — autocannon, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s per route, medians; ratio: throughput / mean of the bare durable inserts measured just before and just after it (median of the rounds, lowest–highest)` +
     (STORAGES.includes('postgres') ? `; ${huge}` : '') +
     '\n',
 );
