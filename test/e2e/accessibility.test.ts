@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Frame, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   openDemoPage,
   openPanel,
   openSpaPatient,
-  startSignedIn,
+  signedInForTheFile,
   tabTo,
   type Harness,
   type TestPlatform,
@@ -38,12 +38,7 @@ async function violations(frame: Frame | Page): Promise<string[]> {
 
 let h: Harness;
 let platform: TestPlatform;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ h, platform, close } = await startSignedIn());
-});
-afterAll(() => close?.());
+signedInForTheFile((started) => ({ h, platform } = started));
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   it.each([

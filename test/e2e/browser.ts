@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 import { configFromEnv } from '../../server/config.ts';
 import { startPlatform, type RunningPlatform } from '../../server/platform.ts';
 import { serveDemoPages, type DemoPages } from '../../demo/serve.ts';
@@ -297,6 +298,26 @@ export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatf
       await platform.close();
     },
   };
+}
+
+type SignedIn = Omit<Awaited<ReturnType<typeof startSignedIn>>, 'close'>;
+
+/**
+ * One signed-in browser and platform (`startSignedIn`) for a test file: started before its tests,
+ * closed after them, handed to `use` once started.
+ *
+ *     let h: Harness;
+ *     let platform: TestPlatform;
+ *     signedInForTheFile((started) => ({ h, platform } = started));
+ */
+export function signedInForTheFile(use: (started: SignedIn) => void): void {
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const { close: closeIt, ...started } = await startSignedIn();
+    close = closeIt;
+    use(started);
+  });
+  afterAll(() => close?.());
 }
 
 /**

@@ -7,7 +7,7 @@
  * a click on it is a click the user saw), or the panel closed and says why when opened again.
  */
 import type { Frame, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabaseReadOnly } from '../../server/storage/database.ts';
 import {
   inputReady,
@@ -15,19 +15,14 @@ import {
   openDemoPage,
   openPanel,
   openSpaPatient,
-  startSignedIn,
+  signedInForTheFile,
   type Harness,
   type TestPlatform,
 } from './browser.ts';
 
 let h: Harness;
 let platform: TestPlatform;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ h, platform, close } = await startSignedIn());
-});
-afterAll(() => close?.());
+signedInForTheFile((started) => ({ h, platform } = started));
 
 /** What the platform recorded of acts on patients: what a successful attack would leave. */
 async function acts(): Promise<number> {

@@ -5,25 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   frameText,
   openDemoPage,
   openPanel,
   pageRead,
-  startSignedIn,
+  signedInForTheFile,
   type Harness,
   type TestPlatform,
 } from './browser.ts';
 
 let h: Harness;
 let platform: TestPlatform;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ h, platform, close } = await startSignedIn());
-});
-afterAll(() => close?.());
+signedInForTheFile((started) => ({ h, platform } = started));
 
 const text = frameText;
 const launcherShown = (page: Page) => page.evaluate(() => document.querySelector('passerelle-launcher') !== null);

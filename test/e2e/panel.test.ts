@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabaseReadOnly } from '../../server/storage/database.ts';
 import { CHROME_EXTENSION_ID } from '../../src/core/platform.ts';
 import {
   frameText,
   openDemoPage,
   openPanel,
-  startSignedIn,
+  signedInForTheFile,
   type Harness,
   type TestPlatform,
   inputReady,
@@ -13,12 +13,7 @@ import {
 
 let h: Harness;
 let platform: TestPlatform;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  ({ h, platform, close } = await startSignedIn());
-});
-afterAll(() => close?.());
+signedInForTheFile((started) => ({ h, platform } = started));
 
 const text = frameText;
 

@@ -4,13 +4,13 @@
  * countdown (masked documents absent); the patient's page then shows the access; the privacy
  * officer's review page lists it and marks it reviewed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   frameText,
   mailArriving,
   openDemoPage,
   signIn,
-  startSignedIn,
+  signedInForTheFile,
   type Harness,
   type TestPlatform,
   inputReady,
@@ -18,13 +18,8 @@ import {
 
 let h: Harness;
 let platform: TestPlatform;
-let close: () => Promise<void>;
 let opened = '';
-
-beforeAll(async () => {
-  ({ h, platform, close } = await startSignedIn());
-});
-afterAll(() => close?.());
+signedInForTheFile((started) => ({ h, platform } = started));
 
 describe('shared record and break-glass', () => {
   it('refuses a physician outside the circle, then opens in break-glass with a reason, a countdown and the summary', async () => {
