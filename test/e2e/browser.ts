@@ -300,8 +300,6 @@ export async function startSignedIn(): Promise<{ h: Harness; platform: TestPlatf
   };
 }
 
-type SignedIn = Omit<Awaited<ReturnType<typeof startSignedIn>>, 'close'>;
-
 /**
  * One signed-in browser and platform (`startSignedIn`) for a test file: started before its tests,
  * closed after them, handed to `use` once started.
@@ -310,7 +308,7 @@ type SignedIn = Omit<Awaited<ReturnType<typeof startSignedIn>>, 'close'>;
  *     let platform: TestPlatform;
  *     signedInForTheFile((started) => ({ h, platform } = started));
  */
-export function signedInForTheFile(use: (started: SignedIn) => void): void {
+export function signedInForTheFile(use: (started: { h: Harness; platform: TestPlatform }) => void): void {
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const { close: closeIt, ...started } = await startSignedIn();
