@@ -3,7 +3,9 @@
  * the commit on the event loop; the thread ends before the platform's connection closes, which then
  * removes the log; a thread that fails is reported and the writes go on.
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -70,6 +72,24 @@ describe('checkpoints on SQLite', () => {
     await db.destroy();
     expect(ended).toBe(true);
     expect(existsSync(`${databaseFile(dir)}-wal`)).toBe(false);
+  });
+
+  it('keeps a process that has nothing else to do alive until the thread has ended (a script closing its database)', async () => {
+    // A script (`npm run bench`'s audit part, `audit:verify`) opens the platform's database, closes
+    // it and goes on: the idle thread does not hold the process, but its closing must. Before,
+    // the process ended inside `destroy()` and the script's next line never ran.
+    // A module file, as a script is (`node -e` keeps the process alive until its code settles).
+    const script = join(dir, 'script.mjs');
+    writeFileSync(
+      script,
+      `const { openDatabase } = await import(${JSON.stringify(new URL('./database.ts', import.meta.url).href)});
+      const db = await openDatabase(${JSON.stringify(join(dir, 'data'))});
+      await db.destroy();
+      console.log('closed');`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [script]);
+    expect(stdout.trim()).toBe('closed');
+    expect(existsSync(`${databaseFile(join(dir, 'data'))}-wal`)).toBe(false);
   });
 
   it('reports a thread that cannot checkpoint, and is still asked and closed without harm', async () => {

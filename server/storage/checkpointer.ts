@@ -79,6 +79,9 @@ export function backgroundCheckpoints(
         closed = true;
         await checkpoint.settled();
         if (!dead) worker.postMessage('close');
+        // Waited for: the process stays alive until the thread has closed its connection (unref'd,
+        // a script with nothing else to do ended there, its closing promise never settled).
+        worker.ref();
         await exited;
       },
     },

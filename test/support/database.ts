@@ -17,8 +17,14 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * The PostgreSQL server of this run, if it is the `postgres` project's; none outside Vitest (a
+ * script that builds a test platform: `npm run fuzz`, the session bench), where `inject` throws.
+ */
+const providedPostgres = () => (process.env.VITEST ? inject('postgres') : undefined);
+
 /** Whether this test run is the PostgreSQL one. */
-export const onPostgres = () => inject('postgres') !== undefined;
+export const onPostgres = () => providedPostgres() !== undefined;
 
 /**
  * A new, empty, migrated database for one test (`log`: told each query run, the migrations' too;
@@ -28,7 +34,7 @@ export async function testDatabase(
   options: { log?: (query: CompiledQuery) => void; via?: (url: string) => string } = {},
 ): Promise<Db> {
   const { via = (url: string) => url, ...opened } = options;
-  const url = inject('postgres');
+  const url = providedPostgres();
   if (!url) return openDatabase(':memory:', opened);
   const server = serverOf(url);
   const name = `test_${randomUUID().replaceAll('-', '')}`;
