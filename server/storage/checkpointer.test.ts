@@ -75,10 +75,10 @@ describe('checkpoints on SQLite', () => {
   });
 
   it('keeps a process that has nothing else to do alive until the thread has ended (a script closing its database)', async () => {
-    // A script (`npm run bench`'s audit part, `audit:verify`) opens the platform's database, closes
-    // it and goes on: the idle thread does not hold the process, but its closing must. Before,
-    // the process ended inside `destroy()` and the script's next line never ran.
-    // A module file, as a script is (`node -e` keeps the process alive until its code settles).
+    // A script (`npm run bench`'s audit part) opens the platform's database, closes it and goes on:
+    // the idle thread does not hold the process, but its closing must. Before, the process ended
+    // inside `destroy()` and the script's next line never ran. Written as a module file, as a script
+    // is (`node -e` keeps the process alive until its code settles, and hid the fault).
     const script = join(dir, 'script.mjs');
     writeFileSync(
       script,
