@@ -67,7 +67,11 @@ function platformValue(patient: PlatformPatient, trait: Trait): string {
   }
 }
 
-/** Per strict trait: what the page shows, what the platform holds, and whether they were compared. */
+/**
+ * Per strict trait: what the page shows, what the platform holds, and whether they were compared —
+ * the comparison under the trait's name, in the row's header: three columns fit the panel without
+ * cutting a value (four cut dates in two at the panel's width).
+ */
 function TraitTable({
   page,
   patient,
@@ -85,7 +89,6 @@ function TraitTable({
           <th scope="col">{t('traitColumn')}</th>
           <th scope="col">{t('pageColumn')}</th>
           <th scope="col">{t('onPlatform')}</th>
-          <th scope="col">{t('checkColumn')}</th>
         </tr>
       </thead>
       <tbody>
@@ -93,10 +96,12 @@ function TraitTable({
           const state = !read ? 'unread' : agrees ? 'agree' : 'differ';
           return (
             <tr key={trait} data-trait={trait} data-check={state}>
-              <th scope="row">{t(`trait_${trait}`)}</th>
+              <th scope="row">
+                {t(`trait_${trait}`)}
+                <span class="check">{t(`check_${state}`)}</span>
+              </th>
               <td>{pageValue(page, trait) ?? t('notShown')}</td>
               <td>{platformValue(patient, trait)}</td>
-              <td>{t(`check_${state}`)}</td>
             </tr>
           );
         })}
