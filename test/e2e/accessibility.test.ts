@@ -53,6 +53,22 @@ function wordsCutInTwo(frame: Frame, selector: string): Promise<string[]> {
   }, selector);
 }
 
+/** The headings drawn larger than the heading of a higher level they come under (a part above its section). */
+function headingsLargerThanTheirSection(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => {
+    const above: string[] = [];
+    const open: { level: number; size: number }[] = [];
+    for (const h of document.querySelectorAll<HTMLElement>('main h2, main h3, main h4')) {
+      const level = Number(h.tagName[1]);
+      const size = parseFloat(getComputedStyle(h).fontSize);
+      while (open.length > 0 && open.at(-1)!.level >= level) open.pop();
+      if (open.some((o) => o.size < size)) above.push(h.innerText);
+      open.push({ level, size });
+    }
+    return above;
+  });
+}
+
 let h: Harness;
 let platform: TestPlatform;
 signedInForTheFile((started) => ({ h, platform } = started));
@@ -178,6 +194,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await confirmWindow.keyboard.press('Enter').catch(() => {});
     await panel.waitForSelector('[data-record="bris_de_glace"] [data-countdown]');
     expect(await violations(panel)).toEqual([]);
+    expect(await headingsLargerThanTheirSection(panel)).toEqual([]);
     await page.close();
   });
 
