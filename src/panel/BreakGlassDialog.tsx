@@ -146,7 +146,7 @@ export function BreakGlassDialog({
         value={text}
         onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
       />
-      <label>
+      <label class="check">
         <input
           type="checkbox"
           data-break-glass-confirm-box

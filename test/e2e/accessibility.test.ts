@@ -69,6 +69,23 @@ function headingsLargerThanTheirSection(frame: Frame): Promise<string[]> {
   });
 }
 
+/**
+ * The select and text fields inside `selector` not set right under their label, across the width
+ * of their form (each said by its label's text).
+ */
+function fieldsOutOfPlace(frame: Frame, selector: string): Promise<string[]> {
+  return frame.evaluate((selector) => {
+    const form = document.querySelector(selector)!;
+    const width = form.getBoundingClientRect().width;
+    return [...form.querySelectorAll<HTMLLabelElement>('label[for]')].flatMap((label) => {
+      const field = document.getElementById(label.htmlFor)!;
+      const [l, f] = [label.getBoundingClientRect(), field.getBoundingClientRect()];
+      const placed = l.bottom <= f.top + 1 && Math.abs(l.left - f.left) <= 1 && f.width >= 0.8 * width;
+      return placed ? [] : [label.innerText];
+    });
+  }, selector);
+}
+
 let h: Harness;
 let platform: TestPlatform;
 signedInForTheFile((started) => ({ h, platform } = started));
@@ -95,6 +112,9 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await (await panel.waitForSelector('[data-break-glass]'))!.click();
     await panel.waitForSelector('[data-break-glass-dialog]');
     expect(await violations(panel)).toEqual([]);
+    // RGAA 11.4: each field right under its label, as wide as the dialog (not a label and a field
+    // sharing a line with the next one's words).
+    expect(await fieldsOutOfPlace(panel, '[data-break-glass-dialog]')).toEqual([]);
     await (await panel.waitForSelector('[data-break-glass-dialog] button.secondary'))!.click();
     await (await panel.waitForSelector('[data-circle="not-member"] [data-circle-join]'))!.click();
     await panel.waitForSelector('[data-circle="member"]');
