@@ -54,12 +54,25 @@ function pageValue(page: DetectedPatient, trait: Trait): string | undefined {
   }
 }
 
-function platformValue(patient: PlatformPatient, trait: Trait): string {
+/**
+ * The platform's value of one strict trait: for the given name, the first of the birth given names
+ * (the one compared; a compound one, hyphenated, whole), then the whole list when there are more.
+ */
+function platformValue(patient: PlatformPatient, trait: Trait) {
   switch (trait) {
     case 'birthName':
       return patient.birthName;
-    case 'givenName':
-      return patient.givenNames;
+    case 'givenName': {
+      const [first, ...others] = patient.givenNames.trim().split(/\s+/);
+      return others.length === 0 ? (
+        first
+      ) : (
+        <>
+          {first}
+          <span class="muted all-given-names">{t('allGivenNames', patient.givenNames)}</span>
+        </>
+      );
+    }
     case 'birthDate':
       return formatDate(patient.birthDate);
     case 'sex':

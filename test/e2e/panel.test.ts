@@ -95,6 +95,11 @@ describe('panel in the demo webmail', () => {
       'Traits discordants : date de naissance',
     );
     expect(await text(panel)).toContain("Aucune action n'est possible");
+    // The first given name is the one compared: the platform's first of CAMILLE ANNE, the whole
+    // list under it.
+    expect(await panel.$eval('[data-trait="givenName"] td:last-child', (td) => (td as HTMLElement).innerText)).toBe(
+      'CAMILLE\nprénoms : CAMILLE ANNE',
+    );
     // Nothing can be done for this patient yet: no care-circle button.
     expect(await panel.$('[data-circle]')).toBeNull();
 
