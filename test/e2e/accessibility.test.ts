@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Frame, Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import {
+  wordsCutInTwo,
   openDemoPage,
   openPanel,
   openSpaPatient,
@@ -34,23 +35,6 @@ async function violations(frame: Frame | Page): Promise<string[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
   }, TAGS);
-}
-
-/** The words inside `selector` set on two lines (each word's boxes, by their tops). */
-function wordsCutInTwo(frame: Frame, selector: string): Promise<string[]> {
-  return frame.evaluate((selector) => {
-    const cut: string[] = [];
-    const walker = document.createTreeWalker(document.querySelector(selector)!, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const word of (node.textContent ?? '').matchAll(/\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, word.index);
-        range.setEnd(node, word.index + word[0].length);
-        if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) cut.push(word[0]);
-      }
-    }
-    return cut;
-  }, selector);
 }
 
 /** The headings drawn larger than the heading of a higher level they come under (a part above its section). */

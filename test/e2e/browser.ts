@@ -339,3 +339,23 @@ export async function mailArriving(dir: string, match: (eml: string) => boolean)
     watcher.close();
   }
 }
+
+/**
+ * The words inside `selector` set on two lines (each word's boxes, by their tops): a value cut in
+ * two, "14/08/195" over "5", reads as another value.
+ */
+export function wordsCutInTwo(frame: Frame, selector: string): Promise<string[]> {
+  return frame.evaluate((selector) => {
+    const cut: string[] = [];
+    const walker = document.createTreeWalker(document.querySelector(selector)!, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of (node.textContent ?? '').matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) cut.push(word[0]);
+      }
+    }
+    return cut;
+  }, selector);
+}
