@@ -70,12 +70,12 @@ export function BreakGlassConfirm() {
         <dt>{t('birthDate')}</dt>
         <dd>{seen.birthDate ? formatDate(seen.birthDate) : t('notShown')}</dd>
         <dt>{t('ins')}</dt>
-        <dd>{seen.ins ? formatIns(seen.ins.value) : t('notShown')}</dd>
+        <dd class="ins">{seen.ins ? formatIns(seen.ins.value) : t('notShown')}</dd>
         <dt>{t('breakGlassMode')}</dt>
         <dd>{modeLabel(request.mode)}</dd>
         <dt>{t('breakGlassReason')}</dt>
         <dd>{reasonText(request.reason)}</dd>
-        <dt>{t('breakGlassText')}</dt>
+        <dt>{t('breakGlassSituation')}</dt>
         <dd data-break-glass-window-text>{request.text}</dd>
       </dl>
       <p>

@@ -35,7 +35,7 @@ function PageTraits({ patient }: { patient: DetectedPatient }) {
       <dt>{t('sex')}</dt>
       <dd>{patient.sex ? t(`sex_${patient.sex}`) : t('notShown')}</dd>
       <dt>{t('ins')}</dt>
-      <dd>{patient.ins ? formatIns(patient.ins.value) : t('notShown')}</dd>
+      <dd class="ins">{patient.ins ? formatIns(patient.ins.value) : t('notShown')}</dd>
     </dl>
   );
 }
