@@ -22,6 +22,15 @@ export function toFhirRecordDocument(doc: DocumentListing) {
   };
 }
 
+/** A document as opened: its reference, with the text inline (`attachment.data`) beside the `Binary` link. */
+export function toFhirOpenedDocument(doc: RecordDocumentTable) {
+  const listed = toFhirRecordDocument(doc);
+  return {
+    ...listed,
+    content: listed.content.map(({ attachment }) => ({ attachment: { ...attachment, data: base64(doc.content) } })),
+  };
+}
+
 export const toFhirFlag = (alert: RecordAlertTable) => ({
   resourceType: 'Flag' as const,
   id: alert.id,
@@ -34,8 +43,10 @@ export const toFhirBinary = (doc: RecordDocumentTable) => ({
   resourceType: 'Binary' as const,
   id: doc.id,
   contentType: 'text/plain; charset=utf-8',
-  data: Buffer.from(doc.content, 'utf8').toString('base64'),
+  data: base64(doc.content),
 });
+
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 export function toFhirConsent(
   patientId: string,

@@ -45,15 +45,18 @@ export async function decideSummaryAccess(
   return { ...(patient ? { patient } : {}), access: decision(actor, facts), summary };
 }
 
-/** The decision on a document's patient's record, from its facts read together, with the document (undefined: unknown). */
+/**
+ * The decision on a document's patient's record, from its facts read together, with the document
+ * and its patient (undefined: unknown).
+ */
 export async function decideDocumentAccess(
   db: Db,
   actor: Professional,
   documentId: string,
   now: Date,
-): Promise<{ document?: RecordDocumentTable; access: Access }> {
-  const { document, ...facts } = await documentFacts(db, actor.idNps, documentId, now);
-  return { ...(document ? { document } : {}), access: decision(actor, facts) };
+): Promise<{ document?: RecordDocumentTable; patient?: PatientRow; access: Access }> {
+  const { document, patient, ...facts } = await documentFacts(db, actor.idNps, documentId, now);
+  return { ...(document ? { document } : {}), ...(patient ? { patient } : {}), access: decision(actor, facts) };
 }
 
 function decision(actor: Professional, { session, consent, member }: AccessFacts): Access {

@@ -113,6 +113,51 @@ describe('normal access (consent and care circle)', () => {
   });
 });
 
+describe('a document as its page shows it ($document)', () => {
+  const open = (patient: string, document: string) =>
+    call('GET', `/fhir/Patient/${patient}/$document?document=${document}`);
+
+  it('gives the patient (the page’s identity banner) and the document with its text inline, audited once', async () => {
+    await join('lefevre');
+    const before = (await kinds('document-read')).length;
+    const res = await open('lefevre', 'lefevre-doc-3');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-access-mode']).toBe('normal');
+    validateR4(res.json());
+    const [patient, doc] = resources<Record<string, unknown>>(res);
+    expect(patient).toMatchObject({
+      resourceType: 'Patient',
+      id: 'lefevre',
+      name: expect.arrayContaining([expect.objectContaining({ family: 'LEFÈVRE', given: ['MARIE CLAIRE'] })]),
+    });
+    expect(doc).toMatchObject({ resourceType: 'DocumentReference', id: 'lefevre-doc-3' });
+    const { attachment } = (doc as { content: { attachment: { data: string; url: string } }[] }).content[0]!;
+    expect(Buffer.from(attachment.data, 'base64').toString('utf8')).toContain('Créatinine');
+    expect(attachment.url).toBe('Binary/lefevre-doc-3');
+    expect((await kinds('document-read')).length).toBe(before + 1);
+  });
+
+  it('answers 404 alike, auditing nothing, for another patient’s document, a masked one or an unknown one', async () => {
+    await join('lefevre');
+    await join('bernard');
+    const before = (await kinds('document-read')).length;
+    const unknown = await open('lefevre', 'nothing');
+    for (const res of [await open('lefevre', 'bernard-doc-1'), await open('lefevre', 'lefevre-doc-6'), unknown]) {
+      expect(res.statusCode).toBe(404);
+      expect(text(res)).toBe(text(unknown));
+      expect(res.body).not.toMatch(/BERNARD|psychiatrie/);
+    }
+    expect((await kinds('document-read')).length).toBe(before);
+  });
+
+  it('is refused outside the care circle as the record is, break-glass possible', async () => {
+    const res = await open('lefevre', 'lefevre-doc-3');
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['x-break-glass']).toBe('possible');
+    expect(res.body).not.toMatch(/Créatinine|LEFÈVRE/);
+  });
+});
+
 describe('the patient’s consent (FHIR Consent)', () => {
   it('is a valid R4 Consent: permit for the circle, and a deny provision on BTG when opposed', async () => {
     const permit = await call('GET', '/fhir/Consent?patient=lefevre');

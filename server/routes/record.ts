@@ -5,6 +5,9 @@
  *   break-glass, `X-Break-Glass-Expires`;
  * - `GET /fhir/Patient/{id}/$documents[?type=LOINC]`: the documents (searchset), newest first;
  * - `GET /fhir/Binary/{id}`: a document itself;
+ * - `GET /fhir/Patient/{id}/$document?document={docId}`: a document as a page shows it — a
+ *   `collection` of the patient (name, birth date, sex, INS: the document's identity banner) and
+ *   the `DocumentReference` with its text inline; `404` when the document is not this patient's;
  * - `GET /fhir/Consent?patient={id}`: the patient's choices (consent, break-glass opposition);
  * - `POST /fhir/Patient/{id}/$break-glass` (`Parameters`: `mode`, `reason`, `text`) and
  *   `$break-glass-end`.
@@ -20,7 +23,8 @@ import { searchBundle } from '../fhir/bundle.ts';
 import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
-import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirRecordDocument } from '../fhir/record.ts';
+import { toFhirPatient } from '../fhir/patient.ts';
+import { toFhirBinary, toFhirConsent, toFhirFlag, toFhirOpenedDocument, toFhirRecordDocument } from '../fhir/record.ts';
 import { decideAccess, decideDocumentAccess, decideSummaryAccess, type Access } from '../record/access.ts';
 import { recordSessionRead } from '../storage/break-glass.ts';
 import { current } from '../storage/care-team.ts';
@@ -30,7 +34,7 @@ import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from '../../src/co
 import type { Professional } from '../../src/core/protocol.ts';
 import type { BreakGlassOption } from '../../src/core/record.ts';
 import { isPhysician } from '../../src/core/psc.ts';
-import { ById, PatientReference } from './input.ts';
+import { ById, FhirId, PatientReference } from './input.ts';
 
 /** `$break-glass`'s parameters: closed sets for the mode and the reason, a bounded description. */
 const BreakGlassParameters = z.strictObject({
@@ -45,6 +49,8 @@ const BreakGlassBody = parametersBody(BreakGlassParameters, {
     text: `Décrivez la situation d’urgence (${BREAK_GLASS_TEXT.min} à ${BREAK_GLASS_TEXT.max} caractères).`,
   },
 });
+/** `$document?document=`: the document's id. */
+const DocumentQuery = z.object({ document: FhirId });
 /** `$documents?type=`: a LOINC code (digits and a dash). */
 const DocumentsQuery = z.object({
   type: z
@@ -137,12 +143,17 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
     },
   );
 
-  app.get('/fhir/Binary/:id', { schema: { params: ById } }, async (req, reply) => {
-    const actor = req.professional!;
-    // The document and the decision on its patient's record, read at once.
-    const { document: doc, access } = await decideDocumentAccess(db, actor, req.params.id, now());
+  /**
+   * A document opened by `actor` (of patient `patientId`, when said): granted, then audited
+   * (`document-read`, with the access mode) before it leaves; a masked document reads as unknown.
+   */
+  const openDocument = async (actor: Professional, documentId: string, reply: FastifyReply, patientId?: string) => {
+    // The document, its patient and the decision on their record, read at once.
+    const { document: doc, patient, access } = await decideDocumentAccess(db, actor, documentId, now());
     // Masked reads as unknown: the patient's choice is not disclosed.
-    if (!doc || doc.masked === 1) throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
+    if (!doc || doc.masked === 1 || (patientId !== undefined && doc.patient_id !== patientId)) {
+      throw new FhirError(404, { code: 'not-found', text: 'Document introuvable.' });
+    }
     const { mode, session } = granted(access, reply);
     await recordOrRefuse(
       audit,
@@ -155,8 +166,26 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
       },
       session ? (tx) => recordSessionRead(tx, session.id, doc.id, now()) : undefined,
     );
+    return { doc, patient: known(patient) };
+  };
+
+  app.get('/fhir/Binary/:id', { schema: { params: ById } }, async (req, reply) => {
+    const { doc } = await openDocument(req.professional!, req.params.id, reply);
     return reply.headers(fhir).send(toFhirBinary(doc));
   });
+
+  app.get(
+    '/fhir/Patient/:id/$document',
+    { schema: { params: ById, querystring: DocumentQuery } },
+    async (req, reply) => {
+      const { doc, patient } = await openDocument(req.professional!, req.query.document, reply, req.params.id);
+      return reply.headers(fhir).send({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [toFhirPatient(patient), toFhirOpenedDocument(doc)].map((resource) => ({ resource })),
+      });
+    },
+  );
 
   /**
    * The patient's choices as a FHIR `Consent`, audited (`consent-read`), for those who need them:

@@ -19,8 +19,8 @@ const qualifiedByIns = prepared((db: Db, ins: string, system?: string) => {
   return system === undefined ? query : query.where('ins_system', '=', system);
 });
 
-/** The patient with this id. */
-export const patientQuery = (db: Db, id: string) =>
+/** The patient with this id (or the id an expression gives). */
+export const patientQuery = (db: Db, id: PatientOf) =>
   db
     .selectFrom('patient')
     .select([

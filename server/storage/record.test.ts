@@ -132,11 +132,13 @@ describe('accessFacts, documentFacts', () => {
       'lefevre-doc',
       new Date('2026-11-20T09:00:00Z'),
     );
-    expect({ patient: facts.patient, ...ofDocument }).toEqual(facts);
+    // The document's patient with it (shown with the document).
+    expect(ofDocument).toEqual(facts);
     expect(document).toEqual(await findDocument(db, 'lefevre-doc'));
     expect(document?.content).toBe('Créatinine');
     expect(await documentFacts(db, who.idNps, 'nothing', new Date('2026-11-20T09:00:00Z'))).toEqual({
       document: undefined,
+      patient: undefined,
       session: undefined,
       consent: DEFAULT_CONSENT,
       member: false,

@@ -35,15 +35,18 @@ export async function accessFacts(
   return { patient, ...factsOf(facts) };
 }
 
-/** A document (undefined: unknown) and the facts of the access to its patient's record, read together. */
+/**
+ * A document (undefined: unknown), its patient (shown with it, for identity vigilance) and the
+ * facts of the access to its patient's record, read together.
+ */
 export async function documentFacts(
   db: Db,
   idnps: string,
   documentId: string,
   now: Date,
-): Promise<AccessFacts & { document?: RecordDocumentTable }> {
-  const { document, ...facts } = await documentWithFacts(db, idnps, documentId, now.toISOString());
-  return { document, ...factsOf(facts) };
+): Promise<AccessFacts & { document?: RecordDocumentTable; patient?: PatientRow }> {
+  const { document, patient, ...facts } = await documentWithFacts(db, idnps, documentId, now.toISOString());
+  return { document, patient, ...factsOf(facts) };
 }
 
 const factsOf = (read: { session?: BreakGlassTable; consent?: Consent; member: boolean }): AccessFacts => ({
@@ -73,15 +76,14 @@ const patientFacts = readsTogether((db: Db, idnps: string, patientId: string, no
   ...factReads(db, idnps, patientId, now),
 }));
 
-const documentWithFacts = readsTogether((db: Db, idnps: string, documentId: string, now: string) => ({
-  document: row(documentQuery(db, documentId)),
-  ...factReads(
-    db,
-    idnps,
-    db.selectFrom('record_document').select('patient_id').where('id', '=', documentId).$asScalar(),
-    now,
-  ),
-}));
+const documentWithFacts = readsTogether((db: Db, idnps: string, documentId: string, now: string) => {
+  const itsPatient = db.selectFrom('record_document').select('patient_id').where('id', '=', documentId).$asScalar();
+  return {
+    document: row(documentQuery(db, documentId)),
+    patient: row(patientQuery(db, itsPatient)),
+    ...factReads(db, idnps, itsPatient, now),
+  };
+});
 
 /** A document as lists show it: everything but its content (read when it is opened). */
 export type DocumentListing = Omit<RecordDocumentTable, 'content'>;

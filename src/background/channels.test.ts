@@ -44,7 +44,7 @@ const SAMPLES = {
   'outbox.list': {},
   'outbox.dismiss': { key: 'key-0123456789' },
   'share.exam': { examId: 'exam-lefevre-ct' },
-  'record.document': { documentId: 'demo-lefevre-doc-1' },
+  'record.document': { patientId: 'demo-lefevre', documentId: 'demo-lefevre-doc-1' },
   'share.centreExams': {},
   'share.issue': { examId: 'exam-lefevre-ct', singleUse: false },
   'share.revoke': { codeId: 'code-1' },

@@ -195,7 +195,7 @@ export function createHandlers(deps: Deps): Handlers {
     'record.summary': (message, { tabId }) =>
       unlessSwapped(tabId, message.seen, () => withPlatform((o) => recordSummary(message.patientId, o))),
     'record.documents': (message) => withPlatform((o) => recordDocuments(message.patientId, message.typeCode, o)),
-    'record.document': (message) => withPlatform((o) => recordDocument(message.documentId, o)),
+    'record.document': (message) => withPlatform((o) => recordDocument(message.patientId, message.documentId, o)),
     async 'record.breakGlassPrepare'(message, { tabId }) {
       const request = BreakGlassRequest.parse(message);
       return unlessSwapped(tabId, message.seen, async () => {

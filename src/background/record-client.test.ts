@@ -81,15 +81,22 @@ describe('shared record client against the real platform', () => {
     ]);
     const labs = await recordDocuments('nguyen', '11502-2', await as('physician'));
     expect(labs.status === 'ok' && labs.documents.map((d) => d.id)).toEqual(['nguyen-doc-3']);
-    const doc = await recordDocument('nguyen-doc-3', await as('physician'));
-    expect(doc).toMatchObject({ status: 'ok', mode: 'bris_de_glace', text: expect.stringContaining('Créatinine') });
+    const doc = await recordDocument('nguyen', 'nguyen-doc-3', await as('physician'));
+    expect(doc).toMatchObject({
+      status: 'ok',
+      mode: 'bris_de_glace',
+      text: expect.stringContaining('Créatinine'),
+      // What the page shows above the text: the document and its patient, as the platform holds them.
+      document: { id: 'nguyen-doc-3', title: 'Bilan biologique', typeCode: '11502-2' },
+      patient: { id: 'nguyen', birthName: 'NGUYEN', sex: 'male' },
+    });
     expect(await endBreakGlass('nguyen', await as('physician'))).toEqual({ status: 'ok' });
     expect(await recordSummary('nguyen', await as('physician'))).toMatchObject({ status: 'refused' });
   });
 
   it('lets the privacy officer list, mark and export; nobody else', async () => {
     expect(await startBreakGlass('nguyen', emergency, await as('physician'))).toMatchObject({ status: 'ok' });
-    expect(await recordDocument('nguyen-doc-3', await as('physician'))).toMatchObject({ status: 'ok' });
+    expect(await recordDocument('nguyen', 'nguyen-doc-3', await as('physician'))).toMatchObject({ status: 'ok' });
     expect(await reviewList(undefined, await as('physician'))).toMatchObject({
       status: 'unavailable',
       reason: 'forbidden',

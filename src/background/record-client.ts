@@ -18,7 +18,8 @@ import {
 import type { BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassOption } from '../core/record.ts';
 import { professionLabel } from '../core/psc.ts';
-import { FhirOperationOutcome, FhirSearchBundle } from './fhir-answers.ts';
+import { FhirOperationOutcome, FhirPatient, FhirSearchBundle } from './fhir-answers.ts';
+import { toPlatformPatient } from './platform-client.ts';
 import { acknowledged, callPlatform, segment, utf8, type ClientOptions } from './platform-call.ts';
 
 type Refused = { status: 'refused'; breakGlass: BreakGlassOption; detail: string };
@@ -117,11 +118,23 @@ export const recordDocuments = (
     { type: typeCode },
   );
 
-export const recordDocument = (documentId: string, options: ClientOptions): Promise<RecordText> =>
-  readRecord(options, `/fhir/Binary/${segment(documentId)}`, (body) => {
-    const data = (body as { data?: unknown }).data;
-    return typeof data === 'string' ? { text: utf8(data) } : undefined;
-  });
+/** A document as its page shows it (`$document`): its patient, what it is, and its text. */
+export const recordDocument = (patientId: string, documentId: string, options: ClientOptions): Promise<RecordText> =>
+  readRecord(
+    options,
+    `/fhir/Patient/${segment(patientId)}/$document`,
+    (body) => {
+      const resources = resourcesOf(body);
+      const fhirPatient = FhirPatient.safeParse(resources.find((r) => r.resourceType === 'Patient'));
+      const patient = fhirPatient.success ? toPlatformPatient(fhirPatient.data) : undefined;
+      const reference = resources.find((r) => r.resourceType === 'DocumentReference');
+      const document = reference && toDoc(reference);
+      const data = (reference as { content?: { attachment?: { data?: unknown } }[] } | undefined)?.content?.[0]
+        ?.attachment?.data;
+      return patient && document && typeof data === 'string' ? { text: utf8(data), document, patient } : undefined;
+    },
+    { document: documentId },
+  );
 
 const BreakGlassAnswer = z.object({
   parameter: z.array(

@@ -86,7 +86,7 @@ describe('router: sender rules', () => {
     { type: 'share.redeem', code: '7KQ4-MZ2T-9XHC-W' },
     { type: 'share.exam', examId: 'exam-lefevre-ct' },
     { type: 'record.summary', patientId: 'demo-lefevre', seen: patient },
-    { type: 'record.document', documentId: 'demo-lefevre-doc-6' },
+    { type: 'record.document', patientId: 'demo-lefevre', documentId: 'demo-lefevre-doc-6' },
     {
       type: 'record.breakGlassPrepare',
       patientId: 'demo-lefevre',

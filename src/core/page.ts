@@ -49,6 +49,19 @@ export type DetectedPatient = z.infer<typeof DetectedPatient>;
 /** Bounded so that a hostile page cannot flood storage through the content script. */
 export const DetectedPatients = z.array(DetectedPatient).max(50);
 
+/** What the platform holds for an INS, mapped from FHIR by `src/background/platform-client.ts`. */
+export const PlatformPatient = z.object({
+  id: text(64),
+  ins: z.string(),
+  insKind: InsKind,
+  birthName: text(100),
+  givenNames: text(200),
+  birthDate: z.iso.date(),
+  sex: Sex,
+  birthPlace: z.string().max(10).optional(),
+});
+export type PlatformPatient = z.infer<typeof PlatformPatient>;
+
 /** A share code found in the page (`src/core/share-code.ts`), normalised, check symbol verified. */
 export const ShareCodeText = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{12}[0-9A-HJKMNP-TV-Z*~$=U]$/);
 export const ShareCodes = z.array(ShareCodeText).max(5);

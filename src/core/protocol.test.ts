@@ -57,7 +57,7 @@ describe('protocol', () => {
       { v: PROTOCOL_VERSION, type: 'share.send', codeId: 'c1', code: '7KQ4-MZ2T-9XHC-W' },
       { v: PROTOCOL_VERSION, type: 'record.summary', patientId: 'demo-bernard', seen: patient },
       { v: PROTOCOL_VERSION, type: 'record.documents', patientId: 'demo-bernard', typeCode: '11488-4' },
-      { v: PROTOCOL_VERSION, type: 'record.document', documentId: 'demo-bernard-doc-1' },
+      { v: PROTOCOL_VERSION, type: 'record.document', patientId: 'demo-bernard', documentId: 'demo-bernard-doc-1' },
       { v: PROTOCOL_VERSION, type: 'page.open', page: 'document', params: { patient: 'p', doc: 'd' } },
       {
         v: PROTOCOL_VERSION,

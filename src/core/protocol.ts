@@ -30,9 +30,8 @@ export { UnavailableReason } from './results.ts';
 import {
   DetectedPatient,
   DetectedPatients,
-  InsKind,
   PageContext,
-  Sex,
+  PlatformPatient,
   ShareCodes,
   TamperReason,
   Tampered,
@@ -46,21 +45,6 @@ import { PROTOCOL_VERSION } from './version.ts';
 
 export { PROTOCOL_VERSION };
 const v = z.literal(PROTOCOL_VERSION);
-
-// ---------------------------------------------------------------------------------------------
-// What the platform holds for an INS, mapped from FHIR by `src/background/platform-client.ts`.
-
-export const PlatformPatient = z.object({
-  id: text(64),
-  ins: z.string(),
-  insKind: InsKind,
-  birthName: text(100),
-  givenNames: text(200),
-  birthDate: z.iso.date(),
-  sex: Sex,
-  birthPlace: z.string().max(10).optional(),
-});
-export type PlatformPatient = z.infer<typeof PlatformPatient>;
 
 /** A strict trait that can disagree between the page and the platform (`src/core/traits.ts`). */
 export const Trait = z.enum(TRAITS);
@@ -198,7 +182,12 @@ export const RecordDocumentsGet = z.object({
     .regex(/^[\d-]{3,10}$/)
     .optional(),
 });
-export const RecordDocumentGet = z.object({ v, type: z.literal('record.document'), documentId: text(100) });
+export const RecordDocumentGet = z.object({
+  v,
+  type: z.literal('record.document'),
+  patientId: text(64),
+  documentId: text(100),
+});
 export const RecordBreakGlassPrepare = BreakGlassRequest.extend({ v, type: z.literal('record.breakGlassPrepare') });
 export const RecordBreakGlassPending = z.object({
   v,

@@ -4,7 +4,7 @@
  */
 import { z } from './zod.ts';
 import { BREAK_GLASS_TEXT, BreakGlassMode, BreakGlassReason } from './break-glass.ts';
-import { DetectedPatient } from './page.ts';
+import { DetectedPatient, PlatformPatient } from './page.ts';
 import { resultOf, text } from './results.ts';
 
 export const AccessMode = z.enum(['normal', 'bris_de_glace', 'centre_15']);
@@ -41,7 +41,11 @@ export const RecordSummary = resultOf(
 export type RecordSummary = z.infer<typeof RecordSummary>;
 export const RecordDocs = resultOf({ ...Access, documents: z.array(RecordDoc).max(1000) }, RecordRefused);
 export type RecordDocs = z.infer<typeof RecordDocs>;
-export const RecordText = resultOf({ ...Access, text: z.string().max(500_000) }, RecordRefused);
+/** A document as its page shows it: its text, what it is, and its patient (the page's identity banner). */
+export const RecordText = resultOf(
+  { ...Access, text: z.string().max(500_000), document: RecordDoc, patient: PlatformPatient },
+  RecordRefused,
+);
 export type RecordText = z.infer<typeof RecordText>;
 export { BreakGlassReason } from './break-glass.ts';
 export const BreakGlassResult = resultOf({ mode: AccessMode, expiresAt: z.string().max(40) });

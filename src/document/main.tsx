@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { DocumentPage } from './DocumentPage.tsx';
 
+const params = new URLSearchParams(location.search);
 render(
-  <DocumentPage documentId={new URLSearchParams(location.search).get('doc') ?? ''} />,
+  <DocumentPage patientId={params.get('patient') ?? ''} documentId={params.get('doc') ?? ''} />,
   document.getElementById('app')!,
 );

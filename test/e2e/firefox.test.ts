@@ -95,7 +95,7 @@ describe('Firefox', () => {
     const doc = await tabAt(h.browser, `${FIREFOX_ORIGIN}/src/document/index.html`, before);
     const text = await doc.waitForSelector('[data-document-text]');
     expect(await text!.evaluate((el) => el.textContent)).toContain('Patient(e) : MARIE CLAIRE LEFÈVRE');
-    expect(logged('/fhir/Binary/:id', 200)).toBe(1);
+    expect(logged('/fhir/Patient/:id/$document', 200)).toBe(1);
     await doc.close();
     await page.close();
   });
