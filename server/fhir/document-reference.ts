@@ -7,7 +7,11 @@ import type { ImagingExamTable } from '../storage/schema.ts';
 
 export const IMAGING_REPORT = { system: 'http://loinc.org', code: '18748-4', display: 'Diagnostic imaging study' };
 
-export function toFhirDocumentReference(exam: ImagingExamTable) {
+/**
+ * The exam as a `DocumentReference`; `report: false` leaves the report's text out (a list of the
+ * exams shared with a professional: each report is read by itself, audited).
+ */
+export function toFhirDocumentReference(exam: ImagingExamTable, { report = true } = {}) {
   return {
     resourceType: 'DocumentReference' as const,
     id: exam.id,
@@ -23,7 +27,7 @@ export function toFhirDocumentReference(exam: ImagingExamTable) {
           contentType: 'text/plain; charset=utf-8',
           language: 'fr',
           title: 'Compte rendu',
-          data: Buffer.from(exam.report, 'utf8').toString('base64'),
+          ...(report ? { data: Buffer.from(exam.report, 'utf8').toString('base64') } : {}),
         },
       },
       { attachment: { contentType: 'text/html', title: 'Images', url: exam.images_url } },

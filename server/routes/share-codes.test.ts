@@ -91,6 +91,44 @@ describe('redeeming', () => {
     expect(other.statusCode).toBe(404);
     expect(text(other)).toBe(text(await call('GET', '/fhir/DocumentReference/nothing', colleague(1))));
   });
+  it('lists the exams shared with a professional without their reports: each report is read by itself, audited', async () => {
+    const { code } = await issue();
+    await redeem(code);
+    const reads = await count('audit_event', ['kind', 'exam-read']);
+    const mine = await call('GET', '/fhir/DocumentReference');
+    expect(mine.json().entry).toHaveLength(1);
+    expect(mine.json().entry[0].resource.content[0].attachment.data).toBeUndefined();
+    expect(await count('audit_event', ['kind', 'exam-read'])).toBe(reads);
+    // By its id: the report, and its patient when asked (the report page's banner), audited once.
+    const one = await call('GET', '/fhir/DocumentReference?_id=exam-lefevre-ct&_include=DocumentReference:subject');
+    validateR4(one.json());
+    const [doc, patient] = one.json().entry.map((e: { resource: unknown; search: unknown }) => e);
+    expect(doc).toMatchObject({ resource: { id: 'exam-lefevre-ct' }, search: { mode: 'match' } });
+    expect(Buffer.from(doc.resource.content[0].attachment.data, 'base64').toString('utf8')).toContain('SCANNER');
+    expect(patient).toMatchObject({
+      resource: { resourceType: 'Patient', id: 'lefevre' },
+      search: { mode: 'include' },
+    });
+    expect(await count('audit_event', ['kind', 'exam-read'])).toBe(reads + 1);
+    // Not shared with them, or unknown: nothing, alike, and nothing audited.
+    const other = await call(
+      'GET',
+      '/fhir/DocumentReference?_id=exam-lefevre-ct&_include=DocumentReference:subject',
+      colleague(1),
+    );
+    const unknown = await call(
+      'GET',
+      '/fhir/DocumentReference?_id=nothing&_include=DocumentReference:subject',
+      colleague(1),
+    );
+    for (const res of [other, unknown]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ resourceType: 'Bundle', total: 0, entry: [] });
+    }
+    expect(await count('audit_event', ['kind', 'exam-read'])).toBe(reads + 1);
+    // Any other parameter is refused, never ignored.
+    expect((await call('GET', '/fhir/DocumentReference?patient=lefevre')).statusCode).toBe(400);
+  });
   it('says clearly, and differently, when a code expired or was revoked; a typo never reaches the platform’s counts', async () => {
     const expiring = await issue('exam-girard-mri', { days: 1 });
     const revoked = await issue('exam-girard-mri');

@@ -3,7 +3,10 @@
  * For professionals (FHIR):
  * - `POST /fhir/$redeem-share-code` (`Parameters` with `code`): the exam's `DocumentReference`, and
  *   lasting access to it; refusals are `OperationOutcome`s in French (see `server/share/codes.ts`);
- * - `GET /fhir/DocumentReference`: the exams the professional was given access to (searchset);
+ * - `GET /fhir/DocumentReference`: the exams the professional was given access to (searchset),
+ *   without their reports' text; `?_id={id}`: that one with its report (audited as a read; none
+ *   when not shared with them), and with `_include=DocumentReference:subject` its patient — the
+ *   report page's identity banner;
  * - `GET /fhir/DocumentReference/{id}`: one of them (audited as a read).
  * For the imaging secretariat (`SHARE_CODE_ISSUERS`, staff without a health profession allowed),
  * the secretariat page's JSON API:
@@ -28,7 +31,15 @@ import { patientOr404 } from '../storage/patients.ts';
 import { mailState } from '../mail/state.ts';
 import { mailsAbout } from '../storage/mail-outbox.ts';
 import { codesOfExams, firstUses, markSent } from '../storage/share-codes.ts';
-import { ById } from './input.ts';
+import { ById, FhirId } from './input.ts';
+import { toFhirPatient } from '../fhir/patient.ts';
+import type { Professional } from '../../src/core/protocol.ts';
+
+/** `GET /fhir/DocumentReference`'s parameters: one exam by `_id`, with its patient if asked. */
+const ExamSearch = z.strictObject({
+  _id: FhirId.optional(),
+  _include: z.literal('DocumentReference:subject').optional(),
+});
 
 const IssueBody = z
   .strictObject({
@@ -87,19 +98,32 @@ export function shareCodeRoutes(
     return reply.headers(fhir).send(toFhirDocumentReference(exam));
   });
 
-  app.get('/fhir/DocumentReference', async (req, reply) => {
-    const exams = await examsGrantedTo(db, req.professional!.idNps);
-    return reply.headers(fhir).send(searchBundle(exams.map(toFhirDocumentReference), req));
+  /** The exam if it was shared with `actor` (undefined: unknown or not shared, alike), its read audited. */
+  const readExam = async (actor: Professional, id: string) => {
+    const exam = await findExam(db, id);
+    if (!exam || !(await hasAccess(db, exam.id, actor.idNps))) return undefined;
+    await recordOrRefuse(audit, { kind: 'exam-read', actor, patientId: exam.patient_id, detail: { exam: exam.id } });
+    return exam;
+  };
+
+  app.get('/fhir/DocumentReference', { schema: { querystring: ExamSearch } }, async (req, reply) => {
+    const { _id: id, _include: include } = req.query;
+    if (id === undefined) {
+      const exams = await examsGrantedTo(db, req.professional!.idNps);
+      const listed = exams.map((exam) => toFhirDocumentReference(exam, { report: false }));
+      return reply.headers(fhir).send(searchBundle(listed, req));
+    }
+    const exam = await readExam(req.professional!, id);
+    const patient = exam && include ? await patientOr404(db, exam.patient_id) : undefined;
+    return reply
+      .headers(fhir)
+      .send(searchBundle(exam ? [toFhirDocumentReference(exam)] : [], req, patient ? [toFhirPatient(patient)] : []));
   });
 
   app.get('/fhir/DocumentReference/:id', { schema: { params: ById } }, async (req, reply) => {
-    const actor = req.professional!;
-    const exam = await findExam(db, req.params.id);
+    const exam = await readExam(req.professional!, req.params.id);
     // Unknown and not granted read the same: nothing to learn by probing.
-    if (!exam || !(await hasAccess(db, exam.id, actor.idNps))) {
-      throw new FhirError(404, { code: 'not-found', text: 'Examen introuvable ou non partagé avec vous.' });
-    }
-    await recordOrRefuse(audit, { kind: 'exam-read', actor, patientId: exam.patient_id, detail: { exam: exam.id } });
+    if (!exam) throw new FhirError(404, { code: 'not-found', text: 'Examen introuvable ou non partagé avec vous.' });
     return reply.headers(fhir).send(toFhirDocumentReference(exam));
   });
 

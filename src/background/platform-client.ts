@@ -28,6 +28,14 @@ export function toPlatformPatient(resource: FhirPatient): PlatformPatient | unde
   return parsed.success ? parsed.data : undefined;
 }
 
+/** The `Patient` among a bundle's resources, as the panel and pages show it (undefined: none, or malformed). */
+export function patientAmong(resources: readonly unknown[]): PlatformPatient | undefined {
+  const found = FhirPatient.safeParse(
+    resources.find((r) => (r as { resourceType?: unknown }).resourceType === 'Patient'),
+  );
+  return found.success ? toPlatformPatient(found.data) : undefined;
+}
+
 export async function lookupPatient(rawIns: string, options: ClientOptions): Promise<LookupResult> {
   const check = checkIns(rawIns);
   if (!check.ok) return { status: 'invalid-ins', reason: check.reason };

@@ -18,8 +18,8 @@ import {
 import type { BreakGlassMode } from '../core/break-glass.ts';
 import { BreakGlassOption } from '../core/record.ts';
 import { professionLabel } from '../core/psc.ts';
-import { FhirOperationOutcome, FhirPatient, FhirSearchBundle } from './fhir-answers.ts';
-import { toPlatformPatient } from './platform-client.ts';
+import { FhirOperationOutcome, FhirSearchBundle } from './fhir-answers.ts';
+import { patientAmong } from './platform-client.ts';
 import { acknowledged, callPlatform, segment, utf8, type ClientOptions } from './platform-call.ts';
 
 type Refused = { status: 'refused'; breakGlass: BreakGlassOption; detail: string };
@@ -125,8 +125,7 @@ export const recordDocument = (patientId: string, documentId: string, options: C
     `/fhir/Patient/${segment(patientId)}/$document`,
     (body) => {
       const resources = resourcesOf(body);
-      const fhirPatient = FhirPatient.safeParse(resources.find((r) => r.resourceType === 'Patient'));
-      const patient = fhirPatient.success ? toPlatformPatient(fhirPatient.data) : undefined;
+      const patient = patientAmong(resources);
       const reference = resources.find((r) => r.resourceType === 'DocumentReference');
       const document = reference && toDoc(reference);
       const data = (reference as { content?: { attachment?: { data?: unknown } }[] } | undefined)?.content?.[0]

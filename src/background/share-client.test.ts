@@ -8,6 +8,7 @@ import {
 } from '../../server/identity/dev-professionals.ts';
 import { givenExam, givenPatient } from '../../test/support/builders.ts';
 import { testPlatform, type TestPlatform } from '../../test/support/platform.ts';
+import { colleague as colleagueOf } from '../../test/support/share-codes.ts';
 import { formatCode, newCode } from '../core/share-code.ts';
 import { centreExams, grantedExams, issueCode, readExam, redeemCode, revokeCode } from './share-client.ts';
 
@@ -40,6 +41,8 @@ afterAll(() => platform.close());
 
 const physician = async () => ({ baseUrl, accessToken: await platform.issuer.mint() });
 const secretariat = async () => ({ baseUrl, accessToken: await platform.issuer.mint({ claims: secretariatClaims }) });
+/** A physician no code was redeemed by. */
+const colleague = async () => ({ baseUrl, accessToken: await platform.issuer.mint(colleagueOf(1)) });
 
 describe('share codes client against the real platform', () => {
   it('the secretariat issues a code; the physician redeems it, lists the exam and reads its report and images link', async () => {
@@ -63,6 +66,16 @@ describe('share codes client against the real platform', () => {
     const read = await readExam('exam-lefevre-ct', await physician());
     expect(read.status === 'ok' && read.exam.report).toContain('Conclusion : discrètes bronchectasies');
     expect(read.status === 'ok' && read.exam.imagesUrl).toBe(`${baseUrl}/viewer/exam-lefevre-ct`);
+    // Whose exam it is, as the platform holds them: the report page's banner.
+    expect(read.status === 'ok' && read.patient).toMatchObject({ id: 'lefevre', birthDate: expect.any(String) });
+    // A colleague it was not shared with: told so, as for an unknown exam.
+    const refused = {
+      status: 'unavailable',
+      reason: 'refused',
+      detail: 'Examen introuvable ou non partagé avec vous.',
+    };
+    expect(await readExam('exam-lefevre-ct', await colleague())).toEqual(refused);
+    expect(await readExam('nothing', await colleague())).toEqual(refused);
   });
 
   it('says in French what is wrong with a mistyped code, without asking the platform', async () => {

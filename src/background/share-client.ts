@@ -5,9 +5,17 @@
  * and the images link (`server/fhir/document-reference.ts`).
  */
 import { z } from '../core/zod.ts';
-import { CentreExam, Exam, IssuedCode, type ExamResult, type ExamsResult } from '../core/protocol.ts';
+import {
+  CentreExam,
+  Exam,
+  IssuedCode,
+  type ExamResult,
+  type ExamsResult,
+  type ReportResult,
+} from '../core/protocol.ts';
 import { CODE_PROBLEMS, parseCode } from '../core/share-code.ts';
 import { FhirSearchBundle } from './fhir-answers.ts';
+import { patientAmong } from './platform-client.ts';
 import { acknowledged, callPlatform, segment, unavailable, utf8, type ClientOptions } from './platform-call.ts';
 
 const FhirDocumentReference = z.looseObject({
@@ -65,10 +73,27 @@ export const grantedExams = (options: ClientOptions): Promise<ExamsResult> =>
     },
   });
 
-export const readExam = (id: string, options: ClientOptions): Promise<ExamResult> =>
+/** Said when the exam is unknown or not shared with this professional (the platform answers alike). */
+export const EXAM_NOT_FOUND = 'Examen introuvable ou non partagé avec vous.';
+
+/** An exam for its report page: the report and images, and its patient (one audited read). */
+export const readExam = (id: string, options: ClientOptions): Promise<ReportResult> =>
   callPlatform(options, {
-    path: `/fhir/DocumentReference/${segment(id)}`,
-    read: (body) => examResult(toExam(body, options.baseUrl, true)),
+    path: '/fhir/DocumentReference',
+    query: { _id: id, _include: 'DocumentReference:subject' },
+    read: (body) => {
+      const bundle = FhirSearchBundle.safeParse(body);
+      if (!bundle.success) return undefined;
+      const resources = (bundle.data.entry ?? []).map((e) => e.resource);
+      if (resources.length === 0) return unavailable('refused', EXAM_NOT_FOUND);
+      const exam = toExam(
+        resources.find((r) => (r as { resourceType?: string }).resourceType === 'DocumentReference'),
+        options.baseUrl,
+        true,
+      );
+      const patient = patientAmong(resources);
+      return exam && patient && { status: 'ok' as const, exam, patient };
+    },
   });
 
 // The imaging secretariat's page (the platform's JSON API).

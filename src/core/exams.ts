@@ -3,6 +3,7 @@
  * platform by `src/background/share-client.ts`; part of the protocol (`protocol.ts` re-exports).
  */
 import { z } from './zod.ts';
+import { PlatformPatient } from './page.ts';
 import { MailState } from './record.ts';
 import { httpUrl, resultOf, text } from './results.ts';
 
@@ -19,6 +20,9 @@ export const Exam = z.object({
 export type Exam = z.infer<typeof Exam>;
 export const ExamResult = resultOf({ exam: Exam });
 export type ExamResult = z.infer<typeof ExamResult>;
+/** An exam as its report page shows it: with its patient, as the platform holds them (the page's identity banner). */
+export const ReportResult = resultOf({ exam: Exam, patient: PlatformPatient });
+export type ReportResult = z.infer<typeof ReportResult>;
 export const ExamsResult = resultOf({ exams: z.array(Exam).max(500) });
 export type ExamsResult = z.infer<typeof ExamsResult>;
 

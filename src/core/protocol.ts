@@ -16,7 +16,7 @@
  */
 import { z } from './zod.ts';
 import { CareTeamResult, OutboxItem } from './care-team.ts';
-import { CentreExam, ExamResult, ExamsResult, IssuedCode } from './exams.ts';
+import { CentreExam, ExamResult, ExamsResult, IssuedCode, ReportResult } from './exams.ts';
 import { BreakGlassRequest, BreakGlassResult, RecordDocs, RecordSummary, RecordText, ReviewItem } from './record.ts';
 import { DoneResult, httpUrl, resultOf, SignedOut, text, Unavailable } from './results.ts';
 import { AuthStatus, Settings } from './session.ts';
@@ -293,7 +293,7 @@ export const Responses = {
   'intent.take': z.object({ intent: Intent.nullable() }),
   'share.redeem': ExamResult,
   'share.exams': ExamsResult,
-  'share.exam': ExamResult,
+  'share.exam': ReportResult,
   'share.centreExams': resultOf({ exams: z.array(CentreExam).max(500) }),
   'share.issue': resultOf({ issued: IssuedCode }),
   'share.revoke': DoneResult,

@@ -6,8 +6,9 @@
  * vigilance), whatever its text says.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { PlatformPatient, RecordDoc, RecordText } from '../core/protocol.ts';
-import { formatDate, formatIns } from '../core/format.ts';
+import type { RecordDoc, RecordText } from '../core/protocol.ts';
+import { formatDate } from '../core/format.ts';
+import { PatientBanner } from '../ui/PatientBanner.tsx';
 import { documentType } from '../ui/document-types.ts';
 import { failureText, modeLabel } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
@@ -46,29 +47,6 @@ export function DocumentPage({ patientId, documentId }: { patientId: string; doc
       <PatientBanner patient={result.patient} />
       <pre data-document-text>{result.text}</pre>
     </main>
-  );
-}
-
-/** The patient the document belongs to, as the platform holds them. */
-function PatientBanner({ patient }: { patient: PlatformPatient }) {
-  return (
-    <section class="card" aria-labelledby="document-patient" data-document-patient={patient.id}>
-      <h2 id="document-patient">
-        {t('documentPatient')} <span class="tag">{t(`insKind_${patient.insKind}`)}</span>
-      </h2>
-      <dl>
-        <dt>{t('birthName')}</dt>
-        <dd>{patient.birthName}</dd>
-        <dt>{t('givenNames')}</dt>
-        <dd>{patient.givenNames}</dd>
-        <dt>{t('birthDate')}</dt>
-        <dd>{formatDate(patient.birthDate)}</dd>
-        <dt>{t('sex')}</dt>
-        <dd>{t(`sex_${patient.sex}`)}</dd>
-        <dt>{t('ins')}</dt>
-        <dd class="ins">{formatIns(patient.ins)}</dd>
-      </dl>
-    </section>
   );
 }
 

@@ -85,6 +85,9 @@ describe('share codes', () => {
     const report = (await (await reportTarget).asPage())!;
     const text = await report.waitForSelector('[data-report-text]');
     expect(await text!.evaluate((el) => el.textContent)).toContain('SCANNER THORACIQUE SANS INJECTION');
+    // Whose exam it is, whoever passed the code on: the patient as the platform holds them.
+    const banner = await report.$eval('[data-patient-banner="demo-lefevre"]', (el) => (el as HTMLElement).innerText);
+    expect(banner).toMatch(/LEFÈVRE[^]*MARIE CLAIRE[^]*14\/08\/1955[^]*Féminin[^]*2 55 08 14 168 025 38/);
     const images = await report.$eval('[data-report-images]', (a) => (a as HTMLAnchorElement).href);
     expect(images).toBe(`${platform.url}/demo/viewer/exam-lefevre-ct`);
     await panel.waitForSelector('[data-share-result="ok"]');

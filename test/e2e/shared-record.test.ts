@@ -89,7 +89,7 @@ describe('shared record and break-glass', () => {
     );
     // Whatever its text says, the page says whose document it is, as the platform holds them, and
     // what it is (its title, as the panel's link named it); the tab too.
-    const banner = await doc.$eval('[data-document-patient="demo-lefevre"]', (el) => (el as HTMLElement).innerText);
+    const banner = await doc.$eval('[data-patient-banner="demo-lefevre"]', (el) => (el as HTMLElement).innerText);
     expect(banner).toMatch(/LEFÈVRE[^]*MARIE CLAIRE[^]*14\/08\/1955[^]*Féminin[^]*2 55 08 14 168 025 38/);
     expect(await doc.$eval('[data-document-about] h1', (el) => el.textContent)).toBe(opened);
     expect(await doc.title()).toBe(`${opened} — LEFÈVRE`);
