@@ -19,13 +19,17 @@ export function Identity({ auth }: { auth: AuthHandle }) {
   const { status } = view;
   if (status.state === 'signed-in') {
     const p = status.professional;
-    const professions = p.professions.map(professionLabel).join(', ') || t('noProfession');
+    // Staff without a health profession (a secretariat, a privacy officer) are said by their organisation.
+    const professions =
+      p.professions.map(professionLabel).join(', ') || (p.organization ? undefined : t('noProfession'));
     return (
       <section class="identity" data-auth="signed-in" aria-label={t('identityTitle')}>
         <p>
           <strong>{t('signedInAs', professionalName(p))}</strong>
           <br />
-          <span class="muted">{[professions, p.rpps && t('rpps', p.rpps)].filter(Boolean).join(' · ')}</span>
+          <span class="muted">
+            {[professions, p.rpps && t('rpps', p.rpps), p.organization].filter(Boolean).join(' · ')}
+          </span>
         </p>
         <button type="button" class="secondary" onClick={auth.signOut}>
           {t('signOut')}

@@ -40,6 +40,10 @@ describe('share codes', () => {
     const page = await h.browser.newPage();
     await page.goto(`chrome-extension://${h.extensionId}/src/secretariat/index.html`);
     await signIn(h, page.mainFrame(), platform.issuer, 'f:passerelle-dev:secretariat');
+    // Staff without a health profession are said by their organisation, not by a lack.
+    const who = await page.$eval('[data-auth="signed-in"]', (el) => (el as HTMLElement).innerText);
+    expect(who).toContain('CENTRE D’IMAGERIE DE DEMONSTRATION');
+    expect(who).not.toContain('aucune profession');
     const exam = await page.waitForSelector('[data-exam="exam-lefevre-ct"]');
     await (await exam!.$('[data-issue]'))!.click();
     const code = await page.waitForSelector('[data-exam="exam-lefevre-ct"] [data-issued-code]');
