@@ -21,7 +21,12 @@ export function PatientChoice({
             <button type="button" onClick={() => onChoose(p)}>
               <strong>{displayName(p)}</strong>
               {p.birthDate && ` — ${formatDate(p.birthDate)}`}
-              {p.ins && <span class="muted"> · {formatIns(p.ins.value)}</span>}
+              {p.ins && (
+                <span class="muted">
+                  {' '}
+                  · <span class="ins">{formatIns(p.ins.value)}</span>
+                </span>
+              )}
             </button>
           </li>
         ))}

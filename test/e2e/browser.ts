@@ -359,3 +359,14 @@ export function wordsCutInTwo(frame: Frame, selector: string): Promise<string[]>
     return cut;
   }, selector);
 }
+
+/** For each element matching `selector`, the lines its text takes (an INS is read on one). */
+export function linesOf(frame: Frame, selector: string): Promise<number[]> {
+  return frame.$$eval(selector, (elements) =>
+    elements.map((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }),
+  );
+}

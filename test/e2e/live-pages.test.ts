@@ -14,6 +14,7 @@ import {
   signedInForTheFile,
   type Harness,
   type TestPlatform,
+  linesOf,
 } from './browser.ts';
 
 let h: Harness;
@@ -56,6 +57,8 @@ describe('live host pages', () => {
     expect(names[0]).toMatch(/BERNARD Lucas Pierre — 03\/12\/1984/);
     expect(names[1]).toMatch(/CASANOVA Paul Ange — 10\/05\/1962/);
     expect(names[2]).toMatch(/NGUYEN Thomas — 18\/07\/1992/);
+    // Each INS read whole, on one line.
+    expect(await linesOf(panel, '.choices .ins')).toEqual([1, 1, 1]);
     // Never a silent guess: nothing is asked of the platform until the user chooses.
     expect(platform.logs.filter((l) => l.includes('"route":"/fhir/Patient"')).length).toBe(requestsBefore);
 

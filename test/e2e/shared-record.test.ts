@@ -14,6 +14,7 @@ import {
   type Harness,
   type TestPlatform,
   inputReady,
+  linesOf,
   wordsCutInTwo,
 } from './browser.ts';
 
@@ -53,12 +54,7 @@ describe('shared record and break-glass', () => {
     );
     // Read whole before the final click: no word cut, the INS on one line.
     expect(await wordsCutInTwo(confirmWindow.mainFrame(), '[data-break-glass-window]')).toEqual([]);
-    const insLines = await confirmWindow.$$eval('[data-break-glass-window] dt', (terms) => {
-      const range = document.createRange();
-      range.selectNodeContents(terms.find((dt) => dt.textContent === 'INS')!.nextElementSibling!);
-      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-    });
-    expect(insLines).toBe(1);
+    expect(await linesOf(confirmWindow.mainFrame(), '[data-break-glass-window] dd.ins')).toEqual([1]);
     await (await confirmWindow.waitForSelector('[data-break-glass-final]'))!.click().catch(() => {});
 
     await panel.waitForSelector('[data-record="bris_de_glace"]');
