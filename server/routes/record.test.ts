@@ -69,6 +69,8 @@ describe('normal access (consent and care circle)', () => {
     expect(docs).toHaveLength(5);
     expect(docs).not.toContain('lefevre-doc-6');
     expect(all.some((r) => r.resourceType === 'CareTeam')).toBe(true);
+    // The circle as members' names and roles: their roles and addresses are the circle's own read.
+    expect(all.filter((r) => r.resourceType.startsWith('Practitioner'))).toEqual([]);
     expect((await kinds('record-read')).at(-1)).toMatchObject({ mode: 'normal' });
   });
 

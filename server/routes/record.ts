@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { recordOrRefuse } from '../audit/log.ts';
 import type { Deps, App } from '../deps.ts';
 import { searchBundle } from '../fhir/bundle.ts';
-import { circleIncludes, instant, toFhirCareTeam } from '../fhir/care-team.ts';
+import { instant, toFhirCareTeam } from '../fhir/care-team.ts';
 import { FhirError } from '../fhir/operation-outcome.ts';
 import { parametersBody } from '../fhir/parameters.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
@@ -115,8 +115,9 @@ export function recordRoutes(app: App, { db, audit, glass, config, now }: Deps):
       entry: [
         ...alerts.map(toFhirFlag),
         ...latest.map(toFhirRecordDocument),
+        // The circle as the record's reader sees it (members' names and roles); how to reach them
+        // is the circle's own read (`GET /fhir/CareTeam`, with their PractitionerRole and Practitioner).
         toFhirCareTeam(patient, members),
-        ...circleIncludes(members),
       ].map((resource) => ({ resource })),
     });
   });
