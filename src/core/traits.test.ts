@@ -41,6 +41,23 @@ describe('identity vigilance', () => {
     expect(differingTraits({ source: 't', displayName: 'MARIE DURAND' }, held)).toEqual(['birthName']);
   });
 
+  it('compares the first given name whole: a compound one is not its first part', () => {
+    const jeanPierre = { ...held, birthName: 'DUPONT', givenNames: 'JEAN-PIERRE PAUL' };
+    const given = (givenNames: string) => differingTraits({ source: 't', givenNames }, jeanPierre);
+    expect(given('Jean-Pierre')).toEqual([]);
+    expect(given('Jean Pierre Paul')).toEqual([]);
+    expect(given('JEAN-PIERRE, Paul')).toEqual([]);
+    expect(given('Jean')).toEqual(['givenName']);
+    expect(given('Pierre')).toEqual(['givenName']);
+    expect(given('Paul Jean-Pierre')).toEqual(['givenName']);
+    const shown = (displayName: string) => differingTraits({ source: 't', displayName }, jeanPierre);
+    expect(shown('DUPONT Jean-Pierre')).toEqual([]);
+    expect(shown('DUPONT Jean')).toEqual(['givenName']);
+    // Two given names, not one compound: the first is MARIE, whatever follows on the page.
+    expect(differingTraits({ source: 't', givenNames: 'Marie' }, held)).toEqual([]);
+    expect(differingTraits({ source: 't', givenNames: 'Marie-Claire' }, held)).toEqual([]);
+  });
+
   it('does not invent differences for traits the page does not show', () => {
     expect(differingTraits({ source: 't' }, held)).toEqual([]);
   });

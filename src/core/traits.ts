@@ -24,6 +24,14 @@ export function normalizeName(name: string): string {
 
 const tokens = (name: string) => normalizeName(name).split(' ').filter(Boolean);
 const firstGiven = (given: string) => tokens(given)[0] ?? '';
+/**
+ * The platform's first birth given name, as words: its given names are separated by spaces and a
+ * compound one is hyphenated ("JEAN-PIERRE PAUL": the first is JEAN-PIERRE, words JEAN PIERRE).
+ */
+const firstBirthGiven = (given: string) => tokens(given.trim().split(/\s+/)[0] ?? '');
+/** Whether `words` hold `first` as consecutive words, at `at` (any place when undefined). */
+const holds = (words: readonly string[], first: readonly string[], at?: number) =>
+  first.length > 0 && words.some((_, i) => (at === undefined || i === at) && first.every((w, j) => words[i + j] === w));
 
 /** Whether the page shows a trait at all (the name, as printed whole, counts for both name traits). */
 export function traitRead(page: DetectedPatient, trait: Trait): boolean {
@@ -76,10 +84,12 @@ export function differingTraits(page: DetectedPatient, platform: PlatformPatient
     const shown = new Set(tokens(page.displayName));
     if (!tokens(platform.birthName).every((t) => shown.has(t))) differing.push('birthName');
   }
+  // The platform's first given name whole: "Jean" on the page is not JEAN-PIERRE.
+  const first = firstBirthGiven(platform.givenNames);
   if (page.givenNames !== undefined) {
-    if (firstGiven(page.givenNames) !== firstGiven(platform.givenNames)) differing.push('givenName');
+    if (!holds(tokens(page.givenNames), first, 0)) differing.push('givenName');
   } else if (page.displayName !== undefined) {
-    if (!tokens(page.displayName).includes(firstGiven(platform.givenNames))) differing.push('givenName');
+    if (!holds(tokens(page.displayName), first)) differing.push('givenName');
   }
   if (page.birthDate !== undefined && page.birthDate !== platform.birthDate) differing.push('birthDate');
   if (page.sex !== undefined && page.sex !== platform.sex) differing.push('sex');
