@@ -74,7 +74,7 @@ export const grantedExams = (options: ClientOptions): Promise<ExamsResult> =>
   });
 
 /** Said when the exam is unknown or not shared with this professional (the platform answers alike). */
-export const EXAM_NOT_FOUND = 'Examen introuvable ou non partagé avec vous.';
+const EXAM_NOT_FOUND = 'Examen introuvable ou non partagé avec vous.';
 
 /** An exam for its report page: the report and images, and its patient (one audited read). */
 export const readExam = (id: string, options: ClientOptions): Promise<ReportResult> =>
