@@ -118,4 +118,13 @@ describe('no comparison, no reassurance', () => {
     ]);
     expect(conflictingTraits(page({ familyName: 'DUPONT' }), page({ displayName: 'Marie DUPONT' }))).toEqual([]);
   });
+
+  it('finds a given name conflict when one reading shows only the first part of a compound first name', () => {
+    const given = (a: string, b: string) => conflictingTraits(page({ givenNames: a }), page({ givenNames: b }));
+    expect(given('Jean', 'Jean-Pierre')).toEqual(['givenName']);
+    expect(given('Jean-Pierre', 'Jean')).toEqual(['givenName']);
+    expect(given('Jean-Pierre', 'JEAN PIERRE Paul')).toEqual([]);
+    expect(given('Marie Claire', 'Marie')).toEqual([]);
+    expect(given('Marie', 'Claire')).toEqual(['givenName']);
+  });
 });

@@ -23,10 +23,9 @@ export function normalizeName(name: string): string {
 }
 
 const tokens = (name: string) => normalizeName(name).split(' ').filter(Boolean);
-const firstGiven = (given: string) => tokens(given)[0] ?? '';
 /**
- * The platform's first birth given name, as words: its given names are separated by spaces and a
- * compound one is hyphenated ("JEAN-PIERRE PAUL": the first is JEAN-PIERRE, words JEAN PIERRE).
+ * The first given name of a list, as words: given names are separated by spaces and a compound one
+ * is hyphenated ("JEAN-PIERRE PAUL": the first is JEAN-PIERRE, words JEAN PIERRE).
  */
 const firstBirthGiven = (given: string) => tokens(given.trim().split(/\s+/)[0] ?? '');
 /** Whether `words` hold `first` as consecutive words, at `at` (any place when undefined). */
@@ -113,7 +112,11 @@ export function conflictingTraits(a: DetectedPatient, b: DetectedPatient): Trait
     const [x, y] = [new Set(nameWords(a)), nameWords(b)];
     if (!y.every((w) => x.has(w)) && !nameWords(a).every((w) => y.includes(w))) found.push('birthName');
   }
-  if (a.givenNames && b.givenNames && firstGiven(a.givenNames) !== firstGiven(b.givenNames)) found.push('givenName');
+  // Each reading's first given name, whole, begins the other's: "Jean" and "Jean-Pierre" conflict.
+  const [ga, gb] = [a.givenNames, b.givenNames];
+  if (ga && gb && !(holds(tokens(gb), firstBirthGiven(ga), 0) && holds(tokens(ga), firstBirthGiven(gb), 0))) {
+    found.push('givenName');
+  }
   if (a.birthDate && b.birthDate && a.birthDate !== b.birthDate) found.push('birthDate');
   if (a.sex && b.sex && a.sex !== b.sex) found.push('sex');
   return found;
