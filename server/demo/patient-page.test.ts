@@ -65,6 +65,9 @@ describe('the patient’s page', () => {
     const page = await platform.app.inject({ method: 'GET', url: '/patient', headers: { cookie } });
     expect(page.body).toContain('data-consent="deny"');
     expect(page.body).toContain('data-opposition="opposed"');
+    // The patient's documents by their French kinds, not the feed's English LOINC displays.
+    expect(page.body).toMatch(/data-document="lefevre-doc-3"[^]*?<td>Résultats de biologie<\/td>/);
+    expect(page.body).not.toContain('Laboratory report');
     // Each choice is audited, the patient as the agent.
     const changes = await platform.db
       .selectFrom('audit_event')

@@ -1,6 +1,7 @@
 /** The patient's pages (HTML, French, no script): sign-in (demo) and their record's settings. */
 import type { ConsentTable, PatientNotificationTable, PatientTable, RecordDocumentTable } from '../storage/schema.ts';
 import { escapeHtml } from '../html.ts';
+import { documentType } from '../../src/core/document-types.ts';
 import { parisDateTime } from '../../src/core/format.ts';
 
 const MODES: Record<string, string> = { normal: 'normal', bris_de_glace: 'bris de glace', centre_15: 'centre 15' };
@@ -87,7 +88,7 @@ export function patientPage(input: {
          .map(
            (
              d,
-           ) => `<tr data-document="${escapeHtml(d.id)}" data-masked="${d.masked}"><td>${escapeHtml(d.title)}</td><td>${escapeHtml(d.type_display)}</td>
+           ) => `<tr data-document="${escapeHtml(d.id)}" data-masked="${d.masked}"><td>${escapeHtml(d.title)}</td><td>${escapeHtml(documentType(d.type_code))}</td>
            <td>${parisDateTime(d.date)}</td><td><form method="post" action="/patient/documents/${escapeHtml(d.id)}">
            <input type="hidden" name="masked" value="${d.masked === 1 ? '0' : '1'}" />
            <button type="submit">${d.masked === 1 ? 'Rendre visible' : 'Masquer'}</button></form></td></tr>`,

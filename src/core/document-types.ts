@@ -1,6 +1,7 @@
 /**
  * The shared record's document types (LOINC), once for both sides: the code and display the
- * document feed sends, and the French name clinicians use (shown by the panel).
+ * document feed sends, and the French name clinicians use (shown by the panel, the document
+ * page and the patient's page).
  */
 export const DOCUMENT_KINDS = {
   summary: { code: '60591-5', display: 'Patient summary Document', label: 'Synthèse médicale' },
@@ -11,3 +12,10 @@ export const DOCUMENT_KINDS = {
   prescription: { code: '57833-6', display: 'Prescription for medication', label: 'Ordonnance' },
 } as const;
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
+
+/** French names of the record's document types (LOINC), as clinicians and patients call them, by code. */
+export const DOCUMENT_TYPES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(DOCUMENT_KINDS).map((kind) => [kind.code, kind.label]),
+);
+
+export const documentType = (code: string) => DOCUMENT_TYPES[code] ?? `Document (LOINC ${code})`;

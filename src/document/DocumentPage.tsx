@@ -9,7 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RecordDoc, RecordText } from '../core/protocol.ts';
 import { formatDate } from '../core/format.ts';
 import { PatientBanner } from '../ui/PatientBanner.tsx';
-import { documentType } from '../ui/document-types.ts';
+import { documentType } from '../core/document-types.ts';
 import { failureText, modeLabel } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
 import { send } from '../ui/messaging.ts';

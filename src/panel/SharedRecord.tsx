@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { RecordDocs, RecordSummary } from '../core/protocol.ts';
-import { DOCUMENT_TYPES, documentType } from '../ui/document-types.ts';
+import { DOCUMENT_TYPES, documentType } from '../core/document-types.ts';
 import { formatDate } from '../core/format.ts';
 import { failureText, modeLabel } from '../ui/failure.ts';
 import { t } from '../ui/i18n.ts';
