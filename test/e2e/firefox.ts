@@ -42,6 +42,8 @@ function transient(error: unknown): boolean {
 
 /** How long an extension page may take to arrive: puppeteer's own default wait. */
 const ARRIVAL_MS = 30_000;
+/** How long a navigation to it is given before it is asked for again. */
+const NAVIGATION_MS = 5_000;
 
 /**
  * Opens an extension page in a new tab and waits until it is there (no load event to wait for):
@@ -55,16 +57,22 @@ export async function extensionPage(browser: Browser, path: string): Promise<Pag
   void page.goto(url).catch(() => {});
   // Firefox's remote agent may fail an evaluation made while the document is being replaced
   // ("right-hand side of 'in' should be an object"): that is the navigation under way, ask again
-  // — until the page is there or the usual wait is over. Five failures in a row in a few
-  // milliseconds were seen once in CI (session 20): the navigation is then asked for again too.
+  // — until the page is there or the usual wait is over. A navigation that never ends is asked
+  // for again, but only once it has had its time: asked after every few failures, which come
+  // milliseconds apart, each new navigation cut the last one short and the page never arrived
+  // (CI, session 23: 30 s of failures).
   const until = Date.now() + ARRIVAL_MS;
-  for (let attempt = 1; ; attempt++) {
+  let asked = Date.now();
+  for (;;) {
     try {
       await page.waitForSelector('#app', { timeout: Math.max(until - Date.now(), 1) });
       return page;
     } catch (error) {
       if (!transient(error) || Date.now() >= until) throw error;
-      if (attempt % 5 === 0) void page.goto(url).catch(() => {});
+      if (Date.now() - asked >= NAVIGATION_MS) {
+        asked = Date.now();
+        void page.goto(url).catch(() => {});
+      }
     }
   }
 }
