@@ -33,7 +33,7 @@ import { mailsAbout } from '../storage/mail-outbox.ts';
 import { codesOfExams, firstUses, markSent } from '../storage/share-codes.ts';
 import { ById, FhirId } from './input.ts';
 import { toFhirPatient } from '../fhir/patient.ts';
-import type { Professional } from '../../src/core/protocol.ts';
+import { EXAM_NOT_FOUND, type Professional } from '../../src/core/protocol.ts';
 
 /** `GET /fhir/DocumentReference`'s parameters: one exam by `_id`, with its patient if asked. */
 const ExamSearch = z.strictObject({
@@ -123,7 +123,7 @@ export function shareCodeRoutes(
   app.get('/fhir/DocumentReference/:id', { schema: { params: ById } }, async (req, reply) => {
     const exam = await readExam(req.professional!, req.params.id);
     // Unknown and not granted read the same: nothing to learn by probing.
-    if (!exam) throw new FhirError(404, { code: 'not-found', text: 'Examen introuvable ou non partagé avec vous.' });
+    if (!exam) throw new FhirError(404, { code: 'not-found', text: EXAM_NOT_FOUND });
     return reply.headers(fhir).send(toFhirDocumentReference(exam));
   });
 

@@ -8,6 +8,7 @@ import { z } from '../core/zod.ts';
 import {
   CentreExam,
   Exam,
+  EXAM_NOT_FOUND,
   IssuedCode,
   type ExamResult,
   type ExamsResult,
@@ -72,9 +73,6 @@ export const grantedExams = (options: ClientOptions): Promise<ExamsResult> =>
       return { status: 'ok' as const, exams };
     },
   });
-
-/** Said when the exam is unknown or not shared with this professional (the platform answers alike). */
-const EXAM_NOT_FOUND = 'Examen introuvable ou non partagé avec vous.';
 
 /** An exam for its report page: the report and images, and its patient (one audited read). */
 export const readExam = (id: string, options: ClientOptions): Promise<ReportResult> =>

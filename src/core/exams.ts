@@ -20,6 +20,8 @@ export const Exam = z.object({
 export type Exam = z.infer<typeof Exam>;
 export const ExamResult = resultOf({ exam: Exam });
 export type ExamResult = z.infer<typeof ExamResult>;
+/** Said when an exam is unknown or not shared with the professional: the platform answers both alike. */
+export const EXAM_NOT_FOUND = 'Examen introuvable ou non partagé avec vous.';
 /** An exam as its report page shows it: with its patient, as the platform holds them (the page's identity banner). */
 export const ReportResult = resultOf({ exam: Exam, patient: PlatformPatient });
 export type ReportResult = z.infer<typeof ReportResult>;
